@@ -1,0 +1,162 @@
+import type { ClaimState, NodeState, Outcome } from "./states.js";
+
+/**
+ * The scheduler's persistent state. Implemented over SQLite (embedded default)
+ * and MySQL/MariaDB (production, several replicas) with one contract suite.
+ * Times are epoch milliseconds. Every state change is written here before the
+ * cloud is touched.
+ */
+export interface NodeRecord {
+  id: string;
+  label: string;
+  provider: string;
+  state: NodeState;
+  /** The cloud's id, recorded as soon as the cloud gives it. */
+  instanceId: string;
+  addresses: string[];
+  sshPort: number;
+  username: string;
+  /** Pinned host keys, known_hosts form. */
+  hostKeys: string[];
+  tags: string[];
+  image: string;
+  flavor: string;
+  claimId: string;
+  createdAt: number;
+  stateChangedAt: number;
+  /** When it last entered ready (0 if never). */
+  readyAt: number;
+  /** Why it failed, if it did. */
+  failureReason: string;
+}
+
+export interface ClaimRecord {
+  id: string;
+  /** The client's idempotency key ("" if none). Unique when set. */
+  requestId: string;
+  /** A hash of the request's content, to tell a retry from a reuse of the id. */
+  requestHash: string;
+  state: ClaimState;
+  labelExpressions: string[];
+  requester: string;
+  jobName: string;
+  priority: number;
+  leaseTtlSeconds: number;
+  sshPublicKeys: string[];
+  /** sha256 of the claim token's secret. */
+  tokenHash: string;
+  createdAt: number;
+  /** Last sign of life from the client (create, get, watch). */
+  lastSeenAt: number;
+  fulfilledAt: number;
+  /** sha256 of the lease token's secret ("" until fulfilled). */
+  leaseHash: string;
+  leaseExpiresAt: number;
+  /** The nodes, in the order of labelExpressions. */
+  nodeIds: string[];
+  outcome: Outcome | "";
+  endedAt: number;
+  failureReason: string;
+}
+
+export interface NodeFilter {
+  label?: string;
+  provider?: string;
+  states?: NodeState[];
+  claimId?: string;
+}
+
+/** A compare-and-set state change of one node. */
+export interface NodeTransition {
+  id: string;
+  /** The change applies only if the node is in one of these states. */
+  from: readonly NodeState[];
+  to: NodeState;
+  at: number;
+  /** Other fields to set with the change. */
+  patch?: Partial<Omit<NodeRecord, "id" | "state" | "stateChangedAt">>;
+}
+
+/** A compare-and-set change of one claim. */
+export interface ClaimUpdate {
+  id: string;
+  from: readonly ClaimState[];
+  patch: Partial<Omit<ClaimRecord, "id">>;
+}
+
+export interface NodeCount {
+  label: string;
+  provider: string;
+  state: NodeState;
+  count: number;
+}
+
+/**
+ * Ask for ready nodes for one queued claim: one node per slot, each slot
+ * satisfied by any of its labels, all nodes from one provider.
+ */
+export interface AllocationRequest {
+  claimId: string;
+  slots: { labels: string[] }[];
+  leaseHash: string;
+  leaseExpiresAt: number;
+}
+
+export interface Allocation {
+  claimId: string;
+  /** The claim, fulfilled; undefined when no provider could fill every slot
+   * (or the claim was no longer queued). */
+  claim?: ClaimRecord;
+  /** In slot order. */
+  nodes: NodeRecord[];
+}
+
+/** End a claim and move its nodes on, in one transaction. */
+export interface ClaimEnd {
+  claimId: string;
+  from: readonly ClaimState[];
+  to: ClaimState;
+  at: number;
+  outcome?: Outcome;
+  reason?: string;
+  /** Where its claimed nodes go (e.g. released). */
+  nodesTo: NodeState;
+}
+
+export interface Store {
+  readonly dialect: "sqlite" | "mysql";
+  close(): Promise<void>;
+
+  /** A value that outlives restarts, e.g. this scheduler's owner id. */
+  getMeta(key: string): Promise<string | undefined>;
+  setMetaIfAbsent(key: string, value: string): Promise<string>;
+
+  insertNodes(nodes: NodeRecord[]): Promise<void>;
+  getNode(id: string): Promise<NodeRecord | undefined>;
+  /** Ordered by createdAt, then id. Without states: every node that is not gone. */
+  listNodes(filter?: NodeFilter): Promise<NodeRecord[]>;
+  /** Applies each change whose from-state matches, in one transaction;
+   * returns the ids that changed. */
+  transitionNodes(changes: NodeTransition[]): Promise<string[]>;
+  /** Nodes per label, provider and state, gone excluded. */
+  countNodes(): Promise<NodeCount[]>;
+
+  /** Inserts the claim; if one with the same non-empty requestId exists,
+   * returns that one with created=false. */
+  createClaim(claim: ClaimRecord): Promise<{ claim: ClaimRecord; created: boolean }>;
+  getClaim(id: string): Promise<ClaimRecord | undefined>;
+  /** Ordered by priority (high first), then createdAt, then id. */
+  listClaims(filter?: { states?: ClaimState[]; leaseExpiresBefore?: number }): Promise<ClaimRecord[]>;
+  /** Applies each update whose from-state matches; returns the ids that changed. */
+  updateClaims(updates: ClaimUpdate[]): Promise<string[]>;
+  /**
+   * Fulfils queued claims from ready nodes in one transaction, in the order
+   * given. A node is never handed to two claims, even by two schedulers
+   * sharing the database (row locks, SKIP LOCKED on MySQL/MariaDB).
+   * Picks the oldest ready nodes first.
+   */
+  allocate(requests: AllocationRequest[], at: number): Promise<Allocation[]>;
+  /** Ends claims and moves their claimed nodes to nodesTo, in one transaction.
+   * Returns the claims that changed, after the change. */
+  endClaims(ends: ClaimEnd[]): Promise<ClaimRecord[]>;
+}
