@@ -1,0 +1,79 @@
+import type { Migration } from "./migration.js";
+
+/**
+ * MySQL/MariaDB DDL, in step with mysql-schema.ts. DDL commits implicitly
+ * here, so every statement is written to be re-runnable (IF NOT EXISTS,
+ * indexes inside CREATE TABLE): a migration cut short by a crash is simply
+ * run again. utf8mb4_bin: full Unicode, and ids and labels compare byte for
+ * byte as they do on SQLite.
+ */
+const TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+
+export const MYSQL_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "nodes, claims and meta",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS nodes (
+        id VARCHAR(128) NOT NULL,
+        label VARCHAR(255) NOT NULL,
+        provider VARCHAR(255) NOT NULL,
+        state VARCHAR(16) NOT NULL,
+        instance_id VARCHAR(255) NOT NULL,
+        addresses TEXT NOT NULL,
+        ssh_port INT NOT NULL,
+        username VARCHAR(255) NOT NULL,
+        host_keys TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        image VARCHAR(255) NOT NULL,
+        flavor VARCHAR(255) NOT NULL,
+        claim_id VARCHAR(128) NOT NULL,
+        created_at BIGINT NOT NULL,
+        state_changed_at BIGINT NOT NULL,
+        ready_at BIGINT NOT NULL,
+        failure_reason TEXT NOT NULL,
+        PRIMARY KEY (id),
+        INDEX nodes_state_label_ready (state, label, ready_at, id),
+        INDEX nodes_provider_state (provider, state),
+        INDEX nodes_claim (claim_id)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS claims (
+        id VARCHAR(128) NOT NULL,
+        request_id VARCHAR(255) NULL,
+        request_hash VARCHAR(128) NOT NULL,
+        state VARCHAR(16) NOT NULL,
+        label_expressions TEXT NOT NULL,
+        requester VARCHAR(255) NOT NULL,
+        job_name TEXT NOT NULL,
+        priority INT NOT NULL,
+        lease_ttl_seconds INT NOT NULL,
+        ssh_public_keys TEXT NOT NULL,
+        token_hash VARCHAR(128) NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        fulfilled_at BIGINT NOT NULL,
+        lease_hash VARCHAR(128) NOT NULL,
+        lease_expires_at BIGINT NOT NULL,
+        node_ids TEXT NOT NULL,
+        outcome VARCHAR(16) NOT NULL,
+        ended_at BIGINT NOT NULL,
+        failure_reason TEXT NOT NULL,
+        PRIMARY KEY (id),
+        INDEX claims_state_priority_created (state, priority, created_at),
+        UNIQUE INDEX claims_request_id (request_id)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS meta (
+        name VARCHAR(191) NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (name)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+];
+
+export const MYSQL_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INT NOT NULL,
+  name VARCHAR(255) NOT NULL,
+  applied_at BIGINT NOT NULL,
+  PRIMARY KEY (version)
+) ${TABLE_OPTIONS}`;

@@ -1,0 +1,83 @@
+import { bigint, index, int, mysqlTable, text, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
+
+/**
+ * The MySQL/MariaDB tables, for queries; kept in step with sqlite-schema.ts
+ * (the schema tests compare them). The DDL, with utf8mb4 and a binary
+ * collation so ids and labels compare exactly as on SQLite, lives in
+ * mysql-migrations.ts.
+ */
+const time = (name: string) => bigint(name, { mode: "number" }).notNull();
+const id = (name: string) => varchar(name, { length: 128 });
+const name = (column: string) => varchar(column, { length: 255 });
+const hash = (column: string) => varchar(column, { length: 128 });
+
+export const nodes = mysqlTable(
+  "nodes",
+  {
+    id: id("id").primaryKey().notNull(),
+    label: name("label").notNull(),
+    provider: name("provider").notNull(),
+    state: varchar("state", { length: 16 }).notNull(),
+    instanceId: name("instance_id").notNull(),
+    addresses: text("addresses").notNull(),
+    sshPort: int("ssh_port").notNull(),
+    username: name("username").notNull(),
+    hostKeys: text("host_keys").notNull(),
+    tags: text("tags").notNull(),
+    image: name("image").notNull(),
+    flavor: name("flavor").notNull(),
+    claimId: id("claim_id").notNull(),
+    createdAt: time("created_at"),
+    stateChangedAt: time("state_changed_at"),
+    readyAt: time("ready_at"),
+    failureReason: text("failure_reason").notNull(),
+  },
+  (t) => [
+    index("nodes_state_label_ready").on(t.state, t.label, t.readyAt, t.id),
+    index("nodes_provider_state").on(t.provider, t.state),
+    index("nodes_claim").on(t.claimId),
+  ],
+);
+
+export const claims = mysqlTable(
+  "claims",
+  {
+    id: id("id").primaryKey().notNull(),
+    requestId: name("request_id"),
+    requestHash: hash("request_hash").notNull(),
+    state: varchar("state", { length: 16 }).notNull(),
+    labelExpressions: text("label_expressions").notNull(),
+    requester: name("requester").notNull(),
+    jobName: text("job_name").notNull(),
+    priority: int("priority").notNull(),
+    leaseTtlSeconds: int("lease_ttl_seconds").notNull(),
+    sshPublicKeys: text("ssh_public_keys").notNull(),
+    tokenHash: hash("token_hash").notNull(),
+    createdAt: time("created_at"),
+    lastSeenAt: time("last_seen_at"),
+    fulfilledAt: time("fulfilled_at"),
+    leaseHash: hash("lease_hash").notNull(),
+    leaseExpiresAt: time("lease_expires_at"),
+    nodeIds: text("node_ids").notNull(),
+    outcome: varchar("outcome", { length: 16 }).notNull(),
+    endedAt: time("ended_at"),
+    failureReason: text("failure_reason").notNull(),
+  },
+  (t) => [
+    index("claims_state_priority_created").on(t.state, t.priority, t.createdAt),
+    uniqueIndex("claims_request_id").on(t.requestId),
+  ],
+);
+
+export const meta = mysqlTable("meta", {
+  name: varchar("name", { length: 191 }).primaryKey().notNull(),
+  value: text("value").notNull(),
+});
+
+export const schemaMigrations = mysqlTable("schema_migrations", {
+  version: int("version").primaryKey().notNull(),
+  name: name("name").notNull(),
+  appliedAt: time("applied_at"),
+});
+
+export const mysqlTables = { nodes, claims, meta, schemaMigrations } as const;

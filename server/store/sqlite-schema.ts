@@ -1,0 +1,79 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * The SQLite tables, for queries. The DDL lives in sqlite-migrations.ts; the
+ * schema tests check that the migrated database, this file and
+ * mysql-schema.ts describe the same tables. String arrays are JSON text,
+ * times epoch milliseconds.
+ */
+export const nodes = sqliteTable(
+  "nodes",
+  {
+    id: text("id").primaryKey().notNull(),
+    label: text("label").notNull(),
+    provider: text("provider").notNull(),
+    state: text("state").notNull(),
+    instanceId: text("instance_id").notNull(),
+    addresses: text("addresses").notNull(),
+    sshPort: integer("ssh_port").notNull(),
+    username: text("username").notNull(),
+    hostKeys: text("host_keys").notNull(),
+    tags: text("tags").notNull(),
+    image: text("image").notNull(),
+    flavor: text("flavor").notNull(),
+    claimId: text("claim_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    stateChangedAt: integer("state_changed_at").notNull(),
+    readyAt: integer("ready_at").notNull(),
+    failureReason: text("failure_reason").notNull(),
+  },
+  (t) => [
+    index("nodes_state_label_ready").on(t.state, t.label, t.readyAt, t.id),
+    index("nodes_provider_state").on(t.provider, t.state),
+    index("nodes_claim").on(t.claimId),
+  ],
+);
+
+export const claims = sqliteTable(
+  "claims",
+  {
+    id: text("id").primaryKey().notNull(),
+    /** NULL when the client sent no idempotency key, so the unique index ignores it. */
+    requestId: text("request_id"),
+    requestHash: text("request_hash").notNull(),
+    state: text("state").notNull(),
+    labelExpressions: text("label_expressions").notNull(),
+    requester: text("requester").notNull(),
+    jobName: text("job_name").notNull(),
+    priority: integer("priority").notNull(),
+    leaseTtlSeconds: integer("lease_ttl_seconds").notNull(),
+    sshPublicKeys: text("ssh_public_keys").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    fulfilledAt: integer("fulfilled_at").notNull(),
+    leaseHash: text("lease_hash").notNull(),
+    leaseExpiresAt: integer("lease_expires_at").notNull(),
+    nodeIds: text("node_ids").notNull(),
+    outcome: text("outcome").notNull(),
+    endedAt: integer("ended_at").notNull(),
+    failureReason: text("failure_reason").notNull(),
+  },
+  (t) => [
+    index("claims_state_priority_created").on(t.state, t.priority, t.createdAt),
+    uniqueIndex("claims_request_id").on(t.requestId),
+  ],
+);
+
+export const meta = sqliteTable("meta", {
+  name: text("name").primaryKey().notNull(),
+  value: text("value").notNull(),
+});
+
+export const schemaMigrations = sqliteTable("schema_migrations", {
+  version: integer("version").primaryKey().notNull(),
+  name: text("name").notNull(),
+  appliedAt: integer("applied_at").notNull(),
+});
+
+export const sqliteTables = { nodes, claims, meta, schemaMigrations } as const;
