@@ -1,0 +1,136 @@
+import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
+import {
+  type StandbyServiceServer,
+  type WatchClaimRequest,
+  type WatchClaimResponse,
+} from "../../gen/ts/standby/v1/standby.js";
+import { StandbyError } from "../core/errors.js";
+import type { Logger } from "../core/log.js";
+import type { Scheduler } from "../scheduler/scheduler.js";
+import { authorize, REQUIRED_ROLE } from "./auth.js";
+import { claimToPb, labelToPb, nodeStateFromPb, nodeToPb, outcomeFromPb, providerToPb } from "./convert.js";
+import { toServiceError } from "./status.js";
+
+const DEFAULT_WAIT_S = 60;
+const MAX_WAIT_S = 3600;
+
+function check(method: string, call: { metadata: import("@grpc/grpc-js").Metadata }): void {
+  const caller = authorize(method, call.metadata);
+  const role = REQUIRED_ROLE[method];
+  if (role && !caller.roles.has(role)) throw new StandbyError("permission-denied", `${method} needs the ${role} role`);
+}
+
+/** The StandbyService rpcs over a Scheduler. */
+export function standbyService(scheduler: () => Scheduler, logger: Logger): StandbyServiceServer {
+  const unary =
+    <Req, Res>(method: string, fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) =>
+    (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      Promise.resolve()
+        .then(() => {
+          check(method, call);
+          return fn(call.request, call);
+        })
+        .then(
+          (res) => callback(null, res),
+          (err: unknown) => callback(toServiceError(err, logger, method)),
+        );
+    };
+
+  return {
+    createClaim: unary("CreateClaim", async (req, call) => {
+      let wait: { timeoutMs: number; signal: AbortSignal } | undefined;
+      if (req.wait) {
+        const requested = req.waitTimeoutSeconds > 0 ? req.waitTimeoutSeconds : DEFAULT_WAIT_S;
+        if (requested > MAX_WAIT_S) throw StandbyError.invalidArgument("wait_timeout_seconds", `at most ${MAX_WAIT_S}`);
+        let timeoutMs = requested * 1000;
+        const deadline = call.getDeadline();
+        const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+        // Answer a little before the client's deadline, so it gets the claim rather than an error.
+        if (Number.isFinite(deadlineMs) && deadlineMs > 0) timeoutMs = Math.max(0, Math.min(timeoutMs, deadlineMs - Date.now() - 200));
+        const abort = new AbortController();
+        call.on("cancelled", () => abort.abort());
+        wait = { timeoutMs, signal: abort.signal };
+      }
+      const result = await scheduler().createClaim(
+        {
+          labelExpressions: req.labelExpressions,
+          requester: req.requester,
+          jobName: req.jobName,
+          priority: req.priority,
+          leaseTtlSeconds: req.leaseTtlSeconds,
+          sshPublicKeys: req.sshPublicKeys,
+          requestId: req.requestId,
+        },
+        wait,
+      );
+      return { claim: claimToPb(result.view), claimToken: result.claimToken, leaseToken: result.leaseToken };
+    }),
+
+    watchClaim: (call: ServerWritableStream<WatchClaimRequest, WatchClaimResponse>) => {
+      let stop: (() => void) | undefined;
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        stop?.();
+        call.end();
+      };
+      call.on("cancelled", () => {
+        ended = true;
+        stop?.();
+      });
+      Promise.resolve()
+        .then(async () => {
+          check("WatchClaim", call);
+          stop = await scheduler().watchClaim(call.request.claimToken, (event, leaseToken) => {
+            if (ended) return;
+            call.write({ claim: claimToPb(event.view), event: event.kind, message: event.message, leaseToken });
+            if (!["queued", "launching", "fulfilled"].includes(event.kind)) end();
+          });
+          if (ended) stop();
+        })
+        .catch((err: unknown) => {
+          ended = true;
+          call.emit("error", toServiceError(err, logger, "WatchClaim"));
+        });
+    },
+
+    getClaim: unary("GetClaim", async (req) => {
+      const result = await scheduler().getClaim(req.claimToken);
+      return { claim: claimToPb(result.view), leaseToken: result.leaseToken };
+    }),
+
+    cancelClaim: unary("CancelClaim", async (req) => ({ claim: claimToPb(await scheduler().cancelClaim(req.claimToken)) })),
+
+    renewLease: unary("RenewLease", async (req) => ({ expiresAt: new Date(await scheduler().renewLease(req.leaseToken, req.ttlSeconds)) })),
+
+    releaseLease: unary("ReleaseLease", async (req) => {
+      const outcome = outcomeFromPb(req.outcome);
+      return { claim: claimToPb(await scheduler().releaseLease(req.leaseToken, outcome)) };
+    }),
+
+    listNodes: unary("ListNodes", async (req) => {
+      const state = nodeStateFromPb(req.state);
+      const nodes = await scheduler().listNodes({
+        ...(req.label ? { label: req.label } : {}),
+        ...(req.provider ? { provider: req.provider } : {}),
+        ...(state ? { states: [state] } : {}),
+      });
+      return { nodes: nodes.map(nodeToPb) };
+    }),
+
+    getNode: unary("GetNode", async (req) => {
+      if (!req.id) throw StandbyError.invalidArgument("id", "required");
+      return { node: nodeToPb(await scheduler().getNode(req.id)) };
+    }),
+
+    deleteNode: unary("DeleteNode", async (req) => {
+      if (!req.id) throw StandbyError.invalidArgument("id", "required");
+      return { node: nodeToPb(await scheduler().deleteNode(req.id)) };
+    }),
+
+    listLabels: unary("ListLabels", async () => ({ labels: (await scheduler().listLabels()).map(labelToPb) })),
+
+    listProviders: unary("ListProviders", async () => ({ providers: (await scheduler().listProviders()).map(providerToPb) })),
+  };
+}

@@ -1,0 +1,89 @@
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { startApiServer } from "./api/server.js";
+import { loadConfig } from "./config/load.js";
+import type { Config } from "./config/schema.js";
+import { systemClock } from "./core/clock.js";
+import { createLogger, type Logger } from "./core/log.js";
+import { cryptoRandom } from "./core/random.js";
+import { PluginHost, resolvePluginCommand } from "./plugin-host/index.js";
+import { Scheduler } from "./scheduler/scheduler.js";
+import { openStore } from "./store/index.js";
+
+export interface ServeOptions {
+  config: string;
+  listen?: string;
+  db?: string;
+  logger?: Logger;
+}
+
+export interface Running {
+  address: string;
+  close(): Promise<void>;
+  /** Re-reads the config file; on any error the running config stays and the error is thrown. */
+  reload(): Promise<void>;
+}
+
+/** The repository root, from dist/server/main.js or server/main.ts. */
+function repoRoot(): string {
+  const here = fileURLToPath(new URL(".", import.meta.url));
+  return fileURLToPath(new URL(here.includes("/dist/") ? "../../" : "../", import.meta.url));
+}
+
+/** Wires config → store → plugin host → scheduler → API. Nothing else lives here. */
+export async function serve(opts: ServeOptions): Promise<Running> {
+  const logger = opts.logger ?? createLogger();
+  const loaded = await loadConfig(opts.config);
+  const config: Config = {
+    ...loaded.config,
+    server: { ...loaded.config.server, ...(opts.listen ? { listen: opts.listen } : {}), ...(opts.db ? { db: opts.db } : {}) },
+  };
+  await mkdir(config.server.stateDir, { recursive: true });
+
+  const store = await openStore(config.server.db, { logger: logger.child({ component: "store" }) });
+  const ownerId = await store.setMetaIfAbsent("owner-id", cryptoRandom.id("standby"));
+  const tokenKey = Buffer.from(await store.setMetaIfAbsent("token-key", cryptoRandom.secret()), "base64url");
+
+  const root = repoRoot();
+  const host = new PluginHost({
+    providers: config.providers.map((p) => ({
+      name: p.name,
+      command: resolvePluginCommand(p, root),
+      settings: p.settings,
+      secrets: resolveSecrets(p.secrets),
+    })),
+    ownerId,
+    logger: logger.child({ component: "plugin-host" }),
+    stateDir: config.server.stateDir,
+  });
+  await host.start();
+
+  const scheduler = new Scheduler({ store, providers: host, clock: systemClock, random: cryptoRandom, logger, config, ownerId, tokenKey });
+  await scheduler.start();
+  const api = await startApiServer(config.server.listen, () => scheduler, logger.child({ component: "api" }));
+  logger.info({ address: api.address, db: redactUrl(config.server.db), providers: config.providers.map((p) => p.name) }, "standby is serving");
+
+  return {
+    address: api.address,
+    async reload() {
+      const next = await loadConfig(opts.config);
+      scheduler.reload({ ...next.config, server: config.server });
+      logger.info({ config: next.path }, "configuration reloaded");
+    },
+    async close() {
+      await api.close();
+      scheduler.stop();
+      await host.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Secret values "env:NAME" come from the scheduler's environment. */
+function resolveSecrets(secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, v.startsWith("env:") ? (process.env[v.slice(4)] ?? "") : v]));
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, "//$1:***@");
+}

@@ -1,0 +1,465 @@
+import { createHash } from "node:crypto";
+import type { Clock } from "../core/clock.js";
+import { StandbyError } from "../core/errors.js";
+import type { Logger } from "../core/log.js";
+import type { Random } from "../core/random.js";
+import { sha256 } from "../core/random.js";
+import { isTerminalClaim, type ClaimState, type Outcome } from "../core/states.js";
+import type { ClaimRecord, NodeRecord, Store } from "../core/store.js";
+import type { Catalog } from "./catalog.js";
+import type { Tokens } from "./tokens.js";
+
+export interface ClaimInput {
+  labelExpressions: string[];
+  requester: string;
+  jobName: string;
+  priority: number;
+  leaseTtlSeconds: number;
+  sshPublicKeys: string[];
+  requestId: string;
+}
+
+export type ClaimEventKind = "queued" | "launching" | "fulfilled" | "failed" | "cancelled" | "released" | "expired";
+
+export interface ClaimView {
+  claim: ClaimRecord;
+  nodes: NodeRecord[];
+  queuePosition: number;
+}
+
+export interface ClaimEvent {
+  kind: ClaimEventKind;
+  message: string;
+  view: ClaimView;
+}
+
+/** Nodes wanted for queued claims: of a label, on a given provider or any. */
+export interface Demand {
+  label: string;
+  provider: string | undefined;
+  count: number;
+}
+
+export interface ClaimSettings {
+  defaultLeaseTtlMs: number;
+  maxLeaseTtlMs: number;
+  abandonAfterMs: number;
+}
+
+interface Queued {
+  record: ClaimRecord;
+  /** Per slot, the labels that satisfy its expression. */
+  slots: string[][];
+  /** The ready-node epoch at its last allocation attempt (-1: never tried). */
+  triedAt: number;
+  lastSeen: number;
+}
+
+const SSH_KEY = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+
+/**
+ * Claims and their leases: validation, the priority queue, allocation in
+ * batches (all claims arriving while one allocation transaction runs go into
+ * the next one), waiting and watching, renewal, release, expiry and
+ * abandonment of claims whose client went away.
+ */
+export class ClaimService {
+  private readonly queue = new Map<string, Queued>();
+  private readonly listeners = new Map<string, Set<(event: ClaimEvent) => void>>();
+  /** Nodes handed out per live claim, so release needs no extra read. */
+  private readonly leased = new Map<string, NodeRecord[]>();
+  private readyEpoch = 0;
+  private allocating = false;
+  private allocateAgain = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly tokens: Tokens,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly logger: Logger,
+    private catalog: Catalog,
+    private settings: ClaimSettings,
+    private readonly onDemand: () => void,
+    private readonly onNodesReleased: (nodes: NodeRecord[]) => void,
+  ) {}
+
+  setCatalog(catalog: Catalog, settings: ClaimSettings): void {
+    this.catalog = catalog;
+    this.settings = settings;
+    for (const q of this.queue.values()) q.slots = this.resolveSlots(q.record.labelExpressions);
+  }
+
+  /** Loads queued claims after a start. */
+  async load(): Promise<void> {
+    const now = this.clock.now();
+    for (const record of await this.store.listClaims({ states: ["queued"] })) {
+      let slots: string[][];
+      try {
+        slots = this.resolveSlots(record.labelExpressions);
+      } catch {
+        slots = record.labelExpressions.map(() => []);
+      }
+      this.queue.set(record.id, { record, slots, triedAt: -1, lastSeen: Math.max(now, record.lastSeenAt) });
+    }
+  }
+
+  /**
+   * Nodes queued claims are waiting for, per label; a nodeset's nodes are
+   * pinned to one provider that can make all of them (it is filled from one).
+   */
+  demand(): Demand[] {
+    const demand = new Map<string, Demand>();
+    const add = (label: string, provider: string | undefined) => {
+      const key = `${label}\u0000${provider ?? ""}`;
+      const d = demand.get(key) ?? { label, provider, count: 0 };
+      d.count++;
+      demand.set(key, d);
+    };
+    for (const q of this.queue.values()) {
+      if (q.slots.length === 1) {
+        const label = (q.slots[0] as string[]).find((l) => (this.catalog.labels.get(l)?.templates.length ?? 0) > 0);
+        if (label) add(label, undefined);
+        continue;
+      }
+      const makers = (labels: string[]) => new Set(labels.flatMap((l) => this.catalog.labels.get(l)?.templates.map((t) => t.provider) ?? []));
+      const common = [...q.slots.map(makers).reduce((a, b) => new Set([...a].filter((p) => b.has(p))))].sort();
+      const provider = common[0];
+      if (!provider) continue;
+      for (const labels of q.slots) {
+        const label = labels.find((l) => this.catalog.template(l, provider));
+        if (label) add(label, provider);
+      }
+    }
+    return [...demand.values()];
+  }
+
+  queuedCount(label?: string): number {
+    if (!label) return this.queue.size;
+    let n = 0;
+    for (const q of this.queue.values()) if (q.slots.some((s) => s.includes(label))) n++;
+    return n;
+  }
+
+  /** The labels each slot of a queued claim can take ([] if not queued). */
+  slotsOf(claimId: string): string[][] {
+    return this.queue.get(claimId)?.slots ?? [];
+  }
+
+  private resolveSlots(expressions: string[]): string[][] {
+    return expressions.map((e, i) => this.catalog.match(e, `label_expressions[${i}]`));
+  }
+
+  private validate(input: ClaimInput): { slots: string[][]; ttlMs: number } {
+    if (input.labelExpressions.length === 0) throw StandbyError.invalidArgument("label_expressions", "at least one label expression is required");
+    if (input.labelExpressions.length > 32) throw StandbyError.invalidArgument("label_expressions", "at most 32 nodes per claim");
+    const slots = this.resolveSlots(input.labelExpressions);
+    slots.forEach((labels, i) => {
+      if (labels.length === 0) {
+        throw new StandbyError("failed-precondition", `label_expressions[${i}]: no configured label satisfies "${input.labelExpressions[i]}"`, {
+          field: `label_expressions[${i}]`,
+        });
+      }
+    });
+    if (slots.length > 1) {
+      // A nodeset comes from one provider: some provider must make a label of every slot.
+      const providersOf = (labels: string[]) => new Set(labels.flatMap((l) => this.catalog.labels.get(l)?.templates.map((t) => t.provider) ?? []));
+      const common = slots.map(providersOf).reduce((a, b) => new Set([...a].filter((p) => b.has(p))));
+      if (common.size === 0) throw new StandbyError("failed-precondition", "label_expressions: no single provider can make every node of this nodeset", { field: "label_expressions" });
+    }
+    const ttlMs = input.leaseTtlSeconds > 0 ? input.leaseTtlSeconds * 1000 : this.settings.defaultLeaseTtlMs;
+    if (ttlMs > this.settings.maxLeaseTtlMs) throw StandbyError.invalidArgument("lease_ttl_seconds", `at most ${this.settings.maxLeaseTtlMs / 1000}`);
+    input.sshPublicKeys.forEach((key, i) => {
+      if (!SSH_KEY.test(key.trim())) throw StandbyError.invalidArgument(`ssh_public_keys[${i}]`, "not an OpenSSH public key");
+    });
+    if (input.requestId.length > 128) throw StandbyError.invalidArgument("request_id", "at most 128 characters");
+    if (input.requester.length > 256) throw StandbyError.invalidArgument("requester", "at most 256 characters");
+    if (input.jobName.length > 1024) throw StandbyError.invalidArgument("job_name", "at most 1024 characters");
+    if (!Number.isInteger(input.priority) || Math.abs(input.priority) > 1_000_000) throw StandbyError.invalidArgument("priority", "an integer within ±1000000");
+    return { slots, ttlMs };
+  }
+
+  async create(input: ClaimInput): Promise<{ view: ClaimView; created: boolean }> {
+    const { slots, ttlMs } = this.validate(input);
+    const now = this.clock.now();
+    const requestHash = createHash("sha256")
+      .update(JSON.stringify([input.labelExpressions, input.requester, input.jobName, input.priority, input.leaseTtlSeconds, input.sshPublicKeys]))
+      .digest("hex");
+    const record: ClaimRecord = {
+      id: this.random.id("c"),
+      requestId: input.requestId,
+      requestHash,
+      state: "queued",
+      labelExpressions: input.labelExpressions,
+      requester: input.requester,
+      jobName: input.jobName,
+      priority: input.priority,
+      leaseTtlSeconds: Math.round(ttlMs / 1000),
+      sshPublicKeys: input.sshPublicKeys,
+      tokenHash: "",
+      createdAt: now,
+      lastSeenAt: now,
+      fulfilledAt: 0,
+      leaseHash: "",
+      leaseExpiresAt: 0,
+      nodeIds: [],
+      outcome: "",
+      endedAt: 0,
+      failureReason: "",
+    };
+    const { claim, created } = await this.store.createClaim(record);
+    if (!created) {
+      if (claim.requestHash !== requestHash) {
+        throw new StandbyError("already-exists", "request_id: already used for a different claim", { field: "request_id" });
+      }
+      this.touch(claim.id);
+      return { view: await this.view(claim), created: false };
+    }
+    this.queue.set(claim.id, { record: claim, slots, triedAt: -1, lastSeen: now });
+    this.kickAllocation();
+    return { view: { claim, nodes: [], queuePosition: this.position(claim.id) }, created: true };
+  }
+
+  /** A sign of life from a queued claim's client. */
+  touch(claimId: string): void {
+    const q = this.queue.get(claimId);
+    if (q) q.lastSeen = this.clock.now();
+  }
+
+  position(claimId: string): number {
+    const q = this.queue.get(claimId);
+    if (!q) return 0;
+    let ahead = 0;
+    for (const other of this.queue.values()) if (before(other.record, q.record)) ahead++;
+    return ahead + 1;
+  }
+
+  async get(claimId: string): Promise<ClaimView> {
+    const claim = this.queue.get(claimId)?.record ?? (await this.store.getClaim(claimId));
+    if (!claim) throw new StandbyError("not-found", `claim ${claimId} not found`);
+    this.touch(claimId);
+    return this.view(claim);
+  }
+
+  private async view(claim: ClaimRecord): Promise<ClaimView> {
+    let nodes: NodeRecord[] = [];
+    if (claim.nodeIds.length > 0) {
+      nodes = this.leased.get(claim.id) ?? (await this.store.listNodes({ claimId: claim.id, states: ["claimed", "released", "deleting", "gone", "failed", "held"] }));
+      const order = new Map(claim.nodeIds.map((id, i) => [id, i]));
+      nodes = [...nodes].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    }
+    return { claim, nodes, queuePosition: this.position(claim.id) };
+  }
+
+  /** Resolves when the claim leaves the queue (or after timeoutMs) with its latest view. */
+  async wait(claimId: string, timeoutMs: number, signal?: AbortSignal): Promise<ClaimView> {
+    const current = await this.get(claimId);
+    if (current.claim.state !== "queued") return current;
+    return new Promise<ClaimView>((resolve) => {
+      const done = (view: ClaimView) => {
+        timer.cancel();
+        unsubscribe();
+        signal?.removeEventListener("abort", onAbort);
+        resolve(view);
+      };
+      const onAbort = () => void this.get(claimId).then(done, () => done(current));
+      const unsubscribe = this.subscribe(claimId, (event) => {
+        if (event.kind !== "queued" && event.kind !== "launching") done(event.view);
+      });
+      const timer = this.clock.setTimer(timeoutMs, onAbort);
+      signal?.addEventListener("abort", onAbort);
+    });
+  }
+
+  /** Listens to a claim's events; an open subscription keeps a queued claim alive. */
+  subscribe(claimId: string, listener: (event: ClaimEvent) => void): () => void {
+    let set = this.listeners.get(claimId);
+    if (!set) this.listeners.set(claimId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(claimId);
+      this.touch(claimId);
+    };
+  }
+
+  private emit(claimId: string, kind: ClaimEventKind, message: string, view: ClaimView): void {
+    const set = this.listeners.get(claimId);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        listener({ kind, message, view });
+      } catch (err) {
+        this.logger.error({ err }, "claim listener failed");
+      }
+    }
+  }
+
+  /** Tells watchers of queued claims for a label that a node is launching. */
+  launching(label: string, provider: string): void {
+    for (const q of this.queue.values()) {
+      if (this.listeners.has(q.record.id) && q.slots.some((s) => s.includes(label))) {
+        this.emit(q.record.id, "launching", `launching ${label} on ${provider}`, { claim: q.record, nodes: [], queuePosition: this.position(q.record.id) });
+      }
+    }
+  }
+
+  nodeReady(): void {
+    this.readyEpoch++;
+    this.kickAllocation();
+  }
+
+  kickAllocation(): void {
+    if (this.allocating) {
+      this.allocateAgain = true;
+      return;
+    }
+    this.allocating = true;
+    void this.allocateLoop();
+  }
+
+  private async allocateLoop(): Promise<void> {
+    try {
+      do {
+        this.allocateAgain = false;
+        await this.allocateRound();
+      } while (this.allocateAgain);
+    } catch (err) {
+      this.logger.error({ err }, "allocation failed");
+      this.clock.setTimer(1000, () => this.kickAllocation());
+    } finally {
+      this.allocating = false;
+    }
+  }
+
+  /**
+   * One transaction for every queued claim worth trying: those never tried,
+   * and all of them once new nodes became ready. Priority order, FIFO within one.
+   */
+  private async allocateRound(): Promise<void> {
+    const epoch = this.readyEpoch;
+    const candidates = [...this.queue.values()].filter((q) => q.triedAt < epoch || q.triedAt === -1).sort((a, b) => (before(a.record, b.record) ? -1 : 1));
+    if (candidates.length === 0) return;
+    const batch = candidates.slice(0, 256);
+    if (candidates.length > batch.length) this.allocateAgain = true;
+    const now = this.clock.now();
+    const results = await this.store.allocate(
+      batch.map((q) => ({
+        claimId: q.record.id,
+        slots: q.slots.map((labels) => ({ labels })),
+        leaseHash: sha256(this.tokens.leaseToken(q.record.id)),
+        leaseExpiresAt: now + q.record.leaseTtlSeconds * 1000,
+      })),
+      now,
+    );
+    let fulfilled = 0;
+    let unfulfilled = 0;
+    for (const result of results) {
+      const q = this.queue.get(result.claimId);
+      if (result.claim && result.nodes.length > 0) {
+        fulfilled++;
+        this.queue.delete(result.claimId);
+        this.leased.set(result.claimId, result.nodes);
+        this.emit(result.claimId, "fulfilled", `fulfilled by ${result.nodes.map((n) => `${n.id} (${n.provider})`).join(", ")}`, {
+          claim: result.claim,
+          nodes: result.nodes,
+          queuePosition: 0,
+        });
+      } else if (q) {
+        unfulfilled++;
+        q.triedAt = epoch;
+      }
+    }
+    if (unfulfilled > 0) this.onDemand();
+    if (fulfilled > 0) {
+      this.onDemand();
+      // Positions moved for everyone still waiting.
+      for (const q of this.queue.values()) {
+        if (this.listeners.has(q.record.id)) {
+          this.emit(q.record.id, "queued", `position ${this.position(q.record.id)}`, { claim: q.record, nodes: [], queuePosition: this.position(q.record.id) });
+        }
+      }
+    }
+  }
+
+  async renew(claimId: string, ttlSeconds: number): Promise<number> {
+    if (ttlSeconds * 1000 > this.settings.maxLeaseTtlMs) throw StandbyError.invalidArgument("ttl_seconds", `at most ${this.settings.maxLeaseTtlMs / 1000}`);
+    const claim = await this.store.getClaim(claimId);
+    if (!claim) throw new StandbyError("not-found", `lease of claim ${claimId} not found`);
+    if (claim.state !== "fulfilled") throw new StandbyError("failed-precondition", `the lease is ${claim.state}`);
+    const expiresAt = this.clock.now() + (ttlSeconds > 0 ? ttlSeconds : claim.leaseTtlSeconds) * 1000;
+    const changed = await this.store.updateClaims([{ id: claimId, from: ["fulfilled"], patch: { leaseExpiresAt: expiresAt } }]);
+    if (changed.length === 0) throw new StandbyError("failed-precondition", "the lease ended meanwhile");
+    return expiresAt;
+  }
+
+  /** Ends a live lease (release, cancel, expiry); its nodes go to released and are deleted. */
+  private async end(claimId: string, to: ClaimState, outcome: Outcome | undefined, reason?: string): Promise<ClaimRecord | undefined> {
+    const [claim] = await this.store.endClaims([
+      { claimId, from: ["fulfilled"], to, at: this.clock.now(), nodesTo: "released", ...(outcome ? { outcome } : {}), ...(reason ? { reason } : {}) },
+    ]);
+    if (!claim) return undefined;
+    const nodes = this.leased.get(claimId) ?? (await this.store.listNodes({ claimId, states: ["released"] }));
+    this.leased.delete(claimId);
+    this.onNodesReleased(nodes.map((n) => ({ ...n, state: "released" })));
+    const view = { claim, nodes, queuePosition: 0 };
+    this.emit(claimId, to === "cancelled" ? "cancelled" : to === "expired" ? "expired" : "released", reason ?? to, view);
+    return claim;
+  }
+
+  async release(claimId: string, outcome: Outcome): Promise<ClaimView> {
+    const ended = await this.end(claimId, "released", outcome);
+    if (ended) return { claim: ended, nodes: [], queuePosition: 0 };
+    const claim = await this.store.getClaim(claimId);
+    if (!claim) throw new StandbyError("not-found", `lease of claim ${claimId} not found`);
+    if (claim.state === "released") return this.view(claim);
+    throw new StandbyError("failed-precondition", `the lease is ${claim.state}${claim.failureReason ? `: ${claim.failureReason}` : ""}`);
+  }
+
+  async cancel(claimId: string, reason = "cancelled by its client"): Promise<ClaimView> {
+    const claim = this.queue.get(claimId)?.record ?? (await this.store.getClaim(claimId));
+    if (!claim) throw new StandbyError("not-found", `claim ${claimId} not found`);
+    if (claim.state === "queued") {
+      const now = this.clock.now();
+      const changed = await this.store.updateClaims([{ id: claimId, from: ["queued"], patch: { state: "cancelled", endedAt: now, failureReason: reason } }]);
+      if (changed.length > 0) {
+        this.queue.delete(claimId);
+        const view = { claim: { ...claim, state: "cancelled" as const, endedAt: now, failureReason: reason }, nodes: [], queuePosition: 0 };
+        this.emit(claimId, "cancelled", reason, view);
+        return view;
+      }
+      // It was fulfilled meanwhile: cancel the lease instead.
+    }
+    if (claim.state === "queued" || claim.state === "fulfilled") {
+      const ended = await this.end(claimId, "cancelled", "aborted", reason);
+      if (ended) return { claim: ended, nodes: [], queuePosition: 0 };
+    }
+    const latest = await this.store.getClaim(claimId);
+    return this.view(latest ?? claim);
+  }
+
+  /** Expires leases past their time and cancels queued claims nobody waits for. */
+  async sweep(): Promise<void> {
+    const now = this.clock.now();
+    for (const claim of await this.store.listClaims({ states: ["fulfilled"], leaseExpiresBefore: now })) {
+      this.logger.info({ claim: claim.id, requester: claim.requester }, "lease expired");
+      await this.end(claim.id, "expired", undefined, "the lease expired");
+    }
+    for (const q of [...this.queue.values()]) {
+      if (!this.listeners.has(q.record.id) && now - q.lastSeen > this.settings.abandonAfterMs) {
+        this.logger.info({ claim: q.record.id, requester: q.record.requester }, "queued claim abandoned by its client");
+        await this.cancel(q.record.id, "abandoned: no watch or keepalive from its client");
+      }
+    }
+  }
+
+  isTerminal(claim: ClaimRecord): boolean {
+    return isTerminalClaim(claim.state);
+  }
+}
+
+function before(a: ClaimRecord, b: ClaimRecord): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
+  return a.id < b.id;
+}

@@ -1,0 +1,435 @@
+import type { Clock } from "../core/clock.js";
+import { StandbyError, type ErrorCode } from "../core/errors.js";
+import type { Logger } from "../core/log.js";
+import { NODE_TAG, OWNER_TAG, type Instance, type ProviderRegistry } from "../core/provider.js";
+import type { Random } from "../core/random.js";
+import type { NodeState } from "../core/states.js";
+import type { NodeCount, NodeRecord, Store } from "../core/store.js";
+import type { Catalog } from "./catalog.js";
+import type { Demand } from "./claims.js";
+import type { NodeWriter } from "./node-writer.js";
+
+/** Errors after which the same call may well succeed if simply tried again. */
+const TRANSIENT: readonly ErrorCode[] = ["unavailable", "deadline-exceeded", "aborted", "cancelled"];
+
+export function isTransient(err: unknown): boolean {
+  return err instanceof StandbyError && TRANSIENT.includes(err.code);
+}
+
+export interface LaunchFailure {
+  provider: string;
+  label: string;
+  reason: string;
+  at: number;
+}
+
+export interface LifecycleOptions {
+  /** How often a booting instance is polled, at first (doubles up to 5 s). */
+  pollMs?: number;
+  /** Failures older than this no longer count against a provider's choice. */
+  failureWindowMs?: number;
+}
+
+export interface LifecycleHooks {
+  /** A node became ready: claims may be served. */
+  nodeReady(node: NodeRecord): void;
+  /** Nodes wanted by queued claims. */
+  demand(): Demand[];
+  /** A launch for the label started on a provider (for claim progress). */
+  launching(label: string, provider: string): void;
+}
+
+const PENDING_STATES: readonly NodeState[] = ["launching", "booted", "checking"];
+/** States that hold a cloud instance (or may): they count against caps. */
+const HOLDING_STATES: readonly NodeState[] = ["launching", "booted", "checking", "ready", "claimed", "released", "deleting", "failed", "held"];
+
+/**
+ * Drives nodes through their lifecycle: keeps pools at min-ready (plus what
+ * queued claims need), launches, polls, deletes, and reconciles the store with
+ * what each provider reports. Every state change is written before the cloud
+ * is touched; launch and delete are resumable after a crash because boot is
+ * idempotent on the node id.
+ */
+export class NodeLifecycle {
+  private readonly inflight = new Set<string>();
+  private readonly failures: LaunchFailure[] = [];
+  private readonly sightings = new Map<string, number>();
+  private poolRunning = false;
+  private poolAgain = false;
+  private stopped = false;
+  private readonly pollMs: number;
+  private readonly failureWindowMs: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly providers: ProviderRegistry,
+    private readonly writer: NodeWriter,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly logger: Logger,
+    private readonly ownerId: string,
+    private catalog: Catalog,
+    private readonly hooks: LifecycleHooks,
+    options: LifecycleOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 500;
+    this.failureWindowMs = options.failureWindowMs ?? 10 * 60_000;
+  }
+
+  setCatalog(catalog: Catalog): void {
+    this.catalog = catalog;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  recentFailures(): LaunchFailure[] {
+    const since = this.clock.now() - this.failureWindowMs;
+    while (this.failures.length > 0 && (this.failures[0] as LaunchFailure).at < since) this.failures.shift();
+    return [...this.failures];
+  }
+
+  /** Runs a pool pass now, or right after the one running. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.poolRunning) {
+      this.poolAgain = true;
+      return;
+    }
+    this.poolRunning = true;
+    void this.poolLoop();
+  }
+
+  private async poolLoop(): Promise<void> {
+    try {
+      do {
+        this.poolAgain = false;
+        await this.poolPass();
+      } while (this.poolAgain && !this.stopped);
+    } catch (err) {
+      this.logger.error({ err }, "pool pass failed");
+    } finally {
+      this.poolRunning = false;
+    }
+  }
+
+  /** Launches what each label lacks: min-ready plus queued demand, within caps. */
+  private async poolPass(): Promise<void> {
+    const counts = await this.store.countNodes();
+    const byLabel = new Map<string, { ready: number; pending: number; holding: number }>();
+    const byPair = new Map<string, number>();
+    const byProvider = new Map<string, number>();
+    for (const c of counts) {
+      const l = byLabel.get(c.label) ?? { ready: 0, pending: 0, holding: 0 };
+      if (c.state === "ready") l.ready += c.count;
+      if (PENDING_STATES.includes(c.state)) l.pending += c.count;
+      if (HOLDING_STATES.includes(c.state)) l.holding += c.count;
+      byLabel.set(c.label, l);
+      if (c.state === "ready" || PENDING_STATES.includes(c.state)) byPair.set(`${c.label}\u0000${c.provider}`, (byPair.get(`${c.label}\u0000${c.provider}`) ?? 0) + c.count);
+      if (HOLDING_STATES.includes(c.state)) byProvider.set(c.provider, (byProvider.get(c.provider) ?? 0) + c.count);
+    }
+    const anyProvider = new Map<string, number>();
+    const pinned: Demand[] = [];
+    for (const d of this.hooks.demand()) {
+      if (d.provider === undefined) anyProvider.set(d.label, (anyProvider.get(d.label) ?? 0) + d.count);
+      else pinned.push(d);
+    }
+    const now = this.clock.now();
+    const launches: NodeRecord[] = [];
+    const launch = (label: string, provider: string) => {
+      byProvider.set(provider, (byProvider.get(provider) ?? 0) + 1);
+      const have = byLabel.get(label) ?? { ready: 0, pending: 0, holding: 0 };
+      have.pending++;
+      have.holding++;
+      byLabel.set(label, have);
+      launches.push(this.newNode(label, provider, now));
+    };
+    const room = (label: string) => {
+      const entry = this.catalog.labels.get(label);
+      const have = byLabel.get(label) ?? { ready: 0, pending: 0, holding: 0 };
+      return !entry || entry.config.maxNodes === 0 || have.holding < entry.config.maxNodes;
+    };
+    // Nodesets first: they can only be served by one provider.
+    for (const d of pinned) {
+      let deficit = d.count - (byPair.get(`${d.label}\u0000${d.provider}`) ?? 0);
+      while (deficit-- > 0 && room(d.label) && this.usable(d.provider as string, byProvider)) launch(d.label, d.provider as string);
+    }
+    for (const label of this.catalog.labels.values()) {
+      const have = byLabel.get(label.name) ?? { ready: 0, pending: 0, holding: 0 };
+      let deficit = label.config.minReady + (anyProvider.get(label.name) ?? 0) - have.ready - have.pending;
+      while (deficit-- > 0 && room(label.name)) {
+        const provider = this.chooseProvider(label.name, byProvider);
+        if (!provider) break;
+        launch(label.name, provider);
+      }
+    }
+    if (launches.length === 0) return;
+    await this.store.insertNodes(launches);
+    for (const node of launches) {
+      this.hooks.launching(node.label, node.provider);
+      void this.drive(node);
+    }
+  }
+
+  private usable(provider: string, nodesByProvider: Map<string, number>): boolean {
+    const p = this.catalog.providers.get(provider);
+    if (!p || !this.providers.names().includes(provider) || this.providers.status(provider).health !== "serving") return false;
+    return p.maxNodes === 0 || (nodesByProvider.get(provider) ?? 0) < p.maxNodes;
+  }
+
+  /**
+   * Among the label's providers: serving, under its cap, fewest recent
+   * failures, highest configured priority, then fewest nodes (spread).
+   */
+  private chooseProvider(label: string, nodesByProvider: Map<string, number>): string | undefined {
+    const entry = this.catalog.labels.get(label);
+    if (!entry) return undefined;
+    const failures = new Map<string, number>();
+    for (const f of this.recentFailures()) failures.set(f.provider, (failures.get(f.provider) ?? 0) + 1);
+    const candidates = entry.templates
+      .map((t) => this.catalog.providers.get(t.provider))
+      .filter((p): p is NonNullable<typeof p> => p !== undefined)
+      .filter((p) => this.usable(p.name, nodesByProvider));
+    candidates.sort(
+      (a, b) =>
+        (failures.get(a.name) ?? 0) - (failures.get(b.name) ?? 0) ||
+        b.priority - a.priority ||
+        (nodesByProvider.get(a.name) ?? 0) - (nodesByProvider.get(b.name) ?? 0) ||
+        a.name.localeCompare(b.name),
+    );
+    return candidates[0]?.name;
+  }
+
+  private newNode(label: string, provider: string, now: number): NodeRecord {
+    const template = this.catalog.template(label, provider);
+    return {
+      id: this.random.id("n"),
+      label,
+      provider,
+      state: "launching",
+      instanceId: "",
+      addresses: [],
+      sshPort: 0,
+      username: "",
+      hostKeys: [],
+      tags: this.catalog.nodeTags(label, provider),
+      image: template?.image ?? "",
+      flavor: template?.flavor ?? "",
+      claimId: "",
+      createdAt: now,
+      stateChangedAt: now,
+      readyAt: 0,
+      failureReason: "",
+    };
+  }
+
+  /** Moves a node on from wherever it stands; one driver per node at a time. */
+  drive(node: NodeRecord): Promise<void> {
+    if (this.inflight.has(node.id) || this.stopped) return Promise.resolve();
+    this.inflight.add(node.id);
+    const run = ["released", "failed", "deleting"].includes(node.state) ? this.deleteFlow(node) : this.launchFlow(node);
+    return run
+      .catch((err: unknown) => this.logger.error({ err, node: node.id }, "node driver failed"))
+      .finally(() => this.inflight.delete(node.id));
+  }
+
+  private deadline(node: NodeRecord): number {
+    const p = this.catalog.providers.get(node.provider);
+    return node.createdAt + (p?.bootTimeout ?? 600_000) + (p?.readyTimeout ?? 300_000);
+  }
+
+  private async launchFlow(node: NodeRecord): Promise<void> {
+    if (!PENDING_STATES.includes(node.state)) return;
+    const provider = this.providers.get(node.provider);
+    const template = this.catalog.template(node.label, node.provider);
+    let instance: Instance | undefined;
+    let delay = this.pollMs;
+    // Boot (or re-boot, which is idempotent on the node id) until the cloud has the instance.
+    while (node.state === "launching" && !this.stopped) {
+      if (this.clock.now() > this.deadline(node)) return this.fail(node, "boot-timeout", "boot timed out");
+      try {
+        instance = await provider.boot({
+          nodeId: node.id,
+          label: node.label,
+          image: template?.image ?? node.image,
+          flavor: template?.flavor ?? node.flavor,
+          setupScript: template?.setupScript ?? "",
+          networks: template?.networks ?? [],
+          sshPublicKeys: [],
+          tags: { "standby-label": node.label },
+        });
+        break;
+      } catch (err) {
+        if (!isTransient(err)) return this.fail(node, reasonOf(err), messageOf(err));
+        this.logger.warn({ node: node.id, provider: node.provider, err: messageOf(err) }, "boot failed, will retry");
+        await this.clock.sleep(delay);
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+    // Poll until running.
+    delay = this.pollMs;
+    while (!this.stopped && (!instance || instance.state !== "running")) {
+      if (instance?.state === "error") return this.fail(node, "instance-error", instance.error || "the cloud reported an error");
+      if (this.clock.now() > this.deadline(node)) return this.fail(node, "boot-timeout", "boot timed out");
+      if (instance && node.state === "launching" && !node.instanceId && instance.instanceId) {
+        // Record the cloud's id as soon as it exists.
+        await this.writer.transition({ id: node.id, from: ["launching"], to: "launching", at: node.stateChangedAt, patch: { instanceId: instance.instanceId } });
+        node.instanceId = instance.instanceId;
+      }
+      await this.clock.sleep(delay);
+      delay = Math.min(delay * 2, 5_000);
+      try {
+        instance = await provider.getInstance(node.id);
+      } catch (err) {
+        if (err instanceof StandbyError && err.code === "not-found") {
+          if (node.state === "launching") {
+            instance = undefined;
+            continue;
+          }
+          return this.fail(node, "instance-vanished", "the instance disappeared while booting");
+        }
+        if (!isTransient(err)) return this.fail(node, reasonOf(err), messageOf(err));
+      }
+    }
+    if (this.stopped || !instance) return;
+    const now = this.clock.now();
+    if (node.state === "launching") {
+      const patch = {
+        instanceId: instance.instanceId,
+        addresses: instance.addresses,
+        sshPort: instance.sshPort,
+        username: instance.username,
+        hostKeys: instance.hostKeys,
+      };
+      if (!(await this.writer.transition({ id: node.id, from: ["launching"], to: "booted", at: now, patch }))) return;
+      Object.assign(node, patch, { state: "booted", stateChangedAt: now });
+    }
+    if (node.state === "booted") {
+      if (!(await this.writer.transition({ id: node.id, from: ["booted"], to: "checking", at: now }))) return;
+      node.state = "checking";
+    }
+    // The ready check over SSH comes with the scheduling work; until then a
+    // running instance passes.
+    if (node.state === "checking") {
+      if (!(await this.writer.transition({ id: node.id, from: ["checking"], to: "ready", at: now }))) return;
+      Object.assign(node, { state: "ready", readyAt: now, stateChangedAt: now });
+      this.hooks.nodeReady(node);
+    }
+  }
+
+  /** Marks a node failed (counted against its provider) and deletes it. */
+  private async fail(node: NodeRecord, reason: string, message: string): Promise<void> {
+    const now = this.clock.now();
+    this.failures.push({ provider: node.provider, label: node.label, reason, at: now });
+    this.logger.warn({ node: node.id, provider: node.provider, label: node.label, reason, message }, "launch failed");
+    const ok = await this.writer.transition({
+      id: node.id,
+      from: ["launching", "booted", "checking", "ready", "claimed"],
+      to: "failed",
+      at: now,
+      patch: { failureReason: `${reason}: ${message}` },
+    });
+    if (!ok) return;
+    node.state = "failed";
+    await this.deleteFlow(node);
+    this.kick();
+  }
+
+  private async deleteFlow(node: NodeRecord): Promise<void> {
+    if (node.state !== "deleting") {
+      const ok = await this.writer.transition({ id: node.id, from: ["released", "failed", "ready", "held"], to: "deleting", at: this.clock.now() });
+      if (!ok) return;
+      node.state = "deleting";
+    }
+    const provider = this.providers.get(node.provider);
+    let delay = this.pollMs;
+    while (!this.stopped) {
+      try {
+        await provider.deleteInstance(node.id);
+        break;
+      } catch (err) {
+        this.logger.warn({ node: node.id, provider: node.provider, err: messageOf(err) }, "delete failed, will retry");
+        await this.clock.sleep(delay);
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+    if (this.stopped) return;
+    await this.writer.transition({ id: node.id, from: ["deleting"], to: "gone", at: this.clock.now() });
+    node.state = "gone";
+  }
+
+  /** Deletes nodes whose lease ended (they are in state released). */
+  deleteNodes(nodes: NodeRecord[]): void {
+    for (const node of nodes) void this.drive({ ...node, state: "released" });
+    this.kick();
+  }
+
+  /**
+   * Brings the store and one provider's instances into agreement: resumes
+   * every unfinished launch and deletion, marks nodes whose instance vanished
+   * as failed, and deletes instances of ours that the store does not know
+   * after two passes in a row find them. A failed list means "unknown":
+   * nothing is reaped then.
+   */
+  async reconcile(providerName: string): Promise<void> {
+    let instances: Instance[];
+    try {
+      instances = await this.providers.get(providerName).listInstances();
+    } catch (err) {
+      this.logger.warn({ provider: providerName, err: messageOf(err) }, "cannot list instances; reconcile postponed");
+      return;
+    }
+    const ours = new Map<string, Instance>();
+    for (const i of instances) if (i.tags[OWNER_TAG] === this.ownerId && i.tags[NODE_TAG]) ours.set(i.tags[NODE_TAG] as string, i);
+    const nodes = await this.store.listNodes({ provider: providerName });
+    const known = new Set<string>();
+    for (const node of nodes) {
+      known.add(node.id);
+      if (this.inflight.has(node.id)) continue;
+      const instance = ours.get(node.id);
+      if (PENDING_STATES.includes(node.state) || ["released", "failed", "deleting"].includes(node.state)) {
+        void this.drive(node);
+      } else if (!instance && ["ready", "claimed", "held"].includes(node.state)) {
+        this.inflight.add(node.id);
+        void this.fail(node, "instance-vanished", "the instance is gone from the provider").finally(() => this.inflight.delete(node.id));
+      }
+    }
+    for (const [nodeId] of ours) {
+      const key = `${providerName}/${nodeId}`;
+      if (known.has(nodeId)) {
+        this.sightings.delete(key);
+        continue;
+      }
+      const seen = (this.sightings.get(key) ?? 0) + 1;
+      this.sightings.set(key, seen);
+      if (seen >= 2) {
+        this.logger.warn({ provider: providerName, node: nodeId }, "deleting leaked instance");
+        try {
+          await this.providers.get(providerName).deleteInstance(nodeId);
+          this.sightings.delete(key);
+        } catch (err) {
+          this.logger.warn({ provider: providerName, node: nodeId, err: messageOf(err) }, "deleting leaked instance failed");
+        }
+      }
+    }
+    for (const key of this.sightings.keys()) {
+      const [p, n] = key.split("/") as [string, string];
+      if (p === providerName && !ours.has(n)) this.sightings.delete(key);
+    }
+    this.kick();
+  }
+
+  /** Counts for listing, gone excluded. */
+  counts(): Promise<NodeCount[]> {
+    return this.store.countNodes();
+  }
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof StandbyError ? err.code : "error";
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,57 @@
+import type { Logger } from "../core/log.js";
+import type { NodeTransition, Store } from "../core/store.js";
+
+interface Pending {
+  change: NodeTransition;
+  resolve: (applied: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Coalesces node state changes from many concurrent launches and deletions
+ * into one store transaction per turn of the event loop. A batch holds at
+ * most one change per node, so changes to one node apply in order.
+ */
+export class NodeWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
+
+  transition(change: NodeTransition): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ change, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch: Pending[] = [];
+      const rest: Pending[] = [];
+      const ids = new Set<string>();
+      for (const p of this.queue) {
+        if (ids.has(p.change.id)) rest.push(p);
+        else {
+          ids.add(p.change.id);
+          batch.push(p);
+        }
+      }
+      this.queue = rest;
+      try {
+        const changed = new Set(await this.store.transitionNodes(batch.map((p) => p.change)));
+        for (const p of batch) p.resolve(changed.has(p.change.id));
+      } catch (err) {
+        this.logger.error({ err, count: batch.length }, "writing node state changes failed");
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.flushing = false;
+  }
+}

@@ -1,0 +1,276 @@
+import type { Config } from "../config/schema.js";
+import type { Clock, Timer } from "../core/clock.js";
+import { StandbyError } from "../core/errors.js";
+import type { Logger } from "../core/log.js";
+import type { ProviderRegistry, ProviderStatus } from "../core/provider.js";
+import type { Random } from "../core/random.js";
+import type { NodeState, Outcome } from "../core/states.js";
+import type { NodeFilter, NodeRecord, Store } from "../core/store.js";
+import { Catalog } from "./catalog.js";
+import { ClaimService, type ClaimEvent, type ClaimInput, type ClaimView } from "./claims.js";
+import { NodeLifecycle, type LaunchFailure } from "./lifecycle.js";
+import { NodeWriter } from "./node-writer.js";
+import { Tokens } from "./tokens.js";
+
+export interface SchedulerDeps {
+  store: Store;
+  providers: ProviderRegistry;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  config: Config;
+  /** This scheduler's owner id, tagged on every instance. */
+  ownerId: string;
+  /** The key claim and lease tokens are signed with (shared by replicas through the store). */
+  tokenKey: Buffer;
+  /** How often leases, abandoned claims and pools are checked. */
+  tickMs?: number;
+  /** How often every provider is reconciled (leak cleanup, vanished instances). */
+  reconcileMs?: number;
+  pollMs?: number;
+}
+
+export interface LabelSummary {
+  name: string;
+  tags: string[];
+  minReady: number;
+  maxNodes: number;
+  providers: string[];
+  counts: Partial<Record<NodeState, number>>;
+  queuedClaims: number;
+}
+
+export interface ProviderSummary extends ProviderStatus {
+  counts: Partial<Record<NodeState, number>>;
+  recentFailures: LaunchFailure[];
+}
+
+export interface CreateResult {
+  view: ClaimView;
+  claimToken: string;
+  leaseToken: string;
+}
+
+/**
+ * The scheduler: claims and leases (ClaimService), node lifecycles and pools
+ * (NodeLifecycle), periodic sweeps and reconciliation. Depends only on the
+ * Store and Provider interfaces and an injected clock and randomness.
+ */
+export class Scheduler {
+  private catalog: Catalog;
+  private readonly tokens: Tokens;
+  private readonly claims: ClaimService;
+  private readonly lifecycle: NodeLifecycle;
+  private readonly timers: Timer[] = [];
+  private stopped = false;
+  private readonly tickMs: number;
+  private readonly reconcileMs: number;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.catalog = new Catalog(deps.config);
+    this.tokens = new Tokens(deps.tokenKey);
+    this.tickMs = deps.tickMs ?? 1000;
+    this.reconcileMs = deps.reconcileMs ?? 60_000;
+    const writer = new NodeWriter(deps.store, deps.logger);
+    this.claims = new ClaimService(
+      deps.store,
+      this.tokens,
+      deps.clock,
+      deps.random,
+      deps.logger.child({ component: "claims" }),
+      this.catalog,
+      claimSettings(deps.config),
+      () => this.lifecycle.kick(),
+      (nodes) => this.lifecycle.deleteNodes(nodes),
+    );
+    this.lifecycle = new NodeLifecycle(
+      deps.store,
+      deps.providers,
+      writer,
+      deps.clock,
+      deps.random,
+      deps.logger.child({ component: "lifecycle" }),
+      deps.ownerId,
+      this.catalog,
+      {
+        nodeReady: () => this.claims.nodeReady(),
+        demand: () => this.claims.demand(),
+        launching: (label, provider) => this.claims.launching(label, provider),
+      },
+      deps.pollMs === undefined ? {} : { pollMs: deps.pollMs },
+    );
+  }
+
+  get config(): Config {
+    return this.catalog.config;
+  }
+
+  /** Loads queued claims, reconciles each provider as it becomes ready, starts the loops. */
+  async start(): Promise<void> {
+    await this.claims.load();
+    this.deps.providers.onReady((name) => {
+      if (!this.stopped) void this.lifecycle.reconcile(name);
+    });
+    await Promise.all(this.deps.providers.names().filter((n) => this.deps.providers.status(n).health === "serving").map((n) => this.lifecycle.reconcile(n)));
+    this.every(this.tickMs, async () => {
+      await this.claims.sweep();
+      this.lifecycle.kick();
+      this.claims.kickAllocation();
+    });
+    this.every(this.reconcileMs, async () => {
+      for (const name of this.deps.providers.names()) {
+        if (this.deps.providers.status(name).health === "serving") await this.lifecycle.reconcile(name);
+      }
+    });
+    this.lifecycle.kick();
+  }
+
+  private every(ms: number, fn: () => Promise<void>): void {
+    const run = () => {
+      if (this.stopped) return;
+      fn()
+        .catch((err: unknown) => this.deps.logger.error({ err }, "periodic task failed"))
+        .finally(() => {
+          if (!this.stopped) this.timers.push(this.deps.clock.setTimer(ms, run));
+        });
+    };
+    this.timers.push(this.deps.clock.setTimer(ms, run));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.lifecycle.stop();
+    for (const t of this.timers) t.cancel();
+  }
+
+  /** Swaps in a new configuration (validated by the caller). Providers are fixed at start. */
+  reload(config: Config): void {
+    const added = config.providers.filter((p) => !this.catalog.providers.has(p.name)).map((p) => p.name);
+    if (added.length > 0) throw new StandbyError("failed-precondition", `adding providers needs a restart: ${added.join(", ")}`);
+    this.catalog = new Catalog(config);
+    this.claims.setCatalog(this.catalog, claimSettings(config));
+    this.lifecycle.setCatalog(this.catalog);
+    this.lifecycle.kick();
+  }
+
+  async createClaim(input: ClaimInput, wait: { timeoutMs: number; signal?: AbortSignal } | undefined): Promise<CreateResult> {
+    this.assertRunning();
+    let { view } = await this.claims.create(input);
+    if (wait && view.claim.state === "queued") view = await this.claims.wait(view.claim.id, wait.timeoutMs, wait.signal);
+    return this.withTokens(view);
+  }
+
+  private withTokens(view: ClaimView): CreateResult {
+    const leased = view.claim.state === "fulfilled";
+    return { view, claimToken: this.tokens.claimToken(view.claim.id), leaseToken: leased ? this.tokens.leaseToken(view.claim.id) : "" };
+  }
+
+  async getClaim(claimToken: string): Promise<CreateResult> {
+    return this.withTokens(await this.claims.get(this.tokens.verifyClaimToken(claimToken)));
+  }
+
+  /**
+   * Streams a claim's events to listener, starting with its current state.
+   * Returns a function that stops the watch.
+   */
+  async watchClaim(claimToken: string, listener: (event: ClaimEvent, leaseToken: string) => void): Promise<() => void> {
+    const claimId = this.tokens.verifyClaimToken(claimToken);
+    const lease = () => this.tokens.leaseToken(claimId);
+    const buffered: ClaimEvent[] = [];
+    let live = false;
+    const unsubscribe = this.claims.subscribe(claimId, (event) => {
+      if (live) listener(event, event.view.claim.state === "fulfilled" ? lease() : "");
+      else buffered.push(event);
+    });
+    try {
+      const view = await this.claims.get(claimId);
+      listener({ kind: initialKind(view), message: view.claim.state === "queued" ? `position ${view.queuePosition}` : "current state", view }, view.claim.state === "fulfilled" ? lease() : "");
+      if (view.claim.state === "queued") {
+        // Launches already under way for its labels are part of the current state too.
+        const wanted = new Set(this.claims.slotsOf(claimId).flat());
+        const pending = (await this.lifecycle.counts()).filter((c) => wanted.has(c.label) && ["launching", "booted", "checking"].includes(c.state));
+        for (const p of pending) listener({ kind: "launching", message: `launching ${p.label} on ${p.provider}`, view }, "");
+      }
+      for (const event of buffered) listener(event, event.view.claim.state === "fulfilled" ? lease() : "");
+      live = true;
+    } catch (err) {
+      unsubscribe();
+      throw err;
+    }
+    return unsubscribe;
+  }
+
+  async cancelClaim(claimToken: string): Promise<ClaimView> {
+    return this.claims.cancel(this.tokens.verifyClaimToken(claimToken));
+  }
+
+  async renewLease(leaseToken: string, ttlSeconds: number): Promise<number> {
+    return this.claims.renew(this.tokens.verifyLeaseToken(leaseToken), ttlSeconds);
+  }
+
+  async releaseLease(leaseToken: string, outcome: Outcome): Promise<ClaimView> {
+    return this.claims.release(this.tokens.verifyLeaseToken(leaseToken), outcome);
+  }
+
+  listNodes(filter: NodeFilter): Promise<NodeRecord[]> {
+    return this.deps.store.listNodes(filter);
+  }
+
+  async getNode(id: string): Promise<NodeRecord> {
+    const node = await this.deps.store.getNode(id);
+    if (!node) throw new StandbyError("not-found", `node ${id} not found`);
+    return node;
+  }
+
+  async deleteNode(id: string): Promise<NodeRecord> {
+    const node = await this.getNode(id);
+    if (node.state === "claimed") throw new StandbyError("failed-precondition", `node ${id} is claimed; release its lease instead`);
+    if (node.state === "gone" || node.state === "deleting") return node;
+    void this.lifecycle.drive({ ...node, state: node.state === "released" || node.state === "failed" ? node.state : "failed" });
+    return { ...node, state: "deleting" };
+  }
+
+  async listLabels(): Promise<LabelSummary[]> {
+    const counts = await this.lifecycle.counts();
+    return [...this.catalog.labels.values()].map((l) => {
+      const mine: Partial<Record<NodeState, number>> = {};
+      for (const c of counts) if (c.label === l.name) mine[c.state] = (mine[c.state] ?? 0) + c.count;
+      return {
+        name: l.name,
+        tags: [...l.tags],
+        minReady: l.config.minReady,
+        maxNodes: l.config.maxNodes,
+        providers: l.templates.map((t) => t.provider),
+        counts: mine,
+        queuedClaims: this.claims.queuedCount(l.name),
+      };
+    });
+  }
+
+  async listProviders(): Promise<ProviderSummary[]> {
+    const counts = await this.lifecycle.counts();
+    const failures = this.lifecycle.recentFailures();
+    return this.deps.providers.names().map((name) => {
+      const mine: Partial<Record<NodeState, number>> = {};
+      for (const c of counts) if (c.provider === name) mine[c.state] = (mine[c.state] ?? 0) + c.count;
+      return { ...this.deps.providers.status(name), counts: mine, recentFailures: failures.filter((f) => f.provider === name).slice(-10) };
+    });
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new StandbyError("unavailable", "the scheduler is stopping");
+  }
+}
+
+function initialKind(view: ClaimView): ClaimEvent["kind"] {
+  const s = view.claim.state;
+  return s === "queued" ? "queued" : s;
+}
+
+function claimSettings(config: Config) {
+  return {
+    defaultLeaseTtlMs: config.claims.defaultLeaseTtl,
+    maxLeaseTtlMs: config.claims.maxLeaseTtl,
+    abandonAfterMs: config.claims.abandonAfter,
+  };
+}

@@ -1,0 +1,145 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { credentials } from "@grpc/grpc-js";
+import { createConnection } from "mysql2/promise";
+import { StandbyServiceClient } from "../../gen/ts/standby/v1/standby.js";
+import { startApiServer, type ApiServer } from "../../server/api/server.js";
+import { parseConfig } from "../../server/config/load.js";
+import type { Config } from "../../server/config/schema.js";
+import { systemClock, type Clock } from "../../server/core/clock.js";
+import { silentLogger, type Logger } from "../../server/core/log.js";
+import { cryptoRandom } from "../../server/core/random.js";
+import type { Store } from "../../server/core/store.js";
+import { PluginHost, resolvePluginCommand } from "../../server/plugin-host/index.js";
+import { Scheduler } from "../../server/scheduler/scheduler.js";
+import { openStore } from "../../server/store/index.js";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+export interface ClusterOptions {
+  /** Config document (providers' fake settings get stateFile filled in). */
+  config: Record<string, unknown>;
+  db?: "sqlite" | "mariadb";
+  clock?: Clock;
+  logger?: Logger;
+  tickMs?: number;
+  reconcileMs?: number;
+  pollMs?: number;
+}
+
+export interface Cluster {
+  dir: string;
+  config: Config;
+  store: Store;
+  host: PluginHost;
+  scheduler: Scheduler;
+  api: ApiServer;
+  client: StandbyServiceClient;
+  ownerId: string;
+  /** The fake cloud's state file of a provider. */
+  stateFile(provider: string): string;
+  close(): Promise<void>;
+}
+
+/** A fresh MariaDB database for one test; dropped by the returned function. */
+export async function freshMariaDb(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `standby_t_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const conn = await createConnection({ host: "127.0.0.1", port: 3306, user: "root", password: "" });
+  await conn.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4`);
+  await conn.end();
+  return {
+    url: `mysql://root@127.0.0.1:3306/${name}`,
+    async drop() {
+      const c = await createConnection({ host: "127.0.0.1", port: 3306, user: "root", password: "" });
+      await c.query(`DROP DATABASE IF EXISTS ${name}`);
+      await c.end();
+    },
+  };
+}
+
+/**
+ * The real thing, in this process: store, plugin host with fake plugins as
+ * child processes, scheduler, and the gRPC API on a loopback port.
+ */
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const dir = await mkdtemp(join(tmpdir(), "standby-t-"));
+  const doc = structuredClone(opts.config) as { providers: { name: string; settings?: Record<string, unknown> }[] };
+  for (const p of doc.providers) p.settings = { stateFile: join(dir, `${p.name}.json`), ...(p.settings ?? {}) };
+  const config = parseConfig({ ...doc, server: { listen: "127.0.0.1:0", db: "sqlite::memory:", stateDir: dir } });
+  let drop: (() => Promise<void>) | undefined;
+  let url = `sqlite:${join(dir, "standby.db")}`;
+  if (opts.db === "mariadb") {
+    const db = await freshMariaDb();
+    url = db.url;
+    drop = db.drop;
+  }
+  const logger = opts.logger ?? silentLogger;
+  const store = await openStore(url, { logger });
+  const ownerId = await store.setMetaIfAbsent("owner-id", cryptoRandom.id("standby"));
+  const tokenKey = Buffer.from(await store.setMetaIfAbsent("token-key", cryptoRandom.secret()), "base64url");
+  const host = new PluginHost({
+    providers: config.providers.map((p) => ({ name: p.name, command: resolvePluginCommand(p, REPO_ROOT), settings: p.settings, secrets: p.secrets })),
+    ownerId,
+    logger,
+    stateDir: dir,
+  });
+  await host.start();
+  const scheduler = new Scheduler({
+    store,
+    providers: host,
+    clock: opts.clock ?? systemClock,
+    random: cryptoRandom,
+    logger,
+    config,
+    ownerId,
+    tokenKey,
+    tickMs: opts.tickMs ?? 200,
+    reconcileMs: opts.reconcileMs ?? 2_000,
+    pollMs: opts.pollMs ?? 50,
+  });
+  await scheduler.start();
+  const api = await startApiServer("127.0.0.1:0", () => scheduler, logger);
+  const client = new StandbyServiceClient(api.address, credentials.createInsecure());
+  return {
+    dir,
+    config,
+    store,
+    host,
+    scheduler,
+    api,
+    client,
+    ownerId,
+    stateFile: (provider) => join(dir, `${provider}.json`),
+    async close() {
+      client.close();
+      await api.close();
+      scheduler.stop();
+      await host.stop();
+      await store.close();
+      await drop?.();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function call<T>(fn: (cb: (err: Error | null, res: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res))));
+}
+
+/** Polls until check returns a truthy value (real time), or fails naming what it waited for. */
+export async function eventually<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000, intervalMs = 50): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
