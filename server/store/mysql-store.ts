@@ -1,5 +1,6 @@
+import { LIVE_NODE_STATES } from "../core/states.js";
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, gt, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/mysql-core";
 import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import mysql from "mysql2/promise";
@@ -169,7 +170,7 @@ export class MysqlStore implements SqlStore {
       if (filter.label !== undefined) where.push(eq(nodes.label, filter.label));
       if (filter.provider !== undefined) where.push(eq(nodes.provider, filter.provider));
       if (filter.claimId !== undefined) where.push(eq(nodes.claimId, filter.claimId));
-      if (filter.states === undefined) where.push(ne(nodes.state, "gone"));
+      if (filter.states === undefined) where.push(inArray(nodes.state, [...LIVE_NODE_STATES]));
       else if (filter.states.length === 0) return [];
       else where.push(inArray(nodes.state, filter.states));
       const rows = await this.db
@@ -201,7 +202,7 @@ export class MysqlStore implements SqlStore {
       const rows = await this.db
         .select({ label: nodes.label, provider: nodes.provider, state: nodes.state, count: sql<number>`count(*)` })
         .from(nodes)
-        .where(ne(nodes.state, "gone"))
+        .where(inArray(nodes.state, [...LIVE_NODE_STATES]))
         .groupBy(nodes.label, nodes.provider, nodes.state)
         .orderBy(nodes.label, nodes.provider, nodes.state);
       return rows.map((r) => ({ label: r.label, provider: r.provider, state: r.state as NodeState, count: Number(r.count) }));

@@ -1,7 +1,8 @@
+import { LIVE_NODE_STATES } from "../core/states.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { and, asc, desc, eq, getTableName, gt, inArray, lt, ne, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, getTableName, gt, inArray, lt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import {
   silentLogger,
@@ -122,7 +123,7 @@ export class SqliteStore implements SqlStore {
       countNodes: db
         .select({ label: nodes.label, provider: nodes.provider, state: nodes.state, count: sql<number>`count(*)` })
         .from(nodes)
-        .where(ne(nodes.state, "gone"))
+        .where(inArray(nodes.state, [...LIVE_NODE_STATES]))
         .groupBy(nodes.label, nodes.provider, nodes.state)
         .orderBy(nodes.label, nodes.provider, nodes.state)
         .prepare(),
@@ -198,7 +199,7 @@ export class SqliteStore implements SqlStore {
       if (filter.label !== undefined) where.push(eq(nodes.label, filter.label));
       if (filter.provider !== undefined) where.push(eq(nodes.provider, filter.provider));
       if (filter.claimId !== undefined) where.push(eq(nodes.claimId, filter.claimId));
-      if (filter.states === undefined) where.push(ne(nodes.state, "gone"));
+      if (filter.states === undefined) where.push(inArray(nodes.state, [...LIVE_NODE_STATES]));
       else if (filter.states.length === 0) return [];
       else where.push(inArray(nodes.state, filter.states));
       return this.db
