@@ -1,0 +1,330 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { systemClock, type Clock } from "../../server/core/clock.js";
+import { StandbyError } from "../../server/core/errors.js";
+import { silentLogger, type Logger } from "../../server/core/log.js";
+import {
+  NODE_TAG,
+  OWNER_TAG,
+  type BootSpec,
+  type Flavor,
+  type ImageInfo,
+  type Instance,
+  type Operation,
+  type Quota,
+  type SnapshotSpec,
+} from "../../server/core/provider.js";
+import { cryptoRandom, seededRandom, type Random } from "../../server/core/random.js";
+import type { PluginConfig, PluginDescription, PluginImplementation } from "../sdk/index.js";
+import { parseFakeSettings, type FakeSettings } from "./settings.js";
+import { fakeInstanceState, type FakeImage, type FakeInstance } from "./state.js";
+import { FakeCloudStore } from "./store.js";
+
+export interface FakeCloudOptions {
+  clock?: Clock;
+  /** Ids come from here; failure decisions too unless settings.seed is set. */
+  random?: Random;
+  version?: string;
+  logger?: Logger;
+}
+
+/** When the public base images were "published". */
+const BASE_IMAGE_CREATED_AT = Date.UTC(2024, 0, 1);
+const IMAGE_SIZE_BYTES = 2 * 1024 ** 3;
+
+interface Configured {
+  settings: FakeSettings;
+  ownerId: string;
+  providerName: string;
+  store: FakeCloudStore;
+  dice: Random;
+}
+
+/**
+ * A simulated cloud behind the plugin contract. Its state lives in a JSON
+ * file (see state.ts) so that it survives plugin restarts like a real cloud's,
+ * and tests can plant or inspect instances. Time-driven changes (booting →
+ * running, deleting → gone, snapshot done) are computed from timestamps when
+ * read, so no timers run.
+ */
+export class FakeCloud implements PluginImplementation {
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly version: string;
+  private readonly log: Logger;
+  private current: Configured | undefined;
+
+  constructor(options: FakeCloudOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? cryptoRandom;
+    this.version = options.version ?? "0.0.0";
+    this.log = options.logger ?? silentLogger;
+  }
+
+  describe(): PluginDescription {
+    return { name: "fake", version: this.version, capabilities: ["snapshot", "quota"] };
+  }
+
+  async configure(config: PluginConfig): Promise<void> {
+    const settings = parseFakeSettings(config.settings);
+    if (!config.ownerId) throw StandbyError.invalidArgument("owner_id", "required");
+    const file = path.resolve(settings.stateFile);
+    let store = this.current?.store;
+    if (!store || store.file !== file) {
+      try {
+        store = await FakeCloudStore.open(file, this.clock);
+      } catch (err) {
+        const failure = StandbyError.from(err);
+        if (failure.code !== "internal") throw failure;
+        throw new StandbyError("failed-precondition", `settings.stateFile: cannot use ${file}: ${failure.message}`, {
+          cause: err,
+          field: "settings.stateFile",
+        });
+      }
+      await this.current?.store.close();
+    }
+    this.current = {
+      settings,
+      ownerId: config.ownerId,
+      providerName: config.providerName,
+      store,
+      dice: settings.seed === undefined ? this.random : seededRandom(settings.seed),
+    };
+    this.log.info(
+      { provider: config.providerName, stateFile: file, instances: store.instances.size },
+      "fake cloud configured",
+    );
+  }
+
+  async boot(spec: BootSpec): Promise<Instance> {
+    const { settings, ownerId, store, dice } = this.configured();
+    await store.refresh();
+    const existing = store.findByNode(ownerId, spec.nodeId);
+    if (existing) {
+      // It may be a concurrent boot of the same node whose write is not done yet.
+      await store.flush();
+      return this.toInstance(existing);
+    }
+    const flavor = settings.flavors.find((f) => f.name === spec.flavor);
+    if (!flavor) throw new StandbyError("not-found", `flavor "${spec.flavor}" not found`, { field: "template.flavor" });
+    const image = this.resolveImage(spec.image);
+    if (!image) throw new StandbyError("not-found", `image "${spec.image}" not found`, { field: "template.image" });
+    if (settings.bootErrorRate > 0 && dice.float() < settings.bootErrorRate) {
+      throw new StandbyError("unavailable", "fake cloud API failed to accept the boot (simulated, bootErrorRate)");
+    }
+    this.checkQuota(flavor);
+
+    const now = this.clock.now();
+    const instanceId = this.random.id("fake");
+    const fails = settings.failureRate > 0 && dice.float() < settings.failureRate;
+    const instance: FakeInstance = {
+      instanceId,
+      tags: { ...spec.tags, [OWNER_TAG]: ownerId, [NODE_TAG]: spec.nodeId },
+      label: spec.label,
+      image: image.name,
+      flavor: flavor.name,
+      cores: flavor.cores,
+      ramMb: flavor.ramMb,
+      networks: [...spec.networks],
+      sshPublicKeys: [...spec.sshPublicKeys],
+      setupScript: spec.setupScript,
+      addresses: [settings.address],
+      sshPort: settings.sshPort,
+      username: settings.username,
+      hostKeys: [fakeHostKey(instanceId)],
+      createdAt: now,
+      readyAt: now + settings.bootLatencyMs,
+      outcome: fails ? "error" : "running",
+      error: fails ? "instance failed to boot (simulated, failureRate)" : "",
+      deleteAt: 0,
+    };
+    store.putInstance(instance);
+    await store.flush();
+    return this.toInstance(instance);
+  }
+
+  async getInstance(nodeId: string): Promise<Instance> {
+    const { ownerId, store } = this.configured();
+    await store.refresh();
+    const instance = store.findByNode(ownerId, nodeId);
+    if (!instance) throw new StandbyError("not-found", `no instance for node ${nodeId}`);
+    return this.toInstance(instance);
+  }
+
+  async deleteInstance(nodeId: string): Promise<void> {
+    const { settings, ownerId, store } = this.configured();
+    await store.refresh();
+    const instance = store.findByNode(ownerId, nodeId);
+    if (instance && instance.deleteAt === 0) {
+      if (settings.deleteLatencyMs === 0) store.removeInstance(instance.instanceId);
+      else store.putInstance({ ...instance, deleteAt: this.clock.now() + settings.deleteLatencyMs });
+    }
+    await store.flush();
+  }
+
+  async listInstances(): Promise<Instance[]> {
+    const { store } = this.configured();
+    await store.refresh();
+    const now = this.clock.now();
+    const result: Instance[] = [];
+    for (const instance of store.instances.values()) {
+      if (fakeInstanceState(instance, now) !== "gone") result.push(this.toInstance(instance));
+    }
+    return result;
+  }
+
+  listFlavors(): Flavor[] {
+    return this.configured().settings.flavors.map((f) => ({ ...f }));
+  }
+
+  async listImages(): Promise<ImageInfo[]> {
+    const { settings, store } = this.configured();
+    await store.refresh();
+    const now = this.clock.now();
+    const base: ImageInfo[] = settings.images.map((name) => ({
+      id: name,
+      name,
+      createdAt: BASE_IMAGE_CREATED_AT,
+      tags: {},
+      visibility: "public",
+      sizeBytes: IMAGE_SIZE_BYTES,
+    }));
+    const snapshots = [...store.images.values()].filter((i) => now >= i.readyAt).map(toImageInfo);
+    return [...base, ...snapshots];
+  }
+
+  async createSnapshot(spec: SnapshotSpec): Promise<Operation> {
+    const { settings, ownerId, store } = this.configured();
+    await store.refresh();
+    const instance = store.findByNode(ownerId, spec.nodeId);
+    if (!instance) throw new StandbyError("not-found", `no instance for node ${spec.nodeId}`);
+    const now = this.clock.now();
+    const image: FakeImage = {
+      id: this.random.id("img"),
+      name: spec.imageName,
+      tags: { ...spec.tags, [OWNER_TAG]: ownerId },
+      visibility: spec.visibility,
+      sizeBytes: IMAGE_SIZE_BYTES,
+      sourceInstanceId: instance.instanceId,
+      createdAt: now,
+      readyAt: now + settings.snapshotLatencyMs,
+    };
+    const operation = { id: this.random.id("op"), imageId: image.id, createdAt: now, doneAt: image.readyAt, error: "" };
+    store.putImage(image);
+    store.putOperation(operation);
+    await store.flush();
+    return this.getOperation(operation.id);
+  }
+
+  async getOperation(id: string): Promise<Operation> {
+    const { store } = this.configured();
+    await store.refresh();
+    const operation = store.operations.get(id);
+    if (!operation) throw new StandbyError("not-found", `no operation ${id}`);
+    const done = this.clock.now() >= operation.doneAt;
+    return { id, done, error: done ? operation.error : "", imageId: done && !operation.error ? operation.imageId : "" };
+  }
+
+  async deleteImage(imageId: string): Promise<void> {
+    const { settings, store } = this.configured();
+    if (settings.images.includes(imageId)) {
+      throw new StandbyError("failed-precondition", `image ${imageId} is a public base image of the cloud and cannot be deleted`);
+    }
+    await store.refresh();
+    if (store.images.has(imageId)) store.removeImage(imageId);
+    await store.flush();
+  }
+
+  getQuota(): Quota {
+    const { settings, store } = this.configured();
+    const used = store.usage();
+    return {
+      ...settings.quota,
+      usedInstances: used.instances,
+      usedCores: used.cores,
+      usedRamMb: used.ramMb,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.current?.store.close();
+  }
+
+  private configured(): Configured {
+    if (!this.current) throw new StandbyError("failed-precondition", "fake cloud not configured");
+    return this.current;
+  }
+
+  /** A base image by name, or the newest ready snapshot by id or name. */
+  private resolveImage(ref: string): { name: string } | undefined {
+    const { settings, store } = this.configured();
+    if (settings.images.includes(ref)) return { name: ref };
+    const now = this.clock.now();
+    const byId = store.images.get(ref);
+    if (byId && now >= byId.readyAt) return { name: byId.id };
+    let newest: FakeImage | undefined;
+    for (const image of store.images.values()) {
+      if (image.name === ref && now >= image.readyAt && (!newest || image.createdAt > newest.createdAt)) newest = image;
+    }
+    return newest && { name: newest.id };
+  }
+
+  private checkQuota(flavor: Flavor): void {
+    const { settings, store } = this.configured();
+    const { maxInstances, maxCores, maxRamMb } = settings.quota;
+    const used = store.usage();
+    const over = (max: number, inUse: number, add: number): boolean => max > 0 && inUse + add > max;
+    if (over(maxInstances, used.instances, 1)) {
+      throw new StandbyError("resource-exhausted", `quota exceeded: instances ${used.instances}/${maxInstances}`);
+    }
+    if (over(maxCores, used.cores, flavor.cores)) {
+      throw new StandbyError("resource-exhausted", `quota exceeded: cores ${used.cores}+${flavor.cores}/${maxCores}`);
+    }
+    if (over(maxRamMb, used.ramMb, flavor.ramMb)) {
+      throw new StandbyError("resource-exhausted", `quota exceeded: RAM ${used.ramMb}+${flavor.ramMb}/${maxRamMb} MB`);
+    }
+  }
+
+  private toInstance(instance: FakeInstance): Instance {
+    const { ownerId } = this.configured();
+    const state = fakeInstanceState(instance, this.clock.now());
+    const ours = instance.tags[OWNER_TAG] === ownerId;
+    return {
+      nodeId: ours ? (instance.tags[NODE_TAG] ?? "") : "",
+      instanceId: instance.instanceId,
+      state: state === "gone" ? "deleting" : state,
+      addresses: [...instance.addresses],
+      sshPort: instance.sshPort,
+      username: instance.username,
+      hostKeys: [...instance.hostKeys],
+      tags: { ...instance.tags },
+      image: instance.image,
+      flavor: instance.flavor,
+      createdAt: instance.createdAt,
+      error: state === "error" ? instance.error || "instance in error (fake)" : "",
+    };
+  }
+}
+
+function toImageInfo(image: FakeImage): ImageInfo {
+  return {
+    id: image.id,
+    name: image.name,
+    createdAt: image.createdAt,
+    tags: { ...image.tags },
+    visibility: image.visibility,
+    sizeBytes: image.sizeBytes,
+  };
+}
+
+/** A well-formed (but made-up) ed25519 public key, stable per instance. */
+export function fakeHostKey(instanceId: string): string {
+  const type = Buffer.from("ssh-ed25519");
+  const key = createHash("sha256").update(instanceId).digest();
+  const blob = Buffer.alloc(4 + type.length + 4 + key.length);
+  blob.writeUInt32BE(type.length, 0);
+  type.copy(blob, 4);
+  blob.writeUInt32BE(key.length, 4 + type.length);
+  key.copy(blob, 8 + type.length);
+  return `ssh-ed25519 ${blob.toString("base64")}`;
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { StandbyError } from "../../server/core/errors.js";
+import type { Flavor } from "../../server/core/provider.js";
+
+export const DEFAULT_FLAVORS: Flavor[] = [
+  { name: "small", cores: 1, ramMb: 1024, diskGb: 10 },
+  { name: "medium", cores: 2, ramMb: 4096, diskGb: 20 },
+  { name: "large", cores: 4, ramMb: 8192, diskGb: 40 },
+];
+
+export const DEFAULT_IMAGES = ["ubuntu-jammy", "ubuntu-noble"];
+
+const count = z.number().int().min(0);
+const probability = z.number().min(0).max(1);
+
+/** The fake cloud's settings (the provider's `settings` in the scheduler's configuration). */
+export const fakeSettingsSchema = z.strictObject({
+  /** Path of the JSON cloud state; relative paths resolve against the working directory (the scheduler's stateDir). */
+  stateFile: z.string().min(1),
+  /** Time from boot to RUNNING (or ERROR). */
+  bootLatencyMs: count.default(0),
+  /** Time an instance stays DELETING after a delete. */
+  deleteLatencyMs: count.default(0),
+  /** Time until a snapshot is done. */
+  snapshotLatencyMs: count.default(50),
+  /** Probability that a boot ends in ERROR. */
+  failureRate: probability.default(0),
+  /** Probability that Boot itself fails with UNAVAILABLE. */
+  bootErrorRate: probability.default(0),
+  /** 0 = unlimited. */
+  quota: z
+    .strictObject({ maxInstances: count.default(0), maxCores: count.default(0), maxRamMb: count.default(0) })
+    .default({ maxInstances: 0, maxCores: 0, maxRamMb: 0 }),
+  flavors: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        cores: z.number().int().min(1),
+        ramMb: z.number().int().min(1),
+        diskGb: count.default(10),
+      }),
+    )
+    .min(1)
+    .default(DEFAULT_FLAVORS),
+  /** Names of the cloud's public base images. */
+  images: z.array(z.string().min(1)).min(1).default(DEFAULT_IMAGES),
+  /** Fixes the random failure decisions (not the ids). */
+  seed: z.number().int().optional(),
+  /** What instances report as their address, SSH port and user. */
+  address: z.string().min(1).default("127.0.0.1"),
+  sshPort: z.number().int().min(1).max(65535).default(22),
+  username: z.string().min(1).default("standby"),
+});
+
+export type FakeSettings = z.infer<typeof fakeSettingsSchema>;
+
+/** Validates settings; the error names the first field at fault, as settings.<path>. */
+export function parseFakeSettings(settings: unknown): FakeSettings {
+  const result = fakeSettingsSchema.safeParse(settings ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const keys = issue && "keys" in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
+  const at = [...(issue?.path ?? []), ...keys.slice(0, 1)];
+  const field = at.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : `${acc}.${String(part)}`), "settings");
+  throw StandbyError.invalidArgument(field, issue?.message ?? "invalid");
+}

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { suite } from "../lib/harness.js";
+import { FakeCloud } from "../../plugins/fake/cloud.js";
+import { emptyFakeCloud, fakeInstance, readFakeCloud, writeFakeCloud } from "../../plugins/fake/state.js";
+import { ManualClock } from "../../server/core/clock.js";
+import { OWNER_TAG } from "../../server/core/provider.js";
+import { bootSpec, startHost, tempDir } from "../plugin-host/helpers.js";
+
+/** The fake cloud's own behaviour: in-process with a manual clock, and its state file shared by processes. */
+const t = suite("fake cloud");
+
+async function cloudOn(file: string, owner = "o", settings: Record<string, unknown> = {}, clock = new ManualClock()) {
+  const cloud = new FakeCloud({ clock });
+  await cloud.configure({ settings: { stateFile: file, ...settings }, secrets: {}, ownerId: owner, providerName: "p" });
+  return { cloud, clock };
+}
+
+t("instances boot for bootLatencyMs of the injected clock", async () => {
+  const { dir, remove } = await tempDir();
+  try {
+    const { cloud, clock } = await cloudOn(path.join(dir, "c.json"), "o", { bootLatencyMs: 60_000, deleteLatencyMs: 5_000 });
+    assert.equal((await cloud.boot(bootSpec("n-1"))).state, "booting");
+    await clock.advance(59_999);
+    assert.equal((await cloud.getInstance("n-1")).state, "booting");
+    await clock.advance(1);
+    assert.equal((await cloud.getInstance("n-1")).state, "running");
+    await cloud.deleteInstance("n-1");
+    assert.equal((await cloud.getInstance("n-1")).state, "deleting");
+    await clock.advance(5_000);
+    await assert.rejects(cloud.getInstance("n-1"), { code: "not-found" });
+    // A node id can be booted again once its instance is gone.
+    assert.equal((await cloud.boot(bootSpec("n-1"))).state, "booting");
+    await cloud.close();
+  } finally {
+    await remove();
+  }
+});
+
+t("the cloud outlives the plugin: a new one on the same file finds the instances", async () => {
+  const { dir, remove } = await tempDir();
+  try {
+    const file = path.join(dir, "c.json");
+    const first = await cloudOn(file);
+    const booted = await first.cloud.boot(bootSpec("n-1"));
+    const second = await cloudOn(file);
+    assert.equal((await second.cloud.boot(bootSpec("n-1"))).instanceId, booted.instanceId);
+    assert.equal((await readFakeCloud(file)).instances.length, 1);
+  } finally {
+    await remove();
+  }
+});
+
+t("two clouds on one state file keep each other's writes", async () => {
+  const { dir, remove } = await tempDir();
+  try {
+    const file = path.join(dir, "c.json");
+    const a = await cloudOn(file, "owner-a");
+    const b = await cloudOn(file, "owner-b");
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => [a.cloud.boot(bootSpec(`a-${i}`)), b.cloud.boot(bootSpec(`b-${i}`))]).flat(),
+    );
+    await Promise.all(Array.from({ length: 50 }, (_, i) => a.cloud.deleteInstance(`a-${i}`)));
+    const state = await readFakeCloud(file);
+    assert.equal(state.instances.length, 150);
+    assert.equal((await a.cloud.listInstances()).length, 150);
+    assert.equal((await b.cloud.listInstances()).filter((i) => i.nodeId !== "").length, 100);
+  } finally {
+    await remove();
+  }
+});
+
+t("two plugin processes on one state file keep each other's writes", async () => {
+  const { dir, remove } = await tempDir();
+  const file = path.join(dir, "shared.json");
+  const h = await startHost([
+    { name: "p1", settings: { stateFile: file } },
+    { name: "p2", settings: { stateFile: file } },
+  ]);
+  try {
+    const [p1, p2] = [h.host.get("p1"), h.host.get("p2")];
+    await Promise.all(Array.from({ length: 200 }, (_, i) => [p1.boot(bootSpec(`x-${i}`)), p2.boot(bootSpec(`y-${i}`))]).flat());
+    assert.equal((await readFakeCloud(file)).instances.length, 400);
+    assert.equal((await p1.listInstances()).length, 400);
+  } finally {
+    await h.close();
+    await remove();
+  }
+});
+
+t("planted state is read as a cloud; writes are atomic and a dead writer's lock is broken", async () => {
+  const { dir, remove } = await tempDir();
+  try {
+    const file = path.join(dir, "c.json");
+    const dead = spawnSync("true").pid;
+    await writeFile(`${file}.lock`, `${dead}\n`);
+    const state = emptyFakeCloud();
+    state.instances.push(fakeInstance({ instanceId: "foreign", tags: { [OWNER_TAG]: "other" }, outcome: "error", error: "boom" }));
+    await writeFakeCloud(file, state);
+    assert.deepEqual((await readdir(dir)).sort(), ["c.json"]);
+    const { cloud } = await cloudOn(file);
+    const [foreign] = await cloud.listInstances();
+    assert.equal(foreign?.instanceId, "foreign");
+    assert.equal(foreign?.state, "error");
+    assert.equal(foreign?.error, "boom");
+    assert.equal(foreign?.nodeId, "");
+    await assert.rejects(writeFile(file, "{not json").then(() => cloudOn(file)), { code: "failed-precondition" });
+  } finally {
+    await remove();
+  }
+});
+
+t.run();
