@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { credentials, loadPackageDefinition, type Client, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
+import { credentials, loadPackageDefinition, status, type Client, type ClientDuplexStream, type ServiceError } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { suite } from "../lib/harness.js";
 import { eventually, startCluster, type Cluster } from "../lib/cluster.js";
@@ -86,7 +86,7 @@ t("the health service answers SERVING for the server and for standby.v1.StandbyS
     }
     await assert.rejects(
       new Promise((resolve, reject) => client.Check({ service: "no.such.Service" }, (err, r) => (err ? reject(err) : resolve(r)))),
-      (err) => (err as ServiceError).code === 5,
+      (err) => (err as ServiceError).code === status.NOT_FOUND,
     );
   } finally {
     client.close();

@@ -2,19 +2,14 @@ import assert from "node:assert/strict";
 import { status, type ServiceError } from "@grpc/grpc-js";
 import {
   ClaimState,
-  NodeState,
   Outcome,
   type CreateClaimRequest,
-  type CreateClaimResponse,
   type GetClaimResponse,
-  type ListLabelsResponse,
   type ListProvidersResponse,
   type ReleaseLeaseResponse,
   type WatchClaimResponse,
 } from "../../gen/ts/standby/v1/standby.js";
-import { readFakeCloud } from "../../plugins/fake/state.js";
 import { ManualClock } from "../../server/core/clock.js";
-import { NODE_TAG } from "../../server/core/provider.js";
 import { suite } from "../lib/harness.js";
 import { call, eventually, startCluster } from "../lib/cluster.js";
 import { create, labels, liveInstances, readyCount } from "./helpers.js";

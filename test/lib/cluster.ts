@@ -73,7 +73,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   if (opts.db === "mariadb") {
     const db = await freshMariaDb();
     url = db.url;
-    drop = db.drop;
+    drop = () => db.drop();
   }
   const logger = opts.logger ?? silentLogger;
   const store = await openStore(url, { logger });
@@ -139,7 +139,7 @@ export async function eventually<T>(what: string, check: () => Promise<T> | T, t
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

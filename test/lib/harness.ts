@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import * as uvu from "uvu";
 
 /**
@@ -31,6 +32,21 @@ let reporterInstalled = false;
 
 /** The line the runner reads: `##standby-result {"passed":N,"failed":N,...}`. */
 export const RESULT_PREFIX = "##standby-result ";
+
+/**
+ * Set by the runner: a file that always holds the counts so far, so a file
+ * killed at its timeout (or one that never exits) still reports what ran.
+ */
+const PROGRESS_FILE = process.env.STANDBY_TEST_PROGRESS;
+
+function saveProgress(): void {
+  if (!PROGRESS_FILE) return;
+  try {
+    writeFileSync(PROGRESS_FILE, JSON.stringify(counts));
+  } catch {
+    // The result line at exit still counts.
+  }
+}
 
 function installReporter(): void {
   if (reporterInstalled) return;
@@ -69,9 +85,11 @@ export function suite(name: string, options: SuiteOptions = {}): Suite {
       try {
         await run();
         counts.passed += 1;
+        saveProgress();
       } catch (err) {
         counts.failed += 1;
         counts.failures.push(`${name} › ${title}`);
+        saveProgress();
         throw err;
       }
     });

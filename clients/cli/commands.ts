@@ -1,0 +1,411 @@
+import { readFileSync } from "node:fs";
+import { status } from "@grpc/grpc-js";
+import { createClient, DEFAULT_ADDRESS, type StandbyClient } from "../typescript/client.js";
+import { int, positionals, str, strs, UsageError, type OptionSpecs } from "./args.js";
+import { runClaim } from "./claim.js";
+import type { Context } from "./context.js";
+import {
+  claimDetails,
+  claimJson,
+  claimStateName,
+  labelJson,
+  labelsTable,
+  NODE_STATE_NAMES,
+  nodeDetails,
+  nodeJson,
+  nodesTable,
+  nodeStateName,
+  OUTCOME_NAMES,
+  outcomeName,
+  parseNodeState,
+  parseOutcome,
+  providerJson,
+  providersTable,
+  renderJson,
+  type Json,
+} from "./format.js";
+
+export interface Command {
+  /** One or two words: "nodes", "node show". */
+  name: string;
+  /** Arguments after the name, for the usage line. */
+  args: string;
+  summary: string;
+  /** Option lines for --help (the global ones are added). */
+  help: string;
+  /** A paragraph after the options in --help. */
+  notes?: string;
+  options: OptionSpecs;
+  run(ctx: Context): Promise<number>;
+}
+
+export const GLOBAL_OPTIONS: OptionSpecs = {
+  addr: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+export const GLOBAL_HELP = `  --addr HOST:PORT  the scheduler (env STANDBY_ADDR, default ${DEFAULT_ADDRESS})
+  --json            print the response as JSON
+  -h, --help        this help`;
+
+function emit(ctx: Context, json: Json, text: string): void {
+  ctx.out(ctx.json ? renderJson(json) : text);
+}
+
+function readPublicKey(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read --ssh-key ${file}: ${(err as Error).message}`, "claim");
+  }
+  // Private keys never leave the machine they live on.
+  if (text.includes("PRIVATE KEY")) {
+    throw new UsageError(`--ssh-key ${file} is a private key; pass its .pub file`, "claim");
+  }
+  const key = text
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l !== "" && !l.startsWith("#"));
+  if (!key) throw new UsageError(`--ssh-key ${file} holds no public key`, "claim");
+  return key;
+}
+
+const serve: Command = {
+  name: "serve",
+  args: "--config FILE [--listen HOST:PORT] [--db URL] [--metrics HOST:PORT]",
+  summary: "run the scheduler",
+  help: `  --config FILE       the configuration (YAML)
+  --listen HOST:PORT  the API address (overrides the config)
+  --db URL            the store, e.g. sqlite:./standby.db or mysql://... (overrides the config)
+  --metrics HOST:PORT  where to serve Prometheus metrics (overrides the config)`,
+  notes: "SIGINT or SIGTERM stops the scheduler; SIGHUP re-reads the configuration.",
+  options: {
+    config: { type: "string" },
+    listen: { type: "string" },
+    db: { type: "string" },
+    metrics: { type: "string" },
+  },
+  async run(ctx) {
+    positionals(ctx.parsed, "serve", []);
+    const config = str(ctx.parsed.values, "config");
+    if (!config) throw new UsageError("--config FILE is required", "serve");
+    const { serve: start } = await import("../../server/main.js");
+    // `metrics` is not part of ServeOptions yet; it is passed on for when it is.
+    const options: Parameters<typeof start>[0] & { metrics?: string } = { config };
+    const listen = str(ctx.parsed.values, "listen");
+    const db = str(ctx.parsed.values, "db");
+    const metrics = str(ctx.parsed.values, "metrics");
+    if (listen !== undefined) options.listen = listen;
+    if (db !== undefined) options.db = db;
+    if (metrics !== undefined) options.metrics = metrics;
+    const running = await start(options);
+    ctx.err(`standby: serving on ${running.address}\n`);
+
+    return new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals): void => {
+        if (stopping) {
+          ctx.err(`standby: ${signal} again; exiting without waiting\n`);
+          process.exit(1);
+        }
+        stopping = true;
+        ctx.err(`standby: ${signal}: stopping\n`);
+        running.close().then(
+          () => resolve(0),
+          (err: unknown) => {
+            ctx.err(`standby: error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+            resolve(1);
+          },
+        );
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+      process.on("SIGHUP", () => {
+        running.reload().then(
+          () => ctx.err("standby: configuration reloaded\n"),
+          (err: unknown) =>
+            ctx.err(`standby: reload failed, keeping the running configuration: ${err instanceof Error ? err.message : String(err)}\n`),
+        );
+      });
+    });
+  },
+};
+
+const claim: Command = {
+  name: "claim",
+  args: "--label EXPR [--label EXPR ...] [options]",
+  summary: "claim ready nodes, waiting until they are there",
+  help: `  --label EXPR        a label expression ("jammy && py312"); one node per --label
+  --ttl S             lease TTL in seconds (server default 600)
+  --ssh-key FILE.pub  an OpenSSH public key to log in with (repeatable)
+  --priority N        higher is served first (default 0)
+  --requester NAME    who asks (default USER@HOST)
+  --job NAME          the job the nodes are for
+  --request-id ID     makes retries return the same claim (default: random)
+  --timeout S         give up (and cancel the claim) after S seconds (default 600)`,
+  notes: `Prints the claim, its claim token (for "claim show" and "claim cancel"), its
+lease token (for "renew" and "release") and the nodes to log in to. Queue
+progress goes to stderr. Exits 1 when the claim fails or times out; on timeout
+or Ctrl-C the claim is cancelled.`,
+  options: {
+    label: { type: "string", multiple: true },
+    ttl: { type: "string" },
+    "ssh-key": { type: "string", multiple: true },
+    priority: { type: "string" },
+    requester: { type: "string" },
+    job: { type: "string" },
+    "request-id": { type: "string" },
+    timeout: { type: "string" },
+  },
+  async run(ctx) {
+    positionals(ctx.parsed, "claim", []);
+    const v = ctx.parsed.values;
+    const labels = strs(v, "label");
+    if (labels.length === 0) throw new UsageError("at least one --label EXPR is required", "claim");
+    if (labels.some((l) => l.trim() === "")) throw new UsageError("--label must not be empty", "claim");
+    return runClaim(ctx, {
+      labelExpressions: labels,
+      leaseTtlSeconds: int(v, "ttl", "claim", { min: 1, max: 86_400 }) ?? 0,
+      sshPublicKeys: strs(v, "ssh-key").map(readPublicKey),
+      priority: int(v, "priority", "claim", { min: -(2 ** 31), max: 2 ** 31 - 1 }) ?? 0,
+      requester: str(v, "requester"),
+      jobName: str(v, "job") ?? "",
+      requestId: str(v, "request-id"),
+      timeoutSeconds: int(v, "timeout", "claim", { min: 1 }) ?? 600,
+    });
+  },
+};
+
+const claimShow: Command = {
+  name: "claim show",
+  args: "CLAIM_TOKEN",
+  summary: "show a claim, its nodes and its lease token",
+  help: "",
+  options: {},
+  async run(ctx) {
+    const [token = ""] = positionals(ctx.parsed, "claim show", ["CLAIM_TOKEN"]);
+    const res = await ctx.client().getClaim({ claimToken: token });
+    const c = res.claim;
+    if (!c) throw new Error("the server answered without a claim");
+    emit(ctx, { claim: claimJson(c), leaseToken: res.leaseToken }, claimDetails(c, res.leaseToken));
+    return 0;
+  },
+};
+
+const claimCancel: Command = {
+  name: "claim cancel",
+  args: "CLAIM_TOKEN",
+  summary: "withdraw a claim (a fulfilled one is released as aborted)",
+  help: "",
+  options: {},
+  async run(ctx) {
+    const [token = ""] = positionals(ctx.parsed, "claim cancel", ["CLAIM_TOKEN"]);
+    const res = await ctx.client().cancelClaim({ claimToken: token });
+    const c = res.claim;
+    emit(
+      ctx,
+      { claim: c ? claimJson(c) : null },
+      c ? `claim ${c.id} is ${claimStateName(c.state)}\n` : "cancelled\n",
+    );
+    return 0;
+  },
+};
+
+const renew: Command = {
+  name: "renew",
+  args: "LEASE_TOKEN [--ttl S]",
+  summary: "extend a lease",
+  help: "  --ttl S  new TTL in seconds from now (default: the claim's lease TTL)",
+  options: { ttl: { type: "string" } },
+  async run(ctx) {
+    const [token = ""] = positionals(ctx.parsed, "renew", ["LEASE_TOKEN"]);
+    const ttl = int(ctx.parsed.values, "ttl", "renew", { min: 1, max: 86_400 }) ?? 0;
+    const res = await ctx.client().renewLease({ leaseToken: token, ttlSeconds: ttl });
+    const expires = res.expiresAt?.toISOString() ?? null;
+    emit(ctx, { expiresAt: expires }, `lease renewed until ${expires ?? "-"}\n`);
+    return 0;
+  },
+};
+
+const release: Command = {
+  name: "release",
+  args: "LEASE_TOKEN --outcome success|failure|aborted",
+  summary: "end a lease with the job's outcome; its nodes are deleted",
+  help: "  --outcome O  how the job ended: success, failure or aborted",
+  options: { outcome: { type: "string" } },
+  async run(ctx) {
+    const [token = ""] = positionals(ctx.parsed, "release", ["LEASE_TOKEN"]);
+    const raw = str(ctx.parsed.values, "outcome");
+    if (raw === undefined) throw new UsageError(`--outcome is required (${OUTCOME_NAMES.join(", ")})`, "release");
+    const outcome = parseOutcome(raw);
+    if (outcome === undefined) {
+      throw new UsageError(`--outcome must be one of ${OUTCOME_NAMES.join(", ")}, not "${raw}"`, "release");
+    }
+    const res = await ctx.client().releaseLease({ leaseToken: token, outcome });
+    const c = res.claim;
+    emit(
+      ctx,
+      { claim: c ? claimJson(c) : null },
+      `released${c ? ` claim ${c.id}` : ""} (outcome ${outcomeName(outcome)})\n`,
+    );
+    return 0;
+  },
+};
+
+const nodes: Command = {
+  name: "nodes",
+  args: "[--label L] [--provider P] [--state S]",
+  summary: "list nodes that are not gone",
+  help: `  --label L     only nodes of label L
+  --provider P  only nodes of provider P
+  --state S     only nodes in state S (${NODE_STATE_NAMES.join(", ")})`,
+  options: {
+    label: { type: "string" },
+    provider: { type: "string" },
+    state: { type: "string" },
+  },
+  async run(ctx) {
+    positionals(ctx.parsed, "nodes", []);
+    const v = ctx.parsed.values;
+    const stateName = str(v, "state");
+    const state = stateName === undefined ? 0 : parseNodeState(stateName);
+    if (state === undefined) {
+      throw new UsageError(`--state must be one of ${NODE_STATE_NAMES.join(", ")}, not "${String(stateName)}"`, "nodes");
+    }
+    const res = await ctx.client().listNodes({ label: str(v, "label") ?? "", provider: str(v, "provider") ?? "", state });
+    emit(ctx, { nodes: res.nodes.map(nodeJson) }, nodesTable(res.nodes, new Date()));
+    return 0;
+  },
+};
+
+const nodeShow: Command = {
+  name: "node show",
+  args: "ID",
+  summary: "show one node",
+  help: "",
+  options: {},
+  async run(ctx) {
+    const [id = ""] = positionals(ctx.parsed, "node show", ["ID"]);
+    const res = await ctx.client().getNode({ id });
+    if (!res.node) throw new Error("the server answered without a node");
+    emit(ctx, { node: nodeJson(res.node) }, nodeDetails(res.node));
+    return 0;
+  },
+};
+
+const nodeDelete: Command = {
+  name: "node delete",
+  args: "ID",
+  summary: "delete a node that is not claimed",
+  help: "",
+  options: {},
+  async run(ctx) {
+    const [id = ""] = positionals(ctx.parsed, "node delete", ["ID"]);
+    const res = await ctx.client().deleteNode({ id });
+    const n = res.node;
+    emit(ctx, { node: n ? nodeJson(n) : null }, `node ${id} is ${n ? nodeStateName(n.state) : "being deleted"}\n`);
+    return 0;
+  },
+};
+
+const labels: Command = {
+  name: "labels",
+  args: "",
+  summary: "list labels with their nodes per state",
+  help: "",
+  options: {},
+  async run(ctx) {
+    positionals(ctx.parsed, "labels", []);
+    const res = await ctx.client().listLabels();
+    emit(ctx, { labels: res.labels.map(labelJson) }, labelsTable(res.labels));
+    return 0;
+  },
+};
+
+const providers: Command = {
+  name: "providers",
+  args: "",
+  summary: "list providers with their plugin's health",
+  help: "",
+  options: {},
+  async run(ctx) {
+    positionals(ctx.parsed, "providers", []);
+    const res = await ctx.client().listProviders();
+    emit(ctx, { providers: res.providers.map(providerJson) }, providersTable(res.providers));
+    return 0;
+  },
+};
+
+/** In the order the top-level help lists them. */
+export const COMMANDS: Command[] = [
+  serve,
+  claim,
+  claimShow,
+  claimCancel,
+  renew,
+  release,
+  nodes,
+  nodeShow,
+  nodeDelete,
+  labels,
+  providers,
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+export function commandUsage(c: Command): string {
+  return `usage: standby ${c.name}${c.args ? ` ${c.args}` : ""}`;
+}
+
+/** Lines "  --flag ARG  description" with the descriptions in one column. */
+function alignOptions(text: string): string {
+  const rows = text.split("\n").map((line) => /^ {2}(\S.*?) {2,}(\S.*)$/.exec(line));
+  const width = Math.max(0, ...rows.map((m) => m?.[1]?.length ?? 0));
+  return text
+    .split("\n")
+    .map((line, i) => {
+      const m = rows[i];
+      return m ? `  ${(m[1] ?? "").padEnd(width)}  ${m[2] ?? ""}` : line;
+    })
+    .join("\n");
+}
+
+export function commandHelp(c: Command): string {
+  const summary = `${c.summary[0]?.toUpperCase() ?? ""}${c.summary.slice(1)}.`;
+  const options = `Options:\n${alignOptions(c.help ? `${c.help}\n${GLOBAL_HELP}` : GLOBAL_HELP)}\n`;
+  return `${commandUsage(c)}\n\n${summary}\n\n${options}${c.notes ? `\n${c.notes}\n` : ""}`;
+}
+
+export function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `usage: standby COMMAND [options]
+
+Keeps disposable, health-checked CI machines ready; claim them by label.
+
+Commands:
+${lines.join("\n")}
+
+Options for every command:
+${GLOBAL_HELP}
+
+"standby COMMAND --help" explains one command.
+`;
+}
+
+/** gRPC statuses that mean the request itself was wrong: exit 2 like a usage error. */
+export function exitCodeFor(code: status): number {
+  return code === status.INVALID_ARGUMENT ? 2 : 1;
+}
+
+export function clientFactory(addr: string): { get(): StandbyClient; close(): void } {
+  let client: StandbyClient | undefined;
+  return {
+    get: () => (client ??= createClient(addr)),
+    close: () => client?.close(),
+  };
+}

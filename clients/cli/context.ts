@@ -1,0 +1,15 @@
+import type { StandbyClient } from "../typescript/client.js";
+import type { Parsed } from "./args.js";
+
+/** What a command runs with: its parsed arguments and where to write. */
+export interface Context {
+  parsed: Parsed;
+  json: boolean;
+  addr: string;
+  out(text: string): void;
+  err(text: string): void;
+  /** The API client, created on first use and closed after the command. */
+  client(): StandbyClient;
+  /** Aborted on SIGINT or SIGTERM while a command waits. */
+  signal: AbortSignal;
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { status } from "@grpc/grpc-js";
+import { DEFAULT_ADDRESS, StandbyClientError } from "../typescript/client.js";
+import { bool, parseCommandArgs, str, UsageError } from "./args.js";
+import {
+  clientFactory,
+  commandHelp,
+  commandUsage,
+  COMMANDS,
+  exitCodeFor,
+  findCommand,
+  GLOBAL_OPTIONS,
+  topHelp,
+  type Command,
+} from "./commands.js";
+
+/**
+ * `standby`: plural nouns list (`nodes`), a singular noun and a verb act
+ * (`node delete ID`); `claim` alone claims. Exit codes: 0 done, 1 the server
+ * said no (or a claim failed or timed out), 2 a usage error (including the
+ * server's INVALID_ARGUMENT), 130 interrupted.
+ */
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Nouns that take a verb; any other first word is a command on its own. */
+const VERBS: Record<string, string[]> = { claim: ["show", "cancel"], node: ["show", "delete"] };
+
+function resolve(argv: string[]): { command: Command | undefined; rest: string[]; name: string } {
+  const [first = "", second = "", ...more] = argv;
+  const verbs = VERBS[first];
+  if (verbs?.includes(second)) {
+    return { command: findCommand(`${first} ${second}`), rest: more, name: `${first} ${second}` };
+  }
+  if (first === "node") {
+    throw new UsageError(`"node" needs a verb: ${verbs?.join(" or ") ?? ""} ("nodes" lists them)`, "node");
+  }
+  return { command: findCommand(first), rest: argv.slice(1), name: first };
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const { out, err } = io;
+  const first = argv[0];
+  if (first === undefined) {
+    err(topHelp());
+    return 2;
+  }
+  if (first === "--help" || first === "-h" || first === "help") {
+    const topic = first === "help" ? argv.slice(1).join(" ") : "";
+    const c = topic ? findCommand(topic) : undefined;
+    if (topic && !c) {
+      err(`standby: no command "${topic}"\n\n${topHelp()}`);
+      return 2;
+    }
+    out(c ? commandHelp(c) : topHelp());
+    return 0;
+  }
+
+  let command: Command | undefined;
+  let addr = io.env.STANDBY_ADDR || DEFAULT_ADDRESS;
+  let factory: ReturnType<typeof clientFactory> | undefined;
+  const interrupt = new AbortController();
+  const onSignal = (): void => {
+    // A second Ctrl-C does not wait for the cleanup of the first.
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  };
+  try {
+    const resolved = resolve(argv);
+    command = resolved.command;
+    if (!command) {
+      throw new UsageError(
+        resolved.name.startsWith("-") ? `a command comes first, not "${resolved.name}"` : `unknown command "${resolved.name}"`,
+      );
+    }
+    const parsed = parseCommandArgs(command.name, resolved.rest, { ...GLOBAL_OPTIONS, ...command.options });
+    if (bool(parsed.values, "help")) {
+      out(commandHelp(command));
+      return 0;
+    }
+    addr = str(parsed.values, "addr") ?? addr;
+    const clients = clientFactory(addr);
+    factory = clients;
+    if (command.name === "claim") {
+      // Claiming waits; on Ctrl-C it cancels its claim before exiting. `serve`
+      // installs its own handlers; everything else just dies.
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+    }
+    return await command.run({
+      parsed,
+      json: bool(parsed.values, "json"),
+      addr,
+      out,
+      err,
+      client: () => clients.get(),
+      signal: interrupt.signal,
+    });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`standby: ${e.message}\n\n${usageFor(e.command ?? command?.name)}`);
+      return 2;
+    }
+    if (e instanceof StandbyClientError || isGrpcLike(e)) {
+      const se = StandbyClientError.from(e);
+      const hint = se.code === status.UNAVAILABLE ? ` (is the scheduler running at ${addr}?)` : "";
+      err(`standby: ${se.codeName}: ${se.details}${hint}\n`);
+      return exitCodeFor(se.code);
+    }
+    err(`standby: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    factory?.close();
+  }
+}
+
+/** The usage of a command, of a noun's commands ("node"), or the top-level help. */
+function usageFor(name: string | undefined): string {
+  if (name === undefined) return topHelp();
+  const c = findCommand(name);
+  if (c) return `${commandUsage(c)}\n"standby ${c.name} --help" for more.\n`;
+  const forms = COMMANDS.filter((x) => x.name.startsWith(`${name} `)).map(commandUsage);
+  return forms.length > 0 ? `${forms.join("\n")}\n` : topHelp();
+}
+
+function isGrpcLike(e: unknown): boolean {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === "number" && "details" in e;
+}
+
+/** Run only when executed (also through the npm bin symlink), not when imported by tests. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io: Io = {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    env: process.env,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`standby: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

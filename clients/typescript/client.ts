@@ -1,0 +1,203 @@
+import {
+  credentials as grpcCredentials,
+  Metadata,
+  status,
+  type CallOptions,
+  type ChannelCredentials,
+  type ClientReadableStream,
+  type ClientUnaryCall,
+  type ServiceError,
+} from "@grpc/grpc-js";
+import {
+  CancelClaimRequest,
+  CreateClaimRequest,
+  DeleteNodeRequest,
+  GetClaimRequest,
+  GetNodeRequest,
+  ListLabelsRequest,
+  ListNodesRequest,
+  ListProvidersRequest,
+  ReleaseLeaseRequest,
+  RenewLeaseRequest,
+  StandbyServiceClient,
+  WatchClaimRequest,
+  type CancelClaimResponse,
+  type CreateClaimResponse,
+  type DeleteNodeResponse,
+  type GetClaimResponse,
+  type GetNodeResponse,
+  type ListLabelsResponse,
+  type ListNodesResponse,
+  type ListProvidersResponse,
+  type ReleaseLeaseResponse,
+  type RenewLeaseResponse,
+  type WatchClaimResponse,
+} from "../../gen/ts/standby/v1/standby.js";
+
+/** Where the CLI and other clients find the scheduler unless told otherwise. */
+export const DEFAULT_ADDRESS = "127.0.0.1:7420";
+/** Deadline of a unary call that does not wait for anything. */
+export const DEFAULT_DEADLINE_MS = 30_000;
+
+export interface ClientOptions {
+  /** Default deadline per unary call (DEFAULT_DEADLINE_MS). */
+  deadlineMs?: number;
+  /** Channel credentials; insecure (plaintext) by default. */
+  credentials?: ChannelCredentials;
+}
+
+export interface CallOpts {
+  /** Overrides the client's default deadline for this call. */
+  deadlineMs?: number;
+  /** Aborting cancels the call; it then rejects with CANCELLED. */
+  signal?: AbortSignal;
+}
+
+/** A failed call: the gRPC status code, its name and the server's message. */
+export class StandbyClientError extends Error {
+  readonly code: status;
+  /** The status code's name, e.g. "NOT_FOUND". */
+  readonly codeName: string;
+  /** The server's message without grpc-js's "5 NOT_FOUND: " prefix. */
+  readonly details: string;
+
+  constructor(code: status, details: string, options?: { cause?: unknown }) {
+    super(`${statusName(code)}: ${details}`, options);
+    this.name = "StandbyClientError";
+    this.code = code;
+    this.codeName = statusName(code);
+    this.details = details;
+  }
+
+  static from(err: unknown): StandbyClientError {
+    if (err instanceof StandbyClientError) return err;
+    if (isServiceError(err)) {
+      // grpc-js appends an empty "Resolution note:" to connection errors.
+      const details = (err.details || err.message).replace(/\s*Resolution note:\s*$/, "");
+      return new StandbyClientError(err.code, details, { cause: err });
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return new StandbyClientError(status.UNKNOWN, message, { cause: err });
+  }
+}
+
+export function statusName(code: number): string {
+  return (status as unknown as Record<number, string | undefined>)[code] ?? `CODE_${code}`;
+}
+
+function isServiceError(err: unknown): err is ServiceError {
+  return (
+    err instanceof Error &&
+    typeof (err as Partial<ServiceError>).code === "number" &&
+    typeof (err as Partial<ServiceError>).details === "string"
+  );
+}
+
+/** The request type of a generated message, with every field optional. */
+type Req<T> = Partial<T>;
+
+export interface StandbyClient {
+  /** The generated grpc-js client, for anything the helpers do not cover. */
+  readonly grpc: StandbyServiceClient;
+  readonly address: string;
+  createClaim(req: Req<CreateClaimRequest>, opts?: CallOpts): Promise<CreateClaimResponse>;
+  getClaim(req: Req<GetClaimRequest>, opts?: CallOpts): Promise<GetClaimResponse>;
+  cancelClaim(req: Req<CancelClaimRequest>, opts?: CallOpts): Promise<CancelClaimResponse>;
+  /** A server stream; iterate it with `for await`. It has no deadline unless given one. */
+  watchClaim(req: Req<WatchClaimRequest>, opts?: CallOpts): ClientReadableStream<WatchClaimResponse>;
+  renewLease(req: Req<RenewLeaseRequest>, opts?: CallOpts): Promise<RenewLeaseResponse>;
+  releaseLease(req: Req<ReleaseLeaseRequest>, opts?: CallOpts): Promise<ReleaseLeaseResponse>;
+  listNodes(req?: Req<ListNodesRequest>, opts?: CallOpts): Promise<ListNodesResponse>;
+  getNode(req: Req<GetNodeRequest>, opts?: CallOpts): Promise<GetNodeResponse>;
+  deleteNode(req: Req<DeleteNodeRequest>, opts?: CallOpts): Promise<DeleteNodeResponse>;
+  listLabels(req?: Req<ListLabelsRequest>, opts?: CallOpts): Promise<ListLabelsResponse>;
+  listProviders(req?: Req<ListProvidersRequest>, opts?: CallOpts): Promise<ListProvidersResponse>;
+  close(): void;
+}
+
+/** Starts one unary call of the generated client with the given metadata and options. */
+type Invoke<R> = (
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: R) => void,
+) => ClientUnaryCall;
+
+/**
+ * Metadata sent with every call. Per-client tokens will be attached here, next
+ * to the channel credentials in createClient: the one place a client
+ * authenticates.
+ */
+function callMetadata(): Metadata {
+  return new Metadata();
+}
+
+/**
+ * A client for standby.v1.StandbyService at `address` (HOST:PORT). Plaintext
+ * for now; TLS and tokens go into `options.credentials` and callMetadata.
+ */
+export function createClient(address: string = DEFAULT_ADDRESS, options: ClientOptions = {}): StandbyClient {
+  const grpc = new StandbyServiceClient(address, options.credentials ?? grpcCredentials.createInsecure());
+  const defaultDeadline = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+
+  function unary<R>(invoke: Invoke<R>, opts: CallOpts = {}): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      if (opts.signal?.aborted) {
+        reject(new StandbyClientError(status.CANCELLED, "cancelled before it started"));
+        return;
+      }
+      const deadline = new Date(Date.now() + (opts.deadlineMs ?? defaultDeadline));
+      const onAbort = (): void => call.cancel();
+      const call = invoke(callMetadata(), { deadline }, (err, res) => {
+        opts.signal?.removeEventListener("abort", onAbort);
+        if (err) reject(StandbyClientError.from(err));
+        else resolve(res);
+      });
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  return {
+    grpc,
+    address,
+    createClaim: (req, opts) => {
+      const request = CreateClaimRequest.fromPartial(req);
+      // A waiting call must outlive the server's own wait.
+      const waitMs = request.wait ? (request.waitTimeoutSeconds || 60) * 1000 : 0;
+      return unary((m, o, cb) => grpc.createClaim(request, m, o, cb), {
+        ...opts,
+        deadlineMs: opts?.deadlineMs ?? defaultDeadline + waitMs,
+      });
+    },
+    getClaim: (req, opts) =>
+      unary((m, o, cb) => grpc.getClaim(GetClaimRequest.fromPartial(req), m, o, cb), opts),
+    cancelClaim: (req, opts) =>
+      unary((m, o, cb) => grpc.cancelClaim(CancelClaimRequest.fromPartial(req), m, o, cb), opts),
+    watchClaim: (req, opts = {}) => {
+      const callOptions: Partial<CallOptions> = {};
+      if (opts.deadlineMs !== undefined) callOptions.deadline = new Date(Date.now() + opts.deadlineMs);
+      const stream = grpc.watchClaim(WatchClaimRequest.fromPartial(req), callMetadata(), callOptions);
+      const signal = opts.signal;
+      if (signal) {
+        const onAbort = (): void => stream.cancel();
+        signal.addEventListener("abort", onAbort, { once: true });
+        stream.once("close", () => signal.removeEventListener("abort", onAbort));
+      }
+      return stream;
+    },
+    renewLease: (req, opts) =>
+      unary((m, o, cb) => grpc.renewLease(RenewLeaseRequest.fromPartial(req), m, o, cb), opts),
+    releaseLease: (req, opts) =>
+      unary((m, o, cb) => grpc.releaseLease(ReleaseLeaseRequest.fromPartial(req), m, o, cb), opts),
+    listNodes: (req = {}, opts) =>
+      unary((m, o, cb) => grpc.listNodes(ListNodesRequest.fromPartial(req), m, o, cb), opts),
+    getNode: (req, opts) =>
+      unary((m, o, cb) => grpc.getNode(GetNodeRequest.fromPartial(req), m, o, cb), opts),
+    deleteNode: (req, opts) =>
+      unary((m, o, cb) => grpc.deleteNode(DeleteNodeRequest.fromPartial(req), m, o, cb), opts),
+    listLabels: (req = {}, opts) =>
+      unary((m, o, cb) => grpc.listLabels(ListLabelsRequest.fromPartial(req), m, o, cb), opts),
+    listProviders: (req = {}, opts) =>
+      unary((m, o, cb) => grpc.listProviders(ListProvidersRequest.fromPartial(req), m, o, cb), opts),
+    close: () => grpc.close(),
+  };
+}

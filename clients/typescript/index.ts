@@ -1,0 +1,10 @@
+export {
+  createClient,
+  statusName,
+  StandbyClientError,
+  DEFAULT_ADDRESS,
+  DEFAULT_DEADLINE_MS,
+  type StandbyClient,
+  type ClientOptions,
+  type CallOpts,
+} from "./client.js";

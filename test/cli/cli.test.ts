@@ -1,0 +1,460 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from "@grpc/grpc-js";
+import { COMMANDS, topHelp } from "../../clients/cli/commands.js";
+import {
+  claimedNodesTable,
+  claimJson,
+  hostKeyFingerprint,
+  labelsTable,
+  nodeJson,
+  nodesTable,
+  parseNodeState,
+  providersTable,
+  table,
+} from "../../clients/cli/format.js";
+import {
+  Claim,
+  ClaimState,
+  LabelStatus,
+  Node,
+  NodeState,
+  Outcome,
+  ProviderHealth,
+  ProviderStatus,
+  StandbyServiceService,
+  type CancelClaimRequest,
+  type CreateClaimRequest,
+  type CreateClaimResponse,
+  type GetNodeRequest,
+  type ListNodesRequest,
+  type ListNodesResponse,
+  type ReleaseLeaseRequest,
+  type WatchClaimRequest,
+  type WatchClaimResponse,
+} from "../../gen/ts/standby/v1/standby.js";
+import type { ServerWritableStream } from "@grpc/grpc-js";
+import { suite } from "../lib/harness.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.resolve(here, "../../clients/cli/main.js");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a real child process; never spawnSync, the stub server lives in this process. */
+function standby(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, STANDBY_ADDR: "", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const T0 = new Date("2026-01-02T03:04:05.000Z");
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+
+function readyNode(over: Partial<Node> = {}): Node {
+  return Node.fromPartial({
+    id: "n-1",
+    label: "jammy",
+    provider: "fake-a",
+    state: NodeState.NODE_STATE_CLAIMED,
+    addresses: ["10.1.2.3", "fd00::3"],
+    sshPort: 22,
+    username: "ci",
+    hostKeys: [HOST_KEY],
+    tags: ["jammy", "x86_64"],
+    image: "jammy-cached-7",
+    instanceId: "i-123",
+    claimId: "c-1",
+    createdAt: T0,
+    stateChangedAt: T0,
+    flavor: "small",
+    ...over,
+  });
+}
+
+function claimOf(state: ClaimState, over: Partial<Claim> = {}): Claim {
+  return Claim.fromPartial({
+    id: "c-1",
+    state,
+    labelExpressions: ["x"],
+    requester: "tester",
+    leaseTtlSeconds: 600,
+    createdAt: T0,
+    nodes: state === ClaimState.CLAIM_STATE_FULFILLED ? [readyNode()] : [],
+    leaseExpiresAt: state === ClaimState.CLAIM_STATE_FULFILLED ? new Date(T0.getTime() + 600_000) : undefined,
+    ...over,
+  });
+}
+
+// ---- A tiny StandbyService stub: a test double for the CLI's wire behaviour only.
+
+type Unary<Q, R> = (call: ServerUnaryCall<Q, R>, cb: sendUnaryData<R>) => void;
+
+interface Stub {
+  address: string;
+  createClaims: CreateClaimRequest[];
+  cancels: CancelClaimRequest[];
+  listNodes: ListNodesRequest[];
+  releases: ReleaseLeaseRequest[];
+  onCreate: (req: CreateClaimRequest) => CreateClaimResponse;
+  onWatch: (call: ServerWritableStream<WatchClaimRequest, WatchClaimResponse>) => void;
+  onGetNode: Unary<GetNodeRequest, { node?: Node }>;
+  close(): Promise<void>;
+}
+
+async function startStub(): Promise<Stub> {
+  const server = new Server();
+  const stub: Stub = {
+    address: "",
+    createClaims: [],
+    cancels: [],
+    listNodes: [],
+    releases: [],
+    onCreate: () => ({ claim: claimOf(ClaimState.CLAIM_STATE_FULFILLED), claimToken: "ct-1", leaseToken: "lt-1" }),
+    onWatch: (call) => call.end(),
+    onGetNode: (_call, cb) => cb({ code: status.NOT_FOUND, details: "node n-404 not found" }),
+    close: async () => server.forceShutdown(),
+  };
+  server.addService(StandbyServiceService, {
+    createClaim: ((call, cb) => {
+      stub.createClaims.push(call.request);
+      cb(null, stub.onCreate(call.request));
+    }) as Unary<CreateClaimRequest, CreateClaimResponse>,
+    watchClaim: (call: ServerWritableStream<WatchClaimRequest, WatchClaimResponse>) => stub.onWatch(call),
+    cancelClaim: ((call, cb) => {
+      stub.cancels.push(call.request);
+      cb(null, { claim: claimOf(ClaimState.CLAIM_STATE_CANCELLED) });
+    }) as Unary<CancelClaimRequest, { claim: Claim }>,
+    releaseLease: ((call, cb) => {
+      stub.releases.push(call.request);
+      cb(null, { claim: claimOf(ClaimState.CLAIM_STATE_RELEASED) });
+    }) as Unary<ReleaseLeaseRequest, { claim: Claim }>,
+    listNodes: ((call, cb) => {
+      stub.listNodes.push(call.request);
+      if (call.request.label === "bad label") {
+        cb({ code: status.INVALID_ARGUMENT, details: "label: not a label name" });
+        return;
+      }
+      cb(null, { nodes: [readyNode({ state: NodeState.NODE_STATE_READY, claimId: "" })] });
+    }) as Unary<ListNodesRequest, ListNodesResponse>,
+    getNode: (call: ServerUnaryCall<GetNodeRequest, { node?: Node }>, cb: sendUnaryData<{ node?: Node }>) =>
+      stub.onGetNode(call, cb),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  stub.address = `127.0.0.1:${port}`;
+  return stub;
+}
+
+// ---- Arguments and help
+
+const args = suite("standby CLI arguments");
+
+args("an unknown command exits 2 with the list of commands", async () => {
+  const r = await standby(["frobnicate"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown command "frobnicate"/);
+  assert.match(r.stderr, /usage: standby COMMAND/);
+  assert.equal(r.stdout, "");
+});
+
+args("no arguments at all exits 2 with the usage", async () => {
+  const r = await standby([]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /usage: standby COMMAND/);
+});
+
+args("an unknown option exits 2 with the command's usage", async () => {
+  const r = await standby(["nodes", "--colour"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--colour/);
+  assert.match(r.stderr, /usage: standby nodes/);
+});
+
+args("claim without --label, release without --outcome and a bad --state are usage errors", async () => {
+  const claim = await standby(["claim"]);
+  assert.equal(claim.code, 2);
+  assert.match(claim.stderr, /at least one --label/);
+  const release = await standby(["release", "lt-1"]);
+  assert.equal(release.code, 2);
+  assert.match(release.stderr, /--outcome is required/);
+  const outcome = await standby(["release", "lt-1", "--outcome", "meh"]);
+  assert.equal(outcome.code, 2);
+  assert.match(outcome.stderr, /success, failure, aborted/);
+  const state = await standby(["nodes", "--state", "sleepy"]);
+  assert.equal(state.code, 2);
+  assert.match(state.stderr, /--state must be one of .*ready/);
+  const ttl = await standby(["claim", "--label", "x", "--ttl", "ten"]);
+  assert.equal(ttl.code, 2);
+  assert.match(ttl.stderr, /--ttl must be a whole number 1\.\.86400, not "ten"/);
+  const dash = await standby(["claim", "--label", "x", "--priority", "-5"]);
+  assert.equal(dash.code, 2);
+  assert.match(dash.stderr, /--priority=-XYZ/, "parseArgs explains how to pass a negative number");
+});
+
+args("a missing or extra positional argument is a usage error", async () => {
+  const missing = await standby(["node", "show"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /missing ID/);
+  const extra = await standby(["labels", "jammy"]);
+  assert.equal(extra.code, 2);
+  assert.match(extra.stderr, /unexpected argument "jammy"/);
+  const noVerb = await standby(["node"]);
+  assert.equal(noVerb.code, 2);
+  assert.match(noVerb.stderr, /usage: standby node show ID\nusage: standby node delete ID/);
+});
+
+args("a private key passed as --ssh-key is refused before anything is sent", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "standby-cli-"));
+  try {
+    const key = path.join(dir, "id_ed25519");
+    writeFileSync(key, "-----BEGIN OPENSSH PRIVATE KEY-----\nxxx\n-----END OPENSSH PRIVATE KEY-----\n");
+    const r = await standby(["claim", "--label", "x", "--ssh-key", key, "--addr", "127.0.0.1:1"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /is a private key; pass its \.pub file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+args("--help lists every command, and every command has its own --help", async () => {
+  const r = await standby(["--help"]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, topHelp());
+  const expected = ["serve", "claim", "claim show", "claim cancel", "renew", "release", "nodes", "node show",
+    "node delete", "labels", "providers"];
+  assert.deepEqual(COMMANDS.map((c) => c.name), expected);
+  for (const name of expected) assert.match(r.stdout, new RegExp(`^ {2}${name} +\\S`, "m"), name);
+  const each = await Promise.all(expected.map((name) => standby([...name.split(" "), "--help"])));
+  each.forEach((h, i) => {
+    assert.equal(h.code, 0, expected[i]);
+    assert.ok(h.stdout.startsWith(`usage: standby ${expected[i]}`), h.stdout);
+    assert.match(h.stdout, /--addr HOST:PORT/);
+  });
+  const viaHelp = await standby(["help", "node", "delete"]);
+  assert.ok(viaHelp.stdout.startsWith("usage: standby node delete ID"));
+});
+
+args.run();
+
+// ---- Formatting
+
+const fmt = suite("standby CLI formatting");
+
+fmt("tables align columns, mark empty cells and keep no trailing blanks", () => {
+  const out = table(["A", "LONGER", "C"], [["x", "", "last"], ["wide cell", "y", ""]]);
+  assert.equal(out, "A          LONGER  C\nx          -       last\nwide cell  y       -\n");
+});
+
+fmt("a nodes table shows readable states, the first address and the age", () => {
+  const now = new Date(T0.getTime() + 5 * 60_000);
+  const out = nodesTable([readyNode({ state: NodeState.NODE_STATE_READY, claimId: "" })], now);
+  const [head, row] = out.split("\n");
+  assert.match(head ?? "", /^ID +LABEL +PROVIDER +STATE +AGE +ADDRESS +IMAGE +CLAIM$/);
+  assert.match(row ?? "", /^n-1 +jammy +fake-a +ready +5m +10\.1\.2\.3 \(\+1\) +jammy-cached-7 +-$/);
+  assert.doesNotMatch(out, /NODE_STATE/);
+});
+
+fmt("a claimed-nodes table has what a claimer needs to log in", () => {
+  const out = claimedNodesTable([readyNode()]);
+  assert.match(out, /^ID +LABEL +PROVIDER +ADDRESS +PORT +USER +HOST KEY\n/);
+  assert.match(out, /n-1 +jammy +fake-a +10\.1\.2\.3 \(\+1\) +22 +ci +ssh-ed25519 SHA256:\S+\n$/);
+  assert.match(hostKeyFingerprint(HOST_KEY), /^ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}$/);
+});
+
+fmt("JSON has every field, lower-case enum names and ISO timestamps", () => {
+  const c = claimOf(ClaimState.CLAIM_STATE_FULFILLED);
+  const json = claimJson(c);
+  assert.equal(json.state, "fulfilled");
+  assert.equal(json.createdAt, "2026-01-02T03:04:05.000Z");
+  assert.equal(json.fulfilledAt, null);
+  assert.equal(json.failureReason, "");
+  const node = (json.nodes as Record<string, unknown>[] | undefined)?.[0];
+  assert.deepEqual(node, nodeJson(readyNode()));
+  assert.equal(node?.state, "claimed");
+  assert.deepEqual(Object.keys(nodeJson(Node.fromPartial({}))), [
+    "id", "label", "provider", "state", "addresses", "sshPort", "username", "hostKeys", "tags", "image",
+    "instanceId", "claimId", "createdAt", "stateChangedAt", "flavor",
+  ]);
+  assert.equal(nodeJson(Node.fromPartial({})).state, "unspecified");
+});
+
+fmt("labels and providers tables sum node counts per state", () => {
+  const counts = [
+    { state: NodeState.NODE_STATE_READY, count: 3 },
+    { state: NodeState.NODE_STATE_LAUNCHING, count: 1 },
+    { state: NodeState.NODE_STATE_CHECKING, count: 2 },
+    { state: NodeState.NODE_STATE_CLAIMED, count: 4 },
+  ];
+  const labels = labelsTable([
+    LabelStatus.fromPartial({ name: "jammy", tags: ["jammy", "py312"], minReady: 2, maxNodes: 10, counts,
+      providers: ["a", "b"], queuedClaims: 1 }),
+  ]);
+  assert.match(labels.split("\n")[1] ?? "", /^jammy +3 +3 +4 +0 +0 +2 +10 +1 +a,b +jammy py312$/);
+  const providers = providersTable([
+    ProviderStatus.fromPartial({ name: "a", health: ProviderHealth.PROVIDER_HEALTH_NOT_SERVING, plugin: "fake",
+      pluginVersion: "0.1.0", pid: 42, counts, lastError: "boom" }),
+  ]);
+  assert.match(providers.split("\n")[1] ?? "", /^a +not_serving +fake +0\.1\.0 +42 +0 +3 +3 +4 +boom$/);
+});
+
+fmt("state names parse back to enum values", () => {
+  assert.equal(parseNodeState("ready"), NodeState.NODE_STATE_READY);
+  assert.equal(parseNodeState("HELD"), NodeState.NODE_STATE_HELD);
+  assert.equal(parseNodeState("unspecified"), undefined);
+});
+
+fmt.run();
+
+// ---- On the wire, against a stub StandbyService
+
+let stub: Stub;
+const wire = suite("standby CLI on the wire");
+
+wire.before(async () => {
+  stub = await startStub();
+});
+
+wire.after(async () => {
+  await stub.close();
+});
+
+wire.beforeEach(() => {
+  stub.createClaims.length = 0;
+  stub.cancels.length = 0;
+  stub.listNodes.length = 0;
+  stub.onCreate = () => ({ claim: claimOf(ClaimState.CLAIM_STATE_FULFILLED), claimToken: "ct-1", leaseToken: "lt-1" });
+  stub.onWatch = (call) => call.end();
+});
+
+wire("claim --label x --json sends a waiting CreateClaimRequest and prints the lease and the node", async () => {
+  const r = await standby(["claim", "--label", "x", "--json", "--ttl", "900", "--job", "build-42"], {
+    STANDBY_ADDR: stub.address,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(stub.createClaims.length, 1);
+  const req = stub.createClaims[0];
+  assert.deepEqual(req?.labelExpressions, ["x"]);
+  assert.equal(req?.wait, true);
+  assert.ok((req?.waitTimeoutSeconds ?? 0) > 0);
+  assert.equal(req?.leaseTtlSeconds, 900);
+  assert.equal(req?.jobName, "build-42");
+  assert.match(req?.requestId ?? "", /^[0-9a-f-]{36}$/, "a random request id makes retries idempotent");
+  assert.notEqual(req?.requester, "");
+  const out = JSON.parse(r.stdout) as { leaseToken: string; claimToken: string; claim: { nodes: { addresses: string[] }[] } };
+  assert.equal(out.leaseToken, "lt-1");
+  assert.equal(out.claimToken, "ct-1");
+  assert.equal(out.claim.nodes[0]?.addresses[0], "10.1.2.3");
+  assert.equal(r.stderr, "", "--json prints no progress");
+});
+
+wire("claim without --json prints the tokens and a table of nodes", async () => {
+  const r = await standby(["claim", "--label", "jammy && py312", "--label", "x", "--addr", stub.address]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(stub.createClaims[0]?.labelExpressions, ["jammy && py312", "x"]);
+  assert.match(r.stdout, /^lease token: +lt-1$/m);
+  assert.match(r.stdout, /^claim token: +ct-1$/m);
+  assert.match(r.stdout, /^n-1 +jammy +fake-a +10\.1\.2\.3 \(\+1\) +22 +ci +ssh-ed25519 SHA256:/m);
+});
+
+wire("a queued claim is watched, its progress goes to stderr and the fulfilled nodes to stdout", async () => {
+  stub.onCreate = () => ({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 2 }), claimToken: "ct-q", leaseToken: "" });
+  stub.onWatch = (call) => {
+    assert.equal(call.request.claimToken, "ct-q");
+    call.write({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 1 }), event: "launching",
+      message: "launching jammy on fake-a", leaseToken: "" });
+    setTimeout(() => {
+      call.write({ claim: claimOf(ClaimState.CLAIM_STATE_FULFILLED), event: "fulfilled", message: "", leaseToken: "lt-q" });
+      call.end();
+    }, 50);
+  };
+  const r = await standby(["claim", "--label", "x", "--addr", stub.address]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /claim c-1 queued \(position 2\)/);
+  assert.match(r.stderr, /claim c-1 queued \(position 1\): launching jammy on fake-a/);
+  assert.match(r.stdout, /^lease token: +lt-q$/m);
+  assert.equal(stub.cancels.length, 0);
+});
+
+wire("a claim that times out is cancelled and exits 1", async () => {
+  stub.onCreate = () => ({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 7 }), claimToken: "ct-t", leaseToken: "" });
+  stub.onWatch = (call) => {
+    call.write({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 7 }), event: "queued", message: "", leaseToken: "" });
+    // ...and nothing more, until the client gives up.
+  };
+  const r = await standby(["claim", "--label", "x", "--timeout", "1", "--addr", stub.address]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /timed out after 1s waiting for nodes \(queue position 7\); claim c-1 cancelled/);
+  assert.deepEqual(stub.cancels.map((c) => c.claimToken), ["ct-t"]);
+});
+
+wire("a failed claim exits 1 with its reason", async () => {
+  stub.onCreate = () => ({
+    claim: claimOf(ClaimState.CLAIM_STATE_FAILED, { failureReason: "no provider can launch jammy" }),
+    claimToken: "ct-f",
+    leaseToken: "",
+  });
+  const r = await standby(["claim", "--label", "x", "--addr", stub.address]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /claim c-1 failed: no provider can launch jammy/);
+});
+
+wire("release sends the lease token and the outcome", async () => {
+  const r = await standby(["release", "lt-9", "--outcome", "failure", "--addr", stub.address]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE });
+  assert.equal(r.stdout, "released claim c-1 (outcome failure)\n");
+});
+
+wire("nodes sends its filters and prints a table or JSON", async () => {
+  const r = await standby(["nodes", "--label", "jammy", "--state", "ready", "--addr", stub.address]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(stub.listNodes[0], { label: "jammy", provider: "", state: NodeState.NODE_STATE_READY });
+  assert.match(r.stdout, /^n-1 +jammy +fake-a +ready /m);
+  const j = await standby(["nodes", "--json", "--addr", stub.address]);
+  const parsed = JSON.parse(j.stdout) as { nodes: { state: string; createdAt: string }[] };
+  assert.equal(parsed.nodes[0]?.state, "ready");
+  assert.equal(parsed.nodes[0]?.createdAt, "2026-01-02T03:04:05.000Z");
+});
+
+wire("a server error prints its status name and message and exits 1; INVALID_ARGUMENT exits 2", async () => {
+  const notFound = await standby(["node", "show", "n-404", "--addr", stub.address]);
+  assert.equal(notFound.code, 1);
+  assert.equal(notFound.stderr, "standby: NOT_FOUND: node n-404 not found\n");
+  const invalid = await standby(["nodes", "--label", "bad label", "--addr", stub.address]);
+  assert.equal(invalid.code, 2);
+  assert.match(invalid.stderr, /^standby: INVALID_ARGUMENT: label: not a label name/);
+  const unimplemented = await standby(["labels", "--addr", stub.address]);
+  assert.equal(unimplemented.code, 1);
+  assert.match(unimplemented.stderr, /^standby: UNIMPLEMENTED: /);
+});
+
+wire("no scheduler at the address is UNAVAILABLE, exit 1", async () => {
+  const r = await standby(["providers"], { STANDBY_ADDR: "127.0.0.1:1" });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^standby: UNAVAILABLE: .*is the scheduler running at 127\.0\.0\.1:1\?/);
+});
+
+wire.run();
