@@ -60,15 +60,19 @@ export async function serve(opts: ServeOptions): Promise<Running> {
 
   const scheduler = new Scheduler({ store, providers: host, clock: systemClock, random: cryptoRandom, logger, config, ownerId, tokenKey });
   await scheduler.start();
-  const api = await startApiServer(config.server.listen, () => scheduler, logger.child({ component: "api" }));
+  const reload = async () => {
+    const next = await loadConfig(opts.config);
+    scheduler.reload({ ...next.config, server: config.server });
+    logger.info({ config: next.path }, "configuration reloaded");
+    return { labels: next.config.labels.map((l) => l.name), providers: next.config.providers.map((p) => p.name) };
+  };
+  const api = await startApiServer(config.server.listen, () => scheduler, logger.child({ component: "api" }), { reload });
   logger.info({ address: api.address, db: redactUrl(config.server.db), providers: config.providers.map((p) => p.name) }, "standby is serving");
 
   return {
     address: api.address,
     async reload() {
-      const next = await loadConfig(opts.config);
-      scheduler.reload({ ...next.config, server: config.server });
-      logger.info({ config: next.path }, "configuration reloaded");
+      await reload();
     },
     async close() {
       await api.close();

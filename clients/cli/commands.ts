@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { status } from "@grpc/grpc-js";
+import { ProviderMode } from "../../gen/ts/standby/v1/standby.js";
 import { createClient, DEFAULT_ADDRESS, type StandbyClient } from "../typescript/client.js";
 import { int, positionals, str, strs, UsageError, type OptionSpecs } from "./args.js";
 import { runClaim } from "./claim.js";
@@ -338,6 +339,43 @@ const providers: Command = {
   },
 };
 
+function providerModeCommand(verb: "pause" | "resume" | "drain"): Command {
+  const mode = { pause: ProviderMode.PROVIDER_MODE_PAUSED, resume: ProviderMode.PROVIDER_MODE_ACTIVE, drain: ProviderMode.PROVIDER_MODE_DRAINING }[verb];
+  const summary = {
+    pause: "stop launching on a provider; its nodes stay as they are",
+    resume: "let a paused or draining provider launch again",
+    drain: "stop launching on a provider and recycle its ready nodes, a few at a time",
+  }[verb];
+  return {
+    name: `provider ${verb}`,
+    args: "NAME",
+    summary,
+    help: "",
+    options: {},
+    async run(ctx) {
+      const [name = ""] = positionals(ctx.parsed, `provider ${verb}`, ["NAME"]);
+      const res = await ctx.client().setProviderMode({ name, mode });
+      const p = res.provider;
+      emit(ctx, { provider: p ? providerJson(p) : null }, p ? providersTable([p]) : "");
+      return 0;
+    },
+  };
+}
+
+const configReload: Command = {
+  name: "config reload",
+  args: "",
+  summary: "make the scheduler re-read its configuration file (like SIGHUP); an invalid file changes nothing",
+  help: "",
+  options: {},
+  async run(ctx) {
+    positionals(ctx.parsed, "config reload", []);
+    const res = await ctx.client().reloadConfig();
+    emit(ctx, { labels: res.labels, providers: res.providers }, `reloaded: labels ${res.labels.join(", ")}; providers ${res.providers.join(", ")}\n`);
+    return 0;
+  },
+};
+
 /** In the order the top-level help lists them. */
 export const COMMANDS: Command[] = [
   serve,
@@ -351,6 +389,10 @@ export const COMMANDS: Command[] = [
   nodeDelete,
   labels,
   providers,
+  providerModeCommand("pause"),
+  providerModeCommand("resume"),
+  providerModeCommand("drain"),
+  configReload,
 ];
 
 export function findCommand(name: string): Command | undefined {

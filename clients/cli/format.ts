@@ -7,6 +7,8 @@ import {
   Outcome,
   outcomeToJSON,
   providerHealthToJSON,
+  providerModeToJSON,
+  type ProviderMode,
   type Claim,
   type LabelStatus,
   type Node,
@@ -129,8 +131,13 @@ export function providerJson(p: ProviderStatus): JsonObject {
     lastError: p.lastError,
     counts: countsJson(p.counts),
     pid: p.pid,
+    mode: modeName(p.mode),
+    pausedReason: p.pausedReason,
+    recentFailures: p.recentFailures.map((f) => ({ label: f.label, reason: f.reason, message: f.message, at: f.at?.toISOString() ?? null, nodeId: f.nodeId })),
   };
 }
+
+export const modeName = (m: ProviderMode): string => shortName(providerModeToJSON(m), "PROVIDER_MODE_");
 
 export function renderJson(value: Json): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -284,12 +291,18 @@ export function labelsTable(labels: LabelStatus[]): string {
   );
 }
 
+function lastFailure(p: ProviderStatus): string {
+  const f = p.recentFailures[p.recentFailures.length - 1];
+  return f ? `${f.label}: ${f.reason}${f.message ? ` (${f.message})` : ""}` : "";
+}
+
 export function providersTable(providers: ProviderStatus[]): string {
   return table(
-    ["NAME", "HEALTH", "PLUGIN", "VERSION", "PID", "RESTARTS", "READY", "BOOTING", "CLAIMED", "LAST ERROR"],
+    ["NAME", "HEALTH", "MODE", "PLUGIN", "VERSION", "PID", "RESTARTS", "READY", "BOOTING", "CLAIMED", "FAILED", "LAST FAILURE", "LAST ERROR"],
     providers.map((p) => [
       p.name,
       healthName(p.health),
+      p.pausedReason ? `${modeName(p.mode)} (${p.pausedReason})` : modeName(p.mode),
       p.plugin,
       p.pluginVersion,
       p.pid === 0 ? "" : String(p.pid),
@@ -297,6 +310,8 @@ export function providersTable(providers: ProviderStatus[]): string {
       String(count(p.counts, NodeState.NODE_STATE_READY)),
       String(count(p.counts, ...BOOTING)),
       String(count(p.counts, NodeState.NODE_STATE_CLAIMED)),
+      String(p.recentFailures.length),
+      lastFailure(p),
       p.lastError,
     ]),
   );

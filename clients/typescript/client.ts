@@ -18,6 +18,8 @@ import {
   ListNodesRequest,
   ListProvidersRequest,
   ReleaseLeaseRequest,
+  ReloadConfigRequest,
+  SetProviderModeRequest,
   RenewLeaseRequest,
   StandbyServiceClient,
   WatchClaimRequest,
@@ -30,6 +32,8 @@ import {
   type ListNodesResponse,
   type ListProvidersResponse,
   type ReleaseLeaseResponse,
+  type ReloadConfigResponse,
+  type SetProviderModeResponse,
   type RenewLeaseResponse,
   type WatchClaimResponse,
 } from "../../gen/ts/standby/v1/standby.js";
@@ -112,6 +116,8 @@ export interface StandbyClient {
   deleteNode(req: Req<DeleteNodeRequest>, opts?: CallOpts): Promise<DeleteNodeResponse>;
   listLabels(req?: Req<ListLabelsRequest>, opts?: CallOpts): Promise<ListLabelsResponse>;
   listProviders(req?: Req<ListProvidersRequest>, opts?: CallOpts): Promise<ListProvidersResponse>;
+  setProviderMode(req: Req<SetProviderModeRequest>, opts?: CallOpts): Promise<SetProviderModeResponse>;
+  reloadConfig(req?: Req<ReloadConfigRequest>, opts?: CallOpts): Promise<ReloadConfigResponse>;
   close(): void;
 }
 
@@ -198,6 +204,10 @@ export function createClient(address: string = DEFAULT_ADDRESS, options: ClientO
       unary((m, o, cb) => grpc.listLabels(ListLabelsRequest.fromPartial(req), m, o, cb), opts),
     listProviders: (req = {}, opts) =>
       unary((m, o, cb) => grpc.listProviders(ListProvidersRequest.fromPartial(req), m, o, cb), opts),
+    setProviderMode: (req, opts) =>
+      unary((m, o, cb) => grpc.setProviderMode(SetProviderModeRequest.fromPartial(req), m, o, cb), opts),
+    reloadConfig: (req = {}, opts) =>
+      unary((m, o, cb) => grpc.reloadConfig(ReloadConfigRequest.fromPartial(req), m, o, cb), opts),
     close: () => grpc.close(),
   };
 }

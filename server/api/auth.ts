@@ -21,6 +21,8 @@ export const REQUIRED_ROLE: Record<string, Role> = {
   ListLabels: "claimer",
   ListProviders: "claimer",
   DeleteNode: "operator",
+  SetProviderMode: "operator",
+  ReloadConfig: "admin",
 };
 
 /**

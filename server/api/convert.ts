@@ -3,6 +3,7 @@ import {
   NodeState as PbNodeState,
   Outcome as PbOutcome,
   ProviderHealth as PbProviderHealth,
+  ProviderMode as PbProviderMode,
   type Claim,
   type LabelStatus,
   type Node,
@@ -119,5 +120,20 @@ export function providerToPb(p: ProviderSummary): PbProviderStatus {
     lastError: p.lastError,
     counts: counts(p.counts),
     pid: p.pid,
+    mode: MODE[p.mode],
+    recentFailures: p.recentFailures.map((f) => ({ label: f.label, reason: f.reason, message: f.message, at: date(f.at), nodeId: f.nodeId })),
+    pausedReason: p.pausedReason,
   };
+}
+
+const MODE: Record<ProviderSummary["mode"], PbProviderMode> = {
+  active: PbProviderMode.PROVIDER_MODE_ACTIVE,
+  paused: PbProviderMode.PROVIDER_MODE_PAUSED,
+  draining: PbProviderMode.PROVIDER_MODE_DRAINING,
+};
+
+export function providerModeFromPb(mode: PbProviderMode): ProviderSummary["mode"] {
+  const found = (Object.keys(MODE) as ProviderSummary["mode"][]).find((m) => MODE[m] === mode);
+  if (!found) throw StandbyError.invalidArgument("mode", "must be active, paused or draining");
+  return found;
 }

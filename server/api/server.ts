@@ -7,7 +7,7 @@ import { StandbyServiceService } from "../../gen/ts/standby/v1/standby.js";
 import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import { standbyService } from "./service.js";
+import { standbyService, type AdminHooks } from "./service.js";
 
 /** The proto/ folder, found from this file both in the source tree and in dist/. */
 export function protoRoot(): string {
@@ -22,9 +22,9 @@ export interface ApiServer {
 }
 
 /** Serves standby.v1, grpc.health.v1 and server reflection on listen (HOST:PORT; port 0 picks one). */
-export async function startApiServer(listen: string, scheduler: () => Scheduler, logger: Logger): Promise<ApiServer> {
+export async function startApiServer(listen: string, scheduler: () => Scheduler, logger: Logger, admin?: AdminHooks): Promise<ApiServer> {
   const server = new Server({ "grpc.max_receive_message_length": 4 * 1024 * 1024 });
-  server.addService(StandbyServiceService, standbyService(scheduler, logger));
+  server.addService(StandbyServiceService, standbyService(scheduler, logger, admin));
   const health = new HealthImplementation({ "": "SERVING", "standby.v1.StandbyService": "SERVING" });
   health.addToServer(server);
   const definition = loadSync("standby/v1/standby.proto", { includeDirs: [protoRoot()], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });

@@ -8,7 +8,7 @@ import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize, REQUIRED_ROLE } from "./auth.js";
-import { claimToPb, labelToPb, nodeStateFromPb, nodeToPb, outcomeFromPb, providerToPb } from "./convert.js";
+import { claimToPb, labelToPb, nodeStateFromPb, nodeToPb, outcomeFromPb, providerModeFromPb, providerToPb } from "./convert.js";
 import { toServiceError } from "./status.js";
 
 const DEFAULT_WAIT_S = 60;
@@ -21,7 +21,12 @@ function check(method: string, call: { metadata: import("@grpc/grpc-js").Metadat
 }
 
 /** The StandbyService rpcs over a Scheduler. */
-export function standbyService(scheduler: () => Scheduler, logger: Logger): StandbyServiceServer {
+export interface AdminHooks {
+  /** Re-reads the configuration file and applies it; throws (changing nothing) when it is invalid. */
+  reload(): Promise<{ labels: string[]; providers: string[] }>;
+}
+
+export function standbyService(scheduler: () => Scheduler, logger: Logger, admin?: AdminHooks): StandbyServiceServer {
   const unary =
     <Req, Res>(method: string, fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) =>
     (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
@@ -132,5 +137,15 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger): Stan
     listLabels: unary("ListLabels", async () => ({ labels: (await scheduler().listLabels()).map(labelToPb) })),
 
     listProviders: unary("ListProviders", async () => ({ providers: (await scheduler().listProviders()).map(providerToPb) })),
+
+    setProviderMode: unary("SetProviderMode", async (req) => {
+      if (!req.name) throw StandbyError.invalidArgument("name", "required");
+      return { provider: providerToPb(await scheduler().setProviderMode(req.name, providerModeFromPb(req.mode))) };
+    }),
+
+    reloadConfig: unary("ReloadConfig", async () => {
+      if (!admin) throw new StandbyError("unimplemented", "this server has no configuration file to reload");
+      return admin.reload();
+    }),
   };
 }

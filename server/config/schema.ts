@@ -77,6 +77,8 @@ export const configSchema = z
         maxLeaseTtl: duration("24h"),
         /** A queued claim whose client shows no sign of life (no watch, no get) for this long is cancelled. */
         abandonAfter: duration("60s"),
+        /** A waiting claim gains one priority step per this much waiting, so nothing starves (0 = never). */
+        agingStep: duration("60s"),
       })
       .strict()
       .prefault({}),

@@ -106,6 +106,13 @@ export interface Provider {
 
 export type ProviderHealth = "serving" | "starting" | "not-serving" | "disabled";
 
+/**
+ * The circuit breaker around a provider: closed (calls go through), open
+ * (calls fail fast after repeated transient failures), half-open (one probe
+ * call is deciding whether to close it again).
+ */
+export type CircuitState = "closed" | "open" | "half-open";
+
 export interface ProviderStatus {
   name: string;
   health: ProviderHealth;
@@ -114,6 +121,8 @@ export interface ProviderStatus {
   restarts: number;
   lastError: string;
   pid: number;
+  /** Absent where there is no breaker (an in-process registry). While not closed, health is not-serving. */
+  circuit?: CircuitState;
 }
 
 /**

@@ -100,6 +100,13 @@ export interface AllocationRequest {
   slots: { labels: string[] }[];
   leaseHash: string;
   leaseExpiresAt: number;
+  /**
+   * A new claim (with id = claimId, state queued) to insert first, in the
+   * same transaction, so a warm claim costs one transaction. When its
+   * non-empty requestId is already taken, nothing is inserted or allocated
+   * and the result's `inserted` carries the existing claim.
+   */
+  insert?: ClaimRecord;
 }
 
 export interface Allocation {
@@ -109,6 +116,9 @@ export interface Allocation {
   claim?: ClaimRecord;
   /** In slot order. */
   nodes: NodeRecord[];
+  /** For a request with `insert`: the stored claim (as inserted, or the
+   * existing one with the same requestId) and whether it was created. */
+  inserted?: { claim: ClaimRecord; created: boolean };
 }
 
 /** End a claim and move its nodes on, in one transaction. */

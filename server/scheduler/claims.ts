@@ -5,7 +5,7 @@ import type { Logger } from "../core/log.js";
 import type { Random } from "../core/random.js";
 import { sha256 } from "../core/random.js";
 import { isTerminalClaim, type ClaimState, type Outcome } from "../core/states.js";
-import type { ClaimRecord, NodeRecord, Store } from "../core/store.js";
+import type { Allocation, ClaimRecord, NodeRecord, Store } from "../core/store.js";
 import type { Catalog } from "./catalog.js";
 import type { Tokens } from "./tokens.js";
 
@@ -44,6 +44,15 @@ export interface ClaimSettings {
   defaultLeaseTtlMs: number;
   maxLeaseTtlMs: number;
   abandonAfterMs: number;
+  /** One priority step gained per this much waiting (0 = no ageing). */
+  agingStepMs: number;
+}
+
+interface PendingCreate {
+  record: ClaimRecord;
+  slots: string[][];
+  resolve(result: { claim: ClaimRecord; created: boolean }): void;
+  reject(err: unknown): void;
 }
 
 interface Queued {
@@ -68,6 +77,8 @@ export class ClaimService {
   private readonly listeners = new Map<string, Set<(event: ClaimEvent) => void>>();
   /** Nodes handed out per live claim, so release needs no extra read. */
   private readonly leased = new Map<string, NodeRecord[]>();
+  /** New claims waiting to be inserted (and allocated) by the next round. */
+  private pendingCreates: PendingCreate[] = [];
   private readyEpoch = 0;
   private allocating = false;
   private allocateAgain = false;
@@ -207,7 +218,10 @@ export class ClaimService {
       endedAt: 0,
       failureReason: "",
     };
-    const { claim, created } = await this.store.createClaim(record);
+    const { claim, created } = await new Promise<{ claim: ClaimRecord; created: boolean }>((resolve, reject) => {
+      this.pendingCreates.push({ record, slots, resolve, reject });
+      this.kickAllocation();
+    });
     if (!created) {
       if (claim.requestHash !== requestHash) {
         throw new StandbyError("already-exists", "request_id: already used for a different claim", { field: "request_id" });
@@ -215,9 +229,12 @@ export class ClaimService {
       this.touch(claim.id);
       return { view: await this.view(claim), created: false };
     }
-    this.queue.set(claim.id, { record: claim, slots, triedAt: -1, lastSeen: now });
-    this.kickAllocation();
+    if (claim.state === "fulfilled") return { view: { claim, nodes: this.leased.get(claim.id) ?? [], queuePosition: 0 }, created: true };
     return { view: { claim, nodes: [], queuePosition: this.position(claim.id) }, created: true };
+  }
+
+  private before(a: ClaimRecord, b: ClaimRecord, now: number): boolean {
+    return before(a, b, now, this.settings.agingStepMs);
   }
 
   /** A sign of life from a queued claim's client. */
@@ -230,7 +247,8 @@ export class ClaimService {
     const q = this.queue.get(claimId);
     if (!q) return 0;
     let ahead = 0;
-    for (const other of this.queue.values()) if (before(other.record, q.record)) ahead++;
+    const now = this.clock.now();
+    for (const other of this.queue.values()) if (this.before(other.record, q.record, now)) ahead++;
     return ahead + 1;
   }
 
@@ -333,41 +351,73 @@ export class ClaimService {
   }
 
   /**
-   * One transaction for every queued claim worth trying: those never tried,
-   * and all of them once new nodes became ready. Priority order, FIFO within one.
+   * One transaction for the new claims that arrived since the last round
+   * (inserted and allocated together, so a warm claim is one transaction)
+   * and every queued claim worth trying: those never tried, and all of them
+   * once new nodes became ready. Priority order, FIFO within one.
    */
   private async allocateRound(): Promise<void> {
     const epoch = this.readyEpoch;
-    const candidates = [...this.queue.values()].filter((q) => q.triedAt < epoch || q.triedAt === -1).sort((a, b) => (before(a.record, b.record) ? -1 : 1));
-    if (candidates.length === 0) return;
-    const batch = candidates.slice(0, 256);
-    if (candidates.length > batch.length) this.allocateAgain = true;
+    const creates = this.pendingCreates;
+    this.pendingCreates = [];
+    const fresh: Queued[] = creates.map((c) => ({ record: c.record, slots: c.slots, triedAt: -1, lastSeen: c.record.createdAt }));
+    const waiting = [...this.queue.values()].filter((q) => q.triedAt < epoch || q.triedAt === -1);
+    if (fresh.length === 0 && waiting.length === 0) return;
+    const limit = Math.max(0, 256 - fresh.length);
     const now = this.clock.now();
-    const results = await this.store.allocate(
-      batch.map((q) => ({
-        claimId: q.record.id,
-        slots: q.slots.map((labels) => ({ labels })),
-        leaseHash: sha256(this.tokens.leaseToken(q.record.id)),
-        leaseExpiresAt: now + q.record.leaseTtlSeconds * 1000,
-      })),
-      now,
-    );
+    const order = (a: Queued, b: Queued) => (this.before(a.record, b.record, now) ? -1 : this.before(b.record, a.record, now) ? 1 : 0);
+    const old = waiting.sort(order).slice(0, limit);
+    if (waiting.length > old.length) this.allocateAgain = true;
+    const inserting = new Set(fresh.map((q) => q.record.id));
+    const batch = [...fresh, ...old].sort(order);
+    let results: Allocation[];
+    try {
+      results = await this.store.allocate(
+        batch.map((q) => ({
+          claimId: q.record.id,
+          slots: q.slots.map((labels) => ({ labels })),
+          leaseHash: sha256(this.tokens.leaseToken(q.record.id)),
+          leaseExpiresAt: now + q.record.leaseTtlSeconds * 1000,
+          ...(inserting.has(q.record.id) ? { insert: q.record } : {}),
+        })),
+        now,
+      );
+    } catch (err) {
+      // Nothing of this transaction was stored: the new claims' callers get the error.
+      for (const c of creates) c.reject(err);
+      throw err;
+    }
+    const pending = new Map(creates.map((c) => [c.record.id, c]));
     let fulfilled = 0;
     let unfulfilled = 0;
     for (const result of results) {
-      const q = this.queue.get(result.claimId);
+      const create = pending.get(result.claimId);
+      if (create && result.inserted && !result.inserted.created) {
+        // Same request id as an earlier claim: hand that one back.
+        create.resolve(result.inserted);
+        continue;
+      }
       if (result.claim && result.nodes.length > 0) {
         fulfilled++;
         this.queue.delete(result.claimId);
         this.leased.set(result.claimId, result.nodes);
+        create?.resolve({ claim: result.claim, created: true });
         this.emit(result.claimId, "fulfilled", `fulfilled by ${result.nodes.map((n) => `${n.id} (${n.provider})`).join(", ")}`, {
           claim: result.claim,
           nodes: result.nodes,
           queuePosition: 0,
         });
-      } else if (q) {
-        unfulfilled++;
+        continue;
+      }
+      unfulfilled++;
+      if (create) {
+        const q = fresh.find((f) => f.record.id === result.claimId) as Queued;
         q.triedAt = epoch;
+        this.queue.set(q.record.id, q);
+        create.resolve({ claim: result.inserted?.claim ?? q.record, created: true });
+      } else {
+        const q = this.queue.get(result.claimId);
+        if (q) q.triedAt = epoch;
       }
     }
     if (unfulfilled > 0) this.onDemand();
@@ -458,8 +508,15 @@ export class ClaimService {
   }
 }
 
-function before(a: ClaimRecord, b: ClaimRecord): boolean {
-  if (a.priority !== b.priority) return a.priority > b.priority;
+/** Priority plus one step per agingStepMs waited: an old low-priority claim overtakes new high ones. */
+export function effectivePriority(claim: ClaimRecord, now: number, agingStepMs: number): number {
+  return agingStepMs > 0 ? claim.priority + Math.floor(Math.max(0, now - claim.createdAt) / agingStepMs) : claim.priority;
+}
+
+function before(a: ClaimRecord, b: ClaimRecord, now = 0, agingStepMs = 0): boolean {
+  const pa = effectivePriority(a, now, agingStepMs);
+  const pb = effectivePriority(b, now, agingStepMs);
+  if (pa !== pb) return pa > pb;
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
   return a.id < b.id;
 }

@@ -20,14 +20,20 @@ export interface LaunchFailure {
   provider: string;
   label: string;
   reason: string;
+  message: string;
+  nodeId: string;
   at: number;
 }
+
+export type ProviderMode = "active" | "paused" | "draining";
 
 export interface LifecycleOptions {
   /** How often a booting instance is polled, at first (doubles up to 5 s). */
   pollMs?: number;
   /** Failures older than this no longer count against a provider's choice. */
   failureWindowMs?: number;
+  /** Real-time window in which non-urgent pool passes are coalesced. */
+  coalesceMs?: number;
 }
 
 export interface LifecycleHooks {
@@ -52,10 +58,17 @@ const HOLDING_STATES: readonly NodeState[] = ["launching", "booted", "checking",
  */
 export class NodeLifecycle {
   private readonly inflight = new Set<string>();
+  /** Launch failures in a row per label and provider (reset by a success). */
+  private readonly consecutive = new Map<string, { count: number; at: number }>();
+  private readonly modes = new Map<string, ProviderMode>();
+  /** Providers whose launches wait, until when and why (quota, backoff). */
+  private readonly pauses = new Map<string, { until: number; reason: string; backoffMs: number }>();
   private readonly failures: LaunchFailure[] = [];
   private readonly sightings = new Map<string, number>();
   private poolRunning = false;
   private poolAgain = false;
+  private kickTimer: NodeJS.Timeout | undefined;
+  private readonly coalesceMs: number;
   private stopped = false;
   private readonly pollMs: number;
   private readonly failureWindowMs: number;
@@ -74,6 +87,7 @@ export class NodeLifecycle {
   ) {
     this.pollMs = options.pollMs ?? 500;
     this.failureWindowMs = options.failureWindowMs ?? 10 * 60_000;
+    this.coalesceMs = options.coalesceMs ?? 10;
   }
 
   setCatalog(catalog: Catalog): void {
@@ -82,6 +96,7 @@ export class NodeLifecycle {
 
   stop(): void {
     this.stopped = true;
+    if (this.kickTimer) clearTimeout(this.kickTimer);
   }
 
   recentFailures(): LaunchFailure[] {
@@ -90,12 +105,30 @@ export class NodeLifecycle {
     return [...this.failures];
   }
 
-  /** Runs a pool pass now, or right after the one running. */
-  kick(): void {
+  /**
+   * Runs a pool pass: at once when claims wait (urgent), otherwise after a
+   * short real-time window, so the replacements for a burst of releases are
+   * launched in one pass and one insert instead of one each.
+   */
+  kick(urgent = false): void {
     if (this.stopped) return;
     if (this.poolRunning) {
       this.poolAgain = true;
       return;
+    }
+    if (!urgent) {
+      if (!this.kickTimer) {
+        this.kickTimer = setTimeout(() => {
+          this.kickTimer = undefined;
+          this.kick(true);
+        }, this.coalesceMs);
+        this.kickTimer.unref();
+      }
+      return;
+    }
+    if (this.kickTimer) {
+      clearTimeout(this.kickTimer);
+      this.kickTimer = undefined;
     }
     this.poolRunning = true;
     void this.poolLoop();
@@ -175,7 +208,76 @@ export class NodeLifecycle {
   private usable(provider: string, nodesByProvider: Map<string, number>): boolean {
     const p = this.catalog.providers.get(provider);
     if (!p || !this.providers.names().includes(provider) || this.providers.status(provider).health !== "serving") return false;
+    if (this.mode(provider) !== "active" || this.pausedReason(provider)) return false;
     return p.maxNodes === 0 || (nodesByProvider.get(provider) ?? 0) < p.maxNodes;
+  }
+
+  /** Failures in a row; forgotten a while after the last one, so a provider gets tried again. */
+  private failuresInARow(key: string): number {
+    const c = this.consecutive.get(key);
+    return c && this.clock.now() - c.at < this.failureWindowMs / 5 ? c.count : 0;
+  }
+
+  /**
+   * Deletes ready nodes older than their label's max-ready-age, and ready
+   * nodes of draining providers, a few at a time so the pool refills
+   * elsewhere meanwhile. Called on every tick.
+   */
+  async recycle(): Promise<void> {
+    const now = this.clock.now();
+    const ready = await this.store.listNodes({ states: ["ready"] });
+    const drained = new Map<string, number>();
+    for (const node of ready) {
+      const maxAge = this.catalog.labels.get(node.label)?.config.maxReadyAge ?? 0;
+      let reason = "";
+      if (maxAge > 0 && node.readyAt > 0 && now - node.readyAt > maxAge) reason = "max-ready-age";
+      else if (this.mode(node.provider) === "draining") {
+        const n = drained.get(node.provider) ?? 0;
+        if (n >= 5) continue;
+        drained.set(node.provider, n + 1);
+        reason = "draining";
+      }
+      if (!reason || this.inflight.has(node.id)) continue;
+      this.logger.info({ node: node.id, provider: node.provider, label: node.label, reason }, "recycling ready node");
+      void this.drive({ ...node, state: "ready" }, true);
+    }
+  }
+
+  mode(provider: string): ProviderMode {
+    return this.modes.get(provider) ?? "active";
+  }
+
+  setMode(provider: string, mode: ProviderMode): void {
+    this.modes.set(provider, mode);
+    if (mode === "active") this.pauses.delete(provider);
+    this.kick(true);
+  }
+
+  /** Why launches on the provider wait right now ("" if they do not). */
+  pausedReason(provider: string): string {
+    if (this.mode(provider) !== "active") return `${this.mode(provider)} by an operator`;
+    const pause = this.pauses.get(provider);
+    if (!pause || pause.until <= this.clock.now()) return "";
+    return `${pause.reason} (until ${new Date(pause.until).toISOString()})`;
+  }
+
+  /** A cloud said RESOURCE_EXHAUSTED: no launches there for a while (doubling up to 10 min). */
+  private backoff(provider: string, reason: string): void {
+    const previous = this.pauses.get(provider);
+    const backoffMs = Math.min(Math.max(30_000, (previous?.backoffMs ?? 0) * 2), 600_000);
+    this.pauses.set(provider, { until: this.clock.now() + backoffMs, reason: `at quota: ${reason}`, backoffMs });
+    this.clock.setTimer(backoffMs, () => this.kick(true));
+  }
+
+  /** The cloud's own quota answer pauses launches while it is used up (not a failure). */
+  noteQuota(provider: string, quota: { maxInstances: number; usedInstances: number; maxCores: number; usedCores: number; maxRamMb: number; usedRamMb: number }): void {
+    const full =
+      (quota.maxInstances > 0 && quota.usedInstances >= quota.maxInstances) ||
+      (quota.maxCores > 0 && quota.usedCores >= quota.maxCores) ||
+      (quota.maxRamMb > 0 && quota.usedRamMb >= quota.maxRamMb);
+    const current = this.pauses.get(provider);
+    if (full) this.pauses.set(provider, { until: this.clock.now() + 60_000, reason: "the cloud reports its quota used up", backoffMs: current?.backoffMs ?? 0 });
+    else if (current?.reason.startsWith("the cloud reports")) this.pauses.delete(provider);
   }
 
   /**
@@ -187,10 +289,14 @@ export class NodeLifecycle {
     if (!entry) return undefined;
     const failures = new Map<string, number>();
     for (const f of this.recentFailures()) failures.set(f.provider, (failures.get(f.provider) ?? 0) + 1);
-    const candidates = entry.templates
+    const usable = entry.templates
       .map((t) => this.catalog.providers.get(t.provider))
       .filter((p): p is NonNullable<typeof p> => p !== undefined)
       .filter((p) => this.usable(p.name, nodesByProvider));
+    // A provider that failed this label more than its launch retries in a row
+    // yields to the others until it succeeds again (or is the only one left).
+    const fresh = usable.filter((p) => this.failuresInARow(`${label}\u0000${p.name}`) <= p.launchRetries);
+    const candidates = fresh.length > 0 ? fresh : usable;
     candidates.sort(
       (a, b) =>
         (failures.get(a.name) ?? 0) - (failures.get(b.name) ?? 0) ||
@@ -225,10 +331,10 @@ export class NodeLifecycle {
   }
 
   /** Moves a node on from wherever it stands; one driver per node at a time. */
-  drive(node: NodeRecord): Promise<void> {
+  drive(node: NodeRecord, remove = false): Promise<void> {
     if (this.inflight.has(node.id) || this.stopped) return Promise.resolve();
     this.inflight.add(node.id);
-    const run = ["released", "failed", "deleting"].includes(node.state) ? this.deleteFlow(node) : this.launchFlow(node);
+    const run = remove || ["released", "failed", "deleting"].includes(node.state) ? this.deleteFlow(node) : this.launchFlow(node);
     return run
       .catch((err: unknown) => this.logger.error({ err, node: node.id }, "node driver failed"))
       .finally(() => this.inflight.delete(node.id));
@@ -314,6 +420,9 @@ export class NodeLifecycle {
     if (node.state === "checking") {
       if (!(await this.writer.transition({ id: node.id, from: ["checking"], to: "ready", at: now }))) return;
       Object.assign(node, { state: "ready", readyAt: now, stateChangedAt: now });
+      this.consecutive.delete(`${node.label}\u0000${node.provider}`);
+      const pause = this.pauses.get(node.provider);
+      if (pause) pause.backoffMs = 0;
       this.hooks.nodeReady(node);
     }
   }
@@ -321,7 +430,12 @@ export class NodeLifecycle {
   /** Marks a node failed (counted against its provider) and deletes it. */
   private async fail(node: NodeRecord, reason: string, message: string): Promise<void> {
     const now = this.clock.now();
-    this.failures.push({ provider: node.provider, label: node.label, reason, at: now });
+    this.failures.push({ provider: node.provider, label: node.label, reason, message, nodeId: node.id, at: now });
+    if (this.failures.length > 1000) this.failures.shift();
+    // Launch retries per provider and label, then the next provider.
+    const key = `${node.label}\u0000${node.provider}`;
+    this.consecutive.set(key, { count: this.failuresInARow(key) + 1, at: now });
+    if (reason === "resource-exhausted") this.backoff(node.provider, message);
     this.logger.warn({ node: node.id, provider: node.provider, label: node.label, reason, message }, "launch failed");
     const ok = await this.writer.transition({
       id: node.id,
@@ -379,6 +493,11 @@ export class NodeLifecycle {
     } catch (err) {
       this.logger.warn({ provider: providerName, err: messageOf(err) }, "cannot list instances; reconcile postponed");
       return;
+    }
+    try {
+      this.noteQuota(providerName, await this.providers.get(providerName).getQuota());
+    } catch {
+      // Quota is optional (UNIMPLEMENTED) and advisory.
     }
     const ours = new Map<string, Instance>();
     for (const i of instances) if (i.tags[OWNER_TAG] === this.ownerId && i.tags[NODE_TAG]) ours.set(i.tags[NODE_TAG] as string, i);

@@ -8,7 +8,7 @@ import type { NodeState, Outcome } from "../core/states.js";
 import type { NodeFilter, NodeRecord, Store } from "../core/store.js";
 import { Catalog } from "./catalog.js";
 import { ClaimService, type ClaimEvent, type ClaimInput, type ClaimView } from "./claims.js";
-import { NodeLifecycle, type LaunchFailure } from "./lifecycle.js";
+import { NodeLifecycle, type LaunchFailure, type ProviderMode } from "./lifecycle.js";
 import { NodeWriter } from "./node-writer.js";
 import { Tokens } from "./tokens.js";
 
@@ -43,6 +43,8 @@ export interface LabelSummary {
 export interface ProviderSummary extends ProviderStatus {
   counts: Partial<Record<NodeState, number>>;
   recentFailures: LaunchFailure[];
+  mode: ProviderMode;
+  pausedReason: string;
 }
 
 export interface CreateResult {
@@ -80,7 +82,7 @@ export class Scheduler {
       deps.logger.child({ component: "claims" }),
       this.catalog,
       claimSettings(deps.config),
-      () => this.lifecycle.kick(),
+      () => this.lifecycle.kick(true),
       (nodes) => this.lifecycle.deleteNodes(nodes),
     );
     this.lifecycle = new NodeLifecycle(
@@ -114,6 +116,7 @@ export class Scheduler {
     await Promise.all(this.deps.providers.names().filter((n) => this.deps.providers.status(n).health === "serving").map((n) => this.lifecycle.reconcile(n)));
     this.every(this.tickMs, async () => {
       await this.claims.sweep();
+      await this.lifecycle.recycle();
       this.lifecycle.kick();
       this.claims.kickAllocation();
     });
@@ -122,7 +125,7 @@ export class Scheduler {
         if (this.deps.providers.status(name).health === "serving") await this.lifecycle.reconcile(name);
       }
     });
-    this.lifecycle.kick();
+    this.lifecycle.kick(true);
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
@@ -226,8 +229,19 @@ export class Scheduler {
     const node = await this.getNode(id);
     if (node.state === "claimed") throw new StandbyError("failed-precondition", `node ${id} is claimed; release its lease instead`);
     if (node.state === "gone" || node.state === "deleting") return node;
-    void this.lifecycle.drive({ ...node, state: node.state === "released" || node.state === "failed" ? node.state : "failed" });
+    if (["launching", "booted", "checking"].includes(node.state)) throw new StandbyError("failed-precondition", `node ${id} is ${node.state}; delete it once it is ready`);
+    void this.lifecycle.drive(node, true);
     return { ...node, state: "deleting" };
+  }
+
+  /** Pause (no launches), drain (no launches, ready nodes recycled) or resume a provider. */
+  async setProviderMode(name: string, mode: ProviderMode): Promise<ProviderSummary> {
+    if (!this.deps.providers.names().includes(name)) throw new StandbyError("not-found", `no provider named ${name}`);
+    this.lifecycle.setMode(name, mode);
+    this.deps.logger.info({ provider: name, mode }, "provider mode changed");
+    const found = (await this.listProviders()).find((p) => p.name === name);
+    if (!found) throw new StandbyError("not-found", `no provider named ${name}`);
+    return found;
   }
 
   async listLabels(): Promise<LabelSummary[]> {
@@ -253,7 +267,13 @@ export class Scheduler {
     return this.deps.providers.names().map((name) => {
       const mine: Partial<Record<NodeState, number>> = {};
       for (const c of counts) if (c.provider === name) mine[c.state] = (mine[c.state] ?? 0) + c.count;
-      return { ...this.deps.providers.status(name), counts: mine, recentFailures: failures.filter((f) => f.provider === name).slice(-10) };
+      return {
+        ...this.deps.providers.status(name),
+        counts: mine,
+        recentFailures: failures.filter((f) => f.provider === name).slice(-10),
+        mode: this.lifecycle.mode(name),
+        pausedReason: this.lifecycle.pausedReason(name),
+      };
     });
   }
 
@@ -272,5 +292,6 @@ function claimSettings(config: Config) {
     defaultLeaseTtlMs: config.claims.defaultLeaseTtl,
     maxLeaseTtlMs: config.claims.maxLeaseTtl,
     abandonAfterMs: config.claims.abandonAfter,
+    agingStepMs: config.claims.agingStep,
   };
 }

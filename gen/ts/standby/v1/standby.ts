@@ -22,6 +22,55 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 
+/** ProviderMode is what an operator lets a provider do. */
+export enum ProviderMode {
+  PROVIDER_MODE_UNSPECIFIED = 0,
+  /** PROVIDER_MODE_ACTIVE - Launches as needed. */
+  PROVIDER_MODE_ACTIVE = 1,
+  /** PROVIDER_MODE_PAUSED - No new launches; existing nodes are untouched. */
+  PROVIDER_MODE_PAUSED = 2,
+  /** PROVIDER_MODE_DRAINING - No new launches; ready nodes are deleted as they age out. */
+  PROVIDER_MODE_DRAINING = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function providerModeFromJSON(object: any): ProviderMode {
+  switch (object) {
+    case 0:
+    case "PROVIDER_MODE_UNSPECIFIED":
+      return ProviderMode.PROVIDER_MODE_UNSPECIFIED;
+    case 1:
+    case "PROVIDER_MODE_ACTIVE":
+      return ProviderMode.PROVIDER_MODE_ACTIVE;
+    case 2:
+    case "PROVIDER_MODE_PAUSED":
+      return ProviderMode.PROVIDER_MODE_PAUSED;
+    case 3:
+    case "PROVIDER_MODE_DRAINING":
+      return ProviderMode.PROVIDER_MODE_DRAINING;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ProviderMode.UNRECOGNIZED;
+  }
+}
+
+export function providerModeToJSON(object: ProviderMode): string {
+  switch (object) {
+    case ProviderMode.PROVIDER_MODE_UNSPECIFIED:
+      return "PROVIDER_MODE_UNSPECIFIED";
+    case ProviderMode.PROVIDER_MODE_ACTIVE:
+      return "PROVIDER_MODE_ACTIVE";
+    case ProviderMode.PROVIDER_MODE_PAUSED:
+      return "PROVIDER_MODE_PAUSED";
+    case ProviderMode.PROVIDER_MODE_DRAINING:
+      return "PROVIDER_MODE_DRAINING";
+    case ProviderMode.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * ClaimState is where a claim stands. Terminal states: FULFILLED is not
  * terminal (the lease is live); RELEASED, EXPIRED, CANCELLED and FAILED are.
@@ -502,6 +551,45 @@ export interface ProviderStatus {
   lastError: string;
   counts: StateCount[];
   pid: number;
+  mode: ProviderMode;
+  /** Launch failures in the recent window, newest last. */
+  recentFailures: LaunchFailure[];
+  /**
+   * Why launches are paused, if they are (quota, backoff after
+   * RESOURCE_EXHAUSTED, operator).
+   */
+  pausedReason: string;
+}
+
+/** LaunchFailure is one failed launch. */
+export interface LaunchFailure {
+  label: string;
+  /**
+   * A short machine-readable reason: boot-timeout, instance-error,
+   * resource-exhausted, ready-check, instance-vanished, ...
+   */
+  reason: string;
+  message: string;
+  at?: Date | undefined;
+  nodeId: string;
+}
+
+export interface SetProviderModeRequest {
+  name: string;
+  mode: ProviderMode;
+}
+
+export interface SetProviderModeResponse {
+  provider?: ProviderStatus | undefined;
+}
+
+export interface ReloadConfigRequest {
+}
+
+export interface ReloadConfigResponse {
+  /** Labels and providers after the reload. */
+  labels: string[];
+  providers: string[];
 }
 
 export interface ListProvidersResponse {
@@ -3205,7 +3293,19 @@ export const ListProvidersRequest: MessageFns<ListProvidersRequest> = {
 };
 
 function createBaseProviderStatus(): ProviderStatus {
-  return { name: "", health: 0, plugin: "", pluginVersion: "", restarts: 0, lastError: "", counts: [], pid: 0 };
+  return {
+    name: "",
+    health: 0,
+    plugin: "",
+    pluginVersion: "",
+    restarts: 0,
+    lastError: "",
+    counts: [],
+    pid: 0,
+    mode: 0,
+    recentFailures: [],
+    pausedReason: "",
+  };
 }
 
 export const ProviderStatus: MessageFns<ProviderStatus> = {
@@ -3233,6 +3333,15 @@ export const ProviderStatus: MessageFns<ProviderStatus> = {
     }
     if (message.pid !== 0) {
       writer.uint32(64).uint32(message.pid);
+    }
+    if (message.mode !== 0) {
+      writer.uint32(72).int32(message.mode);
+    }
+    for (const v of message.recentFailures) {
+      LaunchFailure.encode(v!, writer.uint32(82).fork()).join();
+    }
+    if (message.pausedReason !== "") {
+      writer.uint32(90).string(message.pausedReason);
     }
     return writer;
   },
@@ -3314,6 +3423,30 @@ export const ProviderStatus: MessageFns<ProviderStatus> = {
             message.pid = reader.uint32();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.mode = reader.int32() as any;
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.recentFailures.push(LaunchFailure.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.pausedReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3344,6 +3477,17 @@ export const ProviderStatus: MessageFns<ProviderStatus> = {
         : "",
       counts: globalThis.Array.isArray(object?.counts) ? object.counts.map((e: any) => StateCount.fromJSON(e)) : [],
       pid: isSet(object.pid) ? globalThis.Number(object.pid) : 0,
+      mode: isSet(object.mode) ? providerModeFromJSON(object.mode) : 0,
+      recentFailures: globalThis.Array.isArray(object?.recentFailures)
+        ? object.recentFailures.map((e: any) => LaunchFailure.fromJSON(e))
+        : globalThis.Array.isArray(object?.recent_failures)
+        ? object.recent_failures.map((e: any) => LaunchFailure.fromJSON(e))
+        : [],
+      pausedReason: isSet(object.pausedReason)
+        ? globalThis.String(object.pausedReason)
+        : isSet(object.paused_reason)
+        ? globalThis.String(object.paused_reason)
+        : "",
     };
   },
 
@@ -3373,6 +3517,15 @@ export const ProviderStatus: MessageFns<ProviderStatus> = {
     if (message.pid !== 0) {
       obj.pid = Math.round(message.pid);
     }
+    if (message.mode !== 0) {
+      obj.mode = providerModeToJSON(message.mode);
+    }
+    if (message.recentFailures?.length) {
+      obj.recentFailures = message.recentFailures.map((e) => LaunchFailure.toJSON(e));
+    }
+    if (message.pausedReason !== "") {
+      obj.pausedReason = message.pausedReason;
+    }
     return obj;
   },
 
@@ -3389,6 +3542,439 @@ export const ProviderStatus: MessageFns<ProviderStatus> = {
     message.lastError = object.lastError ?? "";
     message.counts = object.counts?.map((e) => StateCount.fromPartial(e)) || [];
     message.pid = object.pid ?? 0;
+    message.mode = object.mode ?? 0;
+    message.recentFailures = object.recentFailures?.map((e) => LaunchFailure.fromPartial(e)) || [];
+    message.pausedReason = object.pausedReason ?? "";
+    return message;
+  },
+};
+
+function createBaseLaunchFailure(): LaunchFailure {
+  return { label: "", reason: "", message: "", at: undefined, nodeId: "" };
+}
+
+export const LaunchFailure: MessageFns<LaunchFailure> = {
+  encode(message: LaunchFailure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.label !== "") {
+      writer.uint32(10).string(message.label);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.message !== "") {
+      writer.uint32(26).string(message.message);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(34).fork()).join();
+    }
+    if (message.nodeId !== "") {
+      writer.uint32(42).string(message.nodeId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LaunchFailure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLaunchFailure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LaunchFailure {
+    return {
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+    };
+  },
+
+  toJSON(message: LaunchFailure): unknown {
+    const obj: any = {};
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<LaunchFailure>): LaunchFailure {
+    return LaunchFailure.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LaunchFailure>): LaunchFailure {
+    const message = createBaseLaunchFailure();
+    message.label = object.label ?? "";
+    message.reason = object.reason ?? "";
+    message.message = object.message ?? "";
+    message.at = object.at ?? undefined;
+    message.nodeId = object.nodeId ?? "";
+    return message;
+  },
+};
+
+function createBaseSetProviderModeRequest(): SetProviderModeRequest {
+  return { name: "", mode: 0 };
+}
+
+export const SetProviderModeRequest: MessageFns<SetProviderModeRequest> = {
+  encode(message: SetProviderModeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.mode !== 0) {
+      writer.uint32(16).int32(message.mode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetProviderModeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetProviderModeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.mode = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetProviderModeRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      mode: isSet(object.mode) ? providerModeFromJSON(object.mode) : 0,
+    };
+  },
+
+  toJSON(message: SetProviderModeRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.mode !== 0) {
+      obj.mode = providerModeToJSON(message.mode);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetProviderModeRequest>): SetProviderModeRequest {
+    return SetProviderModeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetProviderModeRequest>): SetProviderModeRequest {
+    const message = createBaseSetProviderModeRequest();
+    message.name = object.name ?? "";
+    message.mode = object.mode ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetProviderModeResponse(): SetProviderModeResponse {
+  return { provider: undefined };
+}
+
+export const SetProviderModeResponse: MessageFns<SetProviderModeResponse> = {
+  encode(message: SetProviderModeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.provider !== undefined) {
+      ProviderStatus.encode(message.provider, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetProviderModeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetProviderModeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.provider = ProviderStatus.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetProviderModeResponse {
+    return { provider: isSet(object.provider) ? ProviderStatus.fromJSON(object.provider) : undefined };
+  },
+
+  toJSON(message: SetProviderModeResponse): unknown {
+    const obj: any = {};
+    if (message.provider !== undefined) {
+      obj.provider = ProviderStatus.toJSON(message.provider);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetProviderModeResponse>): SetProviderModeResponse {
+    return SetProviderModeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetProviderModeResponse>): SetProviderModeResponse {
+    const message = createBaseSetProviderModeResponse();
+    message.provider = (object.provider !== undefined && object.provider !== null)
+      ? ProviderStatus.fromPartial(object.provider)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReloadConfigRequest(): ReloadConfigRequest {
+  return {};
+}
+
+export const ReloadConfigRequest: MessageFns<ReloadConfigRequest> = {
+  encode(_: ReloadConfigRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReloadConfigRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReloadConfigRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ReloadConfigRequest {
+    return {};
+  },
+
+  toJSON(_: ReloadConfigRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReloadConfigRequest>): ReloadConfigRequest {
+    return ReloadConfigRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ReloadConfigRequest>): ReloadConfigRequest {
+    const message = createBaseReloadConfigRequest();
+    return message;
+  },
+};
+
+function createBaseReloadConfigResponse(): ReloadConfigResponse {
+  return { labels: [], providers: [] };
+}
+
+export const ReloadConfigResponse: MessageFns<ReloadConfigResponse> = {
+  encode(message: ReloadConfigResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.labels) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.providers) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReloadConfigResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReloadConfigResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.labels.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.providers.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReloadConfigResponse {
+    return {
+      labels: globalThis.Array.isArray(object?.labels) ? object.labels.map((e: any) => globalThis.String(e)) : [],
+      providers: globalThis.Array.isArray(object?.providers)
+        ? object.providers.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ReloadConfigResponse): unknown {
+    const obj: any = {};
+    if (message.labels?.length) {
+      obj.labels = message.labels;
+    }
+    if (message.providers?.length) {
+      obj.providers = message.providers;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReloadConfigResponse>): ReloadConfigResponse {
+    return ReloadConfigResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReloadConfigResponse>): ReloadConfigResponse {
+    const message = createBaseReloadConfigResponse();
+    message.labels = object.labels?.map((e) => e) || [];
+    message.providers = object.providers?.map((e) => e) || [];
     return message;
   },
 };
@@ -3612,6 +4198,38 @@ export const StandbyServiceService = {
       Buffer.from(ListProvidersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListProvidersResponse => ListProvidersResponse.decode(value),
   },
+  /**
+   * SetProviderMode pauses a provider (no new launches; its nodes stay),
+   * drains it (no new launches; its ready nodes are deleted as they age out)
+   * or resumes it. Codes: NOT_FOUND (no such provider), INVALID_ARGUMENT
+   * (mode unspecified).
+   */
+  setProviderMode: {
+    path: "/standby.v1.StandbyService/SetProviderMode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetProviderModeRequest): Buffer =>
+      Buffer.from(SetProviderModeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetProviderModeRequest => SetProviderModeRequest.decode(value),
+    responseSerialize: (value: SetProviderModeResponse): Buffer =>
+      Buffer.from(SetProviderModeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetProviderModeResponse => SetProviderModeResponse.decode(value),
+  },
+  /**
+   * ReloadConfig re-reads the scheduler's configuration file. An invalid file
+   * changes nothing. Codes: INVALID_ARGUMENT (the file is invalid; the message
+   * names every bad field), FAILED_PRECONDITION (the change needs a restart).
+   */
+  reloadConfig: {
+    path: "/standby.v1.StandbyService/ReloadConfig" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReloadConfigRequest): Buffer => Buffer.from(ReloadConfigRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReloadConfigRequest => ReloadConfigRequest.decode(value),
+    responseSerialize: (value: ReloadConfigResponse): Buffer =>
+      Buffer.from(ReloadConfigResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReloadConfigResponse => ReloadConfigResponse.decode(value),
+  },
 } as const;
 
 export interface StandbyServiceServer extends UntypedServiceImplementation {
@@ -3670,6 +4288,19 @@ export interface StandbyServiceServer extends UntypedServiceImplementation {
   listLabels: handleUnaryCall<ListLabelsRequest, ListLabelsResponse>;
   /** ListProviders lists the configured providers with their plugin's health. */
   listProviders: handleUnaryCall<ListProvidersRequest, ListProvidersResponse>;
+  /**
+   * SetProviderMode pauses a provider (no new launches; its nodes stay),
+   * drains it (no new launches; its ready nodes are deleted as they age out)
+   * or resumes it. Codes: NOT_FOUND (no such provider), INVALID_ARGUMENT
+   * (mode unspecified).
+   */
+  setProviderMode: handleUnaryCall<SetProviderModeRequest, SetProviderModeResponse>;
+  /**
+   * ReloadConfig re-reads the scheduler's configuration file. An invalid file
+   * changes nothing. Codes: INVALID_ARGUMENT (the file is invalid; the message
+   * names every bad field), FAILED_PRECONDITION (the change needs a restart).
+   */
+  reloadConfig: handleUnaryCall<ReloadConfigRequest, ReloadConfigResponse>;
 }
 
 export interface StandbyServiceClient extends Client {
@@ -3872,6 +4503,47 @@ export interface StandbyServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListProvidersResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * SetProviderMode pauses a provider (no new launches; its nodes stay),
+   * drains it (no new launches; its ready nodes are deleted as they age out)
+   * or resumes it. Codes: NOT_FOUND (no such provider), INVALID_ARGUMENT
+   * (mode unspecified).
+   */
+  setProviderMode(
+    request: SetProviderModeRequest,
+    callback: (error: ServiceError | null, response: SetProviderModeResponse) => void,
+  ): ClientUnaryCall;
+  setProviderMode(
+    request: SetProviderModeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetProviderModeResponse) => void,
+  ): ClientUnaryCall;
+  setProviderMode(
+    request: SetProviderModeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetProviderModeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ReloadConfig re-reads the scheduler's configuration file. An invalid file
+   * changes nothing. Codes: INVALID_ARGUMENT (the file is invalid; the message
+   * names every bad field), FAILED_PRECONDITION (the change needs a restart).
+   */
+  reloadConfig(
+    request: ReloadConfigRequest,
+    callback: (error: ServiceError | null, response: ReloadConfigResponse) => void,
+  ): ClientUnaryCall;
+  reloadConfig(
+    request: ReloadConfigRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReloadConfigResponse) => void,
+  ): ClientUnaryCall;
+  reloadConfig(
+    request: ReloadConfigRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReloadConfigResponse) => void,
   ): ClientUnaryCall;
 }
 
