@@ -40,8 +40,8 @@ providers:
 labels:
   - { name: bench, tags: [linux], minReady: ${opts.minReady} }
 templates:
-  - { label: bench, provider: a, image: ubuntu-jammy, flavor: small }
-  - { label: bench, provider: b, image: ubuntu-jammy, flavor: small }
+  - { label: bench, provider: a, image: ubuntu-jammy, flavor: small, readyCheck: false }
+  - { label: bench, provider: b, image: ubuntu-jammy, flavor: small, readyCheck: false }
 `;
   await writeFile(join(dir, "bench.yaml"), config);
   const child: ChildProcess = spawn(process.execPath, ["dist/clients/cli/main.js", "serve", "--config", join(dir, "bench.yaml")], {

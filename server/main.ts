@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "./core/log.js";
 import { cryptoRandom } from "./core/random.js";
 import { PluginHost, resolvePluginCommand } from "./plugin-host/index.js";
 import { Scheduler } from "./scheduler/scheduler.js";
+import { loadSchedulerKey, SshNodeAccess } from "./ssh/node-access.js";
 import { openStore } from "./store/index.js";
 
 export interface ServeOptions {
@@ -58,7 +59,8 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   });
   await host.start();
 
-  const scheduler = new Scheduler({ store, providers: host, clock: systemClock, random: cryptoRandom, logger, config, ownerId, tokenKey });
+  const access = new SshNodeAccess(await loadSchedulerKey(config.server.stateDir));
+  const scheduler = new Scheduler({ store, providers: host, clock: systemClock, random: cryptoRandom, logger, config, ownerId, tokenKey, access });
   await scheduler.start();
   const reload = async () => {
     const next = await loadConfig(opts.config);

@@ -57,6 +57,10 @@ export const templateSchema = z
     setupScript: z.string().default(""),
     networks: z.array(z.string()).default([]),
     extraTags: z.array(tag).default([]),
+    /** Check each node over SSH with the scheduler's key before it joins the pool; off for clouds the scheduler cannot reach. */
+    readyCheck: z.boolean().default(true),
+    /** Run by the ready check on the node (e.g. "curl -fsS http://mirror/ >/dev/null"); it must exit 0. */
+    readyScript: z.string().default("true"),
   })
   .strict();
 

@@ -62,14 +62,17 @@ export const LIVE_NODE_STATES: readonly NodeState[] = NODE_STATES.filter((s) => 
 
 /**
  * Claim lifecycle: queued → fulfilled → released | expired; queued → cancelled | failed;
- * fulfilled → cancelled (a cancel of a live lease releases it as aborted).
+ * fulfilled → cancelled (a cancel of a live lease releases it as aborted);
+ * fulfilled → queued (a node failed during hand-over).
  */
 export const CLAIM_STATES = ["queued", "fulfilled", "released", "expired", "cancelled", "failed"] as const;
 export type ClaimState = (typeof CLAIM_STATES)[number];
 
 const CLAIM_TRANSITIONS: Record<ClaimState, readonly ClaimState[]> = {
   queued: ["fulfilled", "cancelled", "failed"],
-  fulfilled: ["released", "expired", "cancelled"],
+  // Back to queued when a node fails during hand-over (its host key changed,
+  // the claimer's keys could not be added): the claim waits for another.
+  fulfilled: ["released", "expired", "cancelled", "queued"],
   released: [],
   expired: [],
   cancelled: [],

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Clock } from "../core/clock.js";
 import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
+import type { NodeAccess } from "../core/node-access.js";
 import type { Random } from "../core/random.js";
 import { sha256 } from "../core/random.js";
 import { isTerminalClaim, type ClaimState, type Outcome } from "../core/states.js";
@@ -77,6 +78,8 @@ export class ClaimService {
   private readonly listeners = new Map<string, Set<(event: ClaimEvent) => void>>();
   /** Nodes handed out per live claim, so release needs no extra read. */
   private readonly leased = new Map<string, NodeRecord[]>();
+  /** Fulfilled claims whose claimer's keys are being added to their nodes; shown as queued meanwhile. */
+  private readonly handing = new Map<string, ClaimRecord>();
   /** New claims waiting to be inserted (and allocated) by the next round. */
   private pendingCreates: PendingCreate[] = [];
   private readyEpoch = 0;
@@ -93,6 +96,8 @@ export class ClaimService {
     private settings: ClaimSettings,
     private readonly onDemand: () => void,
     private readonly onNodesReleased: (nodes: NodeRecord[]) => void,
+    private readonly onHandoverFailed: (node: NodeRecord, message: string) => Promise<void> = async () => {},
+    private readonly access?: NodeAccess,
   ) {}
 
   setCatalog(catalog: Catalog, settings: ClaimSettings): void {
@@ -253,7 +258,7 @@ export class ClaimService {
   }
 
   async get(claimId: string): Promise<ClaimView> {
-    const claim = this.queue.get(claimId)?.record ?? (await this.store.getClaim(claimId));
+    const claim = this.queue.get(claimId)?.record ?? this.handing.get(claimId) ?? (await this.store.getClaim(claimId));
     if (!claim) throw new StandbyError("not-found", `claim ${claimId} not found`);
     this.touch(claimId);
     return this.view(claim);
@@ -271,20 +276,35 @@ export class ClaimService {
 
   /** Resolves when the claim leaves the queue (or after timeoutMs) with its latest view. */
   async wait(claimId: string, timeoutMs: number, signal?: AbortSignal): Promise<ClaimView> {
-    const current = await this.get(claimId);
-    if (current.claim.state !== "queued") return current;
+    // Listen first, then look: an event between the two cannot be missed.
+    let settle: ((view: ClaimView) => void) | undefined;
+    let early: ClaimView | undefined;
+    const unsubscribe = this.subscribe(claimId, (event) => {
+      if (event.kind === "queued" || event.kind === "launching") return;
+      if (settle) settle(event.view);
+      else early = event.view;
+    });
+    let current: ClaimView;
+    try {
+      current = await this.get(claimId);
+    } catch (err) {
+      unsubscribe();
+      throw err;
+    }
+    if (early || current.claim.state !== "queued") {
+      unsubscribe();
+      return early ?? current;
+    }
     return new Promise<ClaimView>((resolve) => {
+      const onAbort = () => void this.get(claimId).then(done, () => done(current));
+      const timer = this.clock.setTimer(timeoutMs, onAbort);
       const done = (view: ClaimView) => {
         timer.cancel();
         unsubscribe();
         signal?.removeEventListener("abort", onAbort);
         resolve(view);
       };
-      const onAbort = () => void this.get(claimId).then(done, () => done(current));
-      const unsubscribe = this.subscribe(claimId, (event) => {
-        if (event.kind !== "queued" && event.kind !== "launching") done(event.view);
-      });
-      const timer = this.clock.setTimer(timeoutMs, onAbort);
+      settle = done;
       signal?.addEventListener("abort", onAbort);
     });
   }
@@ -399,14 +419,13 @@ export class ClaimService {
       }
       if (result.claim && result.nodes.length > 0) {
         fulfilled++;
+        const queued = this.queue.get(result.claimId) ?? fresh.find((f) => f.record.id === result.claimId);
         this.queue.delete(result.claimId);
-        this.leased.set(result.claimId, result.nodes);
-        create?.resolve({ claim: result.claim, created: true });
-        this.emit(result.claimId, "fulfilled", `fulfilled by ${result.nodes.map((n) => `${n.id} (${n.provider})`).join(", ")}`, {
-          claim: result.claim,
-          nodes: result.nodes,
-          queuePosition: 0,
-        });
+        if (this.access && result.claim.sshPublicKeys.length > 0) {
+          void this.handOver(result.claim, result.nodes, queued, create);
+        } else {
+          this.announce(result.claim, result.nodes, create);
+        }
         continue;
       }
       unfulfilled++;
@@ -429,6 +448,59 @@ export class ClaimService {
           this.emit(q.record.id, "queued", `position ${this.position(q.record.id)}`, { claim: q.record, nodes: [], queuePosition: this.position(q.record.id) });
         }
       }
+    }
+  }
+
+  private announce(claim: ClaimRecord, nodes: NodeRecord[], create?: PendingCreate): void {
+    this.leased.set(claim.id, nodes);
+    create?.resolve({ claim, created: true });
+    this.emit(claim.id, "fulfilled", `fulfilled by ${nodes.map((n) => `${n.id} (${n.provider})`).join(", ")}`, { claim, nodes, queuePosition: 0 });
+  }
+
+  /**
+   * Adds the claimer's keys to the claim's nodes over SSH (checking each
+   * node's pinned host key) before the claim is announced. A node that fails
+   * is failed and replaced, the others go back to the pool, and the claim
+   * waits again.
+   */
+  private async handOver(claim: ClaimRecord, nodes: NodeRecord[], queued: Queued | undefined, create?: PendingCreate): Promise<void> {
+    const access = this.access as NodeAccess;
+    this.handing.set(claim.id, { ...claim, state: "queued" });
+    const results = await Promise.all(
+      nodes.map((node) =>
+        access.injectKeys(node, claim.sshPublicKeys, 30_000).then(
+          () => undefined,
+          (err: unknown) => ({ node, message: err instanceof Error ? err.message : String(err) }),
+        ),
+      ),
+    );
+    const failed = results.filter((r): r is { node: NodeRecord; message: string } => r !== undefined);
+    if (failed.length === 0) {
+      this.handing.delete(claim.id);
+      this.announce(claim, nodes, create);
+      return;
+    }
+    try {
+      for (const f of failed) {
+        this.logger.warn({ claim: claim.id, node: f.node.id, provider: f.node.provider, reason: f.message }, "hand-over failed; the claim waits for another node");
+        await this.onHandoverFailed(f.node, f.message);
+      }
+      const now = this.clock.now();
+      await this.store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "queued", at: now, nodesTo: "ready" }]);
+      const reset = { fulfilledAt: 0, leaseHash: "", leaseExpiresAt: 0, nodeIds: [], endedAt: 0 };
+      await this.store.updateClaims([{ id: claim.id, from: ["queued"], patch: reset }]);
+      const record: ClaimRecord = { ...claim, ...reset, state: "queued" };
+      this.queue.set(claim.id, { record, slots: queued?.slots ?? this.resolveSlots(claim.labelExpressions), triedAt: -1, lastSeen: now });
+      create?.resolve({ claim: record, created: true });
+      this.emit(claim.id, "queued", `a node failed during hand-over (${failed[0]?.message ?? ""}); waiting for another`, { claim: record, nodes: [], queuePosition: this.position(claim.id) });
+    } catch (err) {
+      this.logger.error({ err, claim: claim.id }, "requeueing a claim after a failed hand-over failed");
+      create?.reject(err);
+    } finally {
+      this.handing.delete(claim.id);
+      this.readyEpoch++;
+      this.kickAllocation();
+      this.onDemand();
     }
   }
 

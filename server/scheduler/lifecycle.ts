@@ -2,6 +2,7 @@ import type { Clock } from "../core/clock.js";
 import { StandbyError, type ErrorCode } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import { NODE_TAG, OWNER_TAG, type Instance, type ProviderRegistry } from "../core/provider.js";
+import type { NodeAccess } from "../core/node-access.js";
 import type { Random } from "../core/random.js";
 import type { NodeState } from "../core/states.js";
 import type { NodeCount, NodeRecord, Store } from "../core/store.js";
@@ -84,6 +85,7 @@ export class NodeLifecycle {
     private catalog: Catalog,
     private readonly hooks: LifecycleHooks,
     options: LifecycleOptions = {},
+    private readonly access?: NodeAccess,
   ) {
     this.pollMs = options.pollMs ?? 500;
     this.failureWindowMs = options.failureWindowMs ?? 10 * 60_000;
@@ -362,7 +364,7 @@ export class NodeLifecycle {
           flavor: template?.flavor ?? node.flavor,
           setupScript: template?.setupScript ?? "",
           networks: template?.networks ?? [],
-          sshPublicKeys: [],
+          sshPublicKeys: this.access ? [this.access.publicKey()] : [],
           tags: { "standby-label": node.label },
         });
         break;
@@ -415,16 +417,32 @@ export class NodeLifecycle {
       if (!(await this.writer.transition({ id: node.id, from: ["booted"], to: "checking", at: now }))) return;
       node.state = "checking";
     }
-    // The ready check over SSH comes with the scheduling work; until then a
-    // running instance passes.
     if (node.state === "checking") {
-      if (!(await this.writer.transition({ id: node.id, from: ["checking"], to: "ready", at: now }))) return;
-      Object.assign(node, { state: "ready", readyAt: now, stateChangedAt: now });
+      let hostKeys = node.hostKeys;
+      if (this.access && template?.readyCheck !== false) {
+        const timeoutMs = Math.max(1_000, this.deadline(node) - this.clock.now());
+        try {
+          const { hostKey } = await this.access.readyCheck(node, template?.readyScript ?? "true", Math.min(timeoutMs, 120_000));
+          hostKeys = [hostKey];
+        } catch (err) {
+          return this.fail(node, "ready-check", messageOf(err));
+        }
+      }
+      const at = this.clock.now();
+      if (!(await this.writer.transition({ id: node.id, from: ["checking"], to: "ready", at, patch: { hostKeys } }))) return;
+      Object.assign(node, { state: "ready", readyAt: at, stateChangedAt: at, hostKeys });
       this.consecutive.delete(`${node.label}\u0000${node.provider}`);
       const pause = this.pauses.get(node.provider);
       if (pause) pause.backoffMs = 0;
       this.hooks.nodeReady(node);
     }
+  }
+
+  /** A node failed while being handed to a claim: fail and replace it. */
+  failHandover(node: NodeRecord, message: string): Promise<void> {
+    if (this.inflight.has(node.id)) return Promise.resolve();
+    this.inflight.add(node.id);
+    return this.fail({ ...node, state: "claimed" }, "handover", message).finally(() => this.inflight.delete(node.id));
   }
 
   /** Marks a node failed (counted against its provider) and deletes it. */

@@ -3,6 +3,7 @@ import type { Clock, Timer } from "../core/clock.js";
 import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { ProviderRegistry, ProviderStatus } from "../core/provider.js";
+import type { NodeAccess } from "../core/node-access.js";
 import type { Random } from "../core/random.js";
 import type { NodeState, Outcome } from "../core/states.js";
 import type { NodeFilter, NodeRecord, Store } from "../core/store.js";
@@ -28,6 +29,8 @@ export interface SchedulerDeps {
   /** How often every provider is reconciled (leak cleanup, vanished instances). */
   reconcileMs?: number;
   pollMs?: number;
+  /** How the scheduler reaches nodes over SSH (ready checks, key injection); none: no checks. */
+  access?: NodeAccess;
 }
 
 export interface LabelSummary {
@@ -84,6 +87,8 @@ export class Scheduler {
       claimSettings(deps.config),
       () => this.lifecycle.kick(true),
       (nodes) => this.lifecycle.deleteNodes(nodes),
+      (node, message) => this.lifecycle.failHandover(node, message),
+      deps.access,
     );
     this.lifecycle = new NodeLifecycle(
       deps.store,
@@ -100,6 +105,7 @@ export class Scheduler {
         launching: (label, provider) => this.claims.launching(label, provider),
       },
       deps.pollMs === undefined ? {} : { pollMs: deps.pollMs },
+      deps.access,
     );
   }
 

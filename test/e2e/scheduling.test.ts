@@ -153,7 +153,7 @@ labels:
   - {name: jammy, minReady: 1}
 ${extra}
 templates:
-  - {label: jammy, provider: east, image: ubuntu-jammy, flavor: small}
+  - {label: jammy, provider: east, image: ubuntu-jammy, flavor: small, readyCheck: false}
 `;
   await writeFile(file, base(""));
   const running = await serve({ config: file, logger: silentLogger });
