@@ -1,7 +1,6 @@
 import { LIVE_NODE_STATES } from "../core/states.js";
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { unionAll } from "drizzle-orm/mysql-core";
 import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import mysql from "mysql2/promise";
 import {
@@ -28,19 +27,24 @@ import { MYSQL_MIGRATIONS, MYSQL_MIGRATIONS_TABLE } from "./mysql-migrations.js"
 import { claims, meta, nodes, schemaMigrations } from "./mysql-schema.js";
 import {
   candidateLimits,
+  changedIds,
+  claimUpdateSet,
+  insertable,
   labelsToReadInFull,
+  lockOrder,
+  moveSet,
   planAllocations,
-  planClaimUpdates,
   planEnds,
+  planClaimUpdates,
   planTransitions,
-  chunkGroup,
-  type UpdateGroup,
+  transitionSet,
+  type Candidate,
 } from "./plan.js";
-import { claimToRow, nodeToRow, rowToClaim, rowToNode, type NodeRow } from "./records.js";
-import { claimedNode, endedClaims, fulfilled } from "./results.js";
+import { claimToRow, nodeToRow, rowToClaim, rowToNode, type ClaimRow, type NodeRow, type RowValues } from "./records.js";
+import { copyClaim, endedClaims, fulfilled, withInserted } from "./results.js";
 import { column, sortShape, type IndexShape, type SchemaShape, type TableShape } from "./schema-shape.js";
 import type { AppliedMigration, SqlStore, StoreOptions } from "./sql-store.js";
-import { caseById, groupSet } from "./update-sql.js";
+import { casUpdate, chunks, Columns, insertSql, mapChunks, marks, updateRows, type Param, type Statement } from "./sql-text.js";
 import type { StoreConfig } from "./url.js";
 
 type Db = MySql2Database;
@@ -66,6 +70,10 @@ type MysqlConfig = Extract<StoreConfig, { dialect: "mysql" }>;
 
 /** Ids per statement: keeps packets small and IN lists cheap to plan. */
 const CHUNK = 1000;
+/** Statements per packet (round trip) for batches of per-row statements. */
+const PACKET = 500;
+/** Up to this many changes are written as one compare-and-set UPDATE each; more are read under lock first. */
+const PER_ROW_MAX = 4;
 /** Rows per multi-row INSERT. */
 const INSERT_CHUNK = 500;
 /** A transaction that lost a deadlock is run again this many times in all. */
@@ -75,14 +83,65 @@ const LOCK_WAIT_SECONDS = 10;
 /** How long a migration waits for another scheduler's migration. */
 const MIGRATION_LOCK_SECONDS = 120;
 
+/** A result of one statement in a packet: rows for a SELECT, a header otherwise. */
+type Result = mysql.ResultSetHeader | mysql.RowDataPacket[];
+type CandidateRow = { id: string; label: string; provider: string; readyAt: number | string };
+
+const NODE = new Columns(nodes);
+const CLAIM = new Columns(claims);
+
 /**
- * The production store: MySQL 8 or MariaDB 10.6+ through a mysql2 pool,
+ * One transaction on one connection of the transaction pool. Statements are
+ * sent several to a packet (the pool runs with multipleStatements), so a
+ * transaction costs as many round trips as it has rounds of decisions, and
+ * the COMMIT rides with the last writes.
+ */
+class Tx {
+  committed = false;
+
+  constructor(readonly conn: mysql.PoolConnection) {}
+
+  /** Sends the statements in one round trip (then COMMIT, if asked); each statement's result. */
+  async send(statements: readonly Statement[], commit = false): Promise<Result[]> {
+    const texts = statements.map((s) => s.sql);
+    if (commit) texts.push("COMMIT");
+    if (texts.length === 0) return [];
+    const params: Param[] = [];
+    for (const statement of statements) for (const p of statement.params) params.push(p);
+    const [out] = await this.conn.query(texts.join(";\n"), params);
+    if (commit) this.committed = true;
+    const results = texts.length === 1 ? [out as unknown as Result] : (out as unknown as Result[]);
+    return results.slice(0, statements.length);
+  }
+
+  async commit(): Promise<void> {
+    if (!this.committed) await this.send([], true);
+  }
+
+  /** Undoes everything so far; the connection starts a new transaction with its next statement. */
+  async rollback(): Promise<void> {
+    await this.conn.query("ROLLBACK");
+  }
+}
+
+const affected = (result: Result | undefined): number => (result as mysql.ResultSetHeader | undefined)?.affectedRows ?? 0;
+const rowsOf = <T>(result: Result | undefined): T[] => (result ?? []) as unknown as T[];
+
+/**
+ * The production store: MySQL 8 or MariaDB 10.6+ through mysql2 pools,
  * shared by several scheduler replicas. Every pooled connection runs READ
  * COMMITTED (CAS updates everywhere, so no need for repeatable reads, and far
  * less gap locking). allocate locks claims and candidate nodes with
  * FOR UPDATE SKIP LOCKED: replicas never hand out one node twice and never
  * wait for each other; a node or claim another replica holds is simply not
  * a candidate this time.
+ *
+ * Round trips (and the COMMIT's log flush) are what a transaction costs
+ * here, so the hot paths are hand-written SQL sent several statements to a
+ * packet: insertNodes and small transitionNodes / updateClaims batches are
+ * one round trip (writes and COMMIT); allocate, endClaims and larger batches
+ * two (read under lock, then writes and COMMIT). drizzle serves the cold
+ * paths.
  */
 export class MysqlStore implements SqlStore {
   readonly dialect = "mysql" as const;
@@ -93,18 +152,15 @@ export class MysqlStore implements SqlStore {
   private constructor(
     /** Autocommit connections, for single statements. */
     private readonly pool: mysql.Pool,
-    /** autocommit=0 connections, for transactions only: the first statement
-     * opens the transaction, saving the START TRANSACTION round trip. */
+    /** autocommit=0 connections with multipleStatements, for transactions
+     * only: the first statement opens the transaction, saving the START
+     * TRANSACTION round trip. */
     private readonly txPool: mysql.Pool,
     private readonly logger: Logger,
   ) {
     this.db = drizzle({ client: pool });
-    const p = sql.placeholder;
     this.q = {
-      getNode: this.db.select().from(nodes).where(eq(nodes.id, p("id"))).prepare(),
-      getClaim: this.db.select().from(claims).where(eq(claims.id, p("id"))).prepare(),
-      claimByRequestId: this.db.select().from(claims).where(eq(claims.requestId, p("requestId"))).prepare(),
-      getMeta: this.db.select({ value: meta.value }).from(meta).where(eq(meta.name, p("name"))).prepare(),
+      getMeta: this.db.select({ value: meta.value }).from(meta).where(eq(meta.name, sql.placeholder("name"))).prepare(),
     };
   }
 
@@ -149,17 +205,24 @@ export class MysqlStore implements SqlStore {
     });
   }
 
+  /** Multi-row INSERTs and the COMMIT in one round trip (for up to PACKET × INSERT_CHUNK nodes). */
   async insertNodes(records: NodeRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const rows = records.map(nodeToRow);
+    const statements = chunks(records, INSERT_CHUNK).map((part): Statement => {
+      const params: Param[] = [];
+      for (const record of part) for (const value of NODE.values(nodeToRow(record))) params.push(value);
+      return { sql: insertSql(NODE, part.length), params };
+    });
     await this.transaction("insertNodes", async (tx) => {
-      for (const part of chunks(rows, INSERT_CHUNK)) await tx.insert(nodes).values(part);
+      const packets = chunks(statements, PACKET);
+      for (let i = 0; i < packets.length; i++) await tx.send(packets[i]!, i === packets.length - 1);
     });
   }
 
   async getNode(id: string): Promise<NodeRecord | undefined> {
     return this.run("getNode", async () => {
-      const row = (await this.q.getNode.execute({ id }))[0];
+      const [rows] = await this.pool.query<mysql.RowDataPacket[]>(`SELECT ${NODE.select} FROM ${NODE.table} WHERE ${NODE.col("id")} = ?`, [id]);
+      const row = rows[0] as NodeRow | undefined;
       return row && rowToNode(row);
     });
   }
@@ -182,30 +245,30 @@ export class MysqlStore implements SqlStore {
     });
   }
 
+  /**
+   * A few changes: one compare-and-set UPDATE per change (no read first), in
+   * id order so that concurrent batches lock rows in one order, and the
+   * COMMIT, in one round trip; a row another transaction is changing is
+   * judged by its last committed state (InnoDB's semi-consistent read), so
+   * this change is ordered before that one. More: the rows are locked and
+   * read (FOR UPDATE), the changes decided in memory and written as one
+   * UPDATE with the COMMIT; two round trips, but far less work for the server
+   * than a statement per row.
+   */
   async transitionNodes(changes: NodeTransition[]): Promise<string[]> {
-    if (changes.length === 0) return [];
-    const ids = [...new Set(changes.map((c) => c.id))];
-    return this.transaction("transitionNodes", async (tx) => {
-      const states = new Map<string, NodeState>();
-      for (const part of chunks(ids, CHUNK)) {
-        const rows = await tx.select({ id: nodes.id, state: nodes.state }).from(nodes).where(inArray(nodes.id, part)).for("update");
-        for (const row of rows) states.set(row.id, row.state as NodeState);
-      }
-      const plan = planTransitions(states, changes);
-      await applyGroups(tx, nodes, plan.updates);
-      return plan.changed;
-    });
+    return this.applyChanges("transitionNodes", NODE, changes, transitionSet, planTransitions);
   }
 
   async countNodes(): Promise<NodeCount[]> {
     return this.run("countNodes", async () => {
-      const rows = await this.db
-        .select({ label: nodes.label, provider: nodes.provider, state: nodes.state, count: sql<number>`count(*)` })
-        .from(nodes)
-        .where(inArray(nodes.state, [...LIVE_NODE_STATES]))
-        .groupBy(nodes.label, nodes.provider, nodes.state)
-        .orderBy(nodes.label, nodes.provider, nodes.state);
-      return rows.map((r) => ({ label: r.label, provider: r.provider, state: r.state as NodeState, count: Number(r.count) }));
+      const [rows] = await this.pool.query<mysql.RowDataPacket[]>(
+        `SELECT ${NODE.col("label")} AS label, ${NODE.col("provider")} AS provider, ${NODE.col("state")} AS state, COUNT(*) AS n ` +
+          `FROM ${NODE.table} WHERE ${NODE.col("state")} IN (${marks(LIVE_NODE_STATES.length)}) ` +
+          `GROUP BY ${NODE.col("label")}, ${NODE.col("provider")}, ${NODE.col("state")} ` +
+          `ORDER BY ${NODE.col("label")}, ${NODE.col("provider")}, ${NODE.col("state")}`,
+        [...LIVE_NODE_STATES],
+      );
+      return rows.map((r) => ({ label: String(r.label), provider: String(r.provider), state: r.state as NodeState, count: Number(r.n) }));
     });
   }
 
@@ -214,11 +277,12 @@ export class MysqlStore implements SqlStore {
       try {
         // Autocommit: a concurrent duplicate waits on this row's lock, then
         // fails with a duplicate key and reads the committed claim.
-        await this.db.insert(claims).values(claimToRow(claim));
-        return { claim: structuredClone(claim), created: true };
+        await this.pool.query(insertSql(CLAIM, 1), CLAIM.values(claimToRow(claim)));
+        return { claim: copyClaim(claim), created: true };
       } catch (err) {
         if (!isDuplicateKey(err) || claim.requestId === "") throw err;
-        const existing = (await this.q.claimByRequestId.execute({ requestId: claim.requestId }))[0];
+        const [rows] = await this.pool.query<mysql.RowDataPacket[]>(claimsByRequestIdSql(1), [claim.requestId]);
+        const existing = rows[0] as ClaimRow | undefined;
         if (!existing) throw err;
         return { claim: rowToClaim(existing), created: false };
       }
@@ -227,7 +291,8 @@ export class MysqlStore implements SqlStore {
 
   async getClaim(id: string): Promise<ClaimRecord | undefined> {
     return this.run("getClaim", async () => {
-      const row = (await this.q.getClaim.execute({ id }))[0];
+      const [rows] = await this.pool.query<mysql.RowDataPacket[]>(`SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("id")} = ?`, [id]);
+      const row = rows[0] as ClaimRow | undefined;
       return row && rowToClaim(row);
     });
   }
@@ -251,133 +316,215 @@ export class MysqlStore implements SqlStore {
     });
   }
 
+  /** Compare-and-set, as transitionNodes. */
   async updateClaims(updates: ClaimUpdate[]): Promise<string[]> {
-    if (updates.length === 0) return [];
-    const ids = [...new Set(updates.map((u) => u.id))];
-    return this.transaction("updateClaims", async (tx) => {
-      const states = new Map<string, ClaimState>();
-      for (const part of chunks(ids, CHUNK)) {
-        const rows = await tx.select({ id: claims.id, state: claims.state }).from(claims).where(inArray(claims.id, part)).for("update");
-        for (const row of rows) states.set(row.id, row.state as ClaimState);
-      }
-      const plan = planClaimUpdates(states, updates);
-      await applyGroups(tx, claims, plan.updates);
-      return plan.changed;
+    return this.applyChanges("updateClaims", CLAIM, updates, claimUpdateSet, planClaimUpdates);
+  }
+
+  private async applyChanges<C extends { id: string; from: readonly string[] }>(
+    what: string,
+    cols: Columns,
+    changes: C[],
+    setOf: (change: C) => RowValues,
+    plan: (states: ReadonlyMap<string, string>, changes: readonly C[]) => { changed: string[]; sets: Map<string, RowValues> },
+  ): Promise<string[]> {
+    const order = lockOrder(changes);
+    if (order.length === 0) return [];
+    if (order.length <= PER_ROW_MAX) {
+      const statements = order.map((i) => casUpdate(cols, setOf(changes[i]!), changes[i]!.id, changes[i]!.from));
+      return this.transaction(what, async (tx) => changedIds(changes, await casAll(tx, order, statements, changes.length)));
+    }
+    // In id order (lockOrder sorts by id), as FOR UPDATE then locks them.
+    const ids = chunks([...new Set(order.map((i) => changes[i]!.id))], CHUNK);
+    return this.transaction(what, async (tx) => {
+      const reads = ids.map((part) => ({
+        sql: `SELECT ${cols.col("id")} AS id, ${cols.col("state")} AS state FROM ${cols.table} WHERE ${cols.col("id")} IN (${marks(part.length)}) FOR UPDATE`,
+        params: part,
+      }));
+      const states = new Map<string, string>();
+      for (const result of await tx.send(reads)) for (const row of rowsOf<{ id: string; state: string }>(result)) states.set(row.id, row.state);
+      const { changed, sets } = plan(states, changes);
+      if (sets.size > 0) await tx.send(mapChunks(sets, CHUNK).map((part) => updateRows(cols, "id", part)), true);
+      return changed;
     });
   }
 
   async allocate(requests: AllocationRequest[], at: number): Promise<Allocation[]> {
     if (requests.length === 0) return [];
-    const empty = (): Allocation[] => requests.map((r) => ({ claimId: r.claimId, nodes: [] }));
-    const claimIds = [...new Set(requests.map((r) => r.claimId))];
-    return this.transaction("allocate", async (tx) => {
-      // A claim another replica is working on is skipped, not waited for.
-      const claimRows = new Map<string, (typeof claims)["$inferSelect"]>();
-      for (const part of chunks(claimIds, CHUNK)) {
-        const rows = await tx.select().from(claims).where(inArray(claims.id, part)).for("update", { skipLocked: true });
-        for (const row of rows) claimRows.set(row.id, row);
-      }
-      const queued = new Set([...claimRows.values()].filter((r) => r.state === "queued").map((r) => r.id));
-      if (queued.size === 0) return empty();
-
-      const nodeRows = new Map<string, NodeRow>();
-      const truncated = new Set<string>();
-      const read = async (limits: Map<string, number | undefined>) => {
-        const parts = [...limits].map(([label, limit]) => {
-          const query = tx
-            .select()
-            .from(nodes)
-            .where(and(eq(nodes.state, "ready"), eq(nodes.label, label)))
-            .orderBy(asc(nodes.readyAt), asc(nodes.id));
-          return (limit === undefined ? query : query.limit(limit)).for("update", { skipLocked: true });
-        });
-        const [first, second, ...rest] = parts;
-        if (!first) return;
-        // One round trip; each part walks its label's (state, label, ready_at)
-        // index in order and stops at its limit, so only those rows are locked.
-        const rows: NodeRow[] = second ? await unionAll(first, second, ...rest) : await first;
-        const seen = new Map<string, number>();
-        for (const row of rows) {
-          nodeRows.set(row.id, row);
-          seen.set(row.label, (seen.get(row.label) ?? 0) + 1);
-        }
-        for (const [label, limit] of limits) if (limit !== undefined && (seen.get(label) ?? 0) >= limit) truncated.add(label);
-      };
-      const live = requests.filter((r) => queued.has(r.claimId));
-      await read(candidateLimits(live));
-      let plan = planAllocations(requests, queued, [...nodeRows.values()]);
-      const again = labelsToReadInFull(requests, plan, queued, truncated);
-      if (again.length > 0) {
-        await read(new Map(again.map((label) => [label, undefined])));
-        plan = planAllocations(requests, queued, [...nodeRows.values()]);
-      }
-
-      const nodeClaim: [string, string][] = [];
-      const fulfilments: { request: AllocationRequest; nodeIds: string[] }[] = [];
-      requests.forEach((request, i) => {
-        const ids = plan[i];
-        if (!ids) return;
-        fulfilments.push({ request, nodeIds: ids });
-        for (const id of ids) nodeClaim.push([id, request.claimId]);
-      });
-      if (fulfilments.length === 0) return empty();
-
-      for (const part of chunks(nodeClaim, CHUNK)) {
-        const [result] = await tx
-          .update(nodes)
-          .set({ state: "claimed", stateChangedAt: at, claimId: caseById(nodes.id, part) })
-          .where(and(inArray(nodes.id, part.map(([id]) => id)), eq(nodes.state, "ready")));
-        if (result.affectedRows !== part.length) {
-          throw new StandbyError("aborted", "allocate: a locked node was no longer ready");
-        }
-      }
-      for (const part of chunks(fulfilments, CHUNK)) {
-        const [result] = await tx
-          .update(claims)
-          .set({
-            state: "fulfilled",
-            fulfilledAt: at,
-            leaseHash: caseById(claims.id, part.map((f) => [f.request.claimId, f.request.leaseHash])),
-            leaseExpiresAt: caseById(claims.id, part.map((f) => [f.request.claimId, f.request.leaseExpiresAt])),
-            nodeIds: caseById(claims.id, part.map((f) => [f.request.claimId, JSON.stringify(f.nodeIds)])),
-          })
-          .where(and(inArray(claims.id, part.map((f) => f.request.claimId)), eq(claims.state, "queued")));
-        if (result.affectedRows !== part.length) {
-          throw new StandbyError("aborted", "allocate: a locked claim was no longer queued");
-        }
-      }
-
-      return requests.map((request, i): Allocation => {
-        const ids = plan[i];
-        if (!ids) return { claimId: request.claimId, nodes: [] };
-        return {
-          claimId: request.claimId,
-          claim: fulfilled(rowToClaim(claimRows.get(request.claimId)!), request, ids, at),
-          nodes: ids.map((id) => claimedNode(nodeRows.get(id)!, request.claimId, at)),
-        };
-      });
-    });
+    for (const request of requests) if (request.insert) insertable(request);
+    return this.transaction("allocate", (tx) => this.allocateIn(tx, requests, at, false));
   }
 
+  /**
+   * Round trip 1: insert the new claims (one INSERT IGNORE: a taken request
+   * id or id skips the row), lock the other claims, and lock the oldest ready
+   * nodes of every label asked for (FOR UPDATE SKIP LOCKED). Round trip 2:
+   * claim the planned nodes, fulfil the claims, read the nodes back, COMMIT.
+   * When the INSERT skipped a row, the transaction is rolled back and run
+   * again with one INSERT per claim, to learn which were taken, plus a read
+   * of the claims holding their request ids; a label whose read was cut off
+   * by its limit while a request went unfilled costs a round trip too.
+   */
+  private async allocateIn(tx: Tx, requests: AllocationRequest[], at: number, rowByRow: boolean): Promise<Allocation[]> {
+    const results = requests.map((r): Allocation => ({ claimId: r.claimId, nodes: [] }));
+    const served = requests.map(() => true);
+    const claimOf = new Map<string, ClaimRecord>();
+
+    const inserting = requests.flatMap((r, i) => (r.insert ? [i] : []));
+    const toLock = chunks([...new Set(requests.filter((r) => !r.insert).map((r) => r.claimId))], CHUNK).filter((part) => part.length > 0);
+    const limits = candidateLimits(requests);
+    // All new claims in one INSERT; one INSERT each when that skipped a row, to learn which.
+    const oneInsert = !rowByRow && inserting.length > 1;
+    const first: Statement[] = oneInsert
+      ? [{ sql: insertSql(CLAIM, inserting.length, "INSERT IGNORE"), params: inserting.flatMap((i) => CLAIM.values(claimToRow(requests[i]!.insert!))) }]
+      : inserting.map((i) => ({ sql: insertSql(CLAIM, 1, "INSERT IGNORE"), params: CLAIM.values(claimToRow(requests[i]!.insert!)) }));
+    for (const part of toLock) {
+      first.push({ sql: `SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("id")} IN (${marks(part.length)}) FOR UPDATE SKIP LOCKED`, params: part });
+    }
+    if (limits.size > 0) first.push(candidateRead(limits));
+    const out = await tx.send(first);
+
+    // IGNORE also turns a value that does not fit into a warning: refuse it, as a plain INSERT would.
+    const misfit = () => new StandbyError("internal", "allocate: a claim does not fit its columns");
+    let k = 0;
+    if (oneInsert) {
+      const header = out[k++] as mysql.ResultSetHeader;
+      if (header.affectedRows !== inserting.length) {
+        await tx.rollback();
+        return this.allocateIn(tx, requests, at, true);
+      }
+      if (header.warningStatus > 0) throw misfit();
+    }
+    const taken: number[] = [];
+    for (const i of inserting) {
+      if (!oneInsert) {
+        const header = out[k++] as mysql.ResultSetHeader;
+        if (header.affectedRows !== 1) {
+          taken.push(i);
+          continue;
+        }
+        if (header.warningStatus > 0) throw misfit();
+      }
+      const record = requests[i]!.insert!;
+      claimOf.set(record.id, copyClaim(record));
+      results[i]!.inserted = { claim: copyClaim(record), created: true };
+    }
+    for (let p = 0; p < toLock.length; p++) for (const row of rowsOf<ClaimRow>(out[k++])) claimOf.set(row.id, rowToClaim(row));
+    const candidates = new Map<string, Candidate>();
+    const truncated = new Set<string>();
+    const absorb = (rows: CandidateRow[], read: ReadonlyMap<string, number | undefined>) => {
+      const seen = new Map<string, number>();
+      for (const row of rows) {
+        candidates.set(row.id, { id: row.id, label: row.label, provider: row.provider, readyAt: Number(row.readyAt) });
+        seen.set(row.label, (seen.get(row.label) ?? 0) + 1);
+      }
+      for (const [label, limit] of read) if (limit !== undefined && (seen.get(label) ?? 0) >= limit) truncated.add(label);
+    };
+    if (limits.size > 0) absorb(rowsOf<CandidateRow>(out[k]), limits);
+
+    if (taken.length > 0) {
+      // Taken request ids: the claims holding them (committed, or inserted earlier in this batch).
+      const requestIds = [...new Set(taken.map((i) => requests[i]!.insert!.requestId).filter((r) => r !== ""))];
+      const [rows] = requestIds.length > 0 ? await tx.send([{ sql: claimsByRequestIdSql(requestIds.length), params: requestIds }]) : [];
+      const holders = new Map(rowsOf<ClaimRow>(rows).map((row) => [row.requestId ?? "", rowToClaim(row)]));
+      for (const i of taken) {
+        const record = requests[i]!.insert!;
+        const holder = record.requestId === "" ? undefined : holders.get(record.requestId);
+        if (!holder) throw new StandbyError("already-exists", `allocate: claim ${record.id} already exists`);
+        results[i]!.inserted = { claim: holder, created: false };
+        served[i] = false;
+      }
+    }
+
+    const queued = new Set([...claimOf.values()].filter((c) => c.state === "queued").map((c) => c.id));
+    if (!requests.some((r, i) => served[i] && queued.has(r.claimId))) return results;
+    const planned = requests.map((r, i) => (served[i] ? r : { ...r, slots: [] }));
+    let plan = planAllocations(planned, queued, [...candidates.values()]);
+    const again = labelsToReadInFull(planned, plan, queued, truncated);
+    if (again.length > 0) {
+      const everything = new Map(again.map((label) => [label, undefined]));
+      const [rows] = await tx.send([candidateRead(everything)]);
+      absorb(rowsOf<CandidateRow>(rows), everything);
+      plan = planAllocations(planned, queued, [...candidates.values()]);
+    }
+
+    const nodeSets = new Map<string, RowValues>();
+    const claimSets = new Map<string, RowValues>();
+    requests.forEach((request, i) => {
+      const nodeIds = plan[i];
+      if (!nodeIds) return;
+      for (const id of nodeIds) nodeSets.set(id, { state: "claimed", stateChangedAt: at, claimId: request.claimId });
+      claimSets.set(request.claimId, {
+        state: "fulfilled",
+        fulfilledAt: at,
+        leaseHash: request.leaseHash,
+        leaseExpiresAt: request.leaseExpiresAt,
+        nodeIds: JSON.stringify(nodeIds),
+      });
+    });
+    if (claimSets.size === 0) return results;
+
+    // Every row written here was locked by this transaction's first round
+    // trip (or inserted by it), so the state guards cannot fail and the
+    // COMMIT can ride with the writes; the counts are checked all the same.
+    const nodeParts = mapChunks(nodeSets, CHUNK);
+    const claimParts = mapChunks(claimSets, CHUNK);
+    const idParts = chunks([...nodeSets.keys()], CHUNK);
+    const writes: Statement[] = [
+      ...nodeParts.map((part) => updateRows(NODE, "id", part, { sql: `${NODE.col("state")} = 'ready'`, params: [] })),
+      ...claimParts.map((part) => updateRows(CLAIM, "id", part, { sql: `${CLAIM.col("state")} = 'queued'`, params: [] })),
+      ...idParts.map((part) => ({ sql: `SELECT ${NODE.select} FROM ${NODE.table} WHERE ${NODE.col("id")} IN (${marks(part.length)})`, params: part })),
+    ];
+    const written = await tx.send(writes, true);
+    const nodesWritten = written.slice(0, nodeParts.length).reduce((n, r) => n + affected(r), 0);
+    const claimsWritten = written.slice(nodeParts.length, nodeParts.length + claimParts.length).reduce((n, r) => n + affected(r), 0);
+    if (nodesWritten !== nodeSets.size || claimsWritten !== claimSets.size) {
+      this.logger.error({ nodesWritten, nodes: nodeSets.size, claimsWritten, claims: claimSets.size }, "store: allocate wrote rows it had not locked");
+      throw new StandbyError("internal", "allocate: a locked row changed under the transaction");
+    }
+    const nodeById = new Map(
+      written.slice(nodeParts.length + claimParts.length).flatMap((r) => rowsOf<NodeRow>(r).map((row) => [row.id, rowToNode(row)] as const)),
+    );
+
+    const after = new Map<string, ClaimRecord>();
+    requests.forEach((request, i) => {
+      const nodeIds = plan[i];
+      if (!nodeIds) return;
+      const claim = fulfilled(claimOf.get(request.claimId)!, request, nodeIds, at);
+      after.set(claim.id, claim);
+      results[i]!.claim = claim;
+      results[i]!.nodes = nodeIds.map((id) => nodeById.get(id)!);
+    });
+    return withInserted(results, after);
+  }
+
+  /**
+   * Round trip 1 locks the claims (FOR UPDATE) and reads them; round trip 2
+   * writes the claims that apply (one UPDATE), moves their claimed nodes
+   * (one UPDATE) and commits.
+   */
   async endClaims(ends: ClaimEnd[]): Promise<ClaimRecord[]> {
     if (ends.length === 0) return [];
-    const ids = [...new Set(ends.map((e) => e.claimId))];
+    const ids = chunks([...new Set(ends.map((e) => e.claimId))], CHUNK);
     return this.transaction("endClaims", async (tx) => {
+      const reads = ids.map((part) => ({
+        sql: `SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("id")} IN (${marks(part.length)}) FOR UPDATE`,
+        params: part,
+      }));
       const before = new Map<string, ClaimRecord>();
-      for (const part of chunks(ids, CHUNK)) {
-        const rows = await tx.select().from(claims).where(inArray(claims.id, part)).for("update");
-        for (const row of rows) before.set(row.id, rowToClaim(row));
-      }
+      for (const result of await tx.send(reads)) for (const row of rowsOf<ClaimRow>(result)) before.set(row.id, rowToClaim(row));
       const plan = planEnds(new Map([...before].map(([id, c]) => [id, c.state])), ends);
-      await applyGroups(tx, claims, plan.claimUpdates);
-      for (const move of plan.nodeMoves) {
-        for (const part of chunks(move.claimIds, CHUNK)) {
-          await tx
-            .update(nodes)
-            .set(move.to === "ready" ? { state: move.to, stateChangedAt: move.at, readyAt: move.at } : { state: move.to, stateChangedAt: move.at })
-            .where(and(inArray(nodes.claimId, part), eq(nodes.state, "claimed")));
-        }
+      if (plan.applied.length === 0) return [];
+      const claimed = { sql: `${NODE.col("state")} = 'claimed'`, params: [] };
+      const writes = mapChunks(plan.claimSets, CHUNK).map((part) => updateRows(CLAIM, "id", part));
+      const byClaim = new Map(plan.nodeMoves.map((m) => [m.claimId, moveSet(m.to, m.at)]));
+      if (byClaim.size === plan.nodeMoves.length) {
+        for (const part of mapChunks(byClaim, CHUNK)) writes.push(updateRows(NODE, "claimId", part, claimed));
+      } else {
+        // A claim ended twice in one batch: its moves run in order.
+        for (const m of plan.nodeMoves) writes.push(updateRows(NODE, "claimId", new Map([[m.claimId, moveSet(m.to, m.at)]]), claimed));
       }
+      await tx.send(writes, true);
       return endedClaims(before, plan.applied);
     });
   }
@@ -421,23 +568,25 @@ export class MysqlStore implements SqlStore {
   }
 
   /**
-   * Runs fn in a transaction on one pooled connection; runs it again (from
-   * the start, fn keeps no state outside) if InnoDB chose it as a deadlock
-   * victim or a lock wait timed out.
+   * Runs fn in a transaction on one pooled connection, then commits unless
+   * fn's last packet already did; runs it again (from the start, fn keeps no
+   * state outside) if InnoDB chose it as a deadlock victim or a lock wait
+   * timed out.
    */
-  private async transaction<T>(what: string, fn: (tx: Db) => Promise<T>): Promise<T> {
+  private async transaction<T>(what: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     this.assertOpen(what);
     for (let attempt = 1; ; attempt++) {
       let conn: mysql.PoolConnection | undefined;
       let broken = false;
       try {
         conn = await this.txPool.getConnection();
+        const tx = new Tx(conn);
         try {
-          const result = await fn(drizzle({ client: conn }));
-          await conn.query("COMMIT");
+          const result = await fn(tx);
+          await tx.commit();
           return result;
         } catch (err) {
-          await conn.query("ROLLBACK").catch(() => (broken = true));
+          if (!tx.committed) await conn.query("ROLLBACK").catch(() => (broken = true));
           throw err;
         }
       } catch (err) {
@@ -468,10 +617,62 @@ export class MysqlStore implements SqlStore {
   }
 }
 
+/** Sends compare-and-set statements (in lock order) PACKET at a time, COMMIT with the last; which changes applied. */
+async function casAll(tx: Tx, order: readonly number[], statements: readonly Statement[], count: number): Promise<boolean[]> {
+  const applied = new Array<boolean>(count).fill(false);
+  const parts = chunks(
+    order.map((_, k) => k),
+    PACKET,
+  );
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
+    const results = await tx.send(
+      part.map((k) => statements[k]!),
+      p === parts.length - 1,
+    );
+    part.forEach((k, j) => (applied[order[k]!] = affected(results[j]) === 1));
+  }
+  return applied;
+}
+
 /**
- * Every connection runs READ COMMITTED with a short lock wait; transaction
- * connections also run with autocommit off. Set when the pool opens a
+ * `(SELECT id, label, provider, ready_at … LIMIT n FOR UPDATE SKIP LOCKED)
+ * UNION ALL …`: the oldest ready nodes of each label, one part per label;
+ * each walks the (state, label, ready_at, id) index and stops at its limit
+ * (no limit: every ready node of the label), so only those rows are locked.
+ */
+function candidateRead(limits: ReadonlyMap<string, number | undefined>): Statement {
+  const parts: string[] = [];
+  const params: Param[] = [];
+  for (const [label, limit] of limits) {
+    parts.push(
+      `(SELECT ${NODE.col("id")} AS id, ${NODE.col("label")} AS label, ${NODE.col("provider")} AS provider, ${NODE.col("readyAt")} AS readyAt ` +
+        `FROM ${NODE.table} WHERE ${NODE.col("state")} = 'ready' AND ${NODE.col("label")} = ? ` +
+        `ORDER BY ${NODE.col("readyAt")}, ${NODE.col("id")}${limit === undefined ? "" : " LIMIT ?"} FOR UPDATE SKIP LOCKED)`,
+    );
+    params.push(label);
+    if (limit !== undefined) params.push(limit);
+  }
+  return { sql: parts.length === 1 ? parts[0]!.slice(1, -1) : parts.join(" UNION ALL "), params };
+}
+
+function claimsByRequestIdSql(count: number): string {
+  return `SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("requestId")} IN (${marks(count)})`;
+}
+
+
+/**
+ * Every connection runs READ COMMITTED with a short lock wait and without
+ * NO_BACKSLASH_ESCAPES (mysql2 escapes parameters client-side, with
+ * backslashes); transaction connections also run with autocommit off and
+ * accept several statements per packet. Set when the pool opens a
  * connection, before anything else runs on it.
+ *
+ * multipleStatements is safe here because the transaction pool only ever
+ * runs this file's SQL: statement text is built from the schema's column
+ * names, every value is a bound parameter, and the escaping of those
+ * parameters is sound for utf8mb4 once NO_BACKSLASH_ESCAPES is off (which
+ * checkSession verifies).
  */
 function createPool(config: MysqlConfig, transactions: boolean, logger: Logger): mysql.Pool {
   const pool = mysql.createPool({
@@ -487,11 +688,12 @@ function createPool(config: MysqlConfig, transactions: boolean, logger: Logger):
     enableKeepAlive: true,
     charset: "UTF8MB4_BIN",
     supportBigNumbers: true,
-    multipleStatements: false,
+    multipleStatements: transactions,
   });
   const statements = [
     "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
-    `SET SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_SECONDS}, autocommit = ${transactions ? 0 : 1}`,
+    `SET SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_SECONDS}, autocommit = ${transactions ? 0 : 1}, ` +
+      "sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))",
   ];
   pool.pool.on("connection", (conn) => {
     for (const statement of statements) {
@@ -512,7 +714,7 @@ async function checkSession(pool: mysql.Pool, transactions: boolean): Promise<vo
   let rows: mysql.RowDataPacket[];
   try {
     [rows] = await conn.query<mysql.RowDataPacket[]>(
-      "SHOW SESSION VARIABLES WHERE Variable_name IN ('tx_isolation', 'transaction_isolation', 'autocommit')",
+      "SHOW SESSION VARIABLES WHERE Variable_name IN ('tx_isolation', 'transaction_isolation', 'autocommit', 'sql_mode')",
     );
     await conn.query("COMMIT");
   } finally {
@@ -521,21 +723,10 @@ async function checkSession(pool: mysql.Pool, transactions: boolean): Promise<vo
   const vars = new Map(rows.map((r) => [String(r.Variable_name), String(r.Value)]));
   const isolation = vars.get("transaction_isolation") ?? vars.get("tx_isolation");
   const autocommit = vars.get("autocommit");
-  if (isolation !== "READ-COMMITTED" || autocommit !== (transactions ? "OFF" : "ON")) {
-    throw new StandbyError("internal", `store session misconfigured: isolation ${isolation}, autocommit ${autocommit}`);
+  const sqlMode = vars.get("sql_mode") ?? "";
+  if (isolation !== "READ-COMMITTED" || autocommit !== (transactions ? "OFF" : "ON") || /NO_BACKSLASH_ESCAPES/i.test(sqlMode)) {
+    throw new StandbyError("internal", `store session misconfigured: isolation ${isolation}, autocommit ${autocommit}, sql_mode ${sqlMode}`);
   }
-}
-
-async function applyGroups(tx: Db, table: typeof nodes | typeof claims, groups: readonly UpdateGroup[]): Promise<void> {
-  for (const part of groups.flatMap((g) => chunkGroup(g, CHUNK))) {
-    await tx.update(table).set(groupSet(part, table.id)).where(inArray(table.id, part.ids));
-  }
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**

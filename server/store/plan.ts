@@ -1,10 +1,12 @@
-import type {
-  AllocationRequest,
-  ClaimEnd,
-  ClaimState,
-  ClaimUpdate,
-  NodeState,
-  NodeTransition,
+import {
+  StandbyError,
+  type AllocationRequest,
+  type ClaimEnd,
+  type ClaimRecord,
+  type ClaimState,
+  type ClaimUpdate,
+  type NodeState,
+  type NodeTransition,
 } from "../core/index.js";
 import { claimPatchToRow, nodePatchToRow, type RowValues } from "./records.js";
 
@@ -15,121 +17,115 @@ import { claimPatchToRow, nodePatchToRow, type RowValues } from "./records.js";
  */
 
 /**
- * One UPDATE over these ids: `set` holds the values they share, `perRow` the
- * columns whose value differs by row (written as CASE id WHEN … THEN … END).
+ * The columns a transition sets: the state and its time, readyAt on entering
+ * ready, then the patch (which may override readyAt).
  */
-export interface UpdateGroup {
-  set: RowValues;
-  perRow: Map<string, Map<string, RowValues[string]>>;
-  ids: string[];
+export function transitionSet(change: NodeTransition): RowValues {
+  const set: RowValues = { state: change.to, stateChangedAt: change.at };
+  if (change.to === "ready") set.readyAt = change.at;
+  return change.patch ? Object.assign(set, nodePatchToRow(change.patch)) : set;
+}
+
+/** The columns a claim update sets. */
+export function claimUpdateSet(update: ClaimUpdate): RowValues {
+  return claimPatchToRow(update.patch);
 }
 
 /**
- * Rows that set the same columns share one UPDATE, however their values
- * differ: a batch of a thousand transitions is a statement or two, not a
- * thousand.
+ * The ids that changed, each once, in the order of its first applied change:
+ * what transitionNodes and updateClaims return, given which changes applied.
  */
-export function groupUpdates(byId: Map<string, RowValues>): UpdateGroup[] {
-  const buckets = new Map<string, [string, RowValues][]>();
-  for (const entry of byId) {
-    const key = Object.keys(entry[1]).sort().join(",");
-    const bucket = buckets.get(key);
-    if (bucket) bucket.push(entry);
-    else buckets.set(key, [entry]);
-  }
-  return [...buckets.values()].map((rows) => {
-    const group: UpdateGroup = { set: {}, perRow: new Map(), ids: rows.map(([id]) => id) };
-    for (const column of Object.keys(rows[0]![1])) {
-      const first = rows[0]![1][column];
-      if (rows.every(([, values]) => values[column] === first)) group.set[column] = first ?? null;
-      else group.perRow.set(column, new Map(rows.map(([id, values]) => [id, values[column] ?? null])));
-    }
-    return group;
+export function changedIds(changes: readonly { id: string }[], applied: readonly boolean[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  changes.forEach((change, i) => {
+    if (!applied[i] || seen.has(change.id)) return;
+    seen.add(change.id);
+    out.push(change.id);
   });
-}
-
-/** Splits a group into groups of at most `size` ids (statement size limits). */
-export function chunkGroup(group: UpdateGroup, size: number): UpdateGroup[] {
-  if (group.ids.length <= size) return [group];
-  const out: UpdateGroup[] = [];
-  for (let i = 0; i < group.ids.length; i += size) {
-    const ids = group.ids.slice(i, i + size);
-    const perRow = new Map([...group.perRow].map(([column, values]) => [column, new Map(ids.map((id) => [id, values.get(id) ?? null]))]));
-    out.push({ set: group.set, perRow, ids });
-  }
   return out;
 }
 
 /**
- * Applies node transitions in order to the states read (a node missing from
- * `states` does not exist). A node may change more than once in a batch;
- * each change sees the state the previous one left.
+ * The order in which to write per-row compare-and-set statements: by id, so
+ * that concurrent transactions lock rows in one order (no deadlocks between
+ * them), and in the order given within one id (so each change sees the
+ * state the previous one left). Changes that can never apply (no from
+ * states) are left out.
  */
-export function planTransitions(
-  states: Map<string, NodeState>,
-  changes: readonly NodeTransition[],
-): { changed: string[]; updates: UpdateGroup[] } {
+export function lockOrder(changes: readonly { id: string; from: readonly string[] }[]): number[] {
+  return changes
+    .map((_, i) => i)
+    .filter((i) => changes[i]!.from.length > 0)
+    .sort((a, b) => {
+      const x = changes[a]!.id;
+      const y = changes[b]!.id;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+}
+
+/**
+ * Applies changes in order to the states read under lock (a row missing from
+ * `states` does not exist): each sees the state the previous one left.
+ * Returns the ids that changed (see changedIds) and, per row, every column
+ * its applied changes set (later ones win), to write in one statement.
+ */
+export function planChanges<C extends { id: string; from: readonly string[] }>(
+  states: ReadonlyMap<string, string>,
+  changes: readonly C[],
+  setOf: (change: C) => RowValues,
+  stateAfter: (change: C, state: string) => string,
+): { changed: string[]; sets: Map<string, RowValues> } {
   const current = new Map(states);
   const sets = new Map<string, RowValues>();
-  const changed: string[] = [];
-  for (const change of changes) {
+  const applied = changes.map((change) => {
     const state = current.get(change.id);
-    if (state === undefined || !change.from.includes(state)) continue;
-    const set: RowValues = { ...sets.get(change.id), state: change.to, stateChangedAt: change.at };
-    if (change.to === "ready") set.readyAt = change.at;
-    Object.assign(set, change.patch ? nodePatchToRow(change.patch) : {});
-    sets.set(change.id, set);
-    current.set(change.id, change.to);
-    if (!changed.includes(change.id)) changed.push(change.id);
-  }
-  return { changed, updates: groupUpdates(sets) };
+    if (state === undefined || !change.from.includes(state)) return false;
+    sets.set(change.id, { ...sets.get(change.id), ...setOf(change) });
+    current.set(change.id, stateAfter(change, state));
+    return true;
+  });
+  return { changed: changedIds(changes, applied), sets };
 }
 
-/** Applies claim updates in order to the states read; see planTransitions. */
-export function planClaimUpdates(
-  states: Map<string, ClaimState>,
-  updates: readonly ClaimUpdate[],
-): { changed: string[]; updates: UpdateGroup[] } {
-  const current = new Map(states);
-  const sets = new Map<string, RowValues>();
-  const changed: string[] = [];
-  for (const update of updates) {
-    const state = current.get(update.id);
-    if (state === undefined || !update.from.includes(state)) continue;
-    sets.set(update.id, { ...sets.get(update.id), ...claimPatchToRow(update.patch) });
-    current.set(update.id, update.patch.state ?? state);
-    if (!changed.includes(update.id)) changed.push(update.id);
-  }
-  return { changed, updates: groupUpdates(sets) };
+export function planTransitions(states: ReadonlyMap<string, string>, changes: readonly NodeTransition[]) {
+  return planChanges(states, changes, transitionSet, (change) => change.to);
 }
 
-/** What endClaims writes: claim updates and, per claim, where its claimed nodes go. */
+export function planClaimUpdates(states: ReadonlyMap<string, string>, updates: readonly ClaimUpdate[]) {
+  return planChanges(states, updates, claimUpdateSet, (update, state) => update.patch.state ?? state);
+}
+
+/** What endClaims writes, decided from the claims' states read under lock. */
 export interface EndPlan {
-  /** The ends that apply, in order, each once per claim (a later end of the
-   * same claim sees the earlier one's state). */
+  /** The ends that apply, in order (a later end of the same claim sees the
+   * state the earlier one left). */
   applied: ClaimEnd[];
-  claimUpdates: UpdateGroup[];
-  /** Claimed nodes of these claims move to `to` at `at`. */
-  nodeMoves: { to: NodeState; at: number; claimIds: string[] }[];
+  /** The columns to set per claim (later ends of one claim override). */
+  claimSets: Map<string, RowValues>;
+  /** Per applied end, in order: the claimed nodes of the claim move on. */
+  nodeMoves: { claimId: string; to: NodeState; at: number }[];
 }
 
 export function planEnds(states: Map<string, ClaimState>, ends: readonly ClaimEnd[]): EndPlan {
   const current = new Map(states);
-  const sets = new Map<string, RowValues>();
+  const claimSets = new Map<string, RowValues>();
   const applied: ClaimEnd[] = [];
-  const moves = new Map<string, { to: NodeState; at: number; claimIds: string[] }>();
+  const nodeMoves: EndPlan["nodeMoves"] = [];
   for (const end of ends) {
     const state = current.get(end.claimId);
     if (state === undefined || !end.from.includes(state)) continue;
     applied.push(end);
     current.set(end.claimId, end.to);
-    sets.set(end.claimId, { ...sets.get(end.claimId), ...endSet(end) });
-    const moveKey = `${end.nodesTo}\u0000${end.at}`;
-    const move = moves.get(moveKey);
-    if (move) move.claimIds.push(end.claimId);
-    else moves.set(moveKey, { to: end.nodesTo, at: end.at, claimIds: [end.claimId] });
+    claimSets.set(end.claimId, { ...claimSets.get(end.claimId), ...endSet(end) });
+    nodeMoves.push({ claimId: end.claimId, to: end.nodesTo, at: end.at });
   }
-  return { applied, claimUpdates: groupUpdates(sets), nodeMoves: [...moves.values()] };
+  return { applied, claimSets, nodeMoves };
+}
+
+/** The columns a node move sets on each claimed node of a claim. */
+export function moveSet(to: NodeState, at: number): RowValues {
+  return to === "ready" ? { state: to, stateChangedAt: at, readyAt: at } : { state: to, stateChangedAt: at };
 }
 
 /** The columns an end sets on its claim. */
@@ -138,6 +134,15 @@ export function endSet(end: ClaimEnd): RowValues {
   if (end.outcome !== undefined) set.outcome = end.outcome;
   if (end.reason !== undefined) set.failureReason = end.reason;
   return set;
+}
+
+/** The claim a request inserts; it must be the request's own. */
+export function insertable(request: AllocationRequest): ClaimRecord {
+  const record = request.insert!;
+  if (record.id !== request.claimId) {
+    throw new StandbyError("internal", `allocate: the claim to insert (${record.id}) is not the request's (${request.claimId})`);
+  }
+  return record;
 }
 
 /** A ready node as the allocator sees it. */

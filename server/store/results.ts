@@ -1,11 +1,20 @@
-import type { AllocationRequest, ClaimEnd, ClaimRecord, NodeRecord } from "../core/index.js";
-import { rowToNode, type NodeRow } from "./records.js";
+import type { Allocation, AllocationRequest, ClaimEnd, ClaimRecord } from "../core/index.js";
 
 /**
- * What the write paths return is computed from the rows read under lock plus
- * the change written, not read back: the transaction holds the rows, so the
- * two cannot differ, and it saves a round trip on the hot path.
+ * What the write paths return is mostly computed from the rows read under
+ * lock (or just inserted) plus the change written, not read back: the
+ * transaction holds the rows, so the two cannot differ.
  */
+
+/** A copy that shares no arrays with the original. */
+export function copyClaim(claim: ClaimRecord): ClaimRecord {
+  return {
+    ...claim,
+    labelExpressions: [...claim.labelExpressions],
+    sshPublicKeys: [...claim.sshPublicKeys],
+    nodeIds: [...claim.nodeIds],
+  };
+}
 
 /** The claim as allocate leaves it. */
 export function fulfilled(claim: ClaimRecord, request: AllocationRequest, nodeIds: string[], at: number): ClaimRecord {
@@ -19,9 +28,19 @@ export function fulfilled(claim: ClaimRecord, request: AllocationRequest, nodeId
   };
 }
 
-/** The node as allocate leaves it. */
-export function claimedNode(row: NodeRow, claimId: string, at: number): NodeRecord {
-  return { ...rowToNode(row), state: "claimed", claimId, stateChangedAt: at };
+/**
+ * A request whose request id was taken reports the claim holding it as this
+ * call leaves it: fulfilled, when the same batch fulfilled it.
+ */
+export function withInserted(results: Allocation[], after: ReadonlyMap<string, ClaimRecord>): Allocation[] {
+  for (const result of results) {
+    const inserted = result.inserted;
+    if (inserted && !inserted.created) {
+      const now = after.get(inserted.claim.id);
+      if (now) result.inserted = { claim: copyClaim(now), created: false };
+    }
+  }
+  return results;
 }
 
 /** The claims as endClaims leaves them, in the order of the ends. */

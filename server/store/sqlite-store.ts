@@ -2,7 +2,7 @@ import { LIVE_NODE_STATES } from "../core/states.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { and, asc, desc, eq, getTableName, gt, inArray, lt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, getTableName, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import {
   silentLogger,
@@ -26,108 +26,100 @@ import { isDuplicateKey, storeError } from "./driver-errors.js";
 import { checkMigrationList, latestVersion } from "./migration.js";
 import {
   candidateLimits,
+  changedIds,
+  claimUpdateSet,
+  endSet,
+  insertable,
   labelsToReadInFull,
+  moveSet,
   planAllocations,
-  planClaimUpdates,
-  planEnds,
-  planTransitions,
-  chunkGroup,
-  type UpdateGroup,
+  transitionSet,
+  type Candidate,
 } from "./plan.js";
-import { claimToRow, nodeToRow, rowToClaim, rowToNode, type NodeRow } from "./records.js";
-import { claimedNode, endedClaims, fulfilled } from "./results.js";
+import { claimToRow, nodeToRow, rowToClaim, rowToNode, type ClaimRow, type NodeRow, type RowValues } from "./records.js";
+import { copyClaim, fulfilled, withInserted } from "./results.js";
 import { column, sortShape, type SchemaShape, type TableShape } from "./schema-shape.js";
 import type { AppliedMigration, SqlStore, StoreOptions } from "./sql-store.js";
+import { casUpdateSql, Columns, insertSql, marks, type Param } from "./sql-text.js";
 import { SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE } from "./sqlite-migrations.js";
-import { groupSet } from "./update-sql.js";
 import { claims, meta, nodes, schemaMigrations, sqliteTables } from "./sqlite-schema.js";
 
 type Db = BetterSQLite3Database;
+type Stmt = Database.Statement<Param[], unknown>;
 
 /** How long a writer waits for another connection's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5_000;
 
-/** `id IN (the ids)`, as one bound JSON parameter, so statements can be prepared once. */
-const idIn = (col: SQLWrapper, param: SQL | string): SQL => sql`${col} in (select value from json_each(${param}))`;
+const NODE = new Columns(nodes);
+const CLAIM = new Columns(claims);
 
 /**
  * The embedded store: one SQLite file (WAL, synchronous=NORMAL). better-sqlite3
  * is synchronous, so every method runs to completion without yielding and
  * each write transaction is BEGIN IMMEDIATE: two handles on one file (or two
  * processes) serialise on SQLite's write lock, never interleave.
+ *
+ * The hot paths are better-sqlite3 statements prepared once (per shape, for
+ * the compare-and-set updates) and run with positional parameters; drizzle
+ * serves the cold ones (listing, meta, migrations).
  */
 export class SqliteStore implements SqlStore {
   readonly dialect = "sqlite" as const;
   private readonly db: Db;
   private readonly q;
+  /** Compare-and-set updates and other statements whose text depends on the call's shape. */
+  private readonly shaped = new Map<string, Stmt>();
+  /** Runs a function inside BEGIN IMMEDIATE … COMMIT (ROLLBACK if it throws). */
+  private readonly immediate: (fn: () => unknown) => unknown;
   private closed = false;
 
   private constructor(private readonly sqlite: Database.Database) {
     this.db = drizzle({ client: sqlite });
-    const db = this.db;
-    const p = sql.placeholder;
+    const prepare = (text: string): Stmt => sqlite.prepare<Param[]>(text);
+    const ready = `${NODE.col("state")} = 'ready'`;
     this.q = {
-      getNode: db.select().from(nodes).where(eq(nodes.id, p("id"))).prepare(),
-      getClaim: db.select().from(claims).where(eq(claims.id, p("id"))).prepare(),
-      claimByRequestId: db.select().from(claims).where(eq(claims.requestId, p("requestId"))).prepare(),
-      nodeStates: db.select({ id: nodes.id, state: nodes.state }).from(nodes).where(idIn(nodes.id, sql`${p("ids")}`)).prepare(),
-      claimStates: db.select({ id: claims.id, state: claims.state }).from(claims).where(idIn(claims.id, sql`${p("ids")}`)).prepare(),
-      claimsByIds: db.select().from(claims).where(idIn(claims.id, sql`${p("ids")}`)).prepare(),
-      readyOfLabel: db
-        .select()
-        .from(nodes)
-        .where(and(eq(nodes.state, "ready"), eq(nodes.label, p("label"))))
-        .orderBy(asc(nodes.readyAt), asc(nodes.id))
-        .limit(p("limit"))
-        .prepare(),
-      claimNode: db
-        .update(nodes)
-        .set({ state: "claimed", claimId: sql`${p("claimId")}`, stateChangedAt: sql`${p("at")}` })
-        .where(and(eq(nodes.id, p("id")), eq(nodes.state, "ready")))
-        .prepare(),
-      fulfilClaim: db
-        .update(claims)
-        .set({
-          state: "fulfilled",
-          fulfilledAt: sql`${p("at")}`,
-          leaseHash: sql`${p("leaseHash")}`,
-          leaseExpiresAt: sql`${p("leaseExpiresAt")}`,
-          nodeIds: sql`${p("nodeIds")}`,
-        })
-        .where(and(eq(claims.id, p("id")), eq(claims.state, "queued")))
-        .prepare(),
-      moveClaimed: db
-        .update(nodes)
-        .set({ state: sql`${p("to")}`, stateChangedAt: sql`${p("at")}` })
-        .where(and(eq(nodes.state, "claimed"), idIn(nodes.claimId, sql`${p("claimIds")}`)))
-        .prepare(),
-      moveClaimedToReady: db
-        .update(nodes)
-        .set({ state: sql`${p("to")}`, stateChangedAt: sql`${p("at")}`, readyAt: sql`${p("at")}` })
-        .where(and(eq(nodes.state, "claimed"), idIn(nodes.claimId, sql`${p("claimIds")}`)))
-        .prepare(),
-      insertNode: db
-        .insert(nodes)
-        .values(placeholders(nodeToRow(exampleNode)))
-        .prepare(),
-      insertClaim: db
-        .insert(claims)
-        .values(placeholders(claimToRow(exampleClaim)))
-        .prepare(),
-      getMeta: db.select({ value: meta.value }).from(meta).where(eq(meta.name, p("name"))).prepare(),
-      insertMeta: db
+      getNode: prepare(`SELECT ${NODE.select} FROM ${NODE.table} WHERE ${NODE.col("id")} = ?`),
+      getClaim: prepare(`SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("id")} = ?`),
+      claimByRequestId: prepare(`SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("requestId")} = ?`),
+      insertNode: prepare(insertSql(NODE, 1)),
+      insertClaim: prepare(insertSql(CLAIM, 1)),
+      // (id, label, provider, readyAt) of the oldest ready nodes of a label;
+      // walks the (state, label, ready_at, id) index and stops at the limit.
+      readyOfLabel: prepare(
+        `SELECT ${NODE.col("id")}, ${NODE.col("label")}, ${NODE.col("provider")}, ${NODE.col("readyAt")} FROM ${NODE.table} ` +
+          `WHERE ${ready} AND ${NODE.col("label")} = ? ORDER BY ${NODE.col("readyAt")}, ${NODE.col("id")} LIMIT ?`,
+      ).raw(true),
+      claimNode: prepare(
+        `UPDATE ${NODE.table} SET ${NODE.col("state")} = 'claimed', ${NODE.col("claimId")} = ?, ${NODE.col("stateChangedAt")} = ? ` +
+          `WHERE ${NODE.col("id")} = ? AND ${ready}`,
+      ),
+      fulfilClaim: prepare(
+        `UPDATE ${CLAIM.table} SET ${CLAIM.col("state")} = 'fulfilled', ${CLAIM.col("fulfilledAt")} = ?, ${CLAIM.col("leaseHash")} = ?, ` +
+          `${CLAIM.col("leaseExpiresAt")} = ?, ${CLAIM.col("nodeIds")} = ? WHERE ${CLAIM.col("id")} = ? AND ${CLAIM.col("state")} = 'queued'`,
+      ),
+      moveClaimed: prepare(
+        `UPDATE ${NODE.table} SET ${NODE.col("state")} = ?, ${NODE.col("stateChangedAt")} = ? ` +
+          `WHERE ${NODE.col("claimId")} = ? AND ${NODE.col("state")} = 'claimed'`,
+      ),
+      moveClaimedToReady: prepare(
+        `UPDATE ${NODE.table} SET ${NODE.col("state")} = ?, ${NODE.col("stateChangedAt")} = ?, ${NODE.col("readyAt")} = ? ` +
+          `WHERE ${NODE.col("claimId")} = ? AND ${NODE.col("state")} = 'claimed'`,
+      ),
+      countNodes: prepare(
+        `SELECT ${NODE.col("label")}, ${NODE.col("provider")}, ${NODE.col("state")}, count(*) FROM ${NODE.table} ` +
+          `WHERE ${NODE.col("state")} IN (${marks(LIVE_NODE_STATES.length)}) ` +
+          `GROUP BY ${NODE.col("label")}, ${NODE.col("provider")}, ${NODE.col("state")} ` +
+          `ORDER BY ${NODE.col("label")}, ${NODE.col("provider")}, ${NODE.col("state")}`,
+      ).raw(true),
+      getMeta: this.db.select({ value: meta.value }).from(meta).where(eq(meta.name, sql.placeholder("name"))).prepare(),
+      insertMeta: this.db
         .insert(meta)
-        .values({ name: sql`${p("name")}`, value: sql`${p("value")}` })
+        .values({ name: sql`${sql.placeholder("name")}`, value: sql`${sql.placeholder("value")}` })
         .onConflictDoNothing()
         .prepare(),
-      countNodes: db
-        .select({ label: nodes.label, provider: nodes.provider, state: nodes.state, count: sql<number>`count(*)` })
-        .from(nodes)
-        .where(inArray(nodes.state, [...LIVE_NODE_STATES]))
-        .groupBy(nodes.label, nodes.provider, nodes.state)
-        .orderBy(nodes.label, nodes.provider, nodes.state)
-        .prepare(),
     };
+    const tx = sqlite.transaction((fn: () => unknown) => fn());
+    this.immediate = (fn) => tx.immediate(fn);
   }
 
   /** Opens (creating if needed) the database at path and migrates it. */
@@ -164,33 +156,24 @@ export class SqliteStore implements SqlStore {
 
   async setMetaIfAbsent(key: string, value: string): Promise<string> {
     return this.run("setMetaIfAbsent", () =>
-      this.db.transaction(
-        () => {
-          this.q.insertMeta.run({ name: key, value });
-          return this.q.getMeta.get({ name: key })!.value;
-        },
-        { behavior: "immediate" },
-      ),
+      this.write(() => {
+        this.q.insertMeta.run({ name: key, value });
+        return this.q.getMeta.get({ name: key })!.value;
+      }),
     );
   }
 
   async insertNodes(records: NodeRecord[]): Promise<void> {
     if (records.length === 0) return;
     this.run("insertNodes", () =>
-      this.db.transaction(
-        () => {
-          for (const record of records) this.q.insertNode.run(nodeToRow(record));
-        },
-        { behavior: "immediate" },
-      ),
+      this.write(() => {
+        for (const record of records) this.q.insertNode.run(...NODE.values(nodeToRow(record)));
+      }),
     );
   }
 
   async getNode(id: string): Promise<NodeRecord | undefined> {
-    return this.run("getNode", () => {
-      const row = this.q.getNode.get({ id });
-      return row && rowToNode(row);
-    });
+    return this.run("getNode", () => this.node(id));
   }
 
   async listNodes(filter: NodeFilter = {}): Promise<NodeRecord[]> {
@@ -212,52 +195,34 @@ export class SqliteStore implements SqlStore {
     });
   }
 
+  /** One compare-and-set UPDATE per change, in order, in one transaction: no read first. */
   async transitionNodes(changes: NodeTransition[]): Promise<string[]> {
     if (changes.length === 0) return [];
     return this.run("transitionNodes", () =>
-      this.db.transaction(
-        () => {
-          const ids = JSON.stringify([...new Set(changes.map((c) => c.id))]);
-          const states = new Map(this.q.nodeStates.all({ ids }).map((r) => [r.id, r.state as NodeState]));
-          const plan = planTransitions(states, changes);
-          this.applyGroups(nodes, plan.updates);
-          return plan.changed;
-        },
-        { behavior: "immediate" },
-      ),
+      this.write(() => changedIds(changes, changes.map((c) => this.cas(NODE, transitionSet(c), c.id, c.from)))),
     );
   }
 
   async countNodes(): Promise<NodeCount[]> {
     return this.run("countNodes", () =>
-      this.q.countNodes.all().map((r) => ({
-        label: r.label,
-        provider: r.provider,
-        state: r.state as NodeState,
-        count: Number(r.count),
+      (this.q.countNodes.all(...LIVE_NODE_STATES) as [string, string, NodeState, number][]).map(([label, provider, state, count]) => ({
+        label,
+        provider,
+        state,
+        count: Number(count),
       })),
     );
   }
 
   async createClaim(claim: ClaimRecord): Promise<{ claim: ClaimRecord; created: boolean }> {
     return this.run("createClaim", () => {
-      try {
-        this.q.insertClaim.run(claimToRow(claim));
-        return { claim: structuredClone(claim), created: true };
-      } catch (err) {
-        if (!isDuplicateKey(err) || claim.requestId === "") throw err;
-        const existing = this.q.claimByRequestId.get({ requestId: claim.requestId });
-        if (!existing) throw err;
-        return { claim: rowToClaim(existing), created: false };
-      }
+      const existing = this.insertClaim(claim);
+      return existing ? { claim: existing, created: false } : { claim: copyClaim(claim), created: true };
     });
   }
 
   async getClaim(id: string): Promise<ClaimRecord | undefined> {
-    return this.run("getClaim", () => {
-      const row = this.q.getClaim.get({ id });
-      return row && rowToClaim(row);
-    });
+    return this.run("getClaim", () => this.claim(id));
   }
 
   async listClaims(filter: { states?: ClaimState[]; leaseExpiresBefore?: number } = {}): Promise<ClaimRecord[]> {
@@ -283,93 +248,91 @@ export class SqliteStore implements SqlStore {
   async updateClaims(updates: ClaimUpdate[]): Promise<string[]> {
     if (updates.length === 0) return [];
     return this.run("updateClaims", () =>
-      this.db.transaction(
-        () => {
-          const ids = JSON.stringify([...new Set(updates.map((u) => u.id))]);
-          const states = new Map(this.q.claimStates.all({ ids }).map((r) => [r.id, r.state as ClaimState]));
-          const plan = planClaimUpdates(states, updates);
-          this.applyGroups(claims, plan.updates);
-          return plan.changed;
-        },
-        { behavior: "immediate" },
-      ),
+      this.write(() => changedIds(updates, updates.map((u) => this.cas(CLAIM, claimUpdateSet(u), u.id, u.from)))),
     );
   }
 
   async allocate(requests: AllocationRequest[], at: number): Promise<Allocation[]> {
     if (requests.length === 0) return [];
-    return this.run("allocate", () =>
-      this.db.transaction(
-        () => {
-          const ids = JSON.stringify([...new Set(requests.map((r) => r.claimId))]);
-          const claimRows = new Map(this.q.claimsByIds.all({ ids }).map((r) => [r.id, r]));
-          const queued = new Set([...claimRows.values()].filter((r) => r.state === "queued").map((r) => r.id));
-          const empty = requests.map((r): Allocation => ({ claimId: r.claimId, nodes: [] }));
-          if (queued.size === 0) return empty;
-
-          const live = requests.filter((r) => queued.has(r.claimId));
-          const nodeRows = new Map<string, NodeRow>();
-          const truncated = new Set<string>();
-          const read = (label: string, limit: number) => {
-            const rows = this.q.readyOfLabel.all({ label, limit });
-            for (const row of rows) nodeRows.set(row.id, row);
-            if (limit >= 0 && rows.length >= limit) truncated.add(label);
-          };
-          for (const [label, limit] of candidateLimits(live)) read(label, limit);
-          let plan = planAllocations(requests, queued, [...nodeRows.values()]);
-          const again = labelsToReadInFull(requests, plan, queued, truncated);
-          if (again.length > 0) {
-            for (const label of again) read(label, -1);
-            plan = planAllocations(requests, queued, [...nodeRows.values()]);
-          }
-          if (plan.every((ids) => ids === undefined)) return empty;
-          return requests.map((request, i): Allocation => {
-            const nodeIds = plan[i];
-            if (!nodeIds) return { claimId: request.claimId, nodes: [] };
-            for (const id of nodeIds) {
-              if (this.q.claimNode.run({ id, claimId: request.claimId, at }).changes !== 1) {
-                throw new StandbyError("internal", `allocate: node ${id} was not ready`);
-              }
-            }
-            const change = {
-              id: request.claimId,
-              at,
-              leaseHash: request.leaseHash,
-              leaseExpiresAt: request.leaseExpiresAt,
-              nodeIds: JSON.stringify(nodeIds),
-            };
-            if (this.q.fulfilClaim.run(change).changes !== 1) {
-              throw new StandbyError("internal", `allocate: claim ${request.claimId} was not queued`);
-            }
-            return {
-              claimId: request.claimId,
-              claim: fulfilled(rowToClaim(claimRows.get(request.claimId)!), request, nodeIds, at),
-              nodes: nodeIds.map((id) => claimedNode(nodeRows.get(id)!, request.claimId, at)),
-            };
-          });
-        },
-        { behavior: "immediate" },
-      ),
-    );
+    return this.run("allocate", () => this.write(() => this.allocateInTransaction(requests, at)));
   }
 
+  private allocateInTransaction(requests: AllocationRequest[], at: number): Allocation[] {
+    const results = requests.map((r): Allocation => ({ claimId: r.claimId, nodes: [] }));
+    // The claims as this transaction sees them, and which requests may be served.
+    const claimOf = new Map<string, ClaimRecord | undefined>();
+    const served = requests.map(() => true);
+    requests.forEach((request, i) => {
+      if (!request.insert) return;
+      const record = insertable(request);
+      const existing = this.insertClaim(record);
+      if (existing) {
+        results[i]!.inserted = { claim: existing, created: false };
+        served[i] = false;
+      } else {
+        claimOf.set(record.id, copyClaim(record));
+        results[i]!.inserted = { claim: copyClaim(record), created: true };
+      }
+    });
+    for (const request of requests) if (!claimOf.has(request.claimId)) claimOf.set(request.claimId, this.claim(request.claimId));
+    const queued = new Set([...claimOf.values()].filter((c) => c?.state === "queued").map((c) => c!.id));
+    const live = requests.filter((r, i) => served[i] && queued.has(r.claimId));
+    if (live.length === 0) return results;
+
+    const candidates = new Map<string, Candidate>();
+    const truncated = new Set<string>();
+    const read = (label: string, limit: number) => {
+      const rows = this.q.readyOfLabel.all(label, limit) as [string, string, string, number][];
+      for (const [id, l, provider, readyAt] of rows) candidates.set(id, { id, label: l, provider, readyAt: Number(readyAt) });
+      if (limit >= 0 && rows.length >= limit) truncated.add(label);
+    };
+    for (const [label, limit] of candidateLimits(live)) read(label, limit);
+    const planned = requests.map((r, i) => (served[i] ? r : { ...r, slots: [] }));
+    let plan = planAllocations(planned, queued, [...candidates.values()]);
+    const again = labelsToReadInFull(planned, plan, queued, truncated);
+    if (again.length > 0) {
+      for (const label of again) read(label, -1);
+      plan = planAllocations(planned, queued, [...candidates.values()]);
+    }
+
+    const after = new Map<string, ClaimRecord>();
+    requests.forEach((request, i) => {
+      const nodeIds = plan[i];
+      if (!nodeIds) return;
+      for (const id of nodeIds) {
+        if (this.q.claimNode.run(request.claimId, at, id).changes !== 1) {
+          throw new StandbyError("internal", `allocate: node ${id} was not ready`);
+        }
+      }
+      const params = [at, request.leaseHash, request.leaseExpiresAt, JSON.stringify(nodeIds), request.claimId];
+      if (this.q.fulfilClaim.run(...params).changes !== 1) {
+        throw new StandbyError("internal", `allocate: claim ${request.claimId} was not queued`);
+      }
+      const claim = fulfilled(claimOf.get(request.claimId)!, request, nodeIds, at);
+      after.set(claim.id, claim);
+      results[i]!.claim = claim;
+      results[i]!.nodes = nodeIds.map((id) => this.node(id)!);
+    });
+    return withInserted(results, after);
+  }
+
+  /** Ends each claim whose state matches, in order, and moves its claimed nodes on; no read first. */
   async endClaims(ends: ClaimEnd[]): Promise<ClaimRecord[]> {
     if (ends.length === 0) return [];
     return this.run("endClaims", () =>
-      this.db.transaction(
-        () => {
-          const ids = JSON.stringify([...new Set(ends.map((e) => e.claimId))]);
-          const rows = new Map(this.q.claimsByIds.all({ ids }).map((r) => [r.id, rowToClaim(r)]));
-          const plan = planEnds(new Map([...rows].map(([id, c]) => [id, c.state])), ends);
-          this.applyGroups(claims, plan.claimUpdates);
-          for (const move of plan.nodeMoves) {
-            const params = { to: move.to, at: move.at, claimIds: JSON.stringify(move.claimIds) };
-            (move.to === "ready" ? this.q.moveClaimedToReady : this.q.moveClaimed).run(params);
-          }
-          return endedClaims(rows, plan.applied);
-        },
-        { behavior: "immediate" },
-      ),
+      this.write(() => {
+        const ended = new Set<string>();
+        for (const end of ends) {
+          if (!this.cas(CLAIM, endSet(end), end.claimId, end.from)) continue;
+          const move = moveSet(end.nodesTo, end.at);
+          if (move.readyAt === undefined) this.q.moveClaimed.run(end.nodesTo, end.at, end.claimId);
+          else this.q.moveClaimedToReady.run(end.nodesTo, end.at, end.at, end.claimId);
+          // In the order of each claim's last end, as stored after all of them.
+          ended.delete(end.claimId);
+          ended.add(end.claimId);
+        }
+        return [...ended].map((id) => this.claim(id)!);
+      }),
     );
   }
 
@@ -386,15 +349,50 @@ export class SqliteStore implements SqlStore {
     });
   }
 
-  private applyGroups(table: typeof nodes | typeof claims, groups: readonly UpdateGroup[]): void {
-    // SQLite binds at most 32766 parameters; a CASE costs two per row.
-    for (const part of groups.flatMap((g) => chunkGroup(g, 500))) {
-      this.db
-        .update(table)
-        .set(groupSet(part, table.id))
-        .where(idIn(table.id, JSON.stringify(part.ids)))
-        .run();
+  private node(id: string): NodeRecord | undefined {
+    const row = this.q.getNode.get(id) as NodeRow | undefined;
+    return row && rowToNode(row);
+  }
+
+  private claim(id: string): ClaimRecord | undefined {
+    const row = this.q.getClaim.get(id) as ClaimRow | undefined;
+    return row && rowToClaim(row);
+  }
+
+  /**
+   * Inserts the claim; if its non-empty request id is taken, inserts nothing
+   * and returns the claim holding it. A failed INSERT undoes only itself, so
+   * inside a batch's transaction the rest goes on.
+   */
+  private insertClaim(claim: ClaimRecord): ClaimRecord | undefined {
+    try {
+      this.q.insertClaim.run(...CLAIM.values(claimToRow(claim)));
+      return undefined;
+    } catch (err) {
+      if (!isDuplicateKey(err) || claim.requestId === "") throw err;
+      const existing = this.q.claimByRequestId.get(claim.requestId) as ClaimRow | undefined;
+      if (!existing) throw err;
+      return rowToClaim(existing);
     }
+  }
+
+  /** `UPDATE … SET … WHERE id = ? AND state IN (from)`; whether it applied. */
+  private cas(cols: Columns, set: RowValues, id: string, from: readonly string[]): boolean {
+    if (from.length === 0) return false;
+    const fields = Object.keys(set);
+    const key = `${cols.table}|${from.length}|${fields.join(",")}`;
+    let stmt = this.shaped.get(key);
+    if (!stmt) {
+      stmt = this.sqlite.prepare<Param[]>(casUpdateSql(cols, fields, from.length));
+      this.shaped.set(key, stmt);
+    }
+    const params: Param[] = fields.map((f) => set[f] ?? null);
+    params.push(id, ...from);
+    return stmt.run(...params).changes === 1;
+  }
+
+  private write<T>(fn: () => T): T {
+    return this.immediate(fn) as T;
   }
 
   private run<T>(what: string, fn: () => T): T {
@@ -456,49 +454,3 @@ function describeSqliteTable(sqlite: Database.Database, name: string): TableShap
   };
 }
 
-function placeholders<T extends object>(example: T): { [K in keyof T]: SQL } {
-  return Object.fromEntries(Object.keys(example).map((k) => [k, sql`${sql.placeholder(k)}`])) as { [K in keyof T]: SQL };
-}
-
-const exampleNode: NodeRecord = {
-  id: "",
-  label: "",
-  provider: "",
-  state: "launching",
-  instanceId: "",
-  addresses: [],
-  sshPort: 0,
-  username: "",
-  hostKeys: [],
-  tags: [],
-  image: "",
-  flavor: "",
-  claimId: "",
-  createdAt: 0,
-  stateChangedAt: 0,
-  readyAt: 0,
-  failureReason: "",
-};
-
-const exampleClaim: ClaimRecord = {
-  id: "",
-  requestId: "",
-  requestHash: "",
-  state: "queued",
-  labelExpressions: [],
-  requester: "",
-  jobName: "",
-  priority: 0,
-  leaseTtlSeconds: 0,
-  sshPublicKeys: [],
-  tokenHash: "",
-  createdAt: 0,
-  lastSeenAt: 0,
-  fulfilledAt: 0,
-  leaseHash: "",
-  leaseExpiresAt: 0,
-  nodeIds: [],
-  outcome: "",
-  endedAt: 0,
-  failureReason: "",
-};

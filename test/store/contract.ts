@@ -22,6 +22,9 @@ const request = (claim: ClaimRecord, ...slots: string[][]): AllocationRequest =>
   leaseExpiresAt: 9_000_000,
 });
 
+/** A request that inserts its claim in the same transaction. */
+const inserting = (claim: ClaimRecord, ...slots: string[][]): AllocationRequest => ({ ...request(claim, ...slots), insert: claim });
+
 /**
  * The behaviour every Store must have, run against SQLite and MariaDB alike.
  * Each test gets a fresh database from `fresh`.
@@ -209,17 +212,29 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       });
     }));
 
-  t("a node changed twice in one batch sees the first change", () =>
+  t("a node changed twice in one batch sees the first change, in small batches and large", () =>
     withStore(async (store) => {
-      const node = makeNode({ state: "booted" });
-      await store.insertNodes([node]);
-      const changed = await store.transitionNodes([
-        { id: node.id, from: ["booted"], to: "checking", at: 20 },
-        { id: node.id, from: ["booted"], to: "failed", at: 21 },
-        { id: node.id, from: ["checking"], to: "ready", at: 22 },
-      ]);
-      assert.deepEqual(changed, [node.id]);
-      assert.deepEqual(await store.getNode(node.id), { ...node, state: "ready", stateChangedAt: 22, readyAt: 22 });
+      for (const others of [0, 8]) {
+        const node = makeNode({ state: "booted" });
+        const rest = Array.from({ length: others }, () => makeNode({ state: "launching" }));
+        await store.insertNodes([node, ...rest]);
+        const changed = await store.transitionNodes([
+          ...rest.map((n) => ({ id: n.id, from: ["launching" as const], to: "booted" as const, at: 19, patch: { instanceId: `i-${n.id}` } })),
+          { id: node.id, from: ["booted"], to: "checking", at: 20, patch: { failureReason: "slow boot" } },
+          { id: node.id, from: ["booted"], to: "failed", at: 21 },
+          { id: node.id, from: ["checking"], to: "ready", at: 22, patch: { instanceId: "i-final" } },
+        ]);
+        assert.deepEqual(changed, [...rest.map((n) => n.id), node.id]);
+        assert.deepEqual(await store.getNode(node.id), {
+          ...node,
+          state: "ready",
+          stateChangedAt: 22,
+          readyAt: 22,
+          instanceId: "i-final",
+          failureReason: "slow boot",
+        });
+        for (const n of rest) assert.deepEqual(await store.getNode(n.id), { ...n, state: "booted", stateChangedAt: 19, instanceId: `i-${n.id}` });
+      }
     }));
 
   t("countNodes counts per label, provider and state, leaving gone nodes out", () =>
@@ -328,6 +343,24 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(ids(await store.listClaims({ leaseExpiresBefore: 300 })), ["c-2"]);
       assert.deepEqual(ids(await store.listClaims({ leaseExpiresBefore: 301, states: ["fulfilled"] })), ["c-2", "c-3"]);
       assert.deepEqual(await store.listClaims({ states: [] }), []);
+    }));
+
+  t("a batch of claim updates applies in order, each seeing the state the previous one left", () =>
+    withStore(async (store) => {
+      const claims = Array.from({ length: 6 }, () => makeClaim());
+      for (const c of claims) await store.createClaim(c);
+      const [a, b] = claims as [ClaimRecord, ClaimRecord];
+      const changed = await store.updateClaims([
+        { id: b.id, from: ["queued"], patch: { state: "cancelled", endedAt: 5 } },
+        { id: a.id, from: ["queued"], patch: { lastSeenAt: 6 } },
+        { id: b.id, from: ["queued"], patch: { state: "failed" } },
+        { id: b.id, from: ["cancelled"], patch: { failureReason: "gone" } },
+        ...claims.slice(2).map((c) => ({ id: c.id, from: ["queued" as const], patch: { priority: 3 } })),
+      ]);
+      assert.deepEqual(changed, [b.id, a.id, ...claims.slice(2).map((c) => c.id)]);
+      assert.deepEqual(await store.getClaim(a.id), { ...a, lastSeenAt: 6 });
+      assert.deepEqual(await store.getClaim(b.id), { ...b, state: "cancelled", endedAt: 5, failureReason: "gone" });
+      for (const c of claims.slice(2)) assert.deepEqual(await store.getClaim(c.id), { ...c, priority: 3 });
     }));
 
   t("updateClaims is compare-and-set and applies patches", () =>
@@ -519,6 +552,153 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
         const used = nodes.filter((n) => n.label === label && taken.has(n.id)).map((n) => n.readyAt);
         if (left.length > 0 && used.length > 0 && label !== "jammy") assert.ok(Math.min(...used) <= Math.min(...left));
       }
+    }));
+
+  // ---- allocate with insert ----
+
+  t("allocate with insert stores the claim and fulfils it in one call", () =>
+    withStore(async (store) => {
+      const node = makeNode({ readyAt: 5 });
+      await store.insertNodes([node]);
+      const claim = makeClaim({ requestId: "req-warm", sshPublicKeys: ["ssh-ed25519 K"] });
+      const [allocation] = await store.allocate([inserting(claim)], 2_000);
+      assert.deepEqual(allocation?.inserted, { claim, created: true });
+      const storedClaim = await store.getClaim(claim.id);
+      const storedNode = await store.getNode(node.id);
+      assert.deepEqual(storedClaim, {
+        ...claim,
+        state: "fulfilled",
+        fulfilledAt: 2_000,
+        leaseHash: `lease-of-${claim.id}`,
+        leaseExpiresAt: 9_000_000,
+        nodeIds: [node.id],
+      });
+      assert.deepEqual(storedNode, { ...node, state: "claimed", claimId: claim.id, stateChangedAt: 2_000 });
+      assert.deepEqual(allocation?.claim, storedClaim);
+      assert.deepEqual(allocation?.nodes, [storedNode]);
+      // The records returned share nothing with the one passed in.
+      allocation!.inserted!.claim.labelExpressions.push("mutated");
+      assert.deepEqual(claim.labelExpressions, ["jammy"]);
+    }));
+
+  t("allocate with insert and no ready node leaves the claim stored and queued", () =>
+    withStore(async (store) => {
+      await store.insertNodes([makeNode({ label: "oneiric" }), makeNode({ state: "booted" })]);
+      const claim = makeClaim({ requestId: "req-cold" });
+      const allocations = await store.allocate([inserting(claim)], 10);
+      assert.deepEqual(allocations, [{ claimId: claim.id, nodes: [], inserted: { claim, created: true } }]);
+      assert.deepEqual(await store.getClaim(claim.id), claim);
+      assert.deepEqual(await store.listClaims({ states: ["queued"] }), [claim]);
+      assert.equal((await store.listNodes({ states: ["ready"] })).length, 1);
+    }));
+
+  t("inserted and already queued claims share a batch and are served in request order", () =>
+    withStore(async (store) => {
+      const oldest = makeNode({ readyAt: 1 });
+      const newer = makeNode({ readyAt: 2 });
+      await store.insertNodes([newer, oldest]);
+      const waiting = makeClaim();
+      await store.createClaim(waiting);
+      const fresh = makeClaim({ requestId: "" });
+      const late = makeClaim();
+      const allocations = await store.allocate([inserting(fresh), request(waiting), inserting(late)], 50);
+      assert.deepEqual(allocations.map((a) => a.nodes.map((n) => n.id)), [[oldest.id], [newer.id], []]);
+      assert.deepEqual(allocations.map((a) => a.inserted?.created), [true, undefined, true]);
+      assert.equal(allocations[1]?.claim?.state, "fulfilled");
+      assert.equal((await store.getClaim(fresh.id))?.state, "fulfilled");
+      assert.equal((await store.getClaim(late.id))?.state, "queued");
+      await assertConsistent(store);
+    }));
+
+  t("a request id used twice in one batch makes one claim and allocates once", () =>
+    withStore(async (store) => {
+      await store.insertNodes([makeNode({ readyAt: 1 }), makeNode({ readyAt: 2 })]);
+      const first = makeClaim({ requestId: "req-twice" });
+      const second = makeClaim({ requestId: "req-twice", requestHash: "other" });
+      const [a, b] = await store.allocate([inserting(first), inserting(second)], 30);
+      assert.deepEqual(a?.inserted, { claim: first, created: true });
+      assert.equal(a?.claim?.state, "fulfilled");
+      // The second reports the claim holding the request id, as this call left it.
+      assert.deepEqual(b, { claimId: second.id, nodes: [], inserted: { claim: await store.getClaim(first.id), created: false } });
+      assert.equal(await store.getClaim(second.id), undefined);
+      assert.equal((await store.listClaims()).length, 1);
+      assert.equal((await store.listNodes({ states: ["ready"] })).length, 1);
+    }));
+
+  t("a request id already stored returns the existing claim and allocates nothing for it", () =>
+    withStore(async (store) => {
+      const existing = makeClaim({ requestId: "req-again" });
+      const [cold] = await store.allocate([inserting(existing)], 10);
+      assert.equal(cold?.inserted?.created, true);
+      assert.equal(cold?.claim, undefined);
+      // Nodes are ready now, but the retry neither inserts nor allocates: the claim stays queued.
+      await store.insertNodes([makeNode(), makeNode()]);
+      const retry = makeClaim({ requestId: "req-again", priority: 7 });
+      const sameId = { ...existing, jobName: "changed" };
+      const allocations = await store.allocate([inserting(retry), inserting(sameId)], 20);
+      assert.deepEqual(allocations, [
+        { claimId: retry.id, nodes: [], inserted: { claim: existing, created: false } },
+        { claimId: existing.id, nodes: [], inserted: { claim: existing, created: false } },
+      ]);
+      assert.equal(await store.getClaim(retry.id), undefined);
+      assert.deepEqual(await store.getClaim(existing.id), existing);
+      assert.equal((await store.listNodes({ states: ["ready"] })).length, 2);
+      // createClaim sees the same request id as taken.
+      assert.deepEqual(await store.createClaim(makeClaim({ requestId: "req-again" })), { claim: existing, created: false });
+    }));
+
+  t("inserting a claim whose id exists fails as already-exists and writes nothing of the batch", () =>
+    withStore(async (store) => {
+      await store.insertNodes([makeNode(), makeNode()]);
+      const taken = makeClaim({ requestId: "" });
+      await store.createClaim(taken);
+      const fresh = makeClaim({ requestId: "req-fresh" });
+      await assert.rejects(
+        store.allocate([inserting(fresh), inserting({ ...taken, requestId: "req-new" }), request(taken)], 5),
+        (err) => isCode(err, "already-exists"),
+      );
+      assert.equal(await store.getClaim(fresh.id), undefined);
+      assert.deepEqual(await store.getClaim(taken.id), taken);
+      assert.equal((await store.listNodes({ states: ["ready"] })).length, 2);
+    }));
+
+  t("concurrent inserts of one request id from two handles make exactly one claim", () =>
+    withStore(async (store, open) => {
+      const other = await open();
+      await store.insertNodes(Array.from({ length: 4 }, (_, i) => makeNode({ readyAt: i })));
+      const attempts = Array.from({ length: 16 }, () => makeClaim({ requestId: "req-race" }));
+      const results = (
+        await Promise.all(attempts.map((c, i) => (i % 2 ? store : other).allocate([inserting(c), inserting(makeClaim({ requestId: `solo-${i}` }))], 40)))
+      ).map((r) => r[0]!);
+      const created = results.filter((r) => r.inserted?.created);
+      assert.equal(created.length, 1);
+      const winner = created[0]!;
+      for (const r of results) {
+        assert.equal(r.inserted?.claim.id, winner.claimId);
+        if (r !== winner) assert.deepEqual(r.nodes, []);
+      }
+      const stored = await store.listClaims();
+      assert.equal(stored.filter((c) => c.requestId === "req-race").length, 1);
+      assert.equal(stored.length, 17);
+      await assertConsistent(store);
+    }));
+
+  t("quotes, backslashes and semicolons in values round-trip through the hot paths", () =>
+    withStore(async (store) => {
+      const nasty = `it's a \\'; DROP TABLE nodes; -- \\\\ "x" \u0000 ✓ ?`;
+      const node = makeNode({ failureReason: nasty, tags: [nasty] });
+      await store.insertNodes([node]);
+      await store.transitionNodes([{ id: node.id, from: ["ready"], to: "ready", at: 9, patch: { instanceId: nasty, readyAt: 3 } }]);
+      const claim = makeClaim({ requestId: nasty, jobName: nasty, labelExpressions: [nasty, "jammy"] });
+      const [allocation] = await store.allocate([inserting(claim, ["jammy"])], 10);
+      assert.equal(allocation?.nodes[0]?.instanceId, nasty);
+      assert.deepEqual(await store.getClaim(claim.id), allocation?.claim);
+      assert.equal((await store.getClaim(claim.id))?.jobName, nasty);
+      await store.updateClaims([{ id: claim.id, from: ["fulfilled"], patch: { failureReason: nasty } }]);
+      const [ended] = await store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "released", at: 11, reason: nasty, nodesTo: "released" }]);
+      assert.equal(ended?.failureReason, nasty);
+      assert.deepEqual(await store.getNode(node.id), { ...node, instanceId: nasty, readyAt: 3, state: "released", claimId: claim.id, stateChangedAt: 11 });
+      assert.equal((await store.listNodes({ states: [...LIVE_NODE_STATES, "gone"] })).length, 1);
     }));
 
   // ---- endClaims ----

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { createConnection, type Connection } from "mysql2/promise";
+import type { ClaimRecord } from "../../server/core/index.js";
+import { isCode } from "../../server/core/index.js";
 import type { SqlStore } from "../../server/store/index.js";
 import { makeClaim, makeNode, mariadbFixture } from "./fixtures.js";
 import { defineStoreContract } from "./contract.js";
@@ -63,5 +65,23 @@ t("allocate leaves a claim another replica has locked queued, and serves it once
     const [allocation] = await store.allocate([req], 6);
     assert.equal(allocation?.claim?.state, "fulfilled");
   }));
+
+t("a claim that does not fit its columns is refused by allocate as by createClaim, and nothing is written", async () => {
+  const fixture = await mariadbFixture();
+  const store = await fixture.open();
+  try {
+    await store.insertNodes([makeNode()]);
+    const fine = makeClaim({ requestId: "fine" });
+    const tooLong = makeClaim({ requester: "r".repeat(300) });
+    await assert.rejects(store.createClaim(tooLong), (err) => isCode(err, "internal"));
+    const req = (claim: ClaimRecord) => ({ claimId: claim.id, slots: [{ labels: ["jammy"] }], leaseHash: "l", leaseExpiresAt: 9, insert: claim });
+    await assert.rejects(store.allocate([req(fine), req(tooLong)], 5), (err) => isCode(err, "internal"));
+    assert.deepEqual(await store.listClaims(), []);
+    assert.equal((await store.listNodes({ states: ["ready"] })).length, 1);
+  } finally {
+    await store.close();
+    await fixture.dispose();
+  }
+});
 
 t.run();

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import type { AllocationRequest } from "../../server/core/index.js";
-import { candidateLimits, chunkGroup, groupUpdates, planAllocations, planTransitions, type Candidate } from "../../server/store/plan.js";
+import { candidateLimits, changedIds, lockOrder, planAllocations, planEnds, transitionSet, type Candidate } from "../../server/store/plan.js";
 import type { RowValues } from "../../server/store/records.js";
+import { nodes } from "../../server/store/sqlite-schema.js";
+import { casUpdate, Columns, updateRows } from "../../server/store/sql-text.js";
 import { suite } from "../lib/harness.js";
 
 const t = suite("store allocation and transition planning");
@@ -51,35 +53,83 @@ t("candidate limits cover every slot that accepts a label, with room to spare", 
   assert.deepEqual([...limits], [["x", 12], ["y", 12]]);
 });
 
-t("identical transitions collapse into one update", () => {
-  const states = new Map(Array.from({ length: 1000 }, (_, i) => [`n${i}`, "checking" as const]));
-  const plan = planTransitions(states, [...states.keys()].map((id) => ({ id, from: ["checking"], to: "ready", at: 5 })));
-  assert.equal(plan.changed.length, 1000);
-  assert.equal(plan.updates.length, 1);
-  assert.deepEqual(plan.updates[0]?.set, { state: "ready", stateChangedAt: 5, readyAt: 5 });
+t("a transition stamps its time, readyAt on entering ready, and lets the patch have the last word", () => {
+  assert.deepEqual(transitionSet({ id: "n", from: ["checking"], to: "ready", at: 5 }), { state: "ready", stateChangedAt: 5, readyAt: 5 });
+  assert.deepEqual(transitionSet({ id: "n", from: ["checking"], to: "ready", at: 5, patch: { readyAt: 2 } }), {
+    state: "ready",
+    stateChangedAt: 5,
+    readyAt: 2,
+  });
+  assert.deepEqual(transitionSet({ id: "n", from: ["launching"], to: "booted", at: 6, patch: { addresses: ["10.0.0.1"], instanceId: undefined } }), {
+    state: "booted",
+    stateChangedAt: 6,
+    addresses: '["10.0.0.1"]',
+  });
 });
 
-t("updates that set the same columns share one statement, with per-row values where they differ", () => {
-  const groups = groupUpdates(
-    new Map<string, RowValues>([
-      ["a", { state: "failed", failureReason: "x" }],
-      ["b", { failureReason: "y", state: "failed" }],
-      ["c", { state: "failed", failureReason: "x" }],
-      ["d", { state: "booted", instanceId: "i-1" }],
+t("changed ids come once each, in the order of their first applied change", () => {
+  const changes = [{ id: "b" }, { id: "a" }, { id: "b" }, { id: "c" }, { id: "a" }];
+  assert.deepEqual(changedIds(changes, [false, true, true, false, true]), ["a", "b"]);
+});
+
+t("per-row statements run in id order, keeping the given order within an id", () => {
+  const changes = [
+    { id: "n2", from: ["booted"] },
+    { id: "n1", from: ["ready"] },
+    { id: "n2", from: [] },
+    { id: "n2", from: ["checking"] },
+    { id: "n0", from: ["held"] },
+  ];
+  assert.deepEqual(lockOrder(changes), [4, 1, 0, 3]);
+});
+
+t("ends apply in order against the state the previous one left, each moving the claim's nodes", () => {
+  const plan = planEnds(
+    new Map([
+      ["c1", "fulfilled" as const],
+      ["c2", "queued" as const],
     ]),
+    [
+      { claimId: "c1", from: ["fulfilled"], to: "released", at: 5, outcome: "success", nodesTo: "released" },
+      { claimId: "c2", from: ["fulfilled"], to: "released", at: 5, nodesTo: "released" },
+      { claimId: "c1", from: ["fulfilled"], to: "expired", at: 6, nodesTo: "deleting" },
+      { claimId: "c3", from: ["fulfilled"], to: "released", at: 5, nodesTo: "released" },
+      { claimId: "c2", from: ["queued"], to: "cancelled", at: 7, reason: "gone", nodesTo: "ready" },
+    ],
   );
-  assert.equal(groups.length, 2);
-  assert.deepEqual(groups[0]?.ids, ["a", "b", "c"]);
-  assert.deepEqual(groups[0]?.set, { state: "failed" });
-  assert.deepEqual([...(groups[0]?.perRow.get("failureReason") ?? [])], [["a", "x"], ["b", "y"], ["c", "x"]]);
-  assert.deepEqual(groups[1], { set: { state: "booted", instanceId: "i-1" }, perRow: new Map(), ids: ["d"] });
+  assert.deepEqual(plan.applied.map((e) => e.claimId), ["c1", "c2"]);
+  assert.deepEqual([...plan.claimSets], [
+    ["c1", { state: "released", endedAt: 5, outcome: "success" }],
+    ["c2", { state: "cancelled", endedAt: 7, failureReason: "gone" }],
+  ]);
+  assert.deepEqual(plan.nodeMoves, [
+    { claimId: "c1", to: "released", at: 5 },
+    { claimId: "c2", to: "ready", at: 7 },
+  ]);
 });
 
-t("a group splits into chunks that keep each row's values", () => {
-  const groups = groupUpdates(new Map(Array.from({ length: 5 }, (_, i) => [`n${i}`, { instanceId: `i-${i}`, state: "booted" }])));
-  const chunks = chunkGroup(groups[0]!, 2);
-  assert.deepEqual(chunks.map((c) => c.ids), [["n0", "n1"], ["n2", "n3"], ["n4"]]);
-  assert.deepEqual([...chunks[1]!.perRow.get("instanceId")!], [["n2", "i-2"], ["n3", "i-3"]]);
+const NODE = new Columns(nodes);
+
+t("a compare-and-set update binds the values, the id, then the from-states", () => {
+  const statement = casUpdate(NODE, { state: "ready", readyAt: 5 }, "n1", ["checking", "booted"]);
+  assert.equal(statement.sql, "UPDATE `nodes` SET `state` = ?, `ready_at` = ? WHERE `id` = ? AND `state` IN (?, ?)");
+  assert.deepEqual(statement.params, ["ready", 5, "n1", "checking", "booted"]);
+  assert.equal(casUpdate(NODE, {}, "n1", ["ready"]).sql, "UPDATE `nodes` SET `id` = `id` WHERE `id` = ? AND `state` IN (?)");
+  assert.throws(() => casUpdate(NODE, { "state = 1; --": "x" } as RowValues, "n1", ["ready"]));
+});
+
+t("a multi-row update sets shared values plainly and the others per row", () => {
+  const rows = new Map<string, RowValues>([
+    ["c1", { state: "ready", stateChangedAt: 5, readyAt: 5 }],
+    ["c2", { state: "ready", stateChangedAt: 6 }],
+  ]);
+  const statement = updateRows(NODE, "claimId", rows, { sql: "`state` = 'claimed'", params: [] });
+  assert.equal(
+    statement.sql,
+    "UPDATE `nodes` SET `state` = ?, `state_changed_at` = CASE `claim_id` WHEN ? THEN ? WHEN ? THEN ? ELSE `state_changed_at` END, " +
+      "`ready_at` = CASE `claim_id` WHEN ? THEN ? ELSE `ready_at` END WHERE `claim_id` IN (?, ?) AND `state` = 'claimed'",
+  );
+  assert.deepEqual(statement.params, ["ready", "c1", 5, "c2", 6, "c1", 5, "c1", "c2"]);
 });
 
 t.run();
