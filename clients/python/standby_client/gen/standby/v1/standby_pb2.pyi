@@ -1,0 +1,376 @@
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+CLAIM_STATE_CANCELLED: ClaimState
+CLAIM_STATE_EXPIRED: ClaimState
+CLAIM_STATE_FAILED: ClaimState
+CLAIM_STATE_FULFILLED: ClaimState
+CLAIM_STATE_QUEUED: ClaimState
+CLAIM_STATE_RELEASED: ClaimState
+CLAIM_STATE_UNSPECIFIED: ClaimState
+DESCRIPTOR: _descriptor.FileDescriptor
+NODE_STATE_BOOTED: NodeState
+NODE_STATE_CHECKING: NodeState
+NODE_STATE_CLAIMED: NodeState
+NODE_STATE_DELETING: NodeState
+NODE_STATE_FAILED: NodeState
+NODE_STATE_GONE: NodeState
+NODE_STATE_HELD: NodeState
+NODE_STATE_LAUNCHING: NodeState
+NODE_STATE_READY: NodeState
+NODE_STATE_RELEASED: NodeState
+NODE_STATE_UNSPECIFIED: NodeState
+OUTCOME_ABORTED: Outcome
+OUTCOME_FAILURE: Outcome
+OUTCOME_SUCCESS: Outcome
+OUTCOME_UNSPECIFIED: Outcome
+PROVIDER_HEALTH_DISABLED: ProviderHealth
+PROVIDER_HEALTH_NOT_SERVING: ProviderHealth
+PROVIDER_HEALTH_SERVING: ProviderHealth
+PROVIDER_HEALTH_STARTING: ProviderHealth
+PROVIDER_HEALTH_UNSPECIFIED: ProviderHealth
+PROVIDER_MODE_ACTIVE: ProviderMode
+PROVIDER_MODE_DRAINING: ProviderMode
+PROVIDER_MODE_PAUSED: ProviderMode
+PROVIDER_MODE_UNSPECIFIED: ProviderMode
+
+class CancelClaimRequest(_message.Message):
+    __slots__ = ["claim_token"]
+    CLAIM_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    claim_token: str
+    def __init__(self, claim_token: _Optional[str] = ...) -> None: ...
+
+class CancelClaimResponse(_message.Message):
+    __slots__ = ["claim"]
+    CLAIM_FIELD_NUMBER: _ClassVar[int]
+    claim: Claim
+    def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ...) -> None: ...
+
+class Claim(_message.Message):
+    __slots__ = ["created_at", "failure_reason", "fulfilled_at", "id", "job_name", "label_expressions", "lease_expires_at", "lease_ttl_seconds", "nodes", "priority", "queue_position", "request_id", "requester", "state"]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    FULFILLED_AT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_NAME_FIELD_NUMBER: _ClassVar[int]
+    LABEL_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
+    LEASE_EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    LEASE_TTL_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    NODES_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    QUEUE_POSITION_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    created_at: _timestamp_pb2.Timestamp
+    failure_reason: str
+    fulfilled_at: _timestamp_pb2.Timestamp
+    id: str
+    job_name: str
+    label_expressions: _containers.RepeatedScalarFieldContainer[str]
+    lease_expires_at: _timestamp_pb2.Timestamp
+    lease_ttl_seconds: int
+    nodes: _containers.RepeatedCompositeFieldContainer[Node]
+    priority: int
+    queue_position: int
+    request_id: str
+    requester: str
+    state: ClaimState
+    def __init__(self, id: _Optional[str] = ..., state: _Optional[_Union[ClaimState, str]] = ..., label_expressions: _Optional[_Iterable[str]] = ..., requester: _Optional[str] = ..., job_name: _Optional[str] = ..., priority: _Optional[int] = ..., lease_ttl_seconds: _Optional[int] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ..., nodes: _Optional[_Iterable[_Union[Node, _Mapping]]] = ..., lease_expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., failure_reason: _Optional[str] = ..., fulfilled_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CreateClaimRequest(_message.Message):
+    __slots__ = ["job_name", "label_expressions", "lease_ttl_seconds", "priority", "request_id", "requester", "ssh_public_keys", "wait", "wait_timeout_seconds"]
+    JOB_NAME_FIELD_NUMBER: _ClassVar[int]
+    LABEL_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
+    LEASE_TTL_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEYS_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FIELD_NUMBER: _ClassVar[int]
+    WAIT_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    job_name: str
+    label_expressions: _containers.RepeatedScalarFieldContainer[str]
+    lease_ttl_seconds: int
+    priority: int
+    request_id: str
+    requester: str
+    ssh_public_keys: _containers.RepeatedScalarFieldContainer[str]
+    wait: bool
+    wait_timeout_seconds: int
+    def __init__(self, label_expressions: _Optional[_Iterable[str]] = ..., requester: _Optional[str] = ..., job_name: _Optional[str] = ..., priority: _Optional[int] = ..., lease_ttl_seconds: _Optional[int] = ..., ssh_public_keys: _Optional[_Iterable[str]] = ..., request_id: _Optional[str] = ..., wait: bool = ..., wait_timeout_seconds: _Optional[int] = ...) -> None: ...
+
+class CreateClaimResponse(_message.Message):
+    __slots__ = ["claim", "claim_token", "lease_token"]
+    CLAIM_FIELD_NUMBER: _ClassVar[int]
+    CLAIM_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    LEASE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    claim: Claim
+    claim_token: str
+    lease_token: str
+    def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ..., claim_token: _Optional[str] = ..., lease_token: _Optional[str] = ...) -> None: ...
+
+class DeleteNodeRequest(_message.Message):
+    __slots__ = ["id"]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class DeleteNodeResponse(_message.Message):
+    __slots__ = ["node"]
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    node: Node
+    def __init__(self, node: _Optional[_Union[Node, _Mapping]] = ...) -> None: ...
+
+class GetClaimRequest(_message.Message):
+    __slots__ = ["claim_token"]
+    CLAIM_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    claim_token: str
+    def __init__(self, claim_token: _Optional[str] = ...) -> None: ...
+
+class GetClaimResponse(_message.Message):
+    __slots__ = ["claim", "lease_token"]
+    CLAIM_FIELD_NUMBER: _ClassVar[int]
+    LEASE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    claim: Claim
+    lease_token: str
+    def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ..., lease_token: _Optional[str] = ...) -> None: ...
+
+class GetNodeRequest(_message.Message):
+    __slots__ = ["id"]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class GetNodeResponse(_message.Message):
+    __slots__ = ["node"]
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    node: Node
+    def __init__(self, node: _Optional[_Union[Node, _Mapping]] = ...) -> None: ...
+
+class LabelStatus(_message.Message):
+    __slots__ = ["counts", "max_nodes", "min_ready", "name", "providers", "queued_claims", "tags"]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_NODES_FIELD_NUMBER: _ClassVar[int]
+    MIN_READY_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PROVIDERS_FIELD_NUMBER: _ClassVar[int]
+    QUEUED_CLAIMS_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    counts: _containers.RepeatedCompositeFieldContainer[StateCount]
+    max_nodes: int
+    min_ready: int
+    name: str
+    providers: _containers.RepeatedScalarFieldContainer[str]
+    queued_claims: int
+    tags: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., min_ready: _Optional[int] = ..., max_nodes: _Optional[int] = ..., counts: _Optional[_Iterable[_Union[StateCount, _Mapping]]] = ..., providers: _Optional[_Iterable[str]] = ..., queued_claims: _Optional[int] = ...) -> None: ...
+
+class LaunchFailure(_message.Message):
+    __slots__ = ["at", "label", "message", "node_id", "reason"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    at: _timestamp_pb2.Timestamp
+    label: str
+    message: str
+    node_id: str
+    reason: str
+    def __init__(self, label: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., node_id: _Optional[str] = ...) -> None: ...
+
+class ListLabelsRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ListLabelsResponse(_message.Message):
+    __slots__ = ["labels"]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    labels: _containers.RepeatedCompositeFieldContainer[LabelStatus]
+    def __init__(self, labels: _Optional[_Iterable[_Union[LabelStatus, _Mapping]]] = ...) -> None: ...
+
+class ListNodesRequest(_message.Message):
+    __slots__ = ["label", "provider", "state"]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    label: str
+    provider: str
+    state: NodeState
+    def __init__(self, label: _Optional[str] = ..., provider: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ...) -> None: ...
+
+class ListNodesResponse(_message.Message):
+    __slots__ = ["nodes"]
+    NODES_FIELD_NUMBER: _ClassVar[int]
+    nodes: _containers.RepeatedCompositeFieldContainer[Node]
+    def __init__(self, nodes: _Optional[_Iterable[_Union[Node, _Mapping]]] = ...) -> None: ...
+
+class ListProvidersRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ListProvidersResponse(_message.Message):
+    __slots__ = ["providers"]
+    PROVIDERS_FIELD_NUMBER: _ClassVar[int]
+    providers: _containers.RepeatedCompositeFieldContainer[ProviderStatus]
+    def __init__(self, providers: _Optional[_Iterable[_Union[ProviderStatus, _Mapping]]] = ...) -> None: ...
+
+class Node(_message.Message):
+    __slots__ = ["addresses", "claim_id", "created_at", "flavor", "host_keys", "id", "image", "instance_id", "label", "provider", "ssh_port", "state", "state_changed_at", "tags", "username"]
+    ADDRESSES_FIELD_NUMBER: _ClassVar[int]
+    CLAIM_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    FLAVOR_FIELD_NUMBER: _ClassVar[int]
+    HOST_KEYS_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    SSH_PORT_FIELD_NUMBER: _ClassVar[int]
+    STATE_CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    addresses: _containers.RepeatedScalarFieldContainer[str]
+    claim_id: str
+    created_at: _timestamp_pb2.Timestamp
+    flavor: str
+    host_keys: _containers.RepeatedScalarFieldContainer[str]
+    id: str
+    image: str
+    instance_id: str
+    label: str
+    provider: str
+    ssh_port: int
+    state: NodeState
+    state_changed_at: _timestamp_pb2.Timestamp
+    tags: _containers.RepeatedScalarFieldContainer[str]
+    username: str
+    def __init__(self, id: _Optional[str] = ..., label: _Optional[str] = ..., provider: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., addresses: _Optional[_Iterable[str]] = ..., ssh_port: _Optional[int] = ..., username: _Optional[str] = ..., host_keys: _Optional[_Iterable[str]] = ..., tags: _Optional[_Iterable[str]] = ..., image: _Optional[str] = ..., instance_id: _Optional[str] = ..., claim_id: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., state_changed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., flavor: _Optional[str] = ...) -> None: ...
+
+class ProviderStatus(_message.Message):
+    __slots__ = ["counts", "health", "last_error", "mode", "name", "paused_reason", "pid", "plugin", "plugin_version", "recent_failures", "restarts"]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    HEALTH_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_REASON_FIELD_NUMBER: _ClassVar[int]
+    PID_FIELD_NUMBER: _ClassVar[int]
+    PLUGIN_FIELD_NUMBER: _ClassVar[int]
+    PLUGIN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    RECENT_FAILURES_FIELD_NUMBER: _ClassVar[int]
+    RESTARTS_FIELD_NUMBER: _ClassVar[int]
+    counts: _containers.RepeatedCompositeFieldContainer[StateCount]
+    health: ProviderHealth
+    last_error: str
+    mode: ProviderMode
+    name: str
+    paused_reason: str
+    pid: int
+    plugin: str
+    plugin_version: str
+    recent_failures: _containers.RepeatedCompositeFieldContainer[LaunchFailure]
+    restarts: int
+    def __init__(self, name: _Optional[str] = ..., health: _Optional[_Union[ProviderHealth, str]] = ..., plugin: _Optional[str] = ..., plugin_version: _Optional[str] = ..., restarts: _Optional[int] = ..., last_error: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StateCount, _Mapping]]] = ..., pid: _Optional[int] = ..., mode: _Optional[_Union[ProviderMode, str]] = ..., recent_failures: _Optional[_Iterable[_Union[LaunchFailure, _Mapping]]] = ..., paused_reason: _Optional[str] = ...) -> None: ...
+
+class ReleaseLeaseRequest(_message.Message):
+    __slots__ = ["lease_token", "outcome"]
+    LEASE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    lease_token: str
+    outcome: Outcome
+    def __init__(self, lease_token: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ...) -> None: ...
+
+class ReleaseLeaseResponse(_message.Message):
+    __slots__ = ["claim"]
+    CLAIM_FIELD_NUMBER: _ClassVar[int]
+    claim: Claim
+    def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ...) -> None: ...
+
+class ReloadConfigRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ReloadConfigResponse(_message.Message):
+    __slots__ = ["labels", "providers"]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    PROVIDERS_FIELD_NUMBER: _ClassVar[int]
+    labels: _containers.RepeatedScalarFieldContainer[str]
+    providers: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, labels: _Optional[_Iterable[str]] = ..., providers: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RenewLeaseRequest(_message.Message):
+    __slots__ = ["lease_token", "ttl_seconds"]
+    LEASE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TTL_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    lease_token: str
+    ttl_seconds: int
+    def __init__(self, lease_token: _Optional[str] = ..., ttl_seconds: _Optional[int] = ...) -> None: ...
+
+class RenewLeaseResponse(_message.Message):
+    __slots__ = ["expires_at"]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SetProviderModeRequest(_message.Message):
+    __slots__ = ["mode", "name"]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    mode: ProviderMode
+    name: str
+    def __init__(self, name: _Optional[str] = ..., mode: _Optional[_Union[ProviderMode, str]] = ...) -> None: ...
+
+class SetProviderModeResponse(_message.Message):
+    __slots__ = ["provider"]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    provider: ProviderStatus
+    def __init__(self, provider: _Optional[_Union[ProviderStatus, _Mapping]] = ...) -> None: ...
+
+class StateCount(_message.Message):
+    __slots__ = ["count", "state"]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    state: NodeState
+    def __init__(self, state: _Optional[_Union[NodeState, str]] = ..., count: _Optional[int] = ...) -> None: ...
+
+class WatchClaimRequest(_message.Message):
+    __slots__ = ["claim_token"]
+    CLAIM_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    claim_token: str
+    def __init__(self, claim_token: _Optional[str] = ...) -> None: ...
+
+class WatchClaimResponse(_message.Message):
+    __slots__ = ["claim", "event", "lease_token", "message"]
+    CLAIM_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    LEASE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    claim: Claim
+    event: str
+    lease_token: str
+    message: str
+    def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ..., event: _Optional[str] = ..., message: _Optional[str] = ..., lease_token: _Optional[str] = ...) -> None: ...
+
+class ProviderMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ClaimState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class NodeState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ProviderHealth(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
