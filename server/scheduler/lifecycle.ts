@@ -423,7 +423,8 @@ export class NodeLifecycle {
         const timeoutMs = Math.max(1_000, this.deadline(node) - this.clock.now());
         try {
           const { hostKey } = await this.access.readyCheck(node, template?.readyScript ?? "true", Math.min(timeoutMs, 120_000));
-          hostKeys = [hostKey];
+          // Keep every key the cloud reported (clients differ in the types they speak); else the one seen.
+          hostKeys = node.hostKeys.length > 0 ? node.hostKeys : [hostKey];
         } catch (err) {
           return this.fail(node, "ready-check", messageOf(err));
         }
