@@ -69,6 +69,8 @@ export class NodeLifecycle {
   private poolRunning = false;
   private poolAgain = false;
   private kickTimer: NodeJS.Timeout | undefined;
+  private deleteTimer: NodeJS.Timeout | undefined;
+  private toDelete: NodeRecord[] = [];
   private readonly coalesceMs: number;
   private stopped = false;
   private readonly pollMs: number;
@@ -89,7 +91,7 @@ export class NodeLifecycle {
   ) {
     this.pollMs = options.pollMs ?? 500;
     this.failureWindowMs = options.failureWindowMs ?? 10 * 60_000;
-    this.coalesceMs = options.coalesceMs ?? 10;
+    this.coalesceMs = options.coalesceMs ?? 20;
   }
 
   setCatalog(catalog: Catalog): void {
@@ -99,6 +101,7 @@ export class NodeLifecycle {
   stop(): void {
     this.stopped = true;
     if (this.kickTimer) clearTimeout(this.kickTimer);
+    if (this.deleteTimer) clearTimeout(this.deleteTimer);
   }
 
   recentFailures(): LaunchFailure[] {
@@ -494,8 +497,20 @@ export class NodeLifecycle {
 
   /** Deletes nodes whose lease ended (they are in state released). */
   deleteNodes(nodes: NodeRecord[]): void {
-    for (const node of nodes) void this.drive({ ...node, state: "released" });
-    this.kick();
+    // Released nodes are deleted in batches a moment later, off the path of the
+    // release call, so a burst of releases costs one write and one round of
+    // concurrent plugin calls instead of interleaving with the next claims.
+    this.toDelete.push(...nodes);
+    if (!this.deleteTimer) {
+      this.deleteTimer = setTimeout(() => {
+        this.deleteTimer = undefined;
+        const batch = this.toDelete;
+        this.toDelete = [];
+        for (const node of batch) void this.drive({ ...node, state: "released" });
+        this.kick();
+      }, this.coalesceMs);
+      this.deleteTimer.unref();
+    }
   }
 
   /**
