@@ -30,7 +30,12 @@ export interface Io {
 }
 
 /** Nouns that take a verb; any other first word is a command on its own. */
-const VERBS: Record<string, string[]> = { claim: ["show", "cancel"], node: ["show", "delete"] };
+const VERBS: Record<string, string[]> = {
+  claim: ["show", "cancel"],
+  node: ["show", "delete"],
+  provider: ["pause", "resume", "drain"],
+  config: ["reload"],
+};
 
 function resolve(argv: string[]): { command: Command | undefined; rest: string[]; name: string } {
   const [first = "", second = "", ...more] = argv;
@@ -38,8 +43,9 @@ function resolve(argv: string[]): { command: Command | undefined; rest: string[]
   if (verbs?.includes(second)) {
     return { command: findCommand(`${first} ${second}`), rest: more, name: `${first} ${second}` };
   }
-  if (first === "node") {
-    throw new UsageError(`"node" needs a verb: ${verbs?.join(" or ") ?? ""} ("nodes" lists them)`, "node");
+  if (first === "node" || first === "provider" || first === "config") {
+    const plural = first === "config" ? "" : ` ("${first}s" lists them)`;
+    throw new UsageError(`"${first}" needs a verb: ${verbs?.join(" or ") ?? ""}${plural}`, first);
   }
   return { command: findCommand(first), rest: argv.slice(1), name: first };
 }

@@ -25,6 +25,7 @@ import {
   NodeState,
   Outcome,
   ProviderHealth,
+  ProviderMode,
   ProviderStatus,
   StandbyServiceService,
   type CancelClaimRequest,
@@ -244,7 +245,7 @@ args("--help lists every command, and every command has its own --help", async (
   assert.equal(r.code, 0);
   assert.equal(r.stdout, topHelp());
   const expected = ["serve", "claim", "claim show", "claim cancel", "renew", "release", "nodes", "node show",
-    "node delete", "labels", "providers"];
+    "node delete", "labels", "providers", "provider pause", "provider resume", "provider drain", "config reload"];
   assert.deepEqual(COMMANDS.map((c) => c.name), expected);
   for (const name of expected) assert.match(r.stdout, new RegExp(`^ {2}${name} +\\S`, "m"), name);
   const each = await Promise.all(expected.map((name) => standby([...name.split(" "), "--help"])));
@@ -315,9 +316,11 @@ fmt("labels and providers tables sum node counts per state", () => {
   assert.match(labels.split("\n")[1] ?? "", /^jammy +3 +3 +4 +0 +0 +2 +10 +1 +a,b +jammy py312$/);
   const providers = providersTable([
     ProviderStatus.fromPartial({ name: "a", health: ProviderHealth.PROVIDER_HEALTH_NOT_SERVING, plugin: "fake",
-      pluginVersion: "0.1.0", pid: 42, counts, lastError: "boom" }),
+      pluginVersion: "0.1.0", pid: 42, counts, lastError: "boom", mode: ProviderMode.PROVIDER_MODE_PAUSED,
+      pausedReason: "paused by an operator",
+      recentFailures: [{ label: "jammy", reason: "instance-error", message: "no capacity", nodeId: "n-1" }] }),
   ]);
-  assert.match(providers.split("\n")[1] ?? "", /^a +not_serving +fake +0\.1\.0 +42 +0 +3 +3 +4 +boom$/);
+  assert.match(providers.split("\n")[1] ?? "", /^a +not_serving +paused \(paused by an operator\) +fake +0\.1\.0 +42 +0 +3 +3 +4 +1 +jammy: instance-error \(no capacity\) +boom$/);
 });
 
 fmt("state names parse back to enum values", () => {
