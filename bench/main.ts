@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { createConnection } from "mysql2/promise";
 import { runCycles, startServer, type CycleRun } from "./claim-cycle.js";
+import { faultIsolationBench } from "./fault-isolation.js";
 
 /**
- * npm run bench [-- --seconds N --runs N --only sqlite|mariadb]
+ * npm run bench [-- --suite all|claim-cycle|fault --seconds N --runs N --only sqlite|mariadb
+ *                   --fault-runs N --fault-seconds N --fault-clients N --fault-min-ready N --fault-x-rate N]
  * Results go to bench/results/ as JSON and Markdown.
  */
 const args = process.argv.slice(2);
@@ -11,6 +13,12 @@ const opt = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? (args[i + 1] as string) : fallback;
 };
+const suite = opt("suite", "all");
+if (!["all", "claim-cycle", "fault"].includes(suite)) throw new Error(`--suite is all, claim-cycle or fault, not "${suite}"`);
+if (suite === "fault") {
+  await faultIsolationBench(args);
+  process.exit(0);
+}
 const seconds = Number(opt("seconds", "30"));
 const runs = Number(opt("runs", "3"));
 const only = opt("only", "");
@@ -78,4 +86,5 @@ const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, "-");
 await writeFile(`bench/results/claim-cycle-${stamp}.json`, JSON.stringify({ seconds, runs, minReady, results }, null, 2));
 await writeFile(`bench/results/claim-cycle-${stamp}.md`, lines.join("\n"));
 console.log(lines.join("\n"));
+if (suite === "all") await faultIsolationBench(args);
 process.exit(0);

@@ -1,5 +1,16 @@
 export { FakeCloud, fakeHostKey, type FakeCloudOptions } from "./cloud.js";
-export { fakeSettingsSchema, parseFakeSettings, DEFAULT_FLAVORS, DEFAULT_IMAGES, type FakeSettings } from "./settings.js";
+export {
+  fakeSettingsSchema,
+  faultSchema,
+  parseFakeSettings,
+  DEFAULT_FLAVORS,
+  DEFAULT_IMAGES,
+  FAULT_MODES,
+  type FakeFault,
+  type FakeSettings,
+  type FaultMode,
+} from "./settings.js";
+export { FaultyCloud, GarbageSwitch, installGarbageSerializers, exitAtStartRemembered, type FaultyCloudOptions } from "./faults.js";
 export {
   FAKE_CLOUD_FORMAT,
   emptyFakeCloud,

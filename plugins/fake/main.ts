@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
-import { createPluginLogger, servePlugin } from "../sdk/index.js";
+import { ProviderServiceService } from "../../gen/ts/standby/provider/v1/provider.js";
+import { createPluginLogger, ENV_STATE_DIR, servePlugin } from "../sdk/index.js";
 import { FakeCloud } from "./cloud.js";
+import { exitAtStartRemembered, FaultyCloud, GarbageSwitch, installGarbageSerializers } from "./faults.js";
 
 /** The fake cloud as a plugin process: `node dist/plugins/fake/main.js`. */
 function packageVersion(): string {
@@ -13,5 +15,15 @@ function packageVersion(): string {
   }
 }
 
+const stateDir = process.env[ENV_STATE_DIR];
+if (exitAtStartRemembered(stateDir)) {
+  process.stderr.write("fake: fault exit-at-start: exiting before the handshake\n");
+  process.exit(1);
+}
+
 const logger = createPluginLogger("fake");
-await servePlugin(new FakeCloud({ version: packageVersion(), logger }), { logger });
+// Only takes effect in fault mode garbage; the gRPC service is registered with these serializers.
+const garbage = new GarbageSwitch();
+installGarbageSerializers(ProviderServiceService as unknown as Parameters<typeof installGarbageSerializers>[0], garbage);
+const cloud = new FakeCloud({ version: packageVersion(), logger });
+await servePlugin(new FaultyCloud(cloud, { log: logger, garbage, ...(stateDir ? { stateDir } : {}) }), { logger });

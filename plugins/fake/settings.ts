@@ -13,6 +13,28 @@ export const DEFAULT_IMAGES = ["ubuntu-jammy", "ubuntu-noble"];
 const count = z.number().int().min(0);
 const probability = z.number().min(0).max(1);
 
+/** How the fake cloud misbehaves, for fault tests; see plugins/fake/faults.ts. */
+export const FAULT_MODES = ["hang", "slow", "crash-every", "garbage", "exit-at-start"] as const;
+export type FaultMode = (typeof FAULT_MODES)[number];
+
+export const faultSchema = z.strictObject({
+  /**
+   * - hang:          after Configure, answers nothing more (health included) and ignores stdin EOF and SIGTERM.
+   * - slow:          every call after Configure takes delayMs longer.
+   * - crash-every:   the process exits after every `every` calls (the work done, the answer lost).
+   * - garbage:       every answer after Configure is undecodable bytes or larger than `bytes`.
+   * - exit-at-start: exits at Configure, and before its handshake on every later start by the same scheduler.
+   */
+  mode: z.enum(FAULT_MODES),
+  /** slow: added to every call. Default 1000. */
+  delayMs: count.optional(),
+  /** crash-every: calls per life. Default 5. */
+  every: z.number().int().min(1).optional(),
+  /** garbage: size of the oversized answers. Default 65 MiB (over the host's default limit). */
+  bytes: z.number().int().min(1).optional(),
+});
+export type FakeFault = z.infer<typeof faultSchema>;
+
 /** The fake cloud's settings (the provider's `settings` in the scheduler's configuration). */
 export const fakeSettingsSchema = z.strictObject({
   /** Path of the JSON cloud state; relative paths resolve against the working directory (the scheduler's stateDir). */
@@ -50,6 +72,8 @@ export const fakeSettingsSchema = z.strictObject({
   address: z.string().min(1).default("127.0.0.1"),
   sshPort: z.number().int().min(1).max(65535).default(22),
   username: z.string().min(1).default("standby"),
+  /** Misbehave on purpose (fault tests and benchmarks). */
+  fault: faultSchema.optional(),
 });
 
 export type FakeSettings = z.infer<typeof fakeSettingsSchema>;

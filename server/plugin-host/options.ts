@@ -2,6 +2,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/log.js";
 import type { Random } from "../core/random.js";
 import type { RestartPolicy } from "./backoff.js";
+import type { PolicyOverrides } from "./policies.js";
 
 /** One configured provider and the plugin that serves it. */
 export interface PluginProviderSpec {
@@ -15,6 +16,8 @@ export interface PluginProviderSpec {
   secrets: Record<string, string>;
   /** Extra environment for the plugin process. */
   env?: Record<string, string>;
+  /** This provider's isolation policies, over PluginHostOptions.policies (see policies.ts). */
+  policies?: PolicyOverrides;
 }
 
 /** Every bound the host puts on a plugin. All in milliseconds. */
@@ -23,17 +26,15 @@ export interface PluginTimeouts {
   handshakeMs: number;
   /** Bytes of stdout before the handshake; more and the plugin is killed. Default 64 KiB. */
   handshakeMaxBytes: number;
-  /** Deadline of quick calls (describe, get, list, quota, operations). Default 10 s. */
-  callMs: number;
-  /** Deadline of calls that wait for the cloud to accept work (boot, delete, snapshot, delete image). Default 60 s. */
-  longCallMs: number;
-  /** Deadline of Configure. Default 30 s. */
+  /** Largest answer a plugin may send; a bigger one fails the call (malformed). Default 64 MiB. */
+  maxResponseBytes: number;
+  /** Deadline of Configure. (The deadlines of the other calls are policies: PolicyOverrides.deadlines.) Default 30 s. */
   configureMs: number;
   /** Between health checks. Default 5 s. */
   healthIntervalMs: number;
   /** Deadline of one health check. Default 2 s. */
   healthTimeoutMs: number;
-  /** Failed health checks in a row after which the plugin counts as hung and is restarted. Default 3. */
+  /** Failed health checks in a row after which the plugin counts as hung: stopped (stdin closed, SIGTERM, SIGKILL) and restarted. Default 3. */
   healthFailures: number;
   /** On stop: wait this long for an exit after closing stdin. Default 3 s. */
   stopGraceMs: number;
@@ -46,8 +47,7 @@ export interface PluginTimeouts {
 export const DEFAULT_TIMEOUTS: PluginTimeouts = {
   handshakeMs: 15_000,
   handshakeMaxBytes: 64 * 1024,
-  callMs: 10_000,
-  longCallMs: 60_000,
+  maxResponseBytes: 64 * 1024 * 1024,
   configureMs: 30_000,
   healthIntervalMs: 5_000,
   healthTimeoutMs: 2_000,
@@ -71,4 +71,7 @@ export interface PluginHostOptions {
   stateDir: string;
   timeouts?: Partial<PluginTimeouts>;
   restart?: Partial<RestartPolicy>;
+  /** Isolation policies of every provider (deadlines, bulkhead, rate limit, circuit breaker, crash loop);
+   * each provider may override them (PluginProviderSpec.policies). Defaults: DEFAULT_POLICIES. */
+  policies?: PolicyOverrides;
 }

@@ -99,6 +99,11 @@ export class PluginProcess {
     this.stdoutListener = listener;
   }
 
+  /** Closes the plugin's stdin: the protocol's "the scheduler is gone, exit". */
+  closeStdin(): void {
+    this.child.stdin?.end();
+  }
+
   /** Resolves true once exited, false if it is still running after ms. */
   async waitExit(ms: number): Promise<boolean> {
     if (this.exit) return true;

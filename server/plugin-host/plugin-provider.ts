@@ -21,68 +21,74 @@ import {
 } from "../../plugins/sdk/convert.js";
 import { StandbyError } from "../core/errors.js";
 import type { MethodName, RequestOf, ResponseOf } from "./connection.js";
-import type { PluginTimeouts } from "./options.js";
+import type { CallContext, CallTarget } from "./guard.js";
+import { deadlineOf, type DeadlinePolicy, type ProviderMethod } from "./policies.js";
 import type { PluginSupervisor } from "./supervisor.js";
 
 /**
  * A provider served by a plugin process, as the domain Provider: every call
- * has a deadline, fails fast with unavailable while the plugin is not
- * serving, and throws StandbyError with the plugin's code and message.
- * Policies (rate limits, circuit breaking, tracing) wrap this object.
+ * has a deadline (the guard's, or its call class's), fails fast with
+ * unavailable while the plugin is not serving, and throws StandbyError with
+ * the plugin's code and message. The isolation policies (GuardedProvider)
+ * wrap this object and call it through invoke().
  */
-export class PluginProvider implements Provider {
+export class PluginProvider implements Provider, CallTarget {
   constructor(
     private readonly supervisor: PluginSupervisor,
-    private readonly timeouts: PluginTimeouts,
+    private readonly deadlines: DeadlinePolicy,
   ) {}
 
-  async describe(): Promise<ProviderDescription> {
-    return describeFromProto(await this.call("describe", {}, false));
+  invoke<M extends ProviderMethod>(method: M, args: Parameters<Provider[M]>, ctx: CallContext): ReturnType<Provider[M]> {
+    return (this[method] as (...a: unknown[]) => ReturnType<Provider[M]>)(...args, ctx);
   }
 
-  async boot(spec: BootSpec): Promise<Instance> {
-    return instanceFromProto(required(await this.call("boot", bootSpecToProto(spec), true), "instance").instance);
+  async describe(ctx?: CallContext): Promise<ProviderDescription> {
+    return describeFromProto(await this.call("describe", {}, ctx));
   }
 
-  async getInstance(nodeId: string): Promise<Instance> {
-    return instanceFromProto(required(await this.call("getInstance", { nodeId }, false), "instance").instance);
+  async boot(spec: BootSpec, ctx?: CallContext): Promise<Instance> {
+    return instanceFromProto(required(await this.call("boot", bootSpecToProto(spec), ctx), "instance").instance);
   }
 
-  async deleteInstance(nodeId: string): Promise<void> {
-    await this.call("deleteInstance", { nodeId }, true);
+  async getInstance(nodeId: string, ctx?: CallContext): Promise<Instance> {
+    return instanceFromProto(required(await this.call("getInstance", { nodeId }, ctx), "instance").instance);
   }
 
-  async listInstances(): Promise<Instance[]> {
-    return (await this.call("listInstances", {}, false)).instances.map(instanceFromProto);
+  async deleteInstance(nodeId: string, ctx?: CallContext): Promise<void> {
+    await this.call("deleteInstance", { nodeId }, ctx);
   }
 
-  async listFlavors(): Promise<Flavor[]> {
-    return (await this.call("listFlavors", {}, false)).flavors.map(flavorFromProto);
+  async listInstances(ctx?: CallContext): Promise<Instance[]> {
+    return (await this.call("listInstances", {}, ctx)).instances.map(instanceFromProto);
   }
 
-  async listImages(): Promise<ImageInfo[]> {
-    return (await this.call("listImages", {}, false)).images.map(imageFromProto);
+  async listFlavors(ctx?: CallContext): Promise<Flavor[]> {
+    return (await this.call("listFlavors", {}, ctx)).flavors.map(flavorFromProto);
   }
 
-  async createSnapshot(spec: SnapshotSpec): Promise<Operation> {
-    return operationFromProto((await this.call("createSnapshot", snapshotSpecToProto(spec), true)).operation);
+  async listImages(ctx?: CallContext): Promise<ImageInfo[]> {
+    return (await this.call("listImages", {}, ctx)).images.map(imageFromProto);
   }
 
-  async getOperation(id: string): Promise<Operation> {
-    return operationFromProto((await this.call("getOperation", { id }, false)).operation);
+  async createSnapshot(spec: SnapshotSpec, ctx?: CallContext): Promise<Operation> {
+    return operationFromProto((await this.call("createSnapshot", snapshotSpecToProto(spec), ctx)).operation);
   }
 
-  async deleteImage(imageId: string): Promise<void> {
-    await this.call("deleteImage", { imageId }, true);
+  async getOperation(id: string, ctx?: CallContext): Promise<Operation> {
+    return operationFromProto((await this.call("getOperation", { id }, ctx)).operation);
   }
 
-  async getQuota(): Promise<Quota> {
-    return quotaFromProto(await this.call("getQuota", {}, false));
+  async deleteImage(imageId: string, ctx?: CallContext): Promise<void> {
+    await this.call("deleteImage", { imageId }, ctx);
   }
 
-  private call<M extends MethodName>(method: M, request: RequestOf<M>, long: boolean): Promise<ResponseOf<M>> {
+  async getQuota(ctx?: CallContext): Promise<Quota> {
+    return quotaFromProto(await this.call("getQuota", {}, ctx));
+  }
+
+  private call<M extends MethodName & ProviderMethod>(method: M, request: RequestOf<M>, ctx: CallContext | undefined): Promise<ResponseOf<M>> {
     const connection = this.supervisor.connection();
-    return connection.call(method, request, long ? this.timeouts.longCallMs : this.timeouts.callMs);
+    return connection.call(method, request, ctx?.deadline ?? Date.now() + deadlineOf(method, this.deadlines));
   }
 }
 

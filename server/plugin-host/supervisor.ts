@@ -10,7 +10,9 @@ import { describeFromProto } from "../../plugins/sdk/convert.js";
 import { ENV_SECRET, ENV_SOCKET_DIR, ENV_STATE_DIR, parseHandshake, PROTOCOL_VERSION, type Handshake } from "../../plugins/sdk/handshake.js";
 import { restartDelay, type RestartPolicy } from "./backoff.js";
 import { PluginConnection } from "./connection.js";
+import { CrashLoopDetector } from "./crash-loop.js";
 import type { PluginProviderSpec, PluginTimeouts } from "./options.js";
+import type { CrashLoopSettings, DeadlinePolicy } from "./policies.js";
 import { describeExit, makeSocketDir, PluginProcess, removeDir } from "./plugin-process.js";
 
 /**
@@ -23,9 +25,21 @@ import { describeExit, makeSocketDir, PluginProcess, removeDir } from "./plugin-
  * - rejected:    its configuration or protocol was refused (failed-precondition,
  *                invalid-argument, missing program); retried at the longest backoff
  *                in case the environment changes, but needs an operator.
+ * - crash-loop:  it ended unplanned (crash, hang, failed start) crashLoop.maxCrashes
+ *                times within crashLoop.windowMs; disabled for crashLoop.disableForMs,
+ *                then started once more with a clean slate.
  * - stopping / stopped: stop() was called.
  */
-export type PluginPhase = "idle" | "starting" | "serving" | "not-serving" | "backoff" | "rejected" | "stopping" | "stopped";
+export type PluginPhase =
+  | "idle"
+  | "starting"
+  | "serving"
+  | "not-serving"
+  | "backoff"
+  | "rejected"
+  | "crash-loop"
+  | "stopping"
+  | "stopped";
 
 const HEALTH_OF_PHASE: Record<PluginPhase, ProviderHealth> = {
   idle: "starting",
@@ -34,6 +48,7 @@ const HEALTH_OF_PHASE: Record<PluginPhase, ProviderHealth> = {
   "not-serving": "not-serving",
   backoff: "not-serving",
   rejected: "disabled",
+  "crash-loop": "disabled",
   stopping: "disabled",
   stopped: "disabled",
 };
@@ -41,11 +56,20 @@ const HEALTH_OF_PHASE: Record<PluginPhase, ProviderHealth> = {
 /** Inherited from the scheduler's environment; everything else must be asked for with env. */
 const INHERITED_ENV = /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LC_[A-Z_]+|TZ|TMPDIR|TERM|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|OTEL_[A-Z0-9_]+|STANDBY_LOG_LEVEL)$/;
 
+/** The part of this process's environment a plugin inherits (docs/plugin-protocol.md §1). */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (INHERITED_ENV.test(key)) env[key] = value;
+  return env;
+}
+
 interface Attempt {
   proc: PluginProcess;
   connection?: PluginConnection;
   healthTimer?: Timer;
   healthFailures: number;
+  /** Why the host ended this attempt itself (a hang), for lastError. */
+  killReason?: string;
 }
 
 export interface SupervisorDeps {
@@ -57,6 +81,9 @@ export interface SupervisorDeps {
   random: Random;
   timeouts: PluginTimeouts;
   restart: RestartPolicy;
+  /** Describe's deadline is deadlines.fastMs. */
+  deadlines: DeadlinePolicy;
+  crashLoop: CrashLoopSettings;
   onReady: () => void;
 }
 
@@ -75,8 +102,11 @@ export class PluginSupervisor {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private firstSettled: (() => void) | undefined;
+  private readonly crashes: CrashLoopDetector;
 
-  constructor(private readonly deps: SupervisorDeps) {}
+  constructor(private readonly deps: SupervisorDeps) {
+    this.crashes = new CrashLoopDetector(deps.crashLoop);
+  }
 
   get name(): string {
     return this.deps.spec.name;
@@ -127,11 +157,19 @@ export class PluginSupervisor {
   /** The connection to the serving plugin; throws unavailable at once otherwise. */
   connection(): PluginConnection {
     const connection = this.attempt?.connection;
-    if (this.phase !== "serving" || !connection) {
-      const why = this.lastError ? `: ${this.lastError}` : "";
-      throw new StandbyError("unavailable", `provider ${this.name} is not serving (${this.phase})${why}`);
-    }
+    const down = this.unavailableError();
+    if (down || !connection) throw down ?? this.notServing();
     return connection;
+  }
+
+  /** Why calls cannot go to the plugin right now, or undefined if they can. */
+  unavailableError(): StandbyError | undefined {
+    return this.phase === "serving" && this.attempt?.connection ? undefined : this.notServing();
+  }
+
+  private notServing(): StandbyError {
+    const why = this.lastError ? `: ${this.lastError}` : "";
+    return new StandbyError("unavailable", `provider ${this.name} is not serving (${this.phase})${why}`);
   }
 
   private async run(): Promise<void> {
@@ -142,6 +180,19 @@ export class PluginSupervisor {
       if (this.stopping) break;
       if (outcome.servedMs >= this.deps.restart.resetAfterMs) failures = 0;
       failures += 1;
+      if (!outcome.rejected && this.crashes.record(this.deps.clock.now())) {
+        const { disableForMs } = this.deps.crashLoop;
+        const last = this.lastError;
+        this.phase = "crash-loop";
+        this.lastError = `disabled: crash loop (${this.crashes.describe()}); next start in ${Math.round(disableForMs / 1000)} s; last: ${last}`;
+        this.deps.log.error({ disableForMs, crashes: this.crashes.count(this.deps.clock.now()) }, this.lastError);
+        await this.sleep(disableForMs);
+        if (this.stopping) break;
+        this.crashes.reset();
+        failures = 0;
+        this.restarts += 1;
+        continue;
+      }
       const delay = outcome.rejected
         ? this.deps.restart.maxDelayMs
         : restartDelay(this.deps.restart, failures, () => this.deps.random.float());
@@ -182,9 +233,9 @@ export class PluginSupervisor {
       log.debug({ pid: proc.pid, command: spec.command }, "plugin started");
 
       const handshake = await this.handshake(proc);
-      const connection = new PluginConnection(handshake.address, secret);
+      const connection = new PluginConnection(handshake.address, secret, { maxResponseBytes: timeouts.maxResponseBytes, log });
       attempt.connection = connection;
-      const description = describeFromProto(await connection.call("describe", {}, timeouts.callMs));
+      const description = describeFromProto(await connection.call("describe", {}, Date.now() + this.deps.deadlines.fastMs));
       if (description.protocolVersion !== PROTOCOL_VERSION) {
         throw new StandbyError(
           "failed-precondition",
@@ -195,7 +246,7 @@ export class PluginSupervisor {
       await connection.call(
         "configure",
         { settings: spec.settings, secrets: spec.secrets, ownerId: this.deps.ownerId, providerName: spec.name },
-        timeouts.configureMs,
+        Date.now() + timeouts.configureMs,
       );
       if (this.stopping || proc.exit) throw new StandbyError("cancelled", "plugin stopped while starting");
 
@@ -209,7 +260,8 @@ export class PluginSupervisor {
       const exit = await proc.exited;
       if (!this.stopping) {
         this.phase = "backoff";
-        this.lastError = describeExit(exit, proc.stderrTail);
+        const how = describeExit(exit, proc.stderrTail);
+        this.lastError = attempt.killReason ? `${attempt.killReason} (${how})` : how;
         log.warn({ pid: proc.pid, code: exit.code, signal: exit.signal }, this.lastError);
       }
       return { servedMs: clock.now() - servingSince, rejected: false };
@@ -302,10 +354,11 @@ export class PluginSupervisor {
           const failure = StandbyError.from(err);
           log.warn({ failures: attempt.healthFailures, err: failure.message }, "plugin health check failed");
           if (attempt.healthFailures >= timeouts.healthFailures && !attempt.proc.exit && !this.stopping) {
-            this.lastError = `plugin stopped answering health checks: ${failure.message}`;
+            attempt.killReason = `plugin stopped answering: ${attempt.healthFailures} health checks failed in a row (last: ${failure.message})`;
+            this.lastError = attempt.killReason;
             this.phase = "not-serving";
-            log.error({ pid: attempt.proc.pid }, "plugin is hung; killing it");
-            await attempt.proc.terminate({ stdinMs: 0, termMs: timeouts.termGraceMs, killMs: timeouts.killWaitMs });
+            log.error({ pid: attempt.proc.pid }, `${attempt.killReason}; stopping it (stdin closed, then SIGTERM, then SIGKILL to its process group)`);
+            await attempt.proc.terminate({ stdinMs: timeouts.stopGraceMs, termMs: timeouts.termGraceMs, killMs: timeouts.killWaitMs });
             return;
           }
         }
@@ -315,8 +368,7 @@ export class PluginSupervisor {
   }
 
   private environment(secret: string, socketDir: string, stateDir: string): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env)) if (INHERITED_ENV.test(key)) env[key] = value;
+    const env = inheritedEnvironment();
     Object.assign(env, this.deps.spec.env ?? {});
     env[ENV_SECRET] = secret;
     env[ENV_SOCKET_DIR] = socketDir;

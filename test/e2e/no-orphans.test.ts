@@ -51,7 +51,7 @@ t("a SIGKILLed scheduler takes every plugin process with it: healthy, hung (even
     pids = await eventually("three plugin processes", async () => {
       const res = await call<ListProvidersResponse>((cb) => c.listProviders({}, cb));
       const found = res.providers.map((p) => p.pid).filter((pid) => pid > 0);
-      return found.length === 3 && found;
+      return found.length === 3 ? found : undefined;
     });
     assert.ok(pids.every(alive));
     // Give the hung one time to block its event loop.

@@ -12,8 +12,9 @@ import { systemClock, type Clock } from "../../server/core/clock.js";
 import { silentLogger, type Logger } from "../../server/core/log.js";
 import { cryptoRandom } from "../../server/core/random.js";
 import type { Store } from "../../server/core/store.js";
-import { PluginHost, resolvePluginCommand } from "../../server/plugin-host/index.js";
+import { PluginHost, resolvePluginCommand, type PluginHostOptions, type PolicyOverrides } from "../../server/plugin-host/index.js";
 import { Scheduler } from "../../server/scheduler/scheduler.js";
+import { loadSchedulerKey, SshNodeAccess } from "../../server/ssh/node-access.js";
 import { openStore } from "../../server/store/index.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -27,6 +28,12 @@ export interface ClusterOptions {
   tickMs?: number;
   reconcileMs?: number;
   pollMs?: number;
+  /** Plugin host timeouts, restart backoff and isolation policies (all providers). */
+  host?: Pick<PluginHostOptions, "timeouts" | "restart" | "policies">;
+  /** Isolation policies of single providers, by name. */
+  providerPolicies?: Record<string, PolicyOverrides>;
+  /** Reach nodes over SSH with a scheduler key (ready checks, key injection). */
+  access?: boolean;
 }
 
 export interface Cluster {
@@ -65,8 +72,9 @@ export async function freshMariaDb(): Promise<{ url: string; drop(): Promise<voi
  */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "standby-t-"));
-  const doc = structuredClone(opts.config) as { providers: { name: string; settings?: Record<string, unknown> }[] };
-  for (const p of doc.providers) p.settings = { stateFile: join(dir, `${p.name}.json`), ...(p.settings ?? {}) };
+  const doc = structuredClone(opts.config) as { providers: { name: string; plugin?: string; settings?: Record<string, unknown> }[] };
+  // The fake cloud keeps its state in a file of the test's own.
+  for (const p of doc.providers) if (p.plugin === "fake") p.settings = { stateFile: join(dir, `${p.name}.json`), ...(p.settings ?? {}) };
   const config = parseConfig({ ...doc, server: { listen: "127.0.0.1:0", db: "sqlite::memory:", stateDir: dir } });
   let drop: (() => Promise<void>) | undefined;
   let url = `sqlite:${join(dir, "standby.db")}`;
@@ -80,10 +88,17 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const ownerId = await store.setMetaIfAbsent("owner-id", cryptoRandom.id("standby"));
   const tokenKey = Buffer.from(await store.setMetaIfAbsent("token-key", cryptoRandom.secret()), "base64url");
   const host = new PluginHost({
-    providers: config.providers.map((p) => ({ name: p.name, command: resolvePluginCommand(p, REPO_ROOT), settings: p.settings, secrets: p.secrets })),
+    providers: config.providers.map((p) => ({
+      name: p.name,
+      command: resolvePluginCommand(p, REPO_ROOT),
+      settings: p.settings,
+      secrets: p.secrets,
+      ...(opts.providerPolicies?.[p.name] ? { policies: opts.providerPolicies[p.name] } : {}),
+    })),
     ownerId,
     logger,
     stateDir: dir,
+    ...opts.host,
   });
   await host.start();
   const scheduler = new Scheduler({
@@ -98,6 +113,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     tickMs: opts.tickMs ?? 200,
     reconcileMs: opts.reconcileMs ?? 2_000,
     pollMs: opts.pollMs ?? 50,
+    ...(opts.access ? { access: new SshNodeAccess(await loadSchedulerKey(dir)) } : {}),
   });
   await scheduler.start();
   const api = await startApiServer("127.0.0.1:0", () => scheduler, logger);

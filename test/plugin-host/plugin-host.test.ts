@@ -192,8 +192,9 @@ t("disables a provider whose program does not exist, and keeps the others", asyn
 
 t("kills a plugin that stops answering and maps the call's deadline", async () => {
   const h = await startHost([{ name: "stuck", command: TEST_PLUGIN_COMMAND, env: { TEST_PLUGIN_MODE: "hang-on-boot" } }], {
-    timeouts: { ...FAST.timeouts, longCallMs: 300, healthIntervalMs: 100, healthTimeoutMs: 100, healthFailures: 2, termGraceMs: 300 },
+    timeouts: { ...FAST.timeouts, healthIntervalMs: 100, healthTimeoutMs: 100, healthFailures: 2, stopGraceMs: 300, termGraceMs: 300 },
     restart: FAST.restart,
+    policies: { deadlines: { acceptMs: 300 } },
   });
   try {
     const pid = h.host.status("stuck").pid;
