@@ -493,6 +493,11 @@ export class NodeLifecycle {
     if (this.stopped) return;
     await this.writer.transition({ id: node.id, from: ["deleting"], to: "gone", at: this.clock.now() });
     node.state = "gone";
+    // A deletion frees capacity: a provider paused because it was full is worth trying again now.
+    if (this.pauses.get(node.provider)?.reason.startsWith("at quota")) {
+      this.pauses.delete(node.provider);
+      this.kick(true);
+    }
   }
 
   /** Deletes nodes whose lease ended (they are in state released). */
