@@ -158,13 +158,16 @@ export class NodeLifecycle {
     const byLabel = new Map<string, { ready: number; pending: number; holding: number }>();
     const byPair = new Map<string, number>();
     const byProvider = new Map<string, number>();
+    // Launches stuck on a provider that is not serving (hung, restarting, circuit open) are not
+    // counted as supply, so the label launches elsewhere meanwhile instead of waiting for them.
+    const serving = new Set(this.providers.names().filter((n) => this.providers.status(n).health === "serving"));
     for (const c of counts) {
       const l = byLabel.get(c.label) ?? { ready: 0, pending: 0, holding: 0 };
       if (c.state === "ready") l.ready += c.count;
-      if (PENDING_STATES.includes(c.state)) l.pending += c.count;
+      if (PENDING_STATES.includes(c.state) && serving.has(c.provider)) l.pending += c.count;
       if (HOLDING_STATES.includes(c.state)) l.holding += c.count;
       byLabel.set(c.label, l);
-      if (c.state === "ready" || PENDING_STATES.includes(c.state)) byPair.set(`${c.label}\u0000${c.provider}`, (byPair.get(`${c.label}\u0000${c.provider}`) ?? 0) + c.count);
+      if (c.state === "ready" || (PENDING_STATES.includes(c.state) && serving.has(c.provider))) byPair.set(`${c.label}\u0000${c.provider}`, (byPair.get(`${c.label}\u0000${c.provider}`) ?? 0) + c.count);
       if (HOLDING_STATES.includes(c.state)) byProvider.set(c.provider, (byProvider.get(c.provider) ?? 0) + c.count);
     }
     const anyProvider = new Map<string, number>();
