@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import type { Clock } from "../core/clock.js";
 import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { NodeAccess } from "../core/node-access.js";
 import type { Random } from "../core/random.js";
 import { sha256 } from "../core/random.js";
-import { isTerminalClaim, type ClaimState, type Outcome } from "../core/states.js";
+import { type ClaimState, type Outcome } from "../core/states.js";
 import type { Allocation, ClaimRecord, NodeRecord, Store } from "../core/store.js";
 import type { Catalog } from "./catalog.js";
 import type { Tokens } from "./tokens.js";
@@ -198,9 +197,7 @@ export class ClaimService {
   async create(input: ClaimInput): Promise<{ view: ClaimView; created: boolean }> {
     const { slots, ttlMs } = this.validate(input);
     const now = this.clock.now();
-    const requestHash = createHash("sha256")
-      .update(JSON.stringify([input.labelExpressions, input.requester, input.jobName, input.priority, input.leaseTtlSeconds, input.sshPublicKeys]))
-      .digest("hex");
+    const requestHash = sha256(JSON.stringify([input.labelExpressions, input.requester, input.jobName, input.priority, input.leaseTtlSeconds, input.sshPublicKeys]));
     const record: ClaimRecord = {
       id: this.random.id("c"),
       requestId: input.requestId,
@@ -573,10 +570,6 @@ export class ClaimService {
         await this.cancel(q.record.id, "abandoned: no watch or keepalive from its client");
       }
     }
-  }
-
-  isTerminal(claim: ClaimRecord): boolean {
-    return isTerminalClaim(claim.state);
   }
 }
 

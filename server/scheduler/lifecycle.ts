@@ -232,6 +232,9 @@ export class NodeLifecycle {
    * elsewhere meanwhile. Called on every tick.
    */
   async recycle(): Promise<void> {
+    const ageing = [...this.catalog.labels.values()].some((l) => l.config.maxReadyAge > 0);
+    const draining = [...this.modes.values()].includes("draining");
+    if (!ageing && !draining) return;
     const now = this.clock.now();
     const ready = await this.store.listNodes({ states: ["ready"] });
     const drained = new Map<string, number>();
