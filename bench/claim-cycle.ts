@@ -118,7 +118,7 @@ export async function runCycles(server: ServerHandle, clients: number, seconds: 
       const claim = res.claim;
       const node = claim?.nodes[0];
       if (claim?.createdAt && node?.createdAt && node.createdAt.getTime() >= claim.createdAt.getTime()) dry++;
-      await call((cb) => server.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+      await call((cb) => server.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
       latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   };

@@ -149,7 +149,7 @@ async function claimCycle(client: StandbyServiceClient, label: string, waitSecon
     await call((cb) => client.cancelClaim({ claimToken: res.claimToken }, cb)).catch(() => undefined);
     return undefined;
   }
-  await call((cb) => client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+  await call((cb) => client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
   return ms;
 }
 

@@ -84,6 +84,7 @@ export function claimToPb(view: ClaimView): Claim {
     failureReason: c.failureReason,
     fulfilledAt: date(c.fulfilledAt),
     requestId: c.requestId,
+    traceId: "",
   };
 }
 

@@ -168,7 +168,7 @@ t("a lease ended elsewhere is reported lost and no longer renewed", async () => 
     d.send("provision 1 jammy");
     const node = (await d.next("provisioned")).node as DriverNode;
     // Someone else (an operator's script holding the token) releases it.
-    const res = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: node.leaseToken, outcome: Outcome.OUTCOME_ABORTED }, cb));
+    const res = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: node.leaseToken, outcome: Outcome.OUTCOME_ABORTED, holdSeconds: 0, holdReason: "" }, cb));
     assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_RELEASED);
     const lost = await d.next("lost", 10_000);
     assert.equal(lost.id, node.id);

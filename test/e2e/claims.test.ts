@@ -53,7 +53,7 @@ for (const db of ["sqlite", "mariadb"] as const) {
       assert.ok(node.tags.includes("py312"));
       assert.ok((await liveInstances(c, node.provider)).includes(node.id), "the claimed node has an instance");
 
-      const released = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+      const released = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
       assert.equal(released.claim?.state, ClaimState.CLAIM_STATE_RELEASED);
       await eventually("the released node's instance to be gone", async () => !(await liveInstances(c, node.provider)).includes(node.id));
       await eventually("the pool back at min-ready", async () => readyCount(await labels(c), "jammy") >= 2);
@@ -61,7 +61,7 @@ for (const db of ["sqlite", "mariadb"] as const) {
       assert.equal(stored?.state, "gone");
 
       // Releasing again is a no-op, not an error.
-      const again = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+      const again = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
       assert.equal(again.claim?.state, ClaimState.CLAIM_STATE_RELEASED);
     } finally {
       await c.close();
@@ -215,7 +215,7 @@ t("bad input is refused with the field named, and nothing accepted is lost", asy
     await expectError({ sshPublicKeys: ["not a key"] }, status.INVALID_ARGUMENT, "ssh_public_keys\\[0\\]");
     await expectError({ leaseTtlSeconds: 10 * 86_400 }, status.INVALID_ARGUMENT, "lease_ttl_seconds");
     await assert.rejects(
-      call((cb) => c.client.releaseLease({ leaseToken: held.leaseToken, outcome: Outcome.OUTCOME_UNSPECIFIED }, cb)),
+      call((cb) => c.client.releaseLease({ leaseToken: held.leaseToken, outcome: Outcome.OUTCOME_UNSPECIFIED, holdSeconds: 0, holdReason: "" }, cb)),
       (err) => grpcCode(err) === status.INVALID_ARGUMENT && /outcome/.test((err as ServiceError).details),
     );
     const still = await call<GetClaimResponse>((cb) => c.client.getClaim({ claimToken: held.claimToken }, cb));

@@ -70,7 +70,7 @@ t("A hangs, B crashes every 5 calls, C is healthy: every claim for x and y is fu
       const node = res.claim?.nodes[0];
       assert.ok(node && res.claim);
       served.push({ label, claimId: res.claim.id, nodeId: node.id, provider: node.provider });
-      await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+      await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
     };
     // Waves of concurrent claims for both labels while A hangs (and is killed and restarted) and B crashes.
     for (let wave = 0; wave < 4; wave++) {

@@ -34,7 +34,7 @@ t("is restarted, reconciled, keeps serving claims, and its cloud never holds two
     for (let i = 0; i < 8; i++) {
       const res = await create(c);
       assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
-      await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+      await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
     }
     await eventually("the pool to fill after the claims", async () => readyCount(await labels(c), "jammy") >= 6, 30_000);
 

@@ -47,7 +47,7 @@ t("with one of two providers failing every boot, 100 claims are all fulfilled an
     assert.ok((bad?.recentFailures.length ?? 0) >= 2, "the failing provider's failures are listed");
     assert.ok(bad?.recentFailures.every((f) => f.reason === "instance-error" && f.label === "jammy"), JSON.stringify(bad?.recentFailures));
     assert.equal(providers.providers.find((p) => p.name === "good")?.recentFailures.length, 0);
-    await Promise.all(leases.map((leaseToken) => call((cb) => c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb))));
+    await Promise.all(leases.map((leaseToken) => call((cb) => c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb))));
   } finally {
     await c.close();
   }
@@ -71,7 +71,7 @@ t("a provider at its node cap launches nothing more; claims queue, then flow aga
     for (const claim of fulfilled) {
       const token = claims.find((x) => x.claim?.id === claim.id);
       const got = await call<{ leaseToken: string }>((cb) => c.client.getClaim({ claimToken: token?.claimToken ?? "" }, cb));
-      await call((cb) => c.client.releaseLease({ leaseToken: got.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+      await call((cb) => c.client.releaseLease({ leaseToken: got.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
     }
     await eventually("the two queued claims to be fulfilled", async () => (await c.store.listClaims({ states: ["fulfilled"] })).length === 2);
   } finally {
@@ -197,7 +197,7 @@ t("a low-priority claim under a steady stream of high-priority claims is served 
         for (let i = 0; streaming; i++) {
           const res = await create(c, { priority: 10, jobName: `high-${w}-${i}`, waitTimeoutSeconds: 30 });
           served.push(res.claim?.jobName ?? "");
-          await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+          await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
         }
       });
       await Promise.all(workers);
@@ -210,7 +210,7 @@ t("a low-priority claim under a steady stream of high-priority claims is served 
     streaming = false;
     assert.equal(low.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
     // Hand the only node back so the stream's last claims can finish.
-    await call((cb) => c.client.releaseLease({ leaseToken: low.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+    await call((cb) => c.client.releaseLease({ leaseToken: low.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
     await stream;
     // Ten steps of 300 ms bring priority 0 level with 10; a few more turns of the single node at most.
     assert.ok(waited < 3_000 + 2_000, `the low-priority claim waited ${waited} ms`);

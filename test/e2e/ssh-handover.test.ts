@@ -68,7 +68,7 @@ t("standby claim --ssh-key returns a node that OpenSSH logs in to with the pinne
   await writeFile(batch, `get payload.txt ${join(dir, "back.txt")}\n`);
   await run("sftp", [...opts, "-b", batch, `${node.username}@${host}`]);
   assert.equal(await readFile(join(dir, "back.txt"), "utf8"), "hello from the claimer\n");
-  await call((cb) => c.client.releaseLease({ leaseToken: out.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+  await call((cb) => c.client.releaseLease({ leaseToken: out.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
 });
 
 t("a node whose host key changed between the check and the claim is refused, and the claim gets another", async () => {
@@ -88,7 +88,7 @@ t("a node whose host key changed between the check and the claim is refused, and
   assert.equal((await ssh(node, "echo ok")).trim(), "ok");
   await eventually("the refused node to be failed", async () => ["failed", "deleting", "gone"].includes((await c.store.getNode(victim.id))?.state ?? ""));
   assert.match((await c.store.getNode(victim.id))?.failureReason ?? "", /host-key-mismatch/);
-  await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS }, cb));
+  await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
 });
 
 t("nodes without network never reach a claim: the ready check fails over real SSH and min-ready still fills at 30% no-network", async () => {

@@ -390,6 +390,8 @@ export interface Claim {
   failureReason: string;
   fulfilledAt?: Date | undefined;
   requestId: string;
+  /** The OpenTelemetry trace id of the claim (32 hex digits; "" when tracing is off). */
+  traceId: string;
 }
 
 export interface CreateClaimRequest {
@@ -475,6 +477,14 @@ export interface RenewLeaseResponse {
 export interface ReleaseLeaseRequest {
   leaseToken: string;
   outcome: Outcome;
+  /**
+   * Keep the nodes for diagnosis (state HELD) for this many seconds instead of
+   * deleting them; 0 = no hold (autohold rules may still apply). Capped by the
+   * configured maximum hold.
+   */
+  holdSeconds: number;
+  /** Why the nodes are held; shown to operators. */
+  holdReason: string;
 }
 
 export interface ReleaseLeaseResponse {
@@ -947,6 +957,7 @@ function createBaseClaim(): Claim {
     failureReason: "",
     fulfilledAt: undefined,
     requestId: "",
+    traceId: "",
   };
 }
 
@@ -993,6 +1004,9 @@ export const Claim: MessageFns<Claim> = {
     }
     if (message.requestId !== "") {
       writer.uint32(114).string(message.requestId);
+    }
+    if (message.traceId !== "") {
+      writer.uint32(122).string(message.traceId);
     }
     return writer;
   },
@@ -1122,6 +1136,14 @@ export const Claim: MessageFns<Claim> = {
             message.requestId = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.traceId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1188,6 +1210,11 @@ export const Claim: MessageFns<Claim> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      traceId: isSet(object.traceId)
+        ? globalThis.String(object.traceId)
+        : isSet(object.trace_id)
+        ? globalThis.String(object.trace_id)
+        : "",
     };
   },
 
@@ -1235,6 +1262,9 @@ export const Claim: MessageFns<Claim> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.traceId !== "") {
+      obj.traceId = message.traceId;
+    }
     return obj;
   },
 
@@ -1257,6 +1287,7 @@ export const Claim: MessageFns<Claim> = {
     message.failureReason = object.failureReason ?? "";
     message.fulfilledAt = object.fulfilledAt ?? undefined;
     message.requestId = object.requestId ?? "";
+    message.traceId = object.traceId ?? "";
     return message;
   },
 };
@@ -2264,7 +2295,7 @@ export const RenewLeaseResponse: MessageFns<RenewLeaseResponse> = {
 };
 
 function createBaseReleaseLeaseRequest(): ReleaseLeaseRequest {
-  return { leaseToken: "", outcome: 0 };
+  return { leaseToken: "", outcome: 0, holdSeconds: 0, holdReason: "" };
 }
 
 export const ReleaseLeaseRequest: MessageFns<ReleaseLeaseRequest> = {
@@ -2274,6 +2305,12 @@ export const ReleaseLeaseRequest: MessageFns<ReleaseLeaseRequest> = {
     }
     if (message.outcome !== 0) {
       writer.uint32(16).int32(message.outcome);
+    }
+    if (message.holdSeconds !== 0) {
+      writer.uint32(24).uint32(message.holdSeconds);
+    }
+    if (message.holdReason !== "") {
+      writer.uint32(34).string(message.holdReason);
     }
     return writer;
   },
@@ -2307,6 +2344,22 @@ export const ReleaseLeaseRequest: MessageFns<ReleaseLeaseRequest> = {
             message.outcome = reader.int32() as any;
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.holdSeconds = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.holdReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2327,6 +2380,16 @@ export const ReleaseLeaseRequest: MessageFns<ReleaseLeaseRequest> = {
         ? globalThis.String(object.lease_token)
         : "",
       outcome: isSet(object.outcome) ? outcomeFromJSON(object.outcome) : 0,
+      holdSeconds: isSet(object.holdSeconds)
+        ? globalThis.Number(object.holdSeconds)
+        : isSet(object.hold_seconds)
+        ? globalThis.Number(object.hold_seconds)
+        : 0,
+      holdReason: isSet(object.holdReason)
+        ? globalThis.String(object.holdReason)
+        : isSet(object.hold_reason)
+        ? globalThis.String(object.hold_reason)
+        : "",
     };
   },
 
@@ -2338,6 +2401,12 @@ export const ReleaseLeaseRequest: MessageFns<ReleaseLeaseRequest> = {
     if (message.outcome !== 0) {
       obj.outcome = outcomeToJSON(message.outcome);
     }
+    if (message.holdSeconds !== 0) {
+      obj.holdSeconds = Math.round(message.holdSeconds);
+    }
+    if (message.holdReason !== "") {
+      obj.holdReason = message.holdReason;
+    }
     return obj;
   },
 
@@ -2348,6 +2417,8 @@ export const ReleaseLeaseRequest: MessageFns<ReleaseLeaseRequest> = {
     const message = createBaseReleaseLeaseRequest();
     message.leaseToken = object.leaseToken ?? "";
     message.outcome = object.outcome ?? 0;
+    message.holdSeconds = object.holdSeconds ?? 0;
+    message.holdReason = object.holdReason ?? "";
     return message;
   },
 };

@@ -233,4 +233,24 @@ public interface ClaimOrBuilder extends
    */
   com.google.protobuf.ByteString
       getRequestIdBytes();
+
+  /**
+   * <pre>
+   * The OpenTelemetry trace id of the claim (32 hex digits; "" when tracing is off).
+   * </pre>
+   *
+   * <code>string trace_id = 15;</code>
+   * @return The traceId.
+   */
+  java.lang.String getTraceId();
+  /**
+   * <pre>
+   * The OpenTelemetry trace id of the claim (32 hex digits; "" when tracing is off).
+   * </pre>
+   *
+   * <code>string trace_id = 15;</code>
+   * @return The bytes for traceId.
+   */
+  com.google.protobuf.ByteString
+      getTraceIdBytes();
 }

@@ -18,6 +18,7 @@ private static final long serialVersionUID = 0L;
   private ReleaseLeaseRequest() {
     leaseToken_ = "";
     outcome_ = 0;
+    holdReason_ = "";
   }
 
   @java.lang.Override
@@ -102,6 +103,70 @@ private static final long serialVersionUID = 0L;
     return result == null ? dev.standby.v1.Outcome.UNRECOGNIZED : result;
   }
 
+  public static final int HOLD_SECONDS_FIELD_NUMBER = 3;
+  private int holdSeconds_ = 0;
+  /**
+   * <pre>
+   * Keep the nodes for diagnosis (state HELD) for this many seconds instead of
+   * deleting them; 0 = no hold (autohold rules may still apply). Capped by the
+   * configured maximum hold.
+   * </pre>
+   *
+   * <code>uint32 hold_seconds = 3;</code>
+   * @return The holdSeconds.
+   */
+  @java.lang.Override
+  public int getHoldSeconds() {
+    return holdSeconds_;
+  }
+
+  public static final int HOLD_REASON_FIELD_NUMBER = 4;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object holdReason_ = "";
+  /**
+   * <pre>
+   * Why the nodes are held; shown to operators.
+   * </pre>
+   *
+   * <code>string hold_reason = 4;</code>
+   * @return The holdReason.
+   */
+  @java.lang.Override
+  public java.lang.String getHoldReason() {
+    java.lang.Object ref = holdReason_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      holdReason_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Why the nodes are held; shown to operators.
+   * </pre>
+   *
+   * <code>string hold_reason = 4;</code>
+   * @return The bytes for holdReason.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getHoldReasonBytes() {
+    java.lang.Object ref = holdReason_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      holdReason_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -122,6 +187,12 @@ private static final long serialVersionUID = 0L;
     if (outcome_ != dev.standby.v1.Outcome.OUTCOME_UNSPECIFIED.getNumber()) {
       output.writeEnum(2, outcome_);
     }
+    if (holdSeconds_ != 0) {
+      output.writeUInt32(3, holdSeconds_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(holdReason_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 4, holdReason_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -137,6 +208,13 @@ private static final long serialVersionUID = 0L;
     if (outcome_ != dev.standby.v1.Outcome.OUTCOME_UNSPECIFIED.getNumber()) {
       size += com.google.protobuf.CodedOutputStream
         .computeEnumSize(2, outcome_);
+    }
+    if (holdSeconds_ != 0) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeUInt32Size(3, holdSeconds_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(holdReason_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(4, holdReason_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -156,6 +234,10 @@ private static final long serialVersionUID = 0L;
     if (!getLeaseToken()
         .equals(other.getLeaseToken())) return false;
     if (outcome_ != other.outcome_) return false;
+    if (getHoldSeconds()
+        != other.getHoldSeconds()) return false;
+    if (!getHoldReason()
+        .equals(other.getHoldReason())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -171,6 +253,10 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getLeaseToken().hashCode();
     hash = (37 * hash) + OUTCOME_FIELD_NUMBER;
     hash = (53 * hash) + outcome_;
+    hash = (37 * hash) + HOLD_SECONDS_FIELD_NUMBER;
+    hash = (53 * hash) + getHoldSeconds();
+    hash = (37 * hash) + HOLD_REASON_FIELD_NUMBER;
+    hash = (53 * hash) + getHoldReason().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -302,6 +388,8 @@ private static final long serialVersionUID = 0L;
       bitField0_ = 0;
       leaseToken_ = "";
       outcome_ = 0;
+      holdSeconds_ = 0;
+      holdReason_ = "";
       return this;
     }
 
@@ -340,6 +428,12 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00000002) != 0)) {
         result.outcome_ = outcome_;
+      }
+      if (((from_bitField0_ & 0x00000004) != 0)) {
+        result.holdSeconds_ = holdSeconds_;
+      }
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        result.holdReason_ = holdReason_;
       }
     }
 
@@ -395,6 +489,14 @@ private static final long serialVersionUID = 0L;
       if (other.outcome_ != 0) {
         setOutcomeValue(other.getOutcomeValue());
       }
+      if (other.getHoldSeconds() != 0) {
+        setHoldSeconds(other.getHoldSeconds());
+      }
+      if (!other.getHoldReason().isEmpty()) {
+        holdReason_ = other.holdReason_;
+        bitField0_ |= 0x00000008;
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -431,6 +533,16 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000002;
               break;
             } // case 16
+            case 24: {
+              holdSeconds_ = input.readUInt32();
+              bitField0_ |= 0x00000004;
+              break;
+            } // case 24
+            case 34: {
+              holdReason_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000008;
+              break;
+            } // case 34
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -569,6 +681,148 @@ private static final long serialVersionUID = 0L;
     public Builder clearOutcome() {
       bitField0_ = (bitField0_ & ~0x00000002);
       outcome_ = 0;
+      onChanged();
+      return this;
+    }
+
+    private int holdSeconds_ ;
+    /**
+     * <pre>
+     * Keep the nodes for diagnosis (state HELD) for this many seconds instead of
+     * deleting them; 0 = no hold (autohold rules may still apply). Capped by the
+     * configured maximum hold.
+     * </pre>
+     *
+     * <code>uint32 hold_seconds = 3;</code>
+     * @return The holdSeconds.
+     */
+    @java.lang.Override
+    public int getHoldSeconds() {
+      return holdSeconds_;
+    }
+    /**
+     * <pre>
+     * Keep the nodes for diagnosis (state HELD) for this many seconds instead of
+     * deleting them; 0 = no hold (autohold rules may still apply). Capped by the
+     * configured maximum hold.
+     * </pre>
+     *
+     * <code>uint32 hold_seconds = 3;</code>
+     * @param value The holdSeconds to set.
+     * @return This builder for chaining.
+     */
+    public Builder setHoldSeconds(int value) {
+      
+      holdSeconds_ = value;
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Keep the nodes for diagnosis (state HELD) for this many seconds instead of
+     * deleting them; 0 = no hold (autohold rules may still apply). Capped by the
+     * configured maximum hold.
+     * </pre>
+     *
+     * <code>uint32 hold_seconds = 3;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearHoldSeconds() {
+      bitField0_ = (bitField0_ & ~0x00000004);
+      holdSeconds_ = 0;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object holdReason_ = "";
+    /**
+     * <pre>
+     * Why the nodes are held; shown to operators.
+     * </pre>
+     *
+     * <code>string hold_reason = 4;</code>
+     * @return The holdReason.
+     */
+    public java.lang.String getHoldReason() {
+      java.lang.Object ref = holdReason_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        holdReason_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Why the nodes are held; shown to operators.
+     * </pre>
+     *
+     * <code>string hold_reason = 4;</code>
+     * @return The bytes for holdReason.
+     */
+    public com.google.protobuf.ByteString
+        getHoldReasonBytes() {
+      java.lang.Object ref = holdReason_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        holdReason_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Why the nodes are held; shown to operators.
+     * </pre>
+     *
+     * <code>string hold_reason = 4;</code>
+     * @param value The holdReason to set.
+     * @return This builder for chaining.
+     */
+    public Builder setHoldReason(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      holdReason_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Why the nodes are held; shown to operators.
+     * </pre>
+     *
+     * <code>string hold_reason = 4;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearHoldReason() {
+      holdReason_ = getDefaultInstance().getHoldReason();
+      bitField0_ = (bitField0_ & ~0x00000008);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Why the nodes are held; shown to operators.
+     * </pre>
+     *
+     * <code>string hold_reason = 4;</code>
+     * @param value The bytes for holdReason to set.
+     * @return This builder for chaining.
+     */
+    public Builder setHoldReasonBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      holdReason_ = value;
+      bitField0_ |= 0x00000008;
       onChanged();
       return this;
     }

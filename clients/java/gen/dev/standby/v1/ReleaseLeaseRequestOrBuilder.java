@@ -29,4 +29,36 @@ public interface ReleaseLeaseRequestOrBuilder extends
    * @return The outcome.
    */
   dev.standby.v1.Outcome getOutcome();
+
+  /**
+   * <pre>
+   * Keep the nodes for diagnosis (state HELD) for this many seconds instead of
+   * deleting them; 0 = no hold (autohold rules may still apply). Capped by the
+   * configured maximum hold.
+   * </pre>
+   *
+   * <code>uint32 hold_seconds = 3;</code>
+   * @return The holdSeconds.
+   */
+  int getHoldSeconds();
+
+  /**
+   * <pre>
+   * Why the nodes are held; shown to operators.
+   * </pre>
+   *
+   * <code>string hold_reason = 4;</code>
+   * @return The holdReason.
+   */
+  java.lang.String getHoldReason();
+  /**
+   * <pre>
+   * Why the nodes are held; shown to operators.
+   * </pre>
+   *
+   * <code>string hold_reason = 4;</code>
+   * @return The bytes for holdReason.
+   */
+  com.google.protobuf.ByteString
+      getHoldReasonBytes();
 }

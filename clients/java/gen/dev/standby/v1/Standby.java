@@ -193,7 +193,7 @@ public final class Standby {
       "d\030\013 \001(\t\022\020\n\010claim_id\030\014 \001(\t\022.\n\ncreated_at\030" +
       "\r \001(\0132\032.google.protobuf.Timestamp\0224\n\020sta" +
       "te_changed_at\030\016 \001(\0132\032.google.protobuf.Ti" +
-      "mestamp\022\016\n\006flavor\030\017 \001(\t\"\244\003\n\005Claim\022\n\n\002id\030" +
+      "mestamp\022\016\n\006flavor\030\017 \001(\t\"\266\003\n\005Claim\022\n\n\002id\030" +
       "\001 \001(\t\022%\n\005state\030\002 \001(\0162\026.standby.v1.ClaimS" +
       "tate\022\031\n\021label_expressions\030\003 \003(\t\022\021\n\treque" +
       "ster\030\004 \001(\t\022\020\n\010job_name\030\005 \001(\t\022\020\n\010priority" +
@@ -204,114 +204,116 @@ public final class Standby {
       " \001(\0132\032.google.protobuf.Timestamp\022\026\n\016fail" +
       "ure_reason\030\014 \001(\t\0220\n\014fulfilled_at\030\r \001(\0132\032" +
       ".google.protobuf.Timestamp\022\022\n\nrequest_id" +
-      "\030\016 \001(\t\"\332\001\n\022CreateClaimRequest\022\031\n\021label_e" +
-      "xpressions\030\001 \003(\t\022\021\n\trequester\030\002 \001(\t\022\020\n\010j" +
-      "ob_name\030\003 \001(\t\022\020\n\010priority\030\004 \001(\005\022\031\n\021lease" +
-      "_ttl_seconds\030\005 \001(\r\022\027\n\017ssh_public_keys\030\006 " +
-      "\003(\t\022\022\n\nrequest_id\030\007 \001(\t\022\014\n\004wait\030\010 \001(\010\022\034\n" +
-      "\024wait_timeout_seconds\030\t \001(\r\"a\n\023CreateCla" +
-      "imResponse\022 \n\005claim\030\001 \001(\0132\021.standby.v1.C" +
-      "laim\022\023\n\013claim_token\030\002 \001(\t\022\023\n\013lease_token" +
-      "\030\003 \001(\t\"(\n\021WatchClaimRequest\022\023\n\013claim_tok" +
-      "en\030\001 \001(\t\"k\n\022WatchClaimResponse\022 \n\005claim\030" +
-      "\001 \001(\0132\021.standby.v1.Claim\022\r\n\005event\030\002 \001(\t\022" +
-      "\017\n\007message\030\003 \001(\t\022\023\n\013lease_token\030\004 \001(\t\"&\n" +
-      "\017GetClaimRequest\022\023\n\013claim_token\030\001 \001(\t\"I\n" +
-      "\020GetClaimResponse\022 \n\005claim\030\001 \001(\0132\021.stand" +
-      "by.v1.Claim\022\023\n\013lease_token\030\002 \001(\t\")\n\022Canc" +
-      "elClaimRequest\022\023\n\013claim_token\030\001 \001(\t\"7\n\023C" +
-      "ancelClaimResponse\022 \n\005claim\030\001 \001(\0132\021.stan" +
-      "dby.v1.Claim\"=\n\021RenewLeaseRequest\022\023\n\013lea" +
-      "se_token\030\001 \001(\t\022\023\n\013ttl_seconds\030\002 \001(\r\"D\n\022R" +
-      "enewLeaseResponse\022.\n\nexpires_at\030\001 \001(\0132\032." +
-      "google.protobuf.Timestamp\"P\n\023ReleaseLeas" +
-      "eRequest\022\023\n\013lease_token\030\001 \001(\t\022$\n\007outcome" +
-      "\030\002 \001(\0162\023.standby.v1.Outcome\"8\n\024ReleaseLe" +
-      "aseResponse\022 \n\005claim\030\001 \001(\0132\021.standby.v1." +
-      "Claim\"Y\n\020ListNodesRequest\022\r\n\005label\030\001 \001(\t" +
-      "\022\020\n\010provider\030\002 \001(\t\022$\n\005state\030\003 \001(\0162\025.stan" +
-      "dby.v1.NodeState\"4\n\021ListNodesResponse\022\037\n" +
-      "\005nodes\030\001 \003(\0132\020.standby.v1.Node\"\034\n\016GetNod" +
-      "eRequest\022\n\n\002id\030\001 \001(\t\"1\n\017GetNodeResponse\022" +
-      "\036\n\004node\030\001 \001(\0132\020.standby.v1.Node\"\037\n\021Delet" +
-      "eNodeRequest\022\n\n\002id\030\001 \001(\t\"4\n\022DeleteNodeRe" +
-      "sponse\022\036\n\004node\030\001 \001(\0132\020.standby.v1.Node\"\023" +
-      "\n\021ListLabelsRequest\"A\n\nStateCount\022$\n\005sta" +
-      "te\030\001 \001(\0162\025.standby.v1.NodeState\022\r\n\005count" +
-      "\030\002 \001(\r\"\241\001\n\013LabelStatus\022\014\n\004name\030\001 \001(\t\022\014\n\004" +
-      "tags\030\002 \003(\t\022\021\n\tmin_ready\030\003 \001(\r\022\021\n\tmax_nod" +
-      "es\030\004 \001(\r\022&\n\006counts\030\005 \003(\0132\026.standby.v1.St" +
-      "ateCount\022\021\n\tproviders\030\006 \003(\t\022\025\n\rqueued_cl" +
-      "aims\030\007 \001(\r\"=\n\022ListLabelsResponse\022\'\n\006labe" +
-      "ls\030\001 \003(\0132\027.standby.v1.LabelStatus\"\026\n\024Lis" +
-      "tProvidersRequest\"\300\002\n\016ProviderStatus\022\014\n\004" +
-      "name\030\001 \001(\t\022*\n\006health\030\002 \001(\0162\032.standby.v1." +
-      "ProviderHealth\022\016\n\006plugin\030\003 \001(\t\022\026\n\016plugin" +
-      "_version\030\004 \001(\t\022\020\n\010restarts\030\005 \001(\r\022\022\n\nlast" +
-      "_error\030\006 \001(\t\022&\n\006counts\030\007 \003(\0132\026.standby.v" +
-      "1.StateCount\022\013\n\003pid\030\010 \001(\r\022&\n\004mode\030\t \001(\0162" +
-      "\030.standby.v1.ProviderMode\0222\n\017recent_fail" +
-      "ures\030\n \003(\0132\031.standby.v1.LaunchFailure\022\025\n" +
-      "\rpaused_reason\030\013 \001(\t\"x\n\rLaunchFailure\022\r\n" +
-      "\005label\030\001 \001(\t\022\016\n\006reason\030\002 \001(\t\022\017\n\007message\030" +
-      "\003 \001(\t\022&\n\002at\030\004 \001(\0132\032.google.protobuf.Time" +
-      "stamp\022\017\n\007node_id\030\005 \001(\t\"N\n\026SetProviderMod" +
-      "eRequest\022\014\n\004name\030\001 \001(\t\022&\n\004mode\030\002 \001(\0162\030.s" +
-      "tandby.v1.ProviderMode\"G\n\027SetProviderMod" +
-      "eResponse\022,\n\010provider\030\001 \001(\0132\032.standby.v1" +
-      ".ProviderStatus\"\025\n\023ReloadConfigRequest\"9" +
-      "\n\024ReloadConfigResponse\022\016\n\006labels\030\001 \003(\t\022\021" +
-      "\n\tproviders\030\002 \003(\t\"F\n\025ListProvidersRespon" +
-      "se\022-\n\tproviders\030\001 \003(\0132\032.standby.v1.Provi" +
-      "derStatus*}\n\014ProviderMode\022\035\n\031PROVIDER_MO" +
-      "DE_UNSPECIFIED\020\000\022\030\n\024PROVIDER_MODE_ACTIVE" +
-      "\020\001\022\030\n\024PROVIDER_MODE_PAUSED\020\002\022\032\n\026PROVIDER" +
-      "_MODE_DRAINING\020\003*\302\001\n\nClaimState\022\033\n\027CLAIM" +
-      "_STATE_UNSPECIFIED\020\000\022\026\n\022CLAIM_STATE_QUEU" +
-      "ED\020\001\022\031\n\025CLAIM_STATE_FULFILLED\020\002\022\030\n\024CLAIM" +
-      "_STATE_RELEASED\020\003\022\027\n\023CLAIM_STATE_EXPIRED" +
-      "\020\004\022\031\n\025CLAIM_STATE_CANCELLED\020\005\022\026\n\022CLAIM_S" +
-      "TATE_FAILED\020\006*\222\002\n\tNodeState\022\032\n\026NODE_STAT" +
-      "E_UNSPECIFIED\020\000\022\030\n\024NODE_STATE_LAUNCHING\020" +
-      "\001\022\025\n\021NODE_STATE_BOOTED\020\002\022\027\n\023NODE_STATE_C" +
-      "HECKING\020\003\022\024\n\020NODE_STATE_READY\020\004\022\026\n\022NODE_" +
-      "STATE_CLAIMED\020\005\022\027\n\023NODE_STATE_RELEASED\020\006" +
-      "\022\027\n\023NODE_STATE_DELETING\020\007\022\023\n\017NODE_STATE_" +
-      "GONE\020\010\022\025\n\021NODE_STATE_FAILED\020\t\022\023\n\017NODE_ST" +
-      "ATE_HELD\020\n*a\n\007Outcome\022\027\n\023OUTCOME_UNSPECI" +
-      "FIED\020\000\022\023\n\017OUTCOME_SUCCESS\020\001\022\023\n\017OUTCOME_F" +
-      "AILURE\020\002\022\023\n\017OUTCOME_ABORTED\020\003*\253\001\n\016Provid" +
-      "erHealth\022\037\n\033PROVIDER_HEALTH_UNSPECIFIED\020" +
-      "\000\022\033\n\027PROVIDER_HEALTH_SERVING\020\001\022\034\n\030PROVID" +
-      "ER_HEALTH_STARTING\020\002\022\037\n\033PROVIDER_HEALTH_" +
-      "NOT_SERVING\020\003\022\034\n\030PROVIDER_HEALTH_DISABLE" +
-      "D\020\0042\223\010\n\016StandbyService\022N\n\013CreateClaim\022\036." +
-      "standby.v1.CreateClaimRequest\032\037.standby." +
-      "v1.CreateClaimResponse\022M\n\nWatchClaim\022\035.s" +
-      "tandby.v1.WatchClaimRequest\032\036.standby.v1" +
-      ".WatchClaimResponse0\001\022E\n\010GetClaim\022\033.stan" +
-      "dby.v1.GetClaimRequest\032\034.standby.v1.GetC" +
-      "laimResponse\022N\n\013CancelClaim\022\036.standby.v1" +
-      ".CancelClaimRequest\032\037.standby.v1.CancelC" +
-      "laimResponse\022K\n\nRenewLease\022\035.standby.v1." +
-      "RenewLeaseRequest\032\036.standby.v1.RenewLeas" +
-      "eResponse\022Q\n\014ReleaseLease\022\037.standby.v1.R" +
-      "eleaseLeaseRequest\032 .standby.v1.ReleaseL" +
-      "easeResponse\022H\n\tListNodes\022\034.standby.v1.L" +
-      "istNodesRequest\032\035.standby.v1.ListNodesRe" +
-      "sponse\022B\n\007GetNode\022\032.standby.v1.GetNodeRe" +
-      "quest\032\033.standby.v1.GetNodeResponse\022K\n\nDe" +
-      "leteNode\022\035.standby.v1.DeleteNodeRequest\032" +
-      "\036.standby.v1.DeleteNodeResponse\022K\n\nListL" +
-      "abels\022\035.standby.v1.ListLabelsRequest\032\036.s" +
-      "tandby.v1.ListLabelsResponse\022T\n\rListProv" +
-      "iders\022 .standby.v1.ListProvidersRequest\032" +
-      "!.standby.v1.ListProvidersResponse\022Z\n\017Se" +
-      "tProviderMode\022\".standby.v1.SetProviderMo" +
-      "deRequest\032#.standby.v1.SetProviderModeRe" +
-      "sponse\022Q\n\014ReloadConfig\022\037.standby.v1.Relo" +
-      "adConfigRequest\032 .standby.v1.ReloadConfi" +
-      "gResponseB\022\n\016dev.standby.v1P\001b\006proto3"
+      "\030\016 \001(\t\022\020\n\010trace_id\030\017 \001(\t\"\332\001\n\022CreateClaim" +
+      "Request\022\031\n\021label_expressions\030\001 \003(\t\022\021\n\tre" +
+      "quester\030\002 \001(\t\022\020\n\010job_name\030\003 \001(\t\022\020\n\010prior" +
+      "ity\030\004 \001(\005\022\031\n\021lease_ttl_seconds\030\005 \001(\r\022\027\n\017" +
+      "ssh_public_keys\030\006 \003(\t\022\022\n\nrequest_id\030\007 \001(" +
+      "\t\022\014\n\004wait\030\010 \001(\010\022\034\n\024wait_timeout_seconds\030" +
+      "\t \001(\r\"a\n\023CreateClaimResponse\022 \n\005claim\030\001 " +
+      "\001(\0132\021.standby.v1.Claim\022\023\n\013claim_token\030\002 " +
+      "\001(\t\022\023\n\013lease_token\030\003 \001(\t\"(\n\021WatchClaimRe" +
+      "quest\022\023\n\013claim_token\030\001 \001(\t\"k\n\022WatchClaim" +
+      "Response\022 \n\005claim\030\001 \001(\0132\021.standby.v1.Cla" +
+      "im\022\r\n\005event\030\002 \001(\t\022\017\n\007message\030\003 \001(\t\022\023\n\013le" +
+      "ase_token\030\004 \001(\t\"&\n\017GetClaimRequest\022\023\n\013cl" +
+      "aim_token\030\001 \001(\t\"I\n\020GetClaimResponse\022 \n\005c" +
+      "laim\030\001 \001(\0132\021.standby.v1.Claim\022\023\n\013lease_t" +
+      "oken\030\002 \001(\t\")\n\022CancelClaimRequest\022\023\n\013clai" +
+      "m_token\030\001 \001(\t\"7\n\023CancelClaimResponse\022 \n\005" +
+      "claim\030\001 \001(\0132\021.standby.v1.Claim\"=\n\021RenewL" +
+      "easeRequest\022\023\n\013lease_token\030\001 \001(\t\022\023\n\013ttl_" +
+      "seconds\030\002 \001(\r\"D\n\022RenewLeaseResponse\022.\n\ne" +
+      "xpires_at\030\001 \001(\0132\032.google.protobuf.Timest" +
+      "amp\"{\n\023ReleaseLeaseRequest\022\023\n\013lease_toke" +
+      "n\030\001 \001(\t\022$\n\007outcome\030\002 \001(\0162\023.standby.v1.Ou" +
+      "tcome\022\024\n\014hold_seconds\030\003 \001(\r\022\023\n\013hold_reas" +
+      "on\030\004 \001(\t\"8\n\024ReleaseLeaseResponse\022 \n\005clai" +
+      "m\030\001 \001(\0132\021.standby.v1.Claim\"Y\n\020ListNodesR" +
+      "equest\022\r\n\005label\030\001 \001(\t\022\020\n\010provider\030\002 \001(\t\022" +
+      "$\n\005state\030\003 \001(\0162\025.standby.v1.NodeState\"4\n" +
+      "\021ListNodesResponse\022\037\n\005nodes\030\001 \003(\0132\020.stan" +
+      "dby.v1.Node\"\034\n\016GetNodeRequest\022\n\n\002id\030\001 \001(" +
+      "\t\"1\n\017GetNodeResponse\022\036\n\004node\030\001 \001(\0132\020.sta" +
+      "ndby.v1.Node\"\037\n\021DeleteNodeRequest\022\n\n\002id\030" +
+      "\001 \001(\t\"4\n\022DeleteNodeResponse\022\036\n\004node\030\001 \001(" +
+      "\0132\020.standby.v1.Node\"\023\n\021ListLabelsRequest" +
+      "\"A\n\nStateCount\022$\n\005state\030\001 \001(\0162\025.standby." +
+      "v1.NodeState\022\r\n\005count\030\002 \001(\r\"\241\001\n\013LabelSta" +
+      "tus\022\014\n\004name\030\001 \001(\t\022\014\n\004tags\030\002 \003(\t\022\021\n\tmin_r" +
+      "eady\030\003 \001(\r\022\021\n\tmax_nodes\030\004 \001(\r\022&\n\006counts\030" +
+      "\005 \003(\0132\026.standby.v1.StateCount\022\021\n\tprovide" +
+      "rs\030\006 \003(\t\022\025\n\rqueued_claims\030\007 \001(\r\"=\n\022ListL" +
+      "abelsResponse\022\'\n\006labels\030\001 \003(\0132\027.standby." +
+      "v1.LabelStatus\"\026\n\024ListProvidersRequest\"\300" +
+      "\002\n\016ProviderStatus\022\014\n\004name\030\001 \001(\t\022*\n\006healt" +
+      "h\030\002 \001(\0162\032.standby.v1.ProviderHealth\022\016\n\006p" +
+      "lugin\030\003 \001(\t\022\026\n\016plugin_version\030\004 \001(\t\022\020\n\010r" +
+      "estarts\030\005 \001(\r\022\022\n\nlast_error\030\006 \001(\t\022&\n\006cou" +
+      "nts\030\007 \003(\0132\026.standby.v1.StateCount\022\013\n\003pid" +
+      "\030\010 \001(\r\022&\n\004mode\030\t \001(\0162\030.standby.v1.Provid" +
+      "erMode\0222\n\017recent_failures\030\n \003(\0132\031.standb" +
+      "y.v1.LaunchFailure\022\025\n\rpaused_reason\030\013 \001(" +
+      "\t\"x\n\rLaunchFailure\022\r\n\005label\030\001 \001(\t\022\016\n\006rea" +
+      "son\030\002 \001(\t\022\017\n\007message\030\003 \001(\t\022&\n\002at\030\004 \001(\0132\032" +
+      ".google.protobuf.Timestamp\022\017\n\007node_id\030\005 " +
+      "\001(\t\"N\n\026SetProviderModeRequest\022\014\n\004name\030\001 " +
+      "\001(\t\022&\n\004mode\030\002 \001(\0162\030.standby.v1.ProviderM" +
+      "ode\"G\n\027SetProviderModeResponse\022,\n\010provid" +
+      "er\030\001 \001(\0132\032.standby.v1.ProviderStatus\"\025\n\023" +
+      "ReloadConfigRequest\"9\n\024ReloadConfigRespo" +
+      "nse\022\016\n\006labels\030\001 \003(\t\022\021\n\tproviders\030\002 \003(\t\"F" +
+      "\n\025ListProvidersResponse\022-\n\tproviders\030\001 \003" +
+      "(\0132\032.standby.v1.ProviderStatus*}\n\014Provid" +
+      "erMode\022\035\n\031PROVIDER_MODE_UNSPECIFIED\020\000\022\030\n" +
+      "\024PROVIDER_MODE_ACTIVE\020\001\022\030\n\024PROVIDER_MODE" +
+      "_PAUSED\020\002\022\032\n\026PROVIDER_MODE_DRAINING\020\003*\302\001" +
+      "\n\nClaimState\022\033\n\027CLAIM_STATE_UNSPECIFIED\020" +
+      "\000\022\026\n\022CLAIM_STATE_QUEUED\020\001\022\031\n\025CLAIM_STATE" +
+      "_FULFILLED\020\002\022\030\n\024CLAIM_STATE_RELEASED\020\003\022\027" +
+      "\n\023CLAIM_STATE_EXPIRED\020\004\022\031\n\025CLAIM_STATE_C" +
+      "ANCELLED\020\005\022\026\n\022CLAIM_STATE_FAILED\020\006*\222\002\n\tN" +
+      "odeState\022\032\n\026NODE_STATE_UNSPECIFIED\020\000\022\030\n\024" +
+      "NODE_STATE_LAUNCHING\020\001\022\025\n\021NODE_STATE_BOO" +
+      "TED\020\002\022\027\n\023NODE_STATE_CHECKING\020\003\022\024\n\020NODE_S" +
+      "TATE_READY\020\004\022\026\n\022NODE_STATE_CLAIMED\020\005\022\027\n\023" +
+      "NODE_STATE_RELEASED\020\006\022\027\n\023NODE_STATE_DELE" +
+      "TING\020\007\022\023\n\017NODE_STATE_GONE\020\010\022\025\n\021NODE_STAT" +
+      "E_FAILED\020\t\022\023\n\017NODE_STATE_HELD\020\n*a\n\007Outco" +
+      "me\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022\023\n\017OUTCOME_S" +
+      "UCCESS\020\001\022\023\n\017OUTCOME_FAILURE\020\002\022\023\n\017OUTCOME" +
+      "_ABORTED\020\003*\253\001\n\016ProviderHealth\022\037\n\033PROVIDE" +
+      "R_HEALTH_UNSPECIFIED\020\000\022\033\n\027PROVIDER_HEALT" +
+      "H_SERVING\020\001\022\034\n\030PROVIDER_HEALTH_STARTING\020" +
+      "\002\022\037\n\033PROVIDER_HEALTH_NOT_SERVING\020\003\022\034\n\030PR" +
+      "OVIDER_HEALTH_DISABLED\020\0042\223\010\n\016StandbyServ" +
+      "ice\022N\n\013CreateClaim\022\036.standby.v1.CreateCl" +
+      "aimRequest\032\037.standby.v1.CreateClaimRespo" +
+      "nse\022M\n\nWatchClaim\022\035.standby.v1.WatchClai" +
+      "mRequest\032\036.standby.v1.WatchClaimResponse" +
+      "0\001\022E\n\010GetClaim\022\033.standby.v1.GetClaimRequ" +
+      "est\032\034.standby.v1.GetClaimResponse\022N\n\013Can" +
+      "celClaim\022\036.standby.v1.CancelClaimRequest" +
+      "\032\037.standby.v1.CancelClaimResponse\022K\n\nRen" +
+      "ewLease\022\035.standby.v1.RenewLeaseRequest\032\036" +
+      ".standby.v1.RenewLeaseResponse\022Q\n\014Releas" +
+      "eLease\022\037.standby.v1.ReleaseLeaseRequest\032" +
+      " .standby.v1.ReleaseLeaseResponse\022H\n\tLis" +
+      "tNodes\022\034.standby.v1.ListNodesRequest\032\035.s" +
+      "tandby.v1.ListNodesResponse\022B\n\007GetNode\022\032" +
+      ".standby.v1.GetNodeRequest\032\033.standby.v1." +
+      "GetNodeResponse\022K\n\nDeleteNode\022\035.standby." +
+      "v1.DeleteNodeRequest\032\036.standby.v1.Delete" +
+      "NodeResponse\022K\n\nListLabels\022\035.standby.v1." +
+      "ListLabelsRequest\032\036.standby.v1.ListLabel" +
+      "sResponse\022T\n\rListProviders\022 .standby.v1." +
+      "ListProvidersRequest\032!.standby.v1.ListPr" +
+      "ovidersResponse\022Z\n\017SetProviderMode\022\".sta" +
+      "ndby.v1.SetProviderModeRequest\032#.standby" +
+      ".v1.SetProviderModeResponse\022Q\n\014ReloadCon" +
+      "fig\022\037.standby.v1.ReloadConfigRequest\032 .s" +
+      "tandby.v1.ReloadConfigResponseB\022\n\016dev.st" +
+      "andby.v1P\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -329,7 +331,7 @@ public final class Standby {
     internal_static_standby_v1_Claim_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_Claim_descriptor,
-        new java.lang.String[] { "Id", "State", "LabelExpressions", "Requester", "JobName", "Priority", "LeaseTtlSeconds", "CreatedAt", "QueuePosition", "Nodes", "LeaseExpiresAt", "FailureReason", "FulfilledAt", "RequestId", });
+        new java.lang.String[] { "Id", "State", "LabelExpressions", "Requester", "JobName", "Priority", "LeaseTtlSeconds", "CreatedAt", "QueuePosition", "Nodes", "LeaseExpiresAt", "FailureReason", "FulfilledAt", "RequestId", "TraceId", });
     internal_static_standby_v1_CreateClaimRequest_descriptor =
       getDescriptor().getMessageTypes().get(2);
     internal_static_standby_v1_CreateClaimRequest_fieldAccessorTable = new
@@ -395,7 +397,7 @@ public final class Standby {
     internal_static_standby_v1_ReleaseLeaseRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ReleaseLeaseRequest_descriptor,
-        new java.lang.String[] { "LeaseToken", "Outcome", });
+        new java.lang.String[] { "LeaseToken", "Outcome", "HoldSeconds", "HoldReason", });
     internal_static_standby_v1_ReleaseLeaseResponse_descriptor =
       getDescriptor().getMessageTypes().get(13);
     internal_static_standby_v1_ReleaseLeaseResponse_fieldAccessorTable = new

@@ -51,7 +51,7 @@ class CancelClaimResponse(_message.Message):
     def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ...) -> None: ...
 
 class Claim(_message.Message):
-    __slots__ = ["created_at", "failure_reason", "fulfilled_at", "id", "job_name", "label_expressions", "lease_expires_at", "lease_ttl_seconds", "nodes", "priority", "queue_position", "request_id", "requester", "state"]
+    __slots__ = ["created_at", "failure_reason", "fulfilled_at", "id", "job_name", "label_expressions", "lease_expires_at", "lease_ttl_seconds", "nodes", "priority", "queue_position", "request_id", "requester", "state", "trace_id"]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
     FULFILLED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -66,6 +66,7 @@ class Claim(_message.Message):
     REQUESTER_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     created_at: _timestamp_pb2.Timestamp
     failure_reason: str
     fulfilled_at: _timestamp_pb2.Timestamp
@@ -80,7 +81,8 @@ class Claim(_message.Message):
     request_id: str
     requester: str
     state: ClaimState
-    def __init__(self, id: _Optional[str] = ..., state: _Optional[_Union[ClaimState, str]] = ..., label_expressions: _Optional[_Iterable[str]] = ..., requester: _Optional[str] = ..., job_name: _Optional[str] = ..., priority: _Optional[int] = ..., lease_ttl_seconds: _Optional[int] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ..., nodes: _Optional[_Iterable[_Union[Node, _Mapping]]] = ..., lease_expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., failure_reason: _Optional[str] = ..., fulfilled_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    trace_id: str
+    def __init__(self, id: _Optional[str] = ..., state: _Optional[_Union[ClaimState, str]] = ..., label_expressions: _Optional[_Iterable[str]] = ..., requester: _Optional[str] = ..., job_name: _Optional[str] = ..., priority: _Optional[int] = ..., lease_ttl_seconds: _Optional[int] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ..., nodes: _Optional[_Iterable[_Union[Node, _Mapping]]] = ..., lease_expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., failure_reason: _Optional[str] = ..., fulfilled_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ..., trace_id: _Optional[str] = ...) -> None: ...
 
 class CreateClaimRequest(_message.Message):
     __slots__ = ["job_name", "label_expressions", "lease_ttl_seconds", "priority", "request_id", "requester", "ssh_public_keys", "wait", "wait_timeout_seconds"]
@@ -281,12 +283,16 @@ class ProviderStatus(_message.Message):
     def __init__(self, name: _Optional[str] = ..., health: _Optional[_Union[ProviderHealth, str]] = ..., plugin: _Optional[str] = ..., plugin_version: _Optional[str] = ..., restarts: _Optional[int] = ..., last_error: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StateCount, _Mapping]]] = ..., pid: _Optional[int] = ..., mode: _Optional[_Union[ProviderMode, str]] = ..., recent_failures: _Optional[_Iterable[_Union[LaunchFailure, _Mapping]]] = ..., paused_reason: _Optional[str] = ...) -> None: ...
 
 class ReleaseLeaseRequest(_message.Message):
-    __slots__ = ["lease_token", "outcome"]
+    __slots__ = ["hold_reason", "hold_seconds", "lease_token", "outcome"]
+    HOLD_REASON_FIELD_NUMBER: _ClassVar[int]
+    HOLD_SECONDS_FIELD_NUMBER: _ClassVar[int]
     LEASE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    hold_reason: str
+    hold_seconds: int
     lease_token: str
     outcome: Outcome
-    def __init__(self, lease_token: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ...) -> None: ...
+    def __init__(self, lease_token: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., hold_seconds: _Optional[int] = ..., hold_reason: _Optional[str] = ...) -> None: ...
 
 class ReleaseLeaseResponse(_message.Message):
     __slots__ = ["claim"]
