@@ -16,6 +16,8 @@ import {
 } from "../../server/core/provider.js";
 import { cryptoRandom, seededRandom, type Random } from "../../server/core/random.js";
 import type { PluginConfig, PluginDescription, PluginImplementation } from "../sdk/index.js";
+import { generateEd25519Key } from "../sdk/ssh-keys.js";
+import { FakeEndpoints } from "./endpoints.js";
 import { parseFakeSettings, type FakeSettings } from "./settings.js";
 import { fakeInstanceState, type FakeImage, type FakeInstance } from "./state.js";
 import { FakeCloudStore } from "./store.js";
@@ -38,6 +40,7 @@ interface Configured {
   providerName: string;
   store: FakeCloudStore;
   dice: Random;
+  endpoints: FakeEndpoints | undefined;
 }
 
 /**
@@ -83,13 +86,16 @@ export class FakeCloud implements PluginImplementation {
       }
       await this.current?.store.close();
     }
+    await this.current?.endpoints?.closeAll();
     this.current = {
       settings,
       ownerId: config.ownerId,
       providerName: config.providerName,
       store,
       dice: settings.seed === undefined ? this.random : seededRandom(settings.seed),
+      endpoints: settings.endpoints && new FakeEndpoints(`${file}.nodes`, settings.endpoints.address, this.log),
     };
+    this.syncEndpoints();
     this.log.info(
       { provider: config.providerName, stateFile: file, instances: store.instances.size },
       "fake cloud configured",
@@ -138,6 +144,16 @@ export class FakeCloud implements PluginImplementation {
       error: fails ? "instance failed to boot (simulated, failureRate)" : "",
       deleteAt: 0,
     };
+    const { endpoints } = this.configured();
+    if (endpoints && settings.endpoints && !fails) {
+      // In the cloud first, so that a concurrent sync sees an instance starting, not a stray endpoint.
+      store.putInstance(instance);
+      const down = settings.endpoints.noNetworkRate > 0 && dice.float() < settings.endpoints.noNetworkRate;
+      const host = generateEd25519Key(`fake-${instanceId}`);
+      const endpoint = { hostPrivateKey: host.privateKey, network: down ? settings.endpoints.noNetwork : ("up" as const) };
+      const port = await endpoints.start(instance, endpoint, spec.sshPublicKeys);
+      Object.assign(instance, { endpoint: { ...endpoint, port }, addresses: [settings.endpoints.address], sshPort: port, hostKeys: [host.publicKey] });
+    }
     store.putInstance(instance);
     await store.flush();
     return this.toInstance(instance);
@@ -158,6 +174,7 @@ export class FakeCloud implements PluginImplementation {
     if (instance && instance.deleteAt === 0) {
       if (settings.deleteLatencyMs === 0) store.removeInstance(instance.instanceId);
       else store.putInstance({ ...instance, deleteAt: this.clock.now() + settings.deleteLatencyMs });
+      if (instance.endpoint) await this.configured().endpoints?.stop(instance.instanceId);
     }
     await store.flush();
   }
@@ -165,6 +182,7 @@ export class FakeCloud implements PluginImplementation {
   async listInstances(): Promise<Instance[]> {
     const { store } = this.configured();
     await store.refresh();
+    this.syncEndpoints();
     const now = this.clock.now();
     const result: Instance[] = [];
     for (const instance of store.instances.values()) {
@@ -247,7 +265,16 @@ export class FakeCloud implements PluginImplementation {
   }
 
   async close(): Promise<void> {
+    await this.current?.endpoints?.closeAll();
     await this.current?.store.close();
+  }
+
+  /** Endpoints follow the state file (instances planted or removed by others, a restart). */
+  private syncEndpoints(): void {
+    const { store, endpoints } = this.configured();
+    if (!endpoints) return;
+    const now = this.clock.now();
+    endpoints.sync([...store.instances.values()].map((instance) => ({ instance, alive: fakeInstanceState(instance, now) !== "gone" && instance.deleteAt === 0 })));
   }
 
   private configured(): Configured {

@@ -72,6 +72,23 @@ export const fakeSettingsSchema = z.strictObject({
   address: z.string().min(1).default("127.0.0.1"),
   sshPort: z.number().int().min(1).max(65535).default(22),
   username: z.string().min(1).default("standby"),
+  /**
+   * Give every new instance a real SSH endpoint on its own loopback port (see
+   * endpoints.ts); address/sshPort above are then replaced by the endpoint's.
+   */
+  endpoints: z
+    .strictObject({
+      /** A loopback address to listen on. */
+      address: z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, "must be a 127.x.y.z address").default("127.0.0.1"),
+      /** Probability that an instance has no network. */
+      noNetworkRate: probability.default(0),
+      /**
+       * How a no-network instance shows it: "silent" (its port accepts and never
+       * answers) or "down" (SSH works, STANDBY_FAKE_NETWORK=down in its commands).
+       */
+      noNetwork: z.enum(["silent", "down"]).default("silent"),
+    })
+    .optional(),
   /** Misbehave on purpose (fault tests and benchmarks). */
   fault: faultSchema.optional(),
 });

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { StandbyError } from "../../server/core/errors.js";
 import type { InstanceState, Visibility } from "../../server/core/provider.js";
+import type { FakeEndpoint } from "./endpoints.js";
 
 /**
  * The fake cloud's state file: what a real cloud keeps on its side. It
@@ -41,6 +42,8 @@ export interface FakeInstance {
   error: string;
   /** Set by a delete: deleting until this time (epoch ms), then gone. 0 = not deleting. */
   deleteAt: number;
+  /** A real SSH endpoint on loopback (settings.endpoints); absent for instances without one. */
+  endpoint?: FakeEndpoint;
 }
 
 export interface FakeImage {
