@@ -20,6 +20,9 @@ export const providerSchema = z
     extraTags: z.array(tag).default([]),
     /** Most nodes of this provider at once (0 = no limit). */
     maxNodes: z.number().int().min(0).default(0),
+    /** Most cores and RAM (MiB) of this provider's nodes at once, from the plugin's flavor sizes (0 = no limit). */
+    maxCores: z.number().int().min(0).default(0),
+    maxRamMb: z.number().int().min(0).default(0),
     /** Higher is preferred when several providers can launch a label. */
     priority: z.number().int().default(0),
     /** Cloud boot until RUNNING, and running until ready. */
@@ -83,6 +86,8 @@ export const configSchema = z
         abandonAfter: duration("60s"),
         /** A waiting claim gains one priority step per this much waiting, so nothing starves (0 = never). */
         agingStep: duration("60s"),
+        /** A queued nodeset not assembled on its provider within this long is tried on another provider that can make all of it. */
+        nodesetTimeout: duration("5m"),
       })
       .strict()
       .prefault({}),

@@ -46,7 +46,15 @@ export interface ClaimSettings {
   abandonAfterMs: number;
   /** One priority step gained per this much waiting (0 = no ageing). */
   agingStepMs: number;
+  /** A nodeset pinned to a provider is re-pinned after this long unfulfilled. */
+  nodesetTimeoutMs: number;
 }
+
+/**
+ * Orders providers by how well they can launch now (usable ones only, best
+ * first), for nodes of the given labels.
+ */
+export type ProviderRanking = (candidates: string[], labels: string[]) => string[];
 
 interface PendingCreate {
   record: ClaimRecord;
@@ -62,6 +70,8 @@ interface Queued {
   /** The ready-node epoch at its last allocation attempt (-1: never tried). */
   triedAt: number;
   lastSeen: number;
+  /** A nodeset's provider and since when (its nodes are launched there only). */
+  pin?: { provider: string; since: number };
 }
 
 const SSH_KEY = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
@@ -123,7 +133,7 @@ export class ClaimService {
    * Nodes queued claims are waiting for, per label; a nodeset's nodes are
    * pinned to one provider that can make all of them (it is filled from one).
    */
-  demand(): Demand[] {
+  demand(rank: ProviderRanking = (c) => c): Demand[] {
     const demand = new Map<string, Demand>();
     const add = (label: string, provider: string | undefined) => {
       const key = `${label}\u0000${provider ?? ""}`;
@@ -139,7 +149,7 @@ export class ClaimService {
       }
       const makers = (labels: string[]) => new Set(labels.flatMap((l) => this.catalog.labels.get(l)?.templates.map((t) => t.provider) ?? []));
       const common = [...q.slots.map(makers).reduce((a, b) => new Set([...a].filter((p) => b.has(p))))].sort();
-      const provider = common[0];
+      const provider = this.pin(q, common, rank);
       if (!provider) continue;
       for (const labels of q.slots) {
         const label = labels.find((l) => this.catalog.template(l, provider));
@@ -147,6 +157,31 @@ export class ClaimService {
       }
     }
     return [...demand.values()];
+  }
+
+  /**
+   * The provider a queued nodeset's nodes are launched on. It stays while it
+   * can launch and the set is not overdue; otherwise the next best provider
+   * that can make every node takes over. Nodes the old one made stay in the
+   * pool for anyone (a set never holds a partial set's nodes), and the set is
+   * only ever filled from one provider.
+   */
+  private pin(q: Queued, common: string[], rank: ProviderRanking): string | undefined {
+    const now = this.clock.now();
+    const labels = [...new Set(q.slots.flat())];
+    const ranked = rank(common, labels);
+    const current = q.pin;
+    if (current && ranked.includes(current.provider) && now - current.since < this.settings.nodesetTimeoutMs) return current.provider;
+    const next = ranked.find((p) => p !== current?.provider) ?? ranked[0];
+    // Nothing can launch now: keep what there is (its launches may still finish).
+    if (!next) return current?.provider ?? common[0];
+    if (next !== current?.provider || !current) {
+      if (current) this.logger.info({ claim: q.record.id, from: current.provider, to: next }, "nodeset moved to another provider");
+      q.pin = { provider: next, since: now };
+    } else {
+      current.since = now;
+    }
+    return next;
   }
 
   queuedCount(label?: string): number {

@@ -1,7 +1,7 @@
 import type { Clock } from "../core/clock.js";
 import { StandbyError, type ErrorCode } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
-import { NODE_TAG, OWNER_TAG, type Instance, type ProviderRegistry } from "../core/provider.js";
+import { NODE_TAG, OWNER_TAG, type Flavor, type Instance, type ProviderRegistry } from "../core/provider.js";
 import type { NodeAccess } from "../core/node-access.js";
 import type { Random } from "../core/random.js";
 import type { NodeState } from "../core/states.js";
@@ -47,6 +47,15 @@ export interface LifecycleHooks {
 }
 
 const PENDING_STATES: readonly NodeState[] = ["launching", "booted", "checking"];
+/** The failure reason of a boot the cloud refused for quota or capacity. */
+const QUOTA_REFUSAL = "resource-exhausted";
+
+/** What a provider's nodes take up, counted against its caps. */
+interface Usage {
+  nodes: number;
+  cores: number;
+  ramMb: number;
+}
 /** States that hold a cloud instance (or may): they count against caps. */
 const HOLDING_STATES: readonly NodeState[] = ["launching", "booted", "checking", "ready", "claimed", "released", "deleting", "failed", "held"];
 
@@ -66,6 +75,8 @@ export class NodeLifecycle {
   private readonly pauses = new Map<string, { until: number; reason: string; backoffMs: number }>();
   private readonly failures: LaunchFailure[] = [];
   private readonly sightings = new Map<string, number>();
+  /** Flavor sizes per provider, from the plugin, for the cores/RAM caps. */
+  private readonly flavorSizes = new Map<string, Map<string, Flavor>>();
   private poolRunning = false;
   private poolAgain = false;
   private kickTimer: NodeJS.Timeout | undefined;
@@ -157,7 +168,7 @@ export class NodeLifecycle {
     const counts = await this.store.countNodes();
     const byLabel = new Map<string, { ready: number; pending: number; holding: number }>();
     const byPair = new Map<string, number>();
-    const byProvider = new Map<string, number>();
+    const byProvider = new Map<string, Usage>();
     // Launches stuck on a provider that is not serving (hung, restarting, circuit open) are not
     // counted as supply, so the label launches elsewhere meanwhile instead of waiting for them.
     const serving = new Set(this.providers.names().filter((n) => this.providers.status(n).health === "serving"));
@@ -168,7 +179,7 @@ export class NodeLifecycle {
       if (HOLDING_STATES.includes(c.state)) l.holding += c.count;
       byLabel.set(c.label, l);
       if (c.state === "ready" || (PENDING_STATES.includes(c.state) && serving.has(c.provider))) byPair.set(`${c.label}\u0000${c.provider}`, (byPair.get(`${c.label}\u0000${c.provider}`) ?? 0) + c.count);
-      if (HOLDING_STATES.includes(c.state)) byProvider.set(c.provider, (byProvider.get(c.provider) ?? 0) + c.count);
+      if (HOLDING_STATES.includes(c.state)) this.addUsage(byProvider, c.label, c.provider, c.count);
     }
     const anyProvider = new Map<string, number>();
     const pinned: Demand[] = [];
@@ -179,7 +190,7 @@ export class NodeLifecycle {
     const now = this.clock.now();
     const launches: NodeRecord[] = [];
     const launch = (label: string, provider: string) => {
-      byProvider.set(provider, (byProvider.get(provider) ?? 0) + 1);
+      this.addUsage(byProvider, label, provider, 1);
       const have = byLabel.get(label) ?? { ready: 0, pending: 0, holding: 0 };
       have.pending++;
       have.holding++;
@@ -194,7 +205,7 @@ export class NodeLifecycle {
     // Nodesets first: they can only be served by one provider.
     for (const d of pinned) {
       let deficit = d.count - (byPair.get(`${d.label}\u0000${d.provider}`) ?? 0);
-      while (deficit-- > 0 && room(d.label) && this.usable(d.provider as string, byProvider)) launch(d.label, d.provider as string);
+      while (deficit-- > 0 && room(d.label) && this.usable(d.provider as string, byProvider, d.label)) launch(d.label, d.provider as string);
     }
     for (const label of this.catalog.labels.values()) {
       const have = byLabel.get(label.name) ?? { ready: 0, pending: 0, holding: 0 };
@@ -213,11 +224,43 @@ export class NodeLifecycle {
     }
   }
 
-  private usable(provider: string, nodesByProvider: Map<string, number>): boolean {
+  /** Whether the provider may launch one more node of the label now: serving, active, not paused, under every cap. */
+  private usable(provider: string, byProvider: Map<string, Usage>, label: string): boolean {
     const p = this.catalog.providers.get(provider);
     if (!p || !this.providers.names().includes(provider) || this.providers.status(provider).health !== "serving") return false;
     if (this.mode(provider) !== "active" || this.pausedReason(provider)) return false;
-    return p.maxNodes === 0 || (nodesByProvider.get(provider) ?? 0) < p.maxNodes;
+    const used = byProvider.get(provider) ?? { nodes: 0, cores: 0, ramMb: 0 };
+    if (p.maxNodes > 0 && used.nodes >= p.maxNodes) return false;
+    if (p.maxCores === 0 && p.maxRamMb === 0) return true;
+    const size = this.flavorOf(label, provider);
+    // Without the flavor's size a cores/RAM cap cannot be kept: launch nothing there until it is known.
+    if (!size) return false;
+    return (p.maxCores === 0 || used.cores + size.cores <= p.maxCores) && (p.maxRamMb === 0 || used.ramMb + size.ramMb <= p.maxRamMb);
+  }
+
+  /** The size of the flavor the label's template on the provider asks for, if the plugin told it. */
+  private flavorOf(label: string, provider: string): Flavor | undefined {
+    const flavor = this.catalog.template(label, provider)?.flavor;
+    return flavor === undefined ? undefined : this.flavorSizes.get(provider)?.get(flavor);
+  }
+
+  private addUsage(byProvider: Map<string, Usage>, label: string, provider: string, count: number): void {
+    const used = byProvider.get(provider) ?? { nodes: 0, cores: 0, ramMb: 0 };
+    const size = this.flavorOf(label, provider);
+    used.nodes += count;
+    used.cores += (size?.cores ?? 0) * count;
+    used.ramMb += (size?.ramMb ?? 0) * count;
+    byProvider.set(provider, used);
+  }
+
+  /** Reads the provider's flavor sizes (kept until the next read; a failure keeps the old ones). */
+  private async loadFlavors(provider: string): Promise<void> {
+    try {
+      const flavors = await this.providers.get(provider).listFlavors();
+      this.flavorSizes.set(provider, new Map(flavors.map((f) => [f.name, f])));
+    } catch (err) {
+      this.logger.warn({ provider, err: messageOf(err) }, "cannot read flavor sizes");
+    }
   }
 
   /** Failures in a row; forgotten a while after the last one, so a provider gets tried again. */
@@ -295,15 +338,15 @@ export class NodeLifecycle {
    * Among the label's providers: serving, under its cap, fewest recent
    * failures, highest configured priority, then fewest nodes (spread).
    */
-  private chooseProvider(label: string, nodesByProvider: Map<string, number>): string | undefined {
+  private chooseProvider(label: string, byProvider: Map<string, Usage>): string | undefined {
     const entry = this.catalog.labels.get(label);
     if (!entry) return undefined;
     const failures = new Map<string, number>();
-    for (const f of this.recentFailures()) failures.set(f.provider, (failures.get(f.provider) ?? 0) + 1);
+    for (const f of this.recentFailures()) if (f.reason !== QUOTA_REFUSAL) failures.set(f.provider, (failures.get(f.provider) ?? 0) + 1);
     const usable = entry.templates
       .map((t) => this.catalog.providers.get(t.provider))
       .filter((p): p is NonNullable<typeof p> => p !== undefined)
-      .filter((p) => this.usable(p.name, nodesByProvider));
+      .filter((p) => this.usable(p.name, byProvider, label));
     // A provider that failed this label more than its launch retries in a row
     // yields to the others until it succeeds again (or is the only one left).
     const fresh = usable.filter((p) => this.failuresInARow(`${label}\u0000${p.name}`) <= p.launchRetries);
@@ -312,10 +355,29 @@ export class NodeLifecycle {
       (a, b) =>
         (failures.get(a.name) ?? 0) - (failures.get(b.name) ?? 0) ||
         b.priority - a.priority ||
-        (nodesByProvider.get(a.name) ?? 0) - (nodesByProvider.get(b.name) ?? 0) ||
+        (byProvider.get(a.name)?.nodes ?? 0) - (byProvider.get(b.name)?.nodes ?? 0) ||
         a.name.localeCompare(b.name),
     );
     return candidates[0]?.name;
+  }
+
+  /**
+   * Providers that can launch nodes of every one of these labels now, best
+   * first: serving, active, not paused, not past their launch retries for any
+   * of the labels; then fewest recent failures and highest priority. Used to
+   * place a nodeset, which must come from one provider.
+   */
+  rankProviders(candidates: string[], labels: string[]): string[] {
+    const failures = new Map<string, number>();
+    for (const f of this.recentFailures()) if (f.reason !== QUOTA_REFUSAL) failures.set(f.provider, (failures.get(f.provider) ?? 0) + 1);
+    const ok = candidates.filter((name) => {
+      const p = this.catalog.providers.get(name);
+      if (!p || !this.providers.names().includes(name) || this.providers.status(name).health !== "serving") return false;
+      if (this.mode(name) !== "active" || this.pausedReason(name)) return false;
+      return labels.every((l) => !this.catalog.template(l, name) || this.failuresInARow(`${l}\u0000${name}`) <= p.launchRetries);
+    });
+    const priority = (name: string) => this.catalog.providers.get(name)?.priority ?? 0;
+    return ok.sort((a, b) => (failures.get(a) ?? 0) - (failures.get(b) ?? 0) || priority(b) - priority(a) || a.localeCompare(b));
   }
 
   private newNode(label: string, provider: string, now: number): NodeRecord {
@@ -460,10 +522,11 @@ export class NodeLifecycle {
     const now = this.clock.now();
     this.failures.push({ provider: node.provider, label: node.label, reason, message, nodeId: node.id, at: now });
     if (this.failures.length > 1000) this.failures.shift();
-    // Launch retries per provider and label, then the next provider.
+    // Launch retries per provider and label, then the next provider. A quota refusal is no
+    // failure of the provider: it pauses it instead (listed, but not held against it).
     const key = `${node.label}\u0000${node.provider}`;
-    this.consecutive.set(key, { count: this.failuresInARow(key) + 1, at: now });
-    if (reason === "resource-exhausted") this.backoff(node.provider, message);
+    if (reason === QUOTA_REFUSAL) this.backoff(node.provider, message);
+    else this.consecutive.set(key, { count: this.failuresInARow(key) + 1, at: now });
     this.logger.warn({ node: node.id, provider: node.provider, label: node.label, reason, message }, "launch failed");
     const ok = await this.writer.transition({
       id: node.id,
@@ -500,7 +563,9 @@ export class NodeLifecycle {
     await this.writer.transition({ id: node.id, from: ["deleting"], to: "gone", at: this.clock.now() });
     node.state = "gone";
     // A deletion frees capacity: a provider paused because it was full is worth trying again now.
-    if (this.pauses.get(node.provider)?.reason.startsWith("at quota")) {
+    // (Not so a node the cloud refused: it never took any.)
+    const pause = this.pauses.get(node.provider)?.reason ?? "";
+    if (node.instanceId !== "" && (pause.startsWith("at quota") || pause.startsWith("the cloud reports"))) {
       this.pauses.delete(node.provider);
       this.kick(true);
     }
@@ -544,6 +609,7 @@ export class NodeLifecycle {
     } catch {
       // Quota is optional (UNIMPLEMENTED) and advisory.
     }
+    await this.loadFlavors(providerName);
     const ours = new Map<string, Instance>();
     for (const i of instances) if (i.tags[OWNER_TAG] === this.ownerId && i.tags[NODE_TAG]) ours.set(i.tags[NODE_TAG] as string, i);
     const nodes = await this.store.listNodes({ provider: providerName });

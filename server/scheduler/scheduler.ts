@@ -101,7 +101,7 @@ export class Scheduler {
       this.catalog,
       {
         nodeReady: () => this.claims.nodeReady(),
-        demand: () => this.claims.demand(),
+        demand: () => this.claims.demand((candidates, labels) => this.lifecycle.rankProviders(candidates, labels)),
         launching: (label, provider) => this.claims.launching(label, provider),
       },
       deps.pollMs === undefined ? {} : { pollMs: deps.pollMs },
@@ -299,5 +299,6 @@ function claimSettings(config: Config) {
     maxLeaseTtlMs: config.claims.maxLeaseTtl,
     abandonAfterMs: config.claims.abandonAfter,
     agingStepMs: config.claims.agingStep,
+    nodesetTimeoutMs: config.claims.nodesetTimeout,
   };
 }
