@@ -95,9 +95,18 @@ export interface NodeCount {
  * Ask for ready nodes for one queued claim: one node per slot, each slot
  * satisfied by any of its labels, all nodes from one provider.
  */
+/**
+ * One node of a nodeset: any of these labels; where `providers` names a
+ * label, only those providers' nodes of it fit (their extra tags decide).
+ */
+export interface Slot {
+  labels: string[];
+  providers?: Record<string, string[]>;
+}
+
 export interface AllocationRequest {
   claimId: string;
-  slots: { labels: string[] }[];
+  slots: Slot[];
   leaseHash: string;
   leaseExpiresAt: number;
   /**

@@ -1,5 +1,6 @@
 import type { Config, LabelConfig, ProviderConfig, TemplateConfig } from "../config/schema.js";
 import { StandbyError } from "../core/errors.js";
+import type { Slot } from "../core/store.js";
 import { evaluateLabelExpression, LabelExpressionError, parseLabelExpression } from "./label-expression.js";
 
 export interface LabelEntry {
@@ -18,7 +19,7 @@ export interface LabelEntry {
 export class Catalog {
   readonly labels = new Map<string, LabelEntry>();
   readonly providers = new Map<string, ProviderConfig>();
-  private readonly matches = new Map<string, string[]>();
+  private readonly matches = new Map<string, Slot>();
 
   constructor(readonly config: Config) {
     for (const p of config.providers) this.providers.set(p.name, p);
@@ -33,10 +34,13 @@ export class Catalog {
   }
 
   /**
-   * The labels whose tag sets satisfy the expression. Throws invalid-argument
-   * (naming the field and position) for a malformed expression.
+   * The labels whose nodes satisfy the expression. A node's tags are its
+   * label's plus its provider's (and template's) extra tags, so a label may
+   * fit only on some of its providers: those are named in `providers`.
+   * Throws invalid-argument (naming the field and position) for a malformed
+   * expression.
    */
-  match(expression: string, field: string): string[] {
+  match(expression: string, field: string): Slot {
     const cached = this.matches.get(expression);
     if (cached) return cached;
     let parsed;
@@ -46,10 +50,30 @@ export class Catalog {
       if (err instanceof LabelExpressionError) throw StandbyError.invalidArgument(field, `${err.message} in "${expression}"`);
       throw err;
     }
-    const labels = [...this.labels.values()].filter((l) => evaluateLabelExpression(parsed, l.tags)).map((l) => l.name);
+    const slot: Slot = { labels: [] };
+    for (const label of this.labels.values()) {
+      if (label.templates.length === 0) {
+        if (evaluateLabelExpression(parsed, label.tags)) slot.labels.push(label.name);
+        continue;
+      }
+      const fits = label.templates.filter((t) => evaluateLabelExpression(parsed, new Set(this.nodeTags(label.name, t.provider)))).map((t) => t.provider);
+      if (fits.length === 0) continue;
+      slot.labels.push(label.name);
+      if (fits.length < label.templates.length) (slot.providers ??= {})[label.name] = fits;
+    }
     if (this.matches.size > 10_000) this.matches.clear();
-    this.matches.set(expression, labels);
-    return labels;
+    this.matches.set(expression, slot);
+    return slot;
+  }
+
+  /** Whether the provider's nodes of the label fit the slot. */
+  fits(slot: Slot, label: string, provider: string): boolean {
+    return slot.labels.includes(label) && this.template(label, provider) !== undefined && (slot.providers?.[label]?.includes(provider) ?? true);
+  }
+
+  /** The providers that can make a node for the slot. */
+  makers(slot: Slot): Set<string> {
+    return new Set(slot.labels.flatMap((l) => (this.labels.get(l)?.templates ?? []).map((t) => t.provider).filter((p) => this.fits(slot, l, p))));
   }
 
   template(label: string, provider: string): TemplateConfig | undefined {

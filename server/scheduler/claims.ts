@@ -5,7 +5,7 @@ import type { NodeAccess } from "../core/node-access.js";
 import type { Random } from "../core/random.js";
 import { sha256 } from "../core/random.js";
 import { type ClaimState, type Outcome } from "../core/states.js";
-import type { Allocation, ClaimRecord, NodeRecord, Store } from "../core/store.js";
+import type { Allocation, ClaimRecord, NodeRecord, Slot, Store } from "../core/store.js";
 import type { Catalog } from "./catalog.js";
 import type { Tokens } from "./tokens.js";
 
@@ -58,7 +58,7 @@ export type ProviderRanking = (candidates: string[], labels: string[]) => string
 
 interface PendingCreate {
   record: ClaimRecord;
-  slots: string[][];
+  slots: Slot[];
   resolve(result: { claim: ClaimRecord; created: boolean }): void;
   reject(err: unknown): void;
 }
@@ -66,7 +66,7 @@ interface PendingCreate {
 interface Queued {
   record: ClaimRecord;
   /** Per slot, the labels that satisfy its expression. */
-  slots: string[][];
+  slots: Slot[];
   /** The ready-node epoch at its last allocation attempt (-1: never tried). */
   triedAt: number;
   lastSeen: number;
@@ -119,11 +119,11 @@ export class ClaimService {
   async load(): Promise<void> {
     const now = this.clock.now();
     for (const record of await this.store.listClaims({ states: ["queued"] })) {
-      let slots: string[][];
+      let slots: Slot[];
       try {
         slots = this.resolveSlots(record.labelExpressions);
       } catch {
-        slots = record.labelExpressions.map(() => []);
+        slots = record.labelExpressions.map(() => ({ labels: [] }));
       }
       this.queue.set(record.id, { record, slots, triedAt: -1, lastSeen: Math.max(now, record.lastSeenAt) });
     }
@@ -143,16 +143,19 @@ export class ClaimService {
     };
     for (const q of this.queue.values()) {
       if (q.slots.length === 1) {
-        const label = (q.slots[0] as string[]).find((l) => (this.catalog.labels.get(l)?.templates.length ?? 0) > 0);
-        if (label) add(label, undefined);
+        const slot = q.slots[0] as Slot;
+        const label = slot.labels.find((l) => (this.catalog.labels.get(l)?.templates.length ?? 0) > 0);
+        if (!label) continue;
+        // A label that fits only on some providers (their extra tags) is launched there.
+        const only = slot.providers?.[label];
+        add(label, only ? (rank(only, [label])[0] ?? only[0]) : undefined);
         continue;
       }
-      const makers = (labels: string[]) => new Set(labels.flatMap((l) => this.catalog.labels.get(l)?.templates.map((t) => t.provider) ?? []));
-      const common = [...q.slots.map(makers).reduce((a, b) => new Set([...a].filter((p) => b.has(p))))].sort();
+      const common = [...q.slots.map((slot) => this.catalog.makers(slot)).reduce((a, b) => new Set([...a].filter((p) => b.has(p))))].sort();
       const provider = this.pin(q, common, rank);
       if (!provider) continue;
-      for (const labels of q.slots) {
-        const label = labels.find((l) => this.catalog.template(l, provider));
+      for (const slot of q.slots) {
+        const label = slot.labels.find((l) => this.catalog.fits(slot, l, provider));
         if (label) add(label, provider);
       }
     }
@@ -168,7 +171,7 @@ export class ClaimService {
    */
   private pin(q: Queued, common: string[], rank: ProviderRanking): string | undefined {
     const now = this.clock.now();
-    const labels = [...new Set(q.slots.flat())];
+    const labels = [...new Set(q.slots.flatMap((s) => s.labels))];
     const ranked = rank(common, labels);
     const current = q.pin;
     if (current && ranked.includes(current.provider) && now - current.since < this.settings.nodesetTimeoutMs) return current.provider;
@@ -187,25 +190,25 @@ export class ClaimService {
   queuedCount(label?: string): number {
     if (!label) return this.queue.size;
     let n = 0;
-    for (const q of this.queue.values()) if (q.slots.some((s) => s.includes(label))) n++;
+    for (const q of this.queue.values()) if (q.slots.some((s) => s.labels.includes(label))) n++;
     return n;
   }
 
   /** The labels each slot of a queued claim can take ([] if not queued). */
   slotsOf(claimId: string): string[][] {
-    return this.queue.get(claimId)?.slots ?? [];
+    return (this.queue.get(claimId)?.slots ?? []).map((s) => s.labels);
   }
 
-  private resolveSlots(expressions: string[]): string[][] {
+  private resolveSlots(expressions: string[]): Slot[] {
     return expressions.map((e, i) => this.catalog.match(e, `label_expressions[${i}]`));
   }
 
-  private validate(input: ClaimInput): { slots: string[][]; ttlMs: number } {
+  private validate(input: ClaimInput): { slots: Slot[]; ttlMs: number } {
     if (input.labelExpressions.length === 0) throw StandbyError.invalidArgument("label_expressions", "at least one label expression is required");
     if (input.labelExpressions.length > 32) throw StandbyError.invalidArgument("label_expressions", "at most 32 nodes per claim");
     const slots = this.resolveSlots(input.labelExpressions);
-    slots.forEach((labels, i) => {
-      if (labels.length === 0) {
+    slots.forEach((slot, i) => {
+      if (slot.labels.length === 0) {
         throw new StandbyError("failed-precondition", `label_expressions[${i}]: no configured label satisfies "${input.labelExpressions[i]}"`, {
           field: `label_expressions[${i}]`,
         });
@@ -213,8 +216,7 @@ export class ClaimService {
     });
     if (slots.length > 1) {
       // A nodeset comes from one provider: some provider must make a label of every slot.
-      const providersOf = (labels: string[]) => new Set(labels.flatMap((l) => this.catalog.labels.get(l)?.templates.map((t) => t.provider) ?? []));
-      const common = slots.map(providersOf).reduce((a, b) => new Set([...a].filter((p) => b.has(p))));
+      const common = slots.map((slot) => this.catalog.makers(slot)).reduce((a, b) => new Set([...a].filter((p) => b.has(p))));
       if (common.size === 0) throw new StandbyError("failed-precondition", "label_expressions: no single provider can make every node of this nodeset", { field: "label_expressions" });
     }
     const ttlMs = input.leaseTtlSeconds > 0 ? input.leaseTtlSeconds * 1000 : this.settings.defaultLeaseTtlMs;
@@ -368,7 +370,7 @@ export class ClaimService {
   /** Tells watchers of queued claims for a label that a node is launching. */
   launching(label: string, provider: string): void {
     for (const q of this.queue.values()) {
-      if (this.listeners.has(q.record.id) && q.slots.some((s) => s.includes(label))) {
+      if (this.listeners.has(q.record.id) && q.slots.some((s) => s.labels.includes(label))) {
         this.emit(q.record.id, "launching", `launching ${label} on ${provider}`, { claim: q.record, nodes: [], queuePosition: this.position(q.record.id) });
       }
     }
@@ -427,7 +429,7 @@ export class ClaimService {
       results = await this.store.allocate(
         batch.map((q) => ({
           claimId: q.record.id,
-          slots: q.slots.map((labels) => ({ labels })),
+          slots: q.slots,
           leaseHash: sha256(this.tokens.leaseToken(q.record.id)),
           leaseExpiresAt: now + q.record.leaseTtlSeconds * 1000,
           ...(inserting.has(q.record.id) ? { insert: q.record } : {}),

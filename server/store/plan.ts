@@ -214,10 +214,12 @@ export function planAllocations(
 
   return requests.map((request) => {
     if (!open.has(request.claimId) || request.slots.length === 0) return undefined;
-    const slots = request.slots.map((s) => new Set(s.labels));
+    const restricted = request.slots.some((s) => s.providers !== undefined);
+    const unrestricted = restricted ? [] : request.slots.map((s) => new Set(s.labels));
     let best: Candidate[] | undefined;
     let bestOldest: Candidate | undefined;
     for (const provider of providers) {
+      const slots = restricted ? request.slots.map((s) => new Set(s.labels.filter((l) => s.providers?.[l]?.includes(provider) ?? true))) : unrestricted;
       const match = matchSlots(slots, byProvider.get(provider) ?? [], taken);
       if (!match) continue;
       const oldest = match.reduce((a, b) => (olderFirst(a, b) <= 0 ? a : b));

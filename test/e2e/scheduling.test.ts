@@ -220,4 +220,33 @@ t("a low-priority claim under a steady stream of high-priority claims is served 
   }
 });
 
+t("a provider's extra tags are part of its nodes' tags: an expression on them picks that provider's nodes, and launches there", async () => {
+  const c = await startCluster({
+    config: {
+      providers: [
+        { name: "east", plugin: "fake", settings: {}, extraTags: ["rax"] },
+        { name: "west", plugin: "fake", settings: {}, priority: 5 },
+      ],
+      labels: [{ name: "jammy", tags: ["py312"], minReady: 0 }, { name: "noble" }],
+      templates: [...jammyOn("east", "west"), { label: "noble", provider: "west", image: "ubuntu-noble", flavor: "small" }],
+    },
+  });
+  try {
+    const rax = await create(c, { labelExpressions: ["jammy && rax"] });
+    assert.equal(rax.claim?.nodes[0]?.provider, "east", "only east's nodes carry rax");
+    assert.ok(rax.claim?.nodes[0]?.tags.includes("rax"));
+    const notRax = await create(c, { labelExpressions: ["py312 && !rax"] });
+    assert.equal(notRax.claim?.nodes[0]?.provider, "west");
+    assert.equal(notRax.claim?.nodes[0]?.label, "jammy");
+    // A nodeset whose first node must carry rax comes wholly from east, which can make both.
+    const set = await create(c, { labelExpressions: ["rax", "jammy"] });
+    assert.deepEqual(set.claim?.nodes.map((n) => n.provider), ["east", "east"]);
+    // noble is made by west only, so "noble && rax" can never be served: refused at once.
+    await assert.rejects(create(c, { labelExpressions: ["noble && rax"] }), (err: Error & { code?: number }) => err.code === 9 && /no configured label/.test(err.message));
+    await assert.rejects(create(c, { labelExpressions: ["rax", "noble"] }), (err: Error & { code?: number }) => err.code === 9 && /no single provider/.test(err.message));
+  } finally {
+    await c.close();
+  }
+});
+
 t.run();

@@ -447,6 +447,29 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal((await store.getNode(alphaJammy.id))?.state, "ready");
     }));
 
+  t("a slot that names providers for a label takes that label's nodes only from them", () =>
+    withStore(async (store) => {
+      // jammy && rax: only beta's jammy nodes carry rax.
+      const alphaJammy = makeNode({ provider: "alpha", label: "jammy", readyAt: 1 });
+      const betaJammy = makeNode({ provider: "beta", label: "jammy", readyAt: 50 });
+      const alphaNoble = makeNode({ provider: "alpha", label: "noble", readyAt: 2 });
+      await store.insertNodes([alphaJammy, betaJammy, alphaNoble]);
+      const claim = makeClaim({ labelExpressions: ["rax"] });
+      const other = makeClaim({ labelExpressions: ["rax"] });
+      await store.createClaim(claim);
+      await store.createClaim(other);
+      const slot = { labels: ["jammy"], providers: { jammy: ["beta"] } };
+      const [first, second] = await store.allocate([{ ...request(claim), slots: [slot] }, { ...request(other), slots: [slot] }], 5);
+      assert.deepEqual(first?.nodes.map((n) => n.id), [betaJammy.id], "the older alpha node does not fit");
+      assert.deepEqual(second, { claimId: other.id, nodes: [] }, "and is not taken when beta has no more");
+      assert.equal((await store.getNode(alphaJammy.id))?.state, "ready");
+      // A label the slot does not restrict still fits from any provider.
+      const third = makeClaim({ labelExpressions: ["rax || noble"] });
+      await store.createClaim(third);
+      const [got] = await store.allocate([{ ...request(third), slots: [{ labels: ["jammy", "noble"], providers: { jammy: ["beta"] } }] }], 6);
+      assert.deepEqual(got?.nodes.map((n) => n.id), [alphaNoble.id]);
+    }));
+
   t("a nodeset no single provider can fill waits, taking nothing", () =>
     withStore(async (store) => {
       const alphaJammy = makeNode({ provider: "alpha", label: "jammy" });
