@@ -52,10 +52,12 @@ export async function serve(opts: ServeOptions): Promise<Running> {
       command: resolvePluginCommand(p, root),
       settings: p.settings,
       secrets: resolveSecrets(p.secrets),
+      ...(p.policies ? { policies: p.policies } : {}),
     })),
     ownerId,
     logger: logger.child({ component: "plugin-host" }),
     stateDir: config.server.stateDir,
+    ...(config.server.plugins.policies ? { policies: config.server.plugins.policies } : {}),
   });
   await host.start();
 

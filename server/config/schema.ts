@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { duration } from "./duration.js";
+import { policiesSchema } from "./policies.js";
 
 const name = z
   .string()
@@ -30,6 +31,8 @@ export const providerSchema = z
     readyTimeout: duration("5m"),
     /** Retries of a failed launch on this provider before another is tried. */
     launchRetries: z.number().int().min(0).default(2),
+    /** This provider's isolation policies, over server.plugins.policies (see docs/configuration.md). */
+    policies: policiesSchema.optional(),
   })
   .strict()
   .refine((p) => (p.plugin === undefined) !== (p.command === undefined), {
@@ -75,6 +78,8 @@ export const configSchema = z
         db: z.string().default("sqlite:.standby/standby.db"),
         /** Where the scheduler keeps its own files (plugin state, keys). */
         stateDir: z.string().default(".standby"),
+        /** The plugin host: isolation policies of every provider. */
+        plugins: z.object({ policies: policiesSchema.optional() }).strict().prefault({}),
       })
       .strict()
       .prefault({}),

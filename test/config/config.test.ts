@@ -86,4 +86,32 @@ t("loading a file resolves relative paths against the file and reports YAML erro
   await assert.rejects(loadConfig(file), /not valid YAML/);
 });
 
+t("isolation policies come from server.plugins.policies and providers[].policies, durations in the host's milliseconds", () => {
+  const doc = minimal() as Record<string, unknown> & { providers: Record<string, unknown>[] };
+  doc.server = { plugins: { policies: { deadlines: { fast: "5s" }, bulkhead: { maxConcurrent: 8 } } } };
+  (doc.providers[0] as Record<string, unknown>).policies = {
+    deadlines: { accept: "90s" },
+    rateLimit: { perSecond: 5, burst: 10 },
+    circuitBreaker: { failures: 3, halfOpenAfter: "2s" },
+    crashLoop: { window: "5m", disableFor: 0 },
+  };
+  const config = parseConfig(doc);
+  assert.deepEqual(config.server.plugins.policies, { deadlines: { fastMs: 5_000 }, bulkhead: { maxConcurrent: 8 } });
+  assert.deepEqual(config.providers[0]?.policies, {
+    deadlines: { acceptMs: 90_000 },
+    rateLimit: { perSecond: 5, burst: 10 },
+    circuitBreaker: { failures: 3, halfOpenAfterMs: 2_000 },
+    crashLoop: { windowMs: 300_000, disableForMs: 0 },
+  });
+  const bad = (policies: unknown, ...fragments: string[]) => {
+    const d = minimal() as { providers: Record<string, unknown>[] };
+    (d.providers[0] as Record<string, unknown>).policies = policies;
+    rejects(d, ...fragments);
+  };
+  bad({ deadlines: { accept: "soon" } }, "providers[0].policies.deadlines.accept", "not a duration");
+  bad({ deadlines: { fast: 0 } }, "providers[0].policies.deadlines.fast", "more than 0");
+  bad({ bulkhead: { maxConcurrent: 0 } }, "providers[0].policies.bulkhead.maxConcurrent");
+  bad({ breaker: {} }, "providers[0].policies", "breaker");
+});
+
 t.run();

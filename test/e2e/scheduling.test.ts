@@ -249,4 +249,47 @@ t("a provider's extra tags are part of its nodes' tags: an expression on them pi
   }
 });
 
+t("isolation policies from the configuration file reach the plugin host: a provider slower than its configured deadline fails its calls", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "standby-policies-"));
+  const file = join(dir, "standby.yaml");
+  await writeFile(
+    file,
+    `server: {listen: "127.0.0.1:0", db: "sqlite::memory:", stateDir: ${JSON.stringify(dir)}}
+providers:
+  - name: slow
+    plugin: fake
+    settings: {stateFile: slow.json, fault: {mode: slow, delayMs: 1500}}
+    policies: {deadlines: {fast: 300ms, accept: 300ms}}
+  - name: quick
+    plugin: fake
+    settings: {stateFile: quick.json}
+    policies: {deadlines: {fast: 5s, accept: 5s}}
+labels:
+  - {name: jammy, minReady: 2}
+templates:
+  - {label: jammy, provider: slow, image: ubuntu-jammy, flavor: small, readyCheck: false}
+  - {label: jammy, provider: quick, image: ubuntu-jammy, flavor: small, readyCheck: false}
+`,
+  );
+  const running = await serve({ config: file, logger: silentLogger });
+  const { createClient } = await import("../../clients/typescript/client.js");
+  const client = createClient(running.address);
+  try {
+    const slow = await eventually("the slow provider's calls to run into the 300 ms deadline", async () => {
+      const res = await client.listProviders();
+      const p = res.providers.find((x) => x.name === "slow");
+      return p && /deadline|timed out/i.test(`${p.lastError} ${p.recentFailures.map((f) => f.message).join(" ")}`) ? p : undefined;
+    }, 30_000);
+    assert.ok(slow);
+    await eventually("jammy served by the quick provider meanwhile", async () => {
+      const nodes = await client.listNodes({ label: "jammy", provider: "quick", state: 0 });
+      return nodes.nodes.filter((n) => n.state === 4).length >= 2;
+    }, 30_000);
+  } finally {
+    client.close();
+    await running.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 t.run();
