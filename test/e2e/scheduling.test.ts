@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ClaimState, Outcome, ProviderMode, type ListProvidersResponse, type SetProviderModeResponse } from "../../gen/ts/standby/v1/standby.js";
+import { ClaimState, NodeState, Outcome, ProviderMode, type ListProvidersResponse, type SetProviderModeResponse } from "../../gen/ts/standby/v1/standby.js";
 import { fakeInstance, readFakeCloud, updateFakeCloud } from "../../plugins/fake/state.js";
 import { silentLogger } from "../../server/core/log.js";
 import { NODE_TAG, OWNER_TAG } from "../../server/core/provider.js";
@@ -282,8 +282,8 @@ templates:
     }, 30_000);
     assert.ok(slow);
     await eventually("jammy served by the quick provider meanwhile", async () => {
-      const nodes = await client.listNodes({ label: "jammy", provider: "quick", state: 0 });
-      return nodes.nodes.filter((n) => n.state === 4).length >= 2;
+      const nodes = await client.listNodes({ label: "jammy", provider: "quick", state: NodeState.NODE_STATE_UNSPECIFIED });
+      return nodes.nodes.filter((n) => n.state === NodeState.NODE_STATE_READY).length >= 2;
     }, 30_000);
   } finally {
     client.close();
