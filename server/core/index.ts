@@ -5,3 +5,4 @@ export * from "./states.js";
 export * from "./provider.js";
 export type * from "./store.js";
 export { createLogger, silentLogger, type Logger } from "./log.js";
+export * from "./images.js";

@@ -99,3 +99,76 @@ export function isTerminalClaim(state: ClaimState): boolean {
 
 export const OUTCOMES = ["success", "failure", "aborted"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * Image build lifecycle (one build of one image family on one provider):
+ *   pending → booting → setup → scrubbing → snapshotting → verifying → promoted → retiring → retired
+ * A post-build snapshot of a claimed node starts at scrubbing; a build without
+ * verification goes from snapshotting to promoted. Any step before promoted
+ * may fail: failing (its half-made artifacts are being deleted) → failed.
+ * - pending:      the row exists; nothing is touched in the cloud yet.
+ * - booting:      the builder node is being booted from the base image.
+ * - setup:        the setup script runs on the builder over SSH.
+ * - scrubbing:    keys, host keys and build secrets are removed from the node.
+ * - snapshotting: the provider is taking the snapshot.
+ * - verifying:    a node booted from the snapshot must pass its ready check.
+ * - promoted:     good; launches use the newest promoted build.
+ * - retiring:     retention (or an operator) is deleting its image.
+ * - retired:      its image is gone. Terminal.
+ * - failing:      failed; its builder, verifier and image are being deleted.
+ * - failed:       failed, nothing of it left in the cloud. Terminal.
+ */
+export const IMAGE_BUILD_STATES = [
+  "pending",
+  "booting",
+  "setup",
+  "scrubbing",
+  "snapshotting",
+  "verifying",
+  "promoted",
+  "retiring",
+  "retired",
+  "failing",
+  "failed",
+] as const;
+export type ImageBuildState = (typeof IMAGE_BUILD_STATES)[number];
+
+const IMAGE_BUILD_TRANSITIONS: Record<ImageBuildState, readonly ImageBuildState[]> = {
+  pending: ["booting", "scrubbing", "failing"],
+  booting: ["setup", "failing"],
+  setup: ["scrubbing", "failing"],
+  scrubbing: ["snapshotting", "failing"],
+  snapshotting: ["verifying", "promoted", "failing"],
+  verifying: ["promoted", "failing"],
+  promoted: ["retiring"],
+  retiring: ["retired"],
+  retired: [],
+  failing: ["failed"],
+  failed: [],
+};
+
+export function canTransitionImageBuild(from: ImageBuildState, to: ImageBuildState): boolean {
+  return IMAGE_BUILD_TRANSITIONS[from].includes(to);
+}
+
+export function assertImageBuildTransition(from: ImageBuildState, to: ImageBuildState): void {
+  if (!canTransitionImageBuild(from, to)) {
+    throw new StandbyError("internal", `illegal image build transition ${from} → ${to}`);
+  }
+}
+
+/** Every state from which `to` may be entered. */
+export function imageBuildStatesInto(to: ImageBuildState): ImageBuildState[] {
+  return IMAGE_BUILD_STATES.filter((from) => IMAGE_BUILD_TRANSITIONS[from].includes(to));
+}
+
+/** Builds still under way: something of them may be in the cloud and someone must drive them on. */
+export const ACTIVE_IMAGE_BUILD_STATES: readonly ImageBuildState[] = ["pending", "booting", "setup", "scrubbing", "snapshotting", "verifying", "failing", "retiring"];
+
+/**
+ * What a node is for. Pool nodes are the ones claims get; image-build and
+ * image-verify nodes belong to an image build, which drives them: the pool
+ * lifecycle never hands them out, launches them or reaps them.
+ */
+export const NODE_PURPOSES = ["pool", "image-build", "image-verify"] as const;
+export type NodePurpose = (typeof NODE_PURPOSES)[number];

@@ -1,4 +1,5 @@
-import type { ClaimState, NodeState, Outcome } from "./states.js";
+import type { ImageRecords } from "./images.js";
+import type { ClaimState, NodePurpose, NodeState, Outcome } from "./states.js";
 
 /**
  * The scheduler's persistent state. Implemented over SQLite (embedded default)
@@ -28,6 +29,8 @@ export interface NodeRecord {
   readyAt: number;
   /** Why it failed, if it did. */
   failureReason: string;
+  /** What the node is for; absent means a pool node. Image builds' nodes are never claimed. */
+  purpose?: NodePurpose;
 }
 
 export interface ClaimRecord {
@@ -145,6 +148,8 @@ export interface ClaimEnd {
 export interface Store {
   readonly dialect: "sqlite" | "mysql";
   close(): Promise<void>;
+  /** Image builds and families. */
+  readonly images: ImageRecords;
 
   /** A value that outlives restarts, e.g. this scheduler's owner id. */
   getMeta(key: string): Promise<string | undefined>;

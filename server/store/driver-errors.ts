@@ -28,6 +28,11 @@ export function isDuplicateKey(err: unknown): boolean {
   return hasCode(err, ["ER_DUP_ENTRY", 1062, "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"]);
 }
 
+/** A schema change that is already there: a duplicate column or index name (MySQL DDL re-run after a crash). */
+export function isAlreadyApplied(err: unknown): boolean {
+  return hasCode(err, ["ER_DUP_FIELDNAME", 1060, "ER_DUP_KEYNAME", 1061]);
+}
+
 /** A deadlock or lock wait timeout: the transaction was rolled back and may simply be run again. */
 export function isRetryableConflict(err: unknown): boolean {
   return hasCode(err, ["ER_LOCK_DEADLOCK", 1213, "ER_LOCK_WAIT_TIMEOUT", 1205]);

@@ -16,11 +16,16 @@ export function latestVersion(migrations: readonly Migration[]): number {
   return migrations.reduce((max, m) => Math.max(max, m.version), 0);
 }
 
-/** Throws unless versions strictly increase from 1 with no gaps. */
+/**
+ * Throws unless versions are whole numbers strictly increasing from 1.
+ * Gaps are allowed: version numbers are handed out to changes developed side
+ * by side, and one may land before another with a smaller number.
+ */
 export function checkMigrationList(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) {
-      throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+    const previous = i === 0 ? 0 : (migrations[i - 1] as Migration).version;
+    if (!Number.isInteger(m.version) || m.version <= previous || (i === 0 && m.version !== 1)) {
+      throw new Error(`migration ${m.name} has version ${m.version}, expected a version above ${previous}${i === 0 ? " (the first is 1)" : ""}`);
     }
   });
 }

@@ -69,6 +69,49 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 4,
+    name: "image builds and families; node purpose",
+    statements: [
+      // Re-run after a crash, this fails with a duplicate column, which the migration runner takes as done.
+      `ALTER TABLE nodes ADD COLUMN purpose VARCHAR(16) NOT NULL DEFAULT 'pool'`,
+      `CREATE TABLE IF NOT EXISTS image_builds (
+        id VARCHAR(128) NOT NULL,
+        family VARCHAR(255) NOT NULL,
+        provider VARCHAR(255) NOT NULL,
+        source VARCHAR(32) NOT NULL,
+        state VARCHAR(16) NOT NULL,
+        slot VARCHAR(64) NULL,
+        requested_by VARCHAR(255) NOT NULL,
+        base_image VARCHAR(255) NOT NULL,
+        image_id VARCHAR(255) NOT NULL,
+        image_name VARCHAR(255) NOT NULL,
+        operation_id VARCHAR(255) NOT NULL,
+        builder_node_id VARCHAR(128) NOT NULL,
+        verifier_node_id VARCHAR(128) NOT NULL,
+        builder_host_key TEXT NOT NULL,
+        cache_key VARCHAR(128) NOT NULL,
+        size_bytes BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        state_changed_at BIGINT NOT NULL,
+        finished_at BIGINT NOT NULL,
+        promoted_at BIGINT NOT NULL,
+        verified_at BIGINT NOT NULL,
+        failure_reason TEXT NOT NULL,
+        timings TEXT NOT NULL,
+        log MEDIUMTEXT NOT NULL,
+        PRIMARY KEY (id),
+        INDEX image_builds_family_provider (family, provider, state),
+        UNIQUE INDEX image_builds_slot (family, provider, slot)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS image_families (
+        name VARCHAR(255) NOT NULL,
+        paused INT NOT NULL,
+        changed_at BIGINT NOT NULL,
+        PRIMARY KEY (name)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 export const MYSQL_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,4 +1,4 @@
-import { bigint, index, int, mysqlTable, text, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
+import { bigint, index, int, mediumtext, mysqlTable, text, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
 
 /**
  * The MySQL/MariaDB tables, for queries; kept in step with sqlite-schema.ts
@@ -31,6 +31,7 @@ export const nodes = mysqlTable(
     stateChangedAt: time("state_changed_at"),
     readyAt: time("ready_at"),
     failureReason: text("failure_reason").notNull(),
+    purpose: varchar("purpose", { length: 16 }).notNull().default("pool"),
   },
   (t) => [
     index("nodes_state_label_ready").on(t.state, t.label, t.readyAt, t.id),
@@ -80,4 +81,44 @@ export const schemaMigrations = mysqlTable("schema_migrations", {
   appliedAt: time("applied_at"),
 });
 
-export const mysqlTables = { nodes, claims, meta, schemaMigrations } as const;
+export const imageBuilds = mysqlTable(
+  "image_builds",
+  {
+    id: id("id").primaryKey().notNull(),
+    family: name("family").notNull(),
+    provider: name("provider").notNull(),
+    source: varchar("source", { length: 32 }).notNull(),
+    state: varchar("state", { length: 16 }).notNull(),
+    slot: varchar("slot", { length: 64 }),
+    requestedBy: name("requested_by").notNull(),
+    baseImage: name("base_image").notNull(),
+    imageId: name("image_id").notNull(),
+    imageName: name("image_name").notNull(),
+    operationId: name("operation_id").notNull(),
+    builderNodeId: id("builder_node_id").notNull(),
+    verifierNodeId: id("verifier_node_id").notNull(),
+    builderHostKey: text("builder_host_key").notNull(),
+    cacheKey: hash("cache_key").notNull(),
+    sizeBytes: time("size_bytes"),
+    createdAt: time("created_at"),
+    stateChangedAt: time("state_changed_at"),
+    finishedAt: time("finished_at"),
+    promotedAt: time("promoted_at"),
+    verifiedAt: time("verified_at"),
+    failureReason: text("failure_reason").notNull(),
+    timings: text("timings").notNull(),
+    log: mediumtext("log").notNull(),
+  },
+  (t) => [
+    index("image_builds_family_provider").on(t.family, t.provider, t.state),
+    uniqueIndex("image_builds_slot").on(t.family, t.provider, t.slot),
+  ],
+);
+
+export const imageFamilies = mysqlTable("image_families", {
+  name: name("name").primaryKey().notNull(),
+  paused: int("paused").notNull(),
+  changedAt: time("changed_at"),
+});
+
+export const mysqlTables = { nodes, claims, meta, schemaMigrations, imageBuilds, imageFamilies } as const;

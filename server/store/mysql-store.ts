@@ -21,8 +21,9 @@ import {
   type NodeState,
   type NodeTransition,
 } from "../core/index.js";
-import { isDuplicateKey, isRetryableConflict, storeError } from "./driver-errors.js";
+import { isAlreadyApplied, isDuplicateKey, isRetryableConflict, storeError } from "./driver-errors.js";
 import { checkMigrationList, latestVersion } from "./migration.js";
+import { MysqlImageRecords } from "./mysql-images.js";
 import { MYSQL_MIGRATIONS, MYSQL_MIGRATIONS_TABLE } from "./mysql-migrations.js";
 import { claims, meta, nodes, schemaMigrations } from "./mysql-schema.js";
 import {
@@ -145,6 +146,7 @@ const rowsOf = <T>(result: Result | undefined): T[] => (result ?? []) as unknown
  */
 export class MysqlStore implements SqlStore {
   readonly dialect = "mysql" as const;
+  readonly images: MysqlImageRecords;
   private readonly db: Db;
   private readonly q;
   private closed = false;
@@ -159,6 +161,7 @@ export class MysqlStore implements SqlStore {
     private readonly logger: Logger,
   ) {
     this.db = drizzle({ client: pool });
+    this.images = new MysqlImageRecords(this.db, () => this.closed);
     this.q = {
       getMeta: this.db.select({ value: meta.value }).from(meta).where(eq(meta.name, sql.placeholder("name"))).prepare(),
     };
@@ -754,7 +757,16 @@ async function migrate(pool: mysql.Pool, database: string, logger: Logger, clock
       }
       for (const migration of MYSQL_MIGRATIONS) {
         if (applied.has(migration.version)) continue;
-        for (const statement of migration.statements) await conn.query(statement);
+        for (const statement of migration.statements) {
+          try {
+            await conn.query(statement);
+          } catch (err) {
+            // MySQL DDL commits as it goes: after a crash half way, an ALTER that
+            // already ran finds its column or index there. That is done, not wrong.
+            if (!isAlreadyApplied(err)) throw err;
+            logger.warn({ version: migration.version, statement: statement.slice(0, 80) }, "migration statement had already been applied");
+          }
+        }
         await conn.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
           migration.version,
           migration.name,

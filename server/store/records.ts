@@ -1,4 +1,4 @@
-import type { ClaimRecord, ClaimState, NodeRecord, NodeState, Outcome } from "../core/index.js";
+import type { ClaimRecord, ClaimState, NodePurpose, NodeRecord, NodeState, Outcome } from "../core/index.js";
 import type { claims as mysqlClaims, nodes as mysqlNodes } from "./mysql-schema.js";
 import type { claims as sqliteClaims, nodes as sqliteNodes } from "./sqlite-schema.js";
 
@@ -36,6 +36,7 @@ export function nodeToRow(node: NodeRecord): NodeRow {
     stateChangedAt: node.stateChangedAt,
     readyAt: node.readyAt,
     failureReason: node.failureReason,
+    purpose: node.purpose ?? "pool",
   };
 }
 
@@ -58,6 +59,8 @@ export function rowToNode(row: NodeRow): NodeRecord {
     stateChangedAt: Number(row.stateChangedAt),
     readyAt: Number(row.readyAt),
     failureReason: row.failureReason,
+    // Pool nodes carry no purpose, so records read back equal what was written.
+    ...(row.purpose && row.purpose !== "pool" ? { purpose: row.purpose as NodePurpose } : {}),
   };
 }
 
@@ -116,7 +119,7 @@ export type RowValues = Record<string, string | number | null>;
 
 const NODE_PATCHABLE: ReadonlySet<string> = new Set<keyof NodeRecord>([
   "label", "provider", "instanceId", "addresses", "sshPort", "username", "hostKeys", "tags",
-  "image", "flavor", "claimId", "createdAt", "readyAt", "failureReason",
+  "image", "flavor", "claimId", "createdAt", "readyAt", "failureReason", "purpose",
 ]);
 const CLAIM_PATCHABLE: ReadonlySet<string> = new Set<keyof ClaimRecord>([
   "requestId", "requestHash", "state", "labelExpressions", "requester", "jobName", "priority",

@@ -61,6 +61,47 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: "image builds and families; node purpose",
+    statements: [
+      `ALTER TABLE nodes ADD COLUMN purpose TEXT NOT NULL DEFAULT 'pool'`,
+      `CREATE TABLE image_builds (
+        id TEXT PRIMARY KEY NOT NULL,
+        family TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        source TEXT NOT NULL,
+        state TEXT NOT NULL,
+        slot TEXT,
+        requested_by TEXT NOT NULL,
+        base_image TEXT NOT NULL,
+        image_id TEXT NOT NULL,
+        image_name TEXT NOT NULL,
+        operation_id TEXT NOT NULL,
+        builder_node_id TEXT NOT NULL,
+        verifier_node_id TEXT NOT NULL,
+        builder_host_key TEXT NOT NULL,
+        cache_key TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        state_changed_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        promoted_at INTEGER NOT NULL,
+        verified_at INTEGER NOT NULL,
+        failure_reason TEXT NOT NULL,
+        timings TEXT NOT NULL,
+        log TEXT NOT NULL
+      )`,
+      `CREATE INDEX image_builds_family_provider ON image_builds (family, provider, state)`,
+      // NULL slots (builds not made by the schedule) are not unique-checked.
+      `CREATE UNIQUE INDEX image_builds_slot ON image_builds (family, provider, slot)`,
+      `CREATE TABLE image_families (
+        name TEXT PRIMARY KEY NOT NULL,
+        paused INTEGER NOT NULL,
+        changed_at INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -26,6 +26,7 @@ export const nodes = sqliteTable(
     stateChangedAt: integer("state_changed_at").notNull(),
     readyAt: integer("ready_at").notNull(),
     failureReason: text("failure_reason").notNull(),
+    purpose: text("purpose").notNull().default("pool"),
   },
   (t) => [
     index("nodes_state_label_ready").on(t.state, t.label, t.readyAt, t.id),
@@ -76,4 +77,45 @@ export const schemaMigrations = sqliteTable("schema_migrations", {
   appliedAt: integer("applied_at").notNull(),
 });
 
-export const sqliteTables = { nodes, claims, meta, schemaMigrations } as const;
+export const imageBuilds = sqliteTable(
+  "image_builds",
+  {
+    id: text("id").primaryKey().notNull(),
+    family: text("family").notNull(),
+    provider: text("provider").notNull(),
+    source: text("source").notNull(),
+    state: text("state").notNull(),
+    /** NULL unless the schedule made it, so the unique index ignores the others. */
+    slot: text("slot"),
+    requestedBy: text("requested_by").notNull(),
+    baseImage: text("base_image").notNull(),
+    imageId: text("image_id").notNull(),
+    imageName: text("image_name").notNull(),
+    operationId: text("operation_id").notNull(),
+    builderNodeId: text("builder_node_id").notNull(),
+    verifierNodeId: text("verifier_node_id").notNull(),
+    builderHostKey: text("builder_host_key").notNull(),
+    cacheKey: text("cache_key").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    createdAt: integer("created_at").notNull(),
+    stateChangedAt: integer("state_changed_at").notNull(),
+    finishedAt: integer("finished_at").notNull(),
+    promotedAt: integer("promoted_at").notNull(),
+    verifiedAt: integer("verified_at").notNull(),
+    failureReason: text("failure_reason").notNull(),
+    timings: text("timings").notNull(),
+    log: text("log").notNull(),
+  },
+  (t) => [
+    index("image_builds_family_provider").on(t.family, t.provider, t.state),
+    uniqueIndex("image_builds_slot").on(t.family, t.provider, t.slot),
+  ],
+);
+
+export const imageFamilies = sqliteTable("image_families", {
+  name: text("name").primaryKey().notNull(),
+  paused: integer("paused").notNull(),
+  changedAt: integer("changed_at").notNull(),
+});
+
+export const sqliteTables = { nodes, claims, meta, schemaMigrations, imageBuilds, imageFamilies } as const;

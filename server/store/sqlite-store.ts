@@ -41,6 +41,7 @@ import { copyClaim, fulfilled, withInserted } from "./results.js";
 import { column, sortShape, type SchemaShape, type TableShape } from "./schema-shape.js";
 import type { AppliedMigration, SqlStore, StoreOptions } from "./sql-store.js";
 import { casUpdateSql, Columns, insertSql, marks, type Param } from "./sql-text.js";
+import { SqliteImageRecords } from "./sqlite-images.js";
 import { SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE } from "./sqlite-migrations.js";
 import { claims, meta, nodes, schemaMigrations, sqliteTables } from "./sqlite-schema.js";
 
@@ -65,6 +66,7 @@ const CLAIM = new Columns(claims);
  */
 export class SqliteStore implements SqlStore {
   readonly dialect = "sqlite" as const;
+  readonly images: SqliteImageRecords;
   private readonly db: Db;
   private readonly q;
   /** Compare-and-set updates and other statements whose text depends on the call's shape. */
@@ -75,6 +77,7 @@ export class SqliteStore implements SqlStore {
 
   private constructor(private readonly sqlite: Database.Database) {
     this.db = drizzle({ client: sqlite });
+    this.images = new SqliteImageRecords(this.db, () => this.closed);
     const prepare = (text: string): Stmt => sqlite.prepare<Param[]>(text);
     const ready = `${NODE.col("state")} = 'ready'`;
     this.q = {

@@ -12,6 +12,7 @@ import {
 } from "../../server/store/index.js";
 import { suite, type Suite } from "../lib/harness.js";
 import { makeClaim, makeNode, type StoreFixture } from "./fixtures.js";
+import { defineImageStoreContract } from "./images-contract.js";
 
 type Open = () => Promise<SqlStore>;
 
@@ -859,6 +860,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await assert.rejects(store.getNode("n-1"), (err) => isCode(err, "unavailable"));
       await store.close();
     }));
+
+  defineImageStoreContract(t, fresh);
 
   return t;
 }

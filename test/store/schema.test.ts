@@ -8,6 +8,7 @@ import {
   SQLITE_MIGRATIONS,
   sqliteTables,
 } from "../../server/store/index.js";
+import { checkMigrationList } from "../../server/store/migration.js";
 import { suite } from "../lib/harness.js";
 
 const t = suite("store schema");
@@ -18,15 +19,16 @@ t("the sqlite and mysql schemas have the same tables, columns, kinds, nullabilit
 
 t("the schema has the tables and hot-path indexes the store relies on", () => {
   const shape = shapeOfSqliteTables(sqliteTables);
-  assert.deepEqual(shape.map((t) => t.name), ["claims", "meta", "nodes", "schema_migrations"]);
+  assert.deepEqual(shape.map((t) => t.name), ["claims", "image_builds", "image_families", "meta", "nodes", "schema_migrations"]);
   const indexes = Object.fromEntries(shape.map((t) => [t.name, t.indexes.map((i) => `${i.unique ? "unique " : ""}${i.columns.join(",")}`)]));
   assert.deepEqual(indexes.nodes, ["claim_id", "provider,state", "state,label,ready_at,id"]);
   assert.deepEqual(indexes.claims, ["unique request_id", "state,priority,created_at"]);
+  assert.deepEqual(indexes.image_builds, ["family,provider,state", "unique family,provider,slot"]);
 });
 
-t("only the request id may be NULL, so the unique index skips claims without one", () => {
+t("only the request id and a build's schedule slot may be NULL, so their unique indexes skip rows without one", () => {
   const nullable = shapeOfMysqlTables(mysqlTables).flatMap((t) => t.columns.filter((c) => !c.notNull).map((c) => `${t.name}.${c.name}`));
-  assert.deepEqual(nullable, ["claims.request_id"]);
+  assert.deepEqual(nullable, ["claims.request_id", "image_builds.slot"]);
 });
 
 t("times are 64-bit integers on mysql", () => {
@@ -37,10 +39,18 @@ t("times are 64-bit integers on mysql", () => {
   }
 });
 
-t("both dialects have the same migrations, numbered from 1 without gaps", () => {
+t("both dialects have the same migrations, numbered from 1 and strictly increasing", () => {
   const list = (ms: typeof SQLITE_MIGRATIONS) => ms.map((m) => `${m.version} ${m.name}`);
   assert.deepEqual(list(SQLITE_MIGRATIONS), list(MYSQL_MIGRATIONS));
-  SQLITE_MIGRATIONS.forEach((m, i) => assert.equal(m.version, i + 1));
+  assert.equal(SQLITE_MIGRATIONS[0]?.version, 1);
+  SQLITE_MIGRATIONS.forEach((m, i) => assert.ok(i === 0 || m.version > (SQLITE_MIGRATIONS[i - 1]?.version ?? 0)));
+});
+
+t("a migration list out of order or not starting at 1 is refused; gaps are allowed", () => {
+  const m = (version: number) => ({ version, name: `m${version}`, statements: [] });
+  assert.doesNotThrow(() => checkMigrationList([m(1), m(4)]));
+  assert.throws(() => checkMigrationList([m(2)]), /first is 1/);
+  assert.throws(() => checkMigrationList([m(1), m(4), m(3)]), /above 4/);
 });
 
 t("every mysql table is created utf8mb4 with a binary collation", () => {
