@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { duration } from "./duration.js";
+import { checkImages, familySchema, templateImageFields } from "./images.js";
 import { policiesSchema } from "./policies.js";
 
 const name = z
@@ -51,6 +52,8 @@ export const labelSchema = z
     maxNodes: z.number().int().min(0).default(0),
     /** Ready nodes older than this are recycled (0 = never). */
     maxReadyAge: duration(0),
+    /** Ready nodes on an outdated image build replaced at a time (0 = never replaced; they age out). */
+    replaceAtOnce: z.number().int().min(0).default(1),
   })
   .strict();
 
@@ -58,7 +61,9 @@ export const templateSchema = z
   .object({
     label: name,
     provider: name,
-    image: z.string().min(1),
+    /** A provider image name or id, handed to the provider as is; or see family and imageSelector. */
+    image: z.string().min(1).optional(),
+    ...templateImageFields,
     flavor: z.string().min(1),
     setupScript: z.string().default(""),
     networks: z.array(z.string()).default([]),
@@ -99,6 +104,8 @@ export const configSchema = z
     providers: z.array(providerSchema).min(1, "configure at least one provider"),
     labels: z.array(labelSchema).min(1, "configure at least one label"),
     templates: z.array(templateSchema).default([]),
+    /** Image families: built on a schedule, by post-build snapshots, or on request. */
+    images: z.array(familySchema).default([]),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -123,6 +130,7 @@ export const configSchema = z
         ctx.addIssue({ code: "custom", path: ["templates", i], message: `a second template for label "${t.label}" on provider "${t.provider}"` });
       pairs.add(key);
     });
+    checkImages(config, ctx);
     config.labels.forEach((l, i) => {
       if (l.minReady > 0 && !config.templates.some((t) => t.label === l.name))
         ctx.addIssue({ code: "custom", path: ["labels", i, "minReady"], message: `label "${l.name}" wants ready nodes but no template makes it` });
@@ -135,3 +143,4 @@ export type Config = z.output<typeof configSchema>;
 export type ProviderConfig = Config["providers"][number];
 export type LabelConfig = Config["labels"][number];
 export type TemplateConfig = Config["templates"][number];
+export type { FamilyConfig, FamilyProviderConfig, ImageSelector } from "./images.js";

@@ -17,4 +17,13 @@ export interface NodeAccess {
   readyCheck(node: NodeRecord, script: string, timeoutMs: number): Promise<{ hostKey: string }>;
   /** Adds public keys to the node's authorized keys; refuses a node whose host key is not the pinned one. */
   injectKeys(node: NodeRecord, keys: string[], timeoutMs: number): Promise<void>;
+  /**
+   * Runs a script on the node (image builds: setup, scrub), checking the
+   * pinned host key, in the login's home directory with stdin closed; stdout
+   * and stderr come back merged in order. `env` is exported to the script
+   * only: it travels inside the SSH channel, never on a command line.
+   * Throws StandbyError when the node cannot be reached; a failing script is
+   * a result with a non-zero code.
+   */
+  run(node: NodeRecord, script: string, options: { env?: Record<string, string>; timeoutMs: number }): Promise<{ code: number | null; output: string }>;
 }

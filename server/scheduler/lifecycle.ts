@@ -1,3 +1,4 @@
+import type { TemplateConfig } from "../config/schema.js";
 import type { Clock } from "../core/clock.js";
 import { StandbyError, type ErrorCode } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
@@ -28,7 +29,21 @@ export interface LaunchFailure {
 
 export type ProviderMode = "active" | "paused" | "draining";
 
+/**
+ * What a launch boots from, when images are resolved at launch time (image
+ * families, selectors, template caches): server/scheduler/images.
+ */
+export interface LaunchImages {
+  /** The image when it needs no lookup ("" otherwise: resolved when the launch starts). */
+  immediateImage(template: TemplateConfig | undefined): string;
+  resolveLaunch(template: TemplateConfig): Promise<string>;
+  /** The setup script a boot of the template on that image runs. */
+  setupFor(template: TemplateConfig | undefined, image: string): string;
+}
+
 export interface LifecycleOptions {
+  /** Resolves images at launch; without it a template's image is used as written. */
+  images?: LaunchImages;
   /** How often a booting instance is polled, at first (doubles up to 5 s). */
   pollMs?: number;
   /** Failures older than this no longer count against a provider's choice. */
@@ -86,6 +101,7 @@ export class NodeLifecycle {
   private stopped = false;
   private readonly pollMs: number;
   private readonly failureWindowMs: number;
+  private readonly images: LaunchImages | undefined;
 
   constructor(
     private readonly store: Store,
@@ -103,6 +119,7 @@ export class NodeLifecycle {
     this.pollMs = options.pollMs ?? 500;
     this.failureWindowMs = options.failureWindowMs ?? 10 * 60_000;
     this.coalesceMs = options.coalesceMs ?? 20;
+    this.images = options.images;
   }
 
   setCatalog(catalog: Catalog): void {
@@ -393,7 +410,7 @@ export class NodeLifecycle {
       username: "",
       hostKeys: [],
       tags: this.catalog.nodeTags(label, provider),
-      image: template?.image ?? "",
+      image: this.images ? this.images.immediateImage(template) : (template?.image ?? ""),
       flavor: template?.flavor ?? "",
       claimId: "",
       createdAt: now,
@@ -424,6 +441,17 @@ export class NodeLifecycle {
     const template = this.catalog.template(node.label, node.provider);
     let instance: Instance | undefined;
     let delay = this.pollMs;
+    if (node.state === "launching" && !node.image && this.images && template) {
+      // The newest good image at the moment of the launch, written down before the boot
+      // so every retry of the boot (also after a restart) asks for the same one.
+      try {
+        const image = await this.images.resolveLaunch(template);
+        if (!(await this.writer.transition({ id: node.id, from: ["launching"], to: "launching", at: node.stateChangedAt, patch: { image } }))) return;
+        node.image = image;
+      } catch (err) {
+        return this.fail(node, "image", messageOf(err));
+      }
+    }
     // Boot (or re-boot, which is idempotent on the node id) until the cloud has the instance.
     while (node.state === "launching" && !this.stopped) {
       if (this.clock.now() > this.deadline(node)) return this.fail(node, "boot-timeout", "boot timed out");
@@ -431,9 +459,9 @@ export class NodeLifecycle {
         instance = await provider.boot({
           nodeId: node.id,
           label: node.label,
-          image: template?.image ?? node.image,
+          image: node.image || (template?.image ?? ""),
           flavor: template?.flavor ?? node.flavor,
-          setupScript: template?.setupScript ?? "",
+          setupScript: this.images ? this.images.setupFor(template, node.image) : (template?.setupScript ?? ""),
           networks: template?.networks ?? [],
           sshPublicKeys: this.access ? [this.access.publicKey()] : [],
           tags: { "standby-label": node.label },
@@ -616,7 +644,8 @@ export class NodeLifecycle {
     const known = new Set<string>();
     for (const node of nodes) {
       known.add(node.id);
-      if (this.inflight.has(node.id)) continue;
+      // Builders and verifiers of image builds are driven by their build.
+      if (this.inflight.has(node.id) || (node.purpose ?? "pool") !== "pool") continue;
       const instance = ours.get(node.id);
       if (PENDING_STATES.includes(node.state) || ["released", "failed", "deleting"].includes(node.state)) {
         void this.drive(node);

@@ -10,6 +10,7 @@ import type { NodeFilter, NodeRecord, Store } from "../core/store.js";
 import { Catalog } from "./catalog.js";
 import { ClaimService, type ClaimEvent, type ClaimInput, type ClaimView } from "./claims.js";
 import { NodeLifecycle, type LaunchFailure, type ProviderMode } from "./lifecycle.js";
+import { ImageService, type ImageMetrics } from "./images/index.js";
 import { NodeWriter } from "./node-writer.js";
 import { Tokens } from "./tokens.js";
 
@@ -31,6 +32,8 @@ export interface SchedulerDeps {
   pollMs?: number;
   /** How the scheduler reaches nodes over SSH (ready checks, key injection); none: no checks. */
   access?: NodeAccess;
+  /** Where image build results go (none: not recorded). */
+  imageMetrics?: ImageMetrics;
 }
 
 export interface LabelSummary {
@@ -66,6 +69,8 @@ export class Scheduler {
   private readonly tokens: Tokens;
   private readonly claims: ClaimService;
   private readonly lifecycle: NodeLifecycle;
+  /** Image families, builds, post-build snapshots and template caches. */
+  readonly images: ImageService;
   private readonly timers: Timer[] = [];
   private stopped = false;
   private readonly tickMs: number;
@@ -77,6 +82,23 @@ export class Scheduler {
     this.tickMs = deps.tickMs ?? 1000;
     this.reconcileMs = deps.reconcileMs ?? 60_000;
     const writer = new NodeWriter(deps.store, deps.logger);
+    this.images = new ImageService({
+      store: deps.store,
+      providers: deps.providers,
+      clock: deps.clock,
+      random: deps.random,
+      logger: deps.logger.child({ component: "images" }),
+      ownerId: deps.ownerId,
+      access: deps.access,
+      catalog: () => this.catalog,
+      pollMs: deps.pollMs ?? 500,
+      ...(deps.imageMetrics ? { metrics: deps.imageMetrics } : {}),
+      recycle: (node) => void this.lifecycle.drive({ ...node, state: "ready" }, true),
+      launchable: (name) =>
+        this.deps.providers.names().includes(name) &&
+        this.deps.providers.status(name).health === "serving" &&
+        this.lifecycle.pausedReason(name) === "",
+    });
     this.claims = new ClaimService(
       deps.store,
       this.tokens,
@@ -104,7 +126,7 @@ export class Scheduler {
         demand: () => this.claims.demand((candidates, labels) => this.lifecycle.rankProviders(candidates, labels)),
         launching: (label, provider) => this.claims.launching(label, provider),
       },
-      deps.pollMs === undefined ? {} : { pollMs: deps.pollMs },
+      { ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }), images: this.images },
       deps.access,
     );
   }
@@ -116,6 +138,7 @@ export class Scheduler {
   /** Loads queued claims, reconciles each provider as it becomes ready, starts the loops. */
   async start(): Promise<void> {
     await this.claims.load();
+    await this.images.start();
     this.deps.providers.onReady((name) => {
       if (!this.stopped) void this.lifecycle.reconcile(name);
     });
@@ -123,12 +146,16 @@ export class Scheduler {
     this.every(this.tickMs, async () => {
       await this.claims.sweep();
       await this.lifecycle.recycle();
+      await this.images.tick();
       this.lifecycle.kick();
       this.claims.kickAllocation();
     });
     this.every(this.reconcileMs, async () => {
       for (const name of this.deps.providers.names()) {
-        if (this.deps.providers.status(name).health === "serving") await this.lifecycle.reconcile(name);
+        if (this.deps.providers.status(name).health === "serving") {
+          await this.lifecycle.reconcile(name);
+          await this.images.reconcile(name);
+        }
       }
     });
     this.lifecycle.kick(true);
@@ -149,6 +176,7 @@ export class Scheduler {
   stop(): void {
     this.stopped = true;
     this.lifecycle.stop();
+    this.images.stop();
     for (const t of this.timers) t.cancel();
   }
 
@@ -211,6 +239,19 @@ export class Scheduler {
 
   async cancelClaim(claimToken: string): Promise<ClaimView> {
     return this.claims.cancel(this.tokens.verifyClaimToken(claimToken));
+  }
+
+  /**
+   * Snapshots a node the lease holds to a new build of an image family
+   * (a CI job's post-build step); the lease token authorises it.
+   */
+  async snapshotNode(leaseToken: string, nodeId: string, family: string, wait: boolean, timeoutMs: number) {
+    this.assertRunning();
+    const claimId = this.tokens.verifyLeaseToken(leaseToken);
+    const claim = await this.deps.store.getClaim(claimId);
+    if (!claim) throw new StandbyError("not-found", `lease of claim ${claimId} not found`);
+    if (claim.state !== "fulfilled") throw new StandbyError("failed-precondition", `the lease is ${claim.state}`);
+    return this.images.snapshotNode(claimId, nodeId, family, wait, timeoutMs);
   }
 
   async renewLease(leaseToken: string, ttlSeconds: number): Promise<number> {

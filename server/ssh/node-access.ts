@@ -71,6 +71,28 @@ export class SshNodeAccess implements NodeAccess {
     return { hostKey: reported ?? seen };
   }
 
+  async run(node: NodeRecord, script: string, options: { env?: Record<string, string>; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
+    const pinned = node.hostKeys[0];
+    if (!pinned) throw new StandbyError("failed-precondition", `node ${node.id} has no pinned host key`);
+    const exports = Object.entries(options.env ?? {}).map(([k, v]) => `export ${k}=${shellQuote(v)}\n`).join("");
+    // The script (with its environment) arrives on stdin and waits in a private
+    // file under ~/.standby-build, removed at once after; stdin stays free for
+    // the script's own commands, which get /dev/null.
+    const command =
+      'umask 077; d="$HOME/.standby-build"; mkdir -p "$d" && f=$(mktemp "$d/script.XXXXXX") && cat > "$f" || exit 125; ' +
+      '/bin/sh "$f" </dev/null 2>&1; rc=$?; rm -f "$f"; exit $rc';
+    try {
+      const result = await sshExec({ ...target(node, this.key.privateKey), hostKey: pinned }, command, {
+        stdin: `${exports}${script}\n`,
+        timeoutMs: options.timeoutMs,
+        connectTimeoutMs: Math.min(options.timeoutMs, 10_000),
+      });
+      return { code: result.code, output: result.stdout + result.stderr };
+    } catch (err) {
+      throw err instanceof StandbyError ? err : explain(err, node);
+    }
+  }
+
   async injectKeys(node: NodeRecord, keys: string[], timeoutMs: number): Promise<void> {
     const pinned = node.hostKeys[0];
     if (!pinned) throw new StandbyError("failed-precondition", `node ${node.id} has no pinned host key`);
@@ -83,4 +105,9 @@ export class SshNodeAccess implements NodeAccess {
       throw err instanceof StandbyError ? err : explain(err, node);
     }
   }
+}
+
+/** 'value' for /bin/sh, with embedded single quotes closed, escaped and reopened. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

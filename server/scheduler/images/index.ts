@@ -1,0 +1,11 @@
+export { ImageService, type ImageServiceDeps, type ImageFamilyView } from "./service.js";
+export { ImageResolver, type CacheMiss, type TemplateBase } from "./resolver.js";
+export { BuildRunner, type RunnerDeps } from "./builds.js";
+export { BuildNodes, BuildStepError, Stopping } from "./build-nodes.js";
+export { Retention, beyondKeep } from "./retention.js";
+export { LeakedImages, leakedImages, orphanBuildNodes } from "./leaks.js";
+export { nodesToReplace } from "./replacement.js";
+export { wantsCacheBuild, CACHE_RETRY_MS } from "./cache.js";
+export { dueBuilds, nextDue, type DueBuild } from "./schedule.js";
+export { noImageMetrics, type ImageMetrics, type CurrentBuild } from "./metrics.js";
+export { buildNodeLabel, cacheFamily, familyRecipe, cacheRecipe, joinScripts, type Recipe } from "./recipes.js";

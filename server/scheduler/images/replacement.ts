@@ -1,0 +1,35 @@
+import type { TemplateConfig } from "../../config/schema.js";
+import type { NodeState } from "../../core/states.js";
+import type { NodeCount, NodeRecord } from "../../core/store.js";
+import type { Catalog } from "../catalog.js";
+
+const PENDING: readonly NodeState[] = ["launching", "booted", "checking"];
+
+/**
+ * Ready nodes booted from a build older than their family's current one are
+ * replaced gradually: per label at most `replaceAtOnce` at a time, counting
+ * every launch of the label still under way as a replacement in progress,
+ * so the pool never loses more than that many ready nodes to it and a busy
+ * label (launches for waiting claims) is not touched. Idle nodes only, the
+ * longest-idle first: claimed nodes are single use and go at release anyway.
+ */
+export function nodesToReplace(
+  catalog: Catalog,
+  ready: readonly NodeRecord[],
+  counts: readonly NodeCount[],
+  outdated: (node: NodeRecord, template: TemplateConfig | undefined) => boolean,
+): NodeRecord[] {
+  const pending = new Map<string, number>();
+  for (const c of counts) if (PENDING.includes(c.state)) pending.set(c.label, (pending.get(c.label) ?? 0) + c.count);
+  const chosen: NodeRecord[] = [];
+  for (const label of catalog.labels.values()) {
+    const budget = label.config.replaceAtOnce - (pending.get(label.name) ?? 0);
+    if (budget <= 0) continue;
+    const stale = ready
+      .filter((n) => n.label === label.name && n.state === "ready" && (n.purpose ?? "pool") === "pool")
+      .filter((n) => outdated(n, catalog.template(n.label, n.provider)))
+      .sort((a, b) => a.readyAt - b.readyAt || (a.id < b.id ? -1 : 1));
+    chosen.push(...stale.slice(0, budget));
+  }
+  return chosen;
+}

@@ -1,0 +1,476 @@
+import type { TemplateConfig } from "../../config/schema.js";
+import type { Clock } from "../../core/clock.js";
+import { StandbyError } from "../../core/errors.js";
+import { TEMPLATE_CACHE_PREFIX, type ImageBuildRecord, type ImageBuildSource } from "../../core/images.js";
+import type { Logger } from "../../core/log.js";
+import type { NodeAccess } from "../../core/node-access.js";
+import type { ProviderRegistry } from "../../core/provider.js";
+import type { Random } from "../../core/random.js";
+import { ACTIVE_IMAGE_BUILD_STATES, type ImageBuildState } from "../../core/states.js";
+import type { NodeRecord, Store } from "../../core/store.js";
+import type { Catalog } from "../catalog.js";
+import { BuildNodes, BuildStepError } from "./build-nodes.js";
+import { BuildRunner } from "./builds.js";
+import { wantsCacheBuild } from "./cache.js";
+import { LeakedImages, orphanBuildNodes } from "./leaks.js";
+import { noImageMetrics, type CurrentBuild, type ImageMetrics } from "./metrics.js";
+import { cacheFamily, cacheRecipe, familyOf, familyRecipe, resolveSecrets, type Recipe } from "./recipes.js";
+import { nodesToReplace } from "./replacement.js";
+import { ImageResolver, type CacheMiss } from "./resolver.js";
+import { Retention } from "./retention.js";
+import { dueBuilds, nextDue } from "./schedule.js";
+
+export interface ImageServiceDeps {
+  store: Store;
+  providers: ProviderRegistry;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  ownerId: string;
+  access: NodeAccess | undefined;
+  catalog(): Catalog;
+  pollMs: number;
+  metrics?: ImageMetrics;
+  /** Deletes a ready pool node so the pool refills (outdated-image replacement). */
+  recycle(node: NodeRecord): void;
+  /** The provider may launch right now (serving, not paused, draining or at quota). */
+  launchable(provider: string): boolean;
+}
+
+/** A family (or a template's cache) with its builds, as `standby images` shows it. */
+export interface ImageFamilyView {
+  name: string;
+  templateCache: boolean;
+  schedule: string;
+  paused: boolean;
+  keep: number;
+  verify: boolean;
+  providers: { provider: string; currentBuildId: string; nextBuildAt: number }[];
+  /** Newest first. */
+  builds: ImageBuildRecord[];
+}
+
+/** Builds whose state says someone must drive them on. */
+const DRIVEN: readonly ImageBuildState[] = ACTIVE_IMAGE_BUILD_STATES;
+/** A build whose clean-up failed is tried again at most this often. */
+const RETRY_MS = 60_000;
+
+/**
+ * Images: the controllers of builds (scheduled, manual, post-build snapshots
+ * and template caches), their resolution at launch, retention, leaked-image
+ * clean-up and the gradual replacement of nodes on outdated builds. The
+ * scheduler drives it: start, tick, reconcile per provider, stop.
+ */
+export class ImageService {
+  readonly resolver: ImageResolver;
+  private readonly runner: BuildRunner;
+  private readonly nodes: BuildNodes;
+  private readonly retention: Retention;
+  private readonly leaks: LeakedImages;
+  private readonly metrics: ImageMetrics;
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly lastDriven = new Map<string, number>();
+  private readonly waiters = new Map<string, Set<(build: ImageBuildRecord) => void>>();
+  private paused = new Set<string>();
+  private stopped = false;
+
+  constructor(private readonly deps: ImageServiceDeps) {
+    this.metrics = deps.metrics ?? noImageMetrics;
+    this.resolver = new ImageResolver(deps.store, deps.providers, deps.clock, deps.catalog, (miss) => this.cacheMiss(miss));
+    const logger = deps.logger;
+    this.nodes = new BuildNodes(deps.store, deps.providers, deps.clock, logger, deps.pollMs, deps.access, () => this.stopped);
+    this.runner = new BuildRunner({
+      store: deps.store,
+      providers: deps.providers,
+      clock: deps.clock,
+      random: deps.random,
+      logger,
+      access: deps.access,
+      nodes: this.nodes,
+      pollMs: deps.pollMs,
+      stopped: () => this.stopped,
+      recipe: (build) => this.recipeOf(build),
+      resolveRef: (provider, ref) => this.resolver.resolveRef(provider, ref),
+      listImages: (provider) => this.resolver.listImages(provider, 0),
+      changed: (build) => this.changed(build),
+      finished: (build, result) => this.finished(build, result),
+    });
+    this.retention = new Retention({
+      images: deps.store.images,
+      resolver: this.resolver,
+      clock: deps.clock,
+      logger,
+      catalog: deps.catalog,
+      drive: (build) => this.drive(build),
+    });
+    this.leaks = new LeakedImages(deps.providers, deps.ownerId, logger);
+  }
+
+  /** Loads the builds, and resumes every build a previous run left under way. */
+  async start(): Promise<void> {
+    await this.resolver.load();
+    this.paused = new Set((await this.deps.store.images.familyStates()).filter((f) => f.paused).map((f) => f.name));
+    for (const build of this.resolver.all()) if (DRIVEN.includes(build.state)) void this.drive(build);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Drives a build on, one runner per build. */
+  drive(build: ImageBuildRecord): Promise<void> {
+    const running = this.inflight.get(build.id);
+    if (running) return running;
+    if (this.stopped) return Promise.resolve();
+    this.lastDriven.set(build.id, this.deps.clock.now());
+    const run = this.runner
+      .drive(build)
+      .catch((err: unknown) => this.deps.logger.error({ err, build: build.id }, "image build driver failed"))
+      .finally(() => this.inflight.delete(build.id));
+    this.inflight.set(build.id, run);
+    return run;
+  }
+
+  /** Every tick: scheduled builds that are due, stranded builds, gradual replacement. */
+  async tick(): Promise<void> {
+    if (this.stopped) return;
+    const now = this.deps.clock.now();
+    for (const build of this.resolver.all()) {
+      if (DRIVEN.includes(build.state) && !this.inflight.has(build.id) && now - (this.lastDriven.get(build.id) ?? 0) >= RETRY_MS) void this.drive(build);
+    }
+    const catalog = this.deps.catalog();
+    const due = dueBuilds(catalog.config.images, this.paused, (f, p) => this.resolver.of(f, p), this.deps.launchable, now);
+    for (const d of due) {
+      await this.create({ family: d.family, provider: d.provider, source: "scheduled", slot: d.slot, requestedBy: "schedule" }).catch((err: unknown) => {
+        if (!(err instanceof StandbyError && err.code === "already-exists")) this.deps.logger.error({ err, family: d.family, provider: d.provider }, "starting a scheduled image build failed");
+      });
+    }
+    await this.replaceOutdated();
+  }
+
+  private async replaceOutdated(): Promise<void> {
+    const catalog = this.deps.catalog();
+    if (!catalog.config.templates.some((t) => t.family !== undefined)) return;
+    const [ready, counts] = await Promise.all([this.deps.store.listNodes({ states: ["ready"] }), this.deps.store.countNodes()]);
+    for (const node of nodesToReplace(catalog, ready, counts, (n, t) => this.resolver.outdated(n, t))) {
+      this.deps.logger.info({ node: node.id, label: node.label, provider: node.provider, image: node.image }, "replacing a ready node on an outdated image build");
+      this.deps.recycle(node);
+    }
+  }
+
+  /** With every reconcile of a provider: leaked images, retention, build nodes no build drives. */
+  async reconcile(provider: string): Promise<void> {
+    if (this.stopped) return;
+    let images;
+    try {
+      images = await this.resolver.listImages(provider, 0);
+    } catch (err) {
+      this.deps.logger.warn({ provider, err: err instanceof Error ? err.message : String(err) }, "cannot list images; image clean-up postponed");
+      return;
+    }
+    const known = new Map(this.resolver.all().map((b) => [b.id, b]));
+    // Builds another scheduler made are in the store, not (yet) in this one's view.
+    for (const image of images) {
+      const id = image.tags["standby-build"];
+      if (id && !known.has(id)) {
+        const stored = await this.deps.store.images.getBuild(id);
+        if (stored) known.set(id, stored);
+      }
+    }
+    await this.leaks.reconcile(provider, images, (id) => known.get(id));
+    await this.retention.sweep(provider);
+    const [nodes, active] = await Promise.all([this.deps.store.listNodes({ provider }), this.deps.store.images.listBuilds({ states: DRIVEN })]);
+    for (const orphan of orphanBuildNodes(nodes, active)) {
+      this.deps.logger.warn({ node: orphan.id, provider }, "deleting an image build node no build drives");
+      void this.nodes.remove(orphan.id).catch((err: unknown) => this.deps.logger.warn({ err, node: orphan.id }, "deleting an orphaned build node failed"));
+    }
+  }
+
+  // ---- launches ----
+
+  immediateImage(template: TemplateConfig | undefined): string {
+    return this.resolver.immediateImage(template);
+  }
+
+  resolveLaunch(template: TemplateConfig): Promise<string> {
+    return this.resolver.resolveLaunch(template);
+  }
+
+  setupFor(template: TemplateConfig | undefined, image: string): string {
+    return this.resolver.setupFor(template, image);
+  }
+
+  private cacheMiss(miss: CacheMiss): void {
+    if (this.stopped || !wantsCacheBuild(miss, (f, p) => this.resolver.of(f, p), this.deps.clock.now())) return;
+    // A placeholder in the view at once, so the launches of one pool pass ask for one build, not one each.
+    void this.create({
+      family: cacheFamily(miss.template.label),
+      provider: miss.template.provider,
+      source: "template-cache",
+      requestedBy: `launch of ${miss.template.label}`,
+      cacheKey: miss.key,
+      baseImage: miss.base.image,
+    }).catch((err: unknown) => this.deps.logger.error({ err, label: miss.template.label }, "starting a template cache build failed"));
+  }
+
+  // ---- builds ----
+
+  private async create(spec: {
+    family: string;
+    provider: string;
+    source: ImageBuildSource;
+    requestedBy: string;
+    slot?: string;
+    cacheKey?: string;
+    baseImage?: string;
+    builderNodeId?: string;
+    builderHostKey?: string;
+  }): Promise<ImageBuildRecord> {
+    const now = this.deps.clock.now();
+    const build: ImageBuildRecord = {
+      id: this.deps.random.id("b"),
+      family: spec.family,
+      provider: spec.provider,
+      source: spec.source,
+      state: "pending",
+      slot: spec.slot ?? "",
+      requestedBy: spec.requestedBy,
+      baseImage: spec.baseImage ?? "",
+      imageId: "",
+      imageName: "",
+      operationId: "",
+      builderNodeId: spec.builderNodeId ?? "",
+      verifierNodeId: "",
+      builderHostKey: spec.builderHostKey ?? "",
+      cacheKey: spec.cacheKey ?? "",
+      sizeBytes: 0,
+      createdAt: now,
+      stateChangedAt: now,
+      finishedAt: 0,
+      promotedAt: 0,
+      verifiedAt: 0,
+      failureReason: "",
+      timings: {},
+      log: `# ${new Date(now).toISOString()} ${spec.source} build of ${spec.family} on ${spec.provider}, requested by ${spec.requestedBy}\n`,
+    };
+    this.resolver.note(build);
+    try {
+      await this.deps.store.images.insertBuild(build);
+    } catch (err) {
+      this.resolver.forget(build.id);
+      throw err;
+    }
+    this.deps.logger.info({ build: build.id, family: build.family, provider: build.provider, source: build.source }, "image build started");
+    void this.drive(build);
+    return build;
+  }
+
+  private async recipeOf(build: ImageBuildRecord): Promise<Recipe | undefined> {
+    const catalog = this.deps.catalog();
+    if (build.family.startsWith(TEMPLATE_CACHE_PREFIX)) {
+      const template = catalog.template(build.family.slice(TEMPLATE_CACHE_PREFIX.length), build.provider);
+      if (!template?.cache) return undefined;
+      const base = await this.resolver.templateBase(template);
+      if (this.resolver.cacheKey(template, base) !== build.cacheKey) throw new BuildStepError("boot", "the template (or the image it is built on) changed during the build");
+      return cacheRecipe(catalog, template, build.baseImage || base.image, base.setupScript);
+    }
+    const recipe = familyRecipe(catalog, build.family, build.provider);
+    if (recipe || build.source !== "post-build") return recipe;
+    // A post-build snapshot on a provider the family has no entry for: checked like the node's own template.
+    const family = familyOf(catalog, build.family);
+    if (!family) return undefined;
+    const node = await this.deps.store.getNode(build.builderNodeId);
+    return {
+      family: family.name,
+      provider: build.provider,
+      kind: "family",
+      base: build.baseImage,
+      flavor: node?.flavor ?? "",
+      setupScript: "",
+      scrubScript: family.scrubScript,
+      verifyScript: family.verifyScript,
+      verify: family.verify,
+      reach: node ? (catalog.template(node.label, node.provider)?.readyCheck ?? true) : true,
+      secrets: resolveSecrets({}),
+      timeoutMs: family.buildTimeout,
+      keep: family.keep,
+    };
+  }
+
+  private changed(build: ImageBuildRecord): void {
+    this.resolver.note(build);
+    for (const waiter of [...(this.waiters.get(build.id) ?? [])]) waiter(build);
+  }
+
+  private finished(build: ImageBuildRecord, result: "promoted" | "failed"): void {
+    this.metrics.buildFinished({
+      family: build.family,
+      provider: build.provider,
+      source: build.source,
+      result,
+      failedStep: result === "failed" ? (build.failureReason.split(":")[0] ?? "") : "",
+      durationMs: Math.max(0, (build.finishedAt || this.deps.clock.now()) - build.createdAt),
+    });
+    if (result !== "promoted") return;
+    this.deps.logger.info({ build: build.id, family: build.family, provider: build.provider, image: build.imageId }, "image build promoted");
+    this.resolver.forgetListing(build.provider);
+    void this.retention.apply(build.family, build.provider).catch((err: unknown) => this.deps.logger.error({ err, build: build.id }, "image retention failed"));
+  }
+
+  /** Resolves with the build once `done` holds for it, or with its latest state after timeoutMs. */
+  private waitFor(build: ImageBuildRecord, done: (b: ImageBuildRecord) => boolean, timeoutMs: number): Promise<ImageBuildRecord> {
+    const latest = this.resolver.get(build.id) ?? build;
+    if (done(latest)) return Promise.resolve(latest);
+    return new Promise((resolve) => {
+      let set = this.waiters.get(build.id);
+      if (!set) this.waiters.set(build.id, (set = new Set()));
+      const finish = (b: ImageBuildRecord) => {
+        timer.cancel();
+        set.delete(waiter);
+        if (set.size === 0) this.waiters.delete(build.id);
+        resolve(b);
+      };
+      const waiter = (b: ImageBuildRecord) => {
+        if (done(b)) finish(b);
+      };
+      const timer = this.deps.clock.setTimer(timeoutMs, () => finish(this.resolver.get(build.id) ?? latest));
+      set.add(waiter);
+    });
+  }
+
+  // ---- the API ----
+
+  list(filter: { family?: string; provider?: string; all?: boolean } = {}): ImageFamilyView[] {
+    const catalog = this.deps.catalog();
+    const now = this.deps.clock.now();
+    const names = new Set<string>(catalog.config.images.map((f) => f.name));
+    for (const t of catalog.config.templates) if (t.cache) names.add(cacheFamily(t.label));
+    for (const b of this.resolver.all()) names.add(b.family);
+    const views: ImageFamilyView[] = [];
+    for (const name of names) {
+      if (filter.family !== undefined && filter.family !== name) continue;
+      const family = familyOf(catalog, name);
+      const cache = name.startsWith(TEMPLATE_CACHE_PREFIX);
+      const builds = this.resolver
+        .all()
+        .filter((b) => b.family === name && (filter.provider === undefined || b.provider === filter.provider))
+        .filter((b) => filter.all || b.state !== "retired")
+        .reverse();
+      const providers = new Set<string>([...(family?.providers.map((p) => p.provider) ?? []), ...builds.map((b) => b.provider)]);
+      if (cache) for (const t of catalog.config.templates) if (t.cache && cacheFamily(t.label) === name) providers.add(t.provider);
+      const paused = this.paused.has(name);
+      views.push({
+        name,
+        templateCache: cache,
+        schedule: family?.schedule ?? "",
+        paused,
+        keep: cache ? 1 : (family?.keep ?? 0),
+        verify: cache ? true : (family?.verify ?? false),
+        providers: [...providers]
+          .filter((p) => filter.provider === undefined || p === filter.provider)
+          .sort()
+          .map((provider) => {
+            const all = this.resolver.of(name, provider);
+            const last = all[all.length - 1];
+            const next = family && !paused ? nextDue(family, last?.createdAt, now) : undefined;
+            return { provider, currentBuildId: this.resolver.current(name, provider)?.id ?? "", nextBuildAt: next ?? 0 };
+          }),
+        builds,
+      });
+    }
+    return views.sort((a, b) => Number(a.templateCache) - Number(b.templateCache) || a.name.localeCompare(b.name));
+  }
+
+  /** Starts a build of the family on each of its providers (or the one named). */
+  async build(family: string, provider: string | undefined, requestedBy = "operator"): Promise<ImageBuildRecord[]> {
+    const f = familyOf(this.deps.catalog(), family);
+    if (!f) throw new StandbyError("not-found", `no image family named ${family}`);
+    const entries = f.providers.filter((p) => provider === undefined || p.provider === provider);
+    if (entries.length === 0) throw new StandbyError("failed-precondition", `image family ${family} has no entry for provider ${provider ?? "(any)"}`);
+    for (const e of entries) {
+      const running = this.resolver.of(family, e.provider).find((b) => DRIVEN.includes(b.state) && b.state !== "retiring");
+      if (running) throw new StandbyError("failed-precondition", `build ${running.id} of ${family} on ${e.provider} is under way (${running.state})`);
+    }
+    const builds: ImageBuildRecord[] = [];
+    for (const e of entries) builds.push(await this.create({ family, provider: e.provider, source: "manual", requestedBy }));
+    return builds;
+  }
+
+  async get(id: string): Promise<ImageBuildRecord> {
+    const build = (await this.deps.store.images.getBuild(id)) ?? this.resolver.get(id);
+    if (!build) throw new StandbyError("not-found", `no image build ${id}`);
+    return build;
+  }
+
+  async setPaused(family: string, paused: boolean): Promise<ImageFamilyView> {
+    if (!familyOf(this.deps.catalog(), family)) throw new StandbyError("not-found", `no image family named ${family}`);
+    await this.deps.store.images.setFamilyPaused(family, paused, this.deps.clock.now());
+    if (paused) this.paused.add(family);
+    else this.paused.delete(family);
+    this.deps.logger.info({ family, paused }, paused ? "image family paused" : "image family resumed");
+    return this.list({ family })[0] as ImageFamilyView;
+  }
+
+  /**
+   * Deletes a build: a promoted one (launches fall back to the previous one;
+   * the last good build is refused), or cancels one under way (its artifacts
+   * are deleted). Ended builds are returned as they are.
+   */
+  async deleteBuild(id: string): Promise<ImageBuildRecord> {
+    const build = await this.get(id);
+    this.resolver.note(build);
+    if (build.state === "promoted") return this.retention.deletePromoted(build);
+    if (["pending", "booting", "setup", "scrubbing", "snapshotting", "verifying"].includes(build.state)) {
+      const now = this.deps.clock.now();
+      const reason = "cancelled: deleted by an operator";
+      const log = `${build.log}# ${reason}\n`;
+      if (await this.deps.store.images.updateBuild({ id, from: [build.state], to: "failing", at: now, patch: { failureReason: reason, finishedAt: now, log } })) {
+        const failing: ImageBuildRecord = { ...build, state: "failing", stateChangedAt: now, failureReason: reason, finishedAt: now, log };
+        this.changed(failing);
+        // A driver at work stops at its next write; the clean-up runs after it.
+        void (this.inflight.get(id) ?? Promise.resolve()).then(() => this.drive(failing));
+        return failing;
+      }
+      return this.get(id);
+    }
+    return build;
+  }
+
+  /**
+   * A post-build snapshot: the claimed node (held by the claim whose lease
+   * authorised the call) becomes a new build of the family on its provider,
+   * verified and promoted like any build. Resolves once the snapshot is
+   * taken (so the lease may be released), or with `wait` once the build is
+   * promoted or failed; at the latest after timeoutMs, with its state then.
+   */
+  async snapshotNode(claimId: string, nodeId: string, family: string, wait: boolean, timeoutMs: number): Promise<ImageBuildRecord> {
+    if (!familyOf(this.deps.catalog(), family)) throw new StandbyError("not-found", `no image family named ${family}`);
+    const node = await this.deps.store.getNode(nodeId);
+    if (!node) throw new StandbyError("not-found", `node ${nodeId} not found`);
+    if (node.claimId !== claimId || node.state !== "claimed") throw new StandbyError("permission-denied", `node ${nodeId} is not held by this lease`);
+    const build = await this.create({
+      family,
+      provider: node.provider,
+      source: "post-build",
+      requestedBy: `lease of claim ${claimId}`,
+      baseImage: node.image,
+      builderNodeId: node.id,
+      builderHostKey: node.hostKeys[0] ?? "",
+    });
+    const captured = (b: ImageBuildRecord) => b.imageId !== "" || ["promoted", "failing", "failed"].includes(b.state);
+    const ended = (b: ImageBuildRecord) => ["promoted", "failed"].includes(b.state);
+    return this.waitFor(build, wait ? ended : captured, timeoutMs);
+  }
+
+  /** For an image-age gauge: each family's current build per provider. */
+  currentBuilds(): CurrentBuild[] {
+    const seen = new Map<string, CurrentBuild>();
+    for (const b of this.resolver.all()) {
+      if (b.state !== "promoted") continue;
+      const key = `${b.family}\u0000${b.provider}`;
+      const have = seen.get(key);
+      if (!have || b.promotedAt > have.promotedAt) seen.set(key, { family: b.family, provider: b.provider, buildId: b.id, promotedAt: b.promotedAt });
+    }
+    return [...seen.values()];
+  }
+}
