@@ -5,6 +5,7 @@ import { createClient, DEFAULT_ADDRESS, type StandbyClient } from "../typescript
 import { int, positionals, str, strs, UsageError, type OptionSpecs } from "./args.js";
 import { runClaim } from "./claim.js";
 import type { Context } from "./context.js";
+import { IMAGE_COMMANDS } from "./images.js";
 import {
   claimDetails,
   claimJson,
@@ -392,6 +393,7 @@ export const COMMANDS: Command[] = [
   providerModeCommand("pause"),
   providerModeCommand("resume"),
   providerModeCommand("drain"),
+  ...IMAGE_COMMANDS,
   configReload,
 ];
 

@@ -34,6 +34,7 @@ const VERBS: Record<string, string[]> = {
   claim: ["show", "cancel"],
   node: ["show", "delete"],
   provider: ["pause", "resume", "drain"],
+  image: ["build", "show", "log", "pause", "resume", "delete"],
   config: ["reload"],
 };
 
@@ -43,7 +44,7 @@ function resolve(argv: string[]): { command: Command | undefined; rest: string[]
   if (verbs?.includes(second)) {
     return { command: findCommand(`${first} ${second}`), rest: more, name: `${first} ${second}` };
   }
-  if (first === "node" || first === "provider" || first === "config") {
+  if (first === "node" || first === "provider" || first === "config" || first === "image") {
     const plural = first === "config" ? "" : ` ("${first}s" lists them)`;
     throw new UsageError(`"${first}" needs a verb: ${verbs?.join(" or ") ?? ""}${plural}`, first);
   }

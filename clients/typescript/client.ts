@@ -9,6 +9,18 @@ import {
   type ServiceError,
 } from "@grpc/grpc-js";
 import {
+  BuildImageRequest,
+  DeleteImageBuildRequest,
+  GetImageBuildRequest,
+  ListImagesRequest,
+  SetImageFamilyPausedRequest,
+  SnapshotNodeRequest,
+  type BuildImageResponse,
+  type DeleteImageBuildResponse,
+  type GetImageBuildResponse,
+  type ListImagesResponse,
+  type SetImageFamilyPausedResponse,
+  type SnapshotNodeResponse,
   CancelClaimRequest,
   CreateClaimRequest,
   DeleteNodeRequest,
@@ -118,6 +130,13 @@ export interface StandbyClient {
   listProviders(req?: Req<ListProvidersRequest>, opts?: CallOpts): Promise<ListProvidersResponse>;
   setProviderMode(req: Req<SetProviderModeRequest>, opts?: CallOpts): Promise<SetProviderModeResponse>;
   reloadConfig(req?: Req<ReloadConfigRequest>, opts?: CallOpts): Promise<ReloadConfigResponse>;
+  listImages(req?: Req<ListImagesRequest>, opts?: CallOpts): Promise<ListImagesResponse>;
+  buildImage(req: Req<BuildImageRequest>, opts?: CallOpts): Promise<BuildImageResponse>;
+  getImageBuild(req: Req<GetImageBuildRequest>, opts?: CallOpts): Promise<GetImageBuildResponse>;
+  setImageFamilyPaused(req: Req<SetImageFamilyPausedRequest>, opts?: CallOpts): Promise<SetImageFamilyPausedResponse>;
+  deleteImageBuild(req: Req<DeleteImageBuildRequest>, opts?: CallOpts): Promise<DeleteImageBuildResponse>;
+  /** Waits for the snapshot (or, with wait, the whole build); its deadline outlives the server's wait. */
+  snapshotNode(req: Req<SnapshotNodeRequest>, opts?: CallOpts): Promise<SnapshotNodeResponse>;
   close(): void;
 }
 
@@ -208,6 +227,21 @@ export function createClient(address: string = DEFAULT_ADDRESS, options: ClientO
       unary((m, o, cb) => grpc.setProviderMode(SetProviderModeRequest.fromPartial(req), m, o, cb), opts),
     reloadConfig: (req = {}, opts) =>
       unary((m, o, cb) => grpc.reloadConfig(ReloadConfigRequest.fromPartial(req), m, o, cb), opts),
+    listImages: (req = {}, opts) =>
+      unary((m, o, cb) => grpc.listImages(ListImagesRequest.fromPartial(req), m, o, cb), opts),
+    buildImage: (req, opts) =>
+      unary((m, o, cb) => grpc.buildImage(BuildImageRequest.fromPartial(req), m, o, cb), opts),
+    getImageBuild: (req, opts) =>
+      unary((m, o, cb) => grpc.getImageBuild(GetImageBuildRequest.fromPartial(req), m, o, cb), opts),
+    setImageFamilyPaused: (req, opts) =>
+      unary((m, o, cb) => grpc.setImageFamilyPaused(SetImageFamilyPausedRequest.fromPartial(req), m, o, cb), opts),
+    deleteImageBuild: (req, opts) =>
+      unary((m, o, cb) => grpc.deleteImageBuild(DeleteImageBuildRequest.fromPartial(req), m, o, cb), opts),
+    snapshotNode: (req, opts) => {
+      const request = SnapshotNodeRequest.fromPartial(req);
+      const waitMs = (request.waitTimeoutSeconds || 600) * 1000;
+      return unary((m, o, cb) => grpc.snapshotNode(request, m, o, cb), { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadline + waitMs });
+    },
     close: () => grpc.close(),
   };
 }

@@ -20,6 +20,13 @@ export const REQUIRED_ROLE: Record<string, Role> = {
   GetNode: "claimer",
   ListLabels: "claimer",
   ListProviders: "claimer",
+  ListImages: "claimer",
+  GetImageBuild: "claimer",
+  // Authorised by its lease token, like RenewLease.
+  SnapshotNode: "claimer",
+  BuildImage: "operator",
+  SetImageFamilyPaused: "operator",
+  DeleteImageBuild: "operator",
   DeleteNode: "operator",
   SetProviderMode: "operator",
   ReloadConfig: "admin",

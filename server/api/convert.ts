@@ -64,6 +64,7 @@ export function nodeToPb(n: NodeRecord): Node {
     createdAt: date(n.createdAt),
     stateChangedAt: date(n.stateChangedAt),
     flavor: n.flavor,
+    purpose: n.purpose ?? "pool",
   };
 }
 

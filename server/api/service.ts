@@ -9,6 +9,7 @@ import type { Logger } from "../core/log.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize, REQUIRED_ROLE } from "./auth.js";
 import { claimToPb, labelToPb, nodeStateFromPb, nodeToPb, outcomeFromPb, providerModeFromPb, providerToPb } from "./convert.js";
+import { imageRpcs } from "./images-service.js";
 import { toServiceError } from "./status.js";
 
 const DEFAULT_WAIT_S = 60;
@@ -147,5 +148,7 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger, admin
       if (!admin) throw new StandbyError("unimplemented", "this server has no configuration file to reload");
       return admin.reload();
     }),
+
+    ...imageRpcs(scheduler, unary),
   };
 }

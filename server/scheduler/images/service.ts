@@ -76,7 +76,7 @@ export class ImageService {
 
   constructor(private readonly deps: ImageServiceDeps) {
     this.metrics = deps.metrics ?? noImageMetrics;
-    this.resolver = new ImageResolver(deps.store, deps.providers, deps.clock, deps.catalog, (miss) => this.cacheMiss(miss));
+    this.resolver = new ImageResolver(deps.store, deps.providers, deps.clock, () => deps.catalog(), (miss) => this.cacheMiss(miss));
     const logger = deps.logger;
     this.nodes = new BuildNodes(deps.store, deps.providers, deps.clock, logger, deps.pollMs, deps.access, () => this.stopped);
     this.runner = new BuildRunner({
@@ -100,7 +100,7 @@ export class ImageService {
       resolver: this.resolver,
       clock: deps.clock,
       logger,
-      catalog: deps.catalog,
+      catalog: () => deps.catalog(),
       drive: (build) => this.drive(build),
     });
     this.leaks = new LeakedImages(deps.providers, deps.ownerId, logger);
@@ -139,7 +139,7 @@ export class ImageService {
       if (DRIVEN.includes(build.state) && !this.inflight.has(build.id) && now - (this.lastDriven.get(build.id) ?? 0) >= RETRY_MS) void this.drive(build);
     }
     const catalog = this.deps.catalog();
-    const due = dueBuilds(catalog.config.images, this.paused, (f, p) => this.resolver.of(f, p), this.deps.launchable, now);
+    const due = dueBuilds(catalog.config.images, this.paused, (f, p) => this.resolver.of(f, p), (p) => this.deps.launchable(p), now);
     for (const d of due) {
       await this.create({ family: d.family, provider: d.provider, source: "scheduled", slot: d.slot, requestedBy: "schedule" }).catch((err: unknown) => {
         if (!(err instanceof StandbyError && err.code === "already-exists")) this.deps.logger.error({ err, family: d.family, provider: d.provider }, "starting a scheduled image build failed");

@@ -338,6 +338,111 @@ export function providerHealthToJSON(object: ProviderHealth): string {
   }
 }
 
+/**
+ * ImageBuildState is where an image build stands:
+ * pending → booting → setup → scrubbing → snapshotting → verifying → promoted
+ * → retiring → retired, or failing → failed from any step before promoted.
+ */
+export enum ImageBuildState {
+  IMAGE_BUILD_STATE_UNSPECIFIED = 0,
+  IMAGE_BUILD_STATE_PENDING = 1,
+  /** IMAGE_BUILD_STATE_BOOTING - The builder node boots from the base image. */
+  IMAGE_BUILD_STATE_BOOTING = 2,
+  /** IMAGE_BUILD_STATE_SETUP - The setup script runs on the builder. */
+  IMAGE_BUILD_STATE_SETUP = 3,
+  /** IMAGE_BUILD_STATE_SCRUBBING - Keys, host keys and build secrets are removed. */
+  IMAGE_BUILD_STATE_SCRUBBING = 4,
+  IMAGE_BUILD_STATE_SNAPSHOTTING = 5,
+  /** IMAGE_BUILD_STATE_VERIFYING - A node booted from the snapshot must pass its ready check. */
+  IMAGE_BUILD_STATE_VERIFYING = 6,
+  /** IMAGE_BUILD_STATE_PROMOTED - Good; launches use the newest promoted build. */
+  IMAGE_BUILD_STATE_PROMOTED = 7,
+  IMAGE_BUILD_STATE_RETIRING = 8,
+  IMAGE_BUILD_STATE_RETIRED = 9,
+  /** IMAGE_BUILD_STATE_FAILING - Failed; what it made is being deleted. */
+  IMAGE_BUILD_STATE_FAILING = 10,
+  /** IMAGE_BUILD_STATE_FAILED - Failed; nothing of it is left in the provider. */
+  IMAGE_BUILD_STATE_FAILED = 11,
+  UNRECOGNIZED = -1,
+}
+
+export function imageBuildStateFromJSON(object: any): ImageBuildState {
+  switch (object) {
+    case 0:
+    case "IMAGE_BUILD_STATE_UNSPECIFIED":
+      return ImageBuildState.IMAGE_BUILD_STATE_UNSPECIFIED;
+    case 1:
+    case "IMAGE_BUILD_STATE_PENDING":
+      return ImageBuildState.IMAGE_BUILD_STATE_PENDING;
+    case 2:
+    case "IMAGE_BUILD_STATE_BOOTING":
+      return ImageBuildState.IMAGE_BUILD_STATE_BOOTING;
+    case 3:
+    case "IMAGE_BUILD_STATE_SETUP":
+      return ImageBuildState.IMAGE_BUILD_STATE_SETUP;
+    case 4:
+    case "IMAGE_BUILD_STATE_SCRUBBING":
+      return ImageBuildState.IMAGE_BUILD_STATE_SCRUBBING;
+    case 5:
+    case "IMAGE_BUILD_STATE_SNAPSHOTTING":
+      return ImageBuildState.IMAGE_BUILD_STATE_SNAPSHOTTING;
+    case 6:
+    case "IMAGE_BUILD_STATE_VERIFYING":
+      return ImageBuildState.IMAGE_BUILD_STATE_VERIFYING;
+    case 7:
+    case "IMAGE_BUILD_STATE_PROMOTED":
+      return ImageBuildState.IMAGE_BUILD_STATE_PROMOTED;
+    case 8:
+    case "IMAGE_BUILD_STATE_RETIRING":
+      return ImageBuildState.IMAGE_BUILD_STATE_RETIRING;
+    case 9:
+    case "IMAGE_BUILD_STATE_RETIRED":
+      return ImageBuildState.IMAGE_BUILD_STATE_RETIRED;
+    case 10:
+    case "IMAGE_BUILD_STATE_FAILING":
+      return ImageBuildState.IMAGE_BUILD_STATE_FAILING;
+    case 11:
+    case "IMAGE_BUILD_STATE_FAILED":
+      return ImageBuildState.IMAGE_BUILD_STATE_FAILED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ImageBuildState.UNRECOGNIZED;
+  }
+}
+
+export function imageBuildStateToJSON(object: ImageBuildState): string {
+  switch (object) {
+    case ImageBuildState.IMAGE_BUILD_STATE_UNSPECIFIED:
+      return "IMAGE_BUILD_STATE_UNSPECIFIED";
+    case ImageBuildState.IMAGE_BUILD_STATE_PENDING:
+      return "IMAGE_BUILD_STATE_PENDING";
+    case ImageBuildState.IMAGE_BUILD_STATE_BOOTING:
+      return "IMAGE_BUILD_STATE_BOOTING";
+    case ImageBuildState.IMAGE_BUILD_STATE_SETUP:
+      return "IMAGE_BUILD_STATE_SETUP";
+    case ImageBuildState.IMAGE_BUILD_STATE_SCRUBBING:
+      return "IMAGE_BUILD_STATE_SCRUBBING";
+    case ImageBuildState.IMAGE_BUILD_STATE_SNAPSHOTTING:
+      return "IMAGE_BUILD_STATE_SNAPSHOTTING";
+    case ImageBuildState.IMAGE_BUILD_STATE_VERIFYING:
+      return "IMAGE_BUILD_STATE_VERIFYING";
+    case ImageBuildState.IMAGE_BUILD_STATE_PROMOTED:
+      return "IMAGE_BUILD_STATE_PROMOTED";
+    case ImageBuildState.IMAGE_BUILD_STATE_RETIRING:
+      return "IMAGE_BUILD_STATE_RETIRING";
+    case ImageBuildState.IMAGE_BUILD_STATE_RETIRED:
+      return "IMAGE_BUILD_STATE_RETIRED";
+    case ImageBuildState.IMAGE_BUILD_STATE_FAILING:
+      return "IMAGE_BUILD_STATE_FAILING";
+    case ImageBuildState.IMAGE_BUILD_STATE_FAILED:
+      return "IMAGE_BUILD_STATE_FAILED";
+    case ImageBuildState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Node is one machine, with everything a client needs to connect to it. */
 export interface Node {
   id: string;
@@ -364,6 +469,11 @@ export interface Node {
   createdAt?: Date | undefined;
   stateChangedAt?: Date | undefined;
   flavor: string;
+  /**
+   * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+   * (the builder and verifier of an image build; never claimed).
+   */
+  purpose: string;
 }
 
 /** Claim is a request for a nodeset and, once fulfilled, its lease. */
@@ -606,6 +716,140 @@ export interface ListProvidersResponse {
   providers: ProviderStatus[];
 }
 
+/** ImageBuild is one versioned image of a family on one provider. */
+export interface ImageBuild {
+  id: string;
+  family: string;
+  provider: string;
+  state: ImageBuildState;
+  /** scheduled, manual, post-build or template-cache. */
+  source: string;
+  /** Who asked: schedule, operator, "lease of claim ...", "launch of LABEL". */
+  requestedBy: string;
+  /** The provider's image id, once the snapshot exists. */
+  imageId: string;
+  imageName: string;
+  /** What the builder booted from. */
+  baseImage: string;
+  sizeBytes: number;
+  createdAt?: Date | undefined;
+  finishedAt?: Date | undefined;
+  promotedAt?: Date | undefined;
+  verifiedAt?:
+    | Date
+    | undefined;
+  /** "<step>: <why>" for a failed build. */
+  failureReason: string;
+  /** The build launches of its family on its provider use now. */
+  current: boolean;
+  builderNodeId: string;
+  verifierNodeId: string;
+  /** Milliseconds per step: boot, setup, scrub, snapshot, verify. */
+  timings: { [key: string]: number };
+  /** Template caches: the hash of the template content it was built from. */
+  cacheKey: string;
+  stateChangedAt?: Date | undefined;
+}
+
+export interface ImageBuild_TimingsEntry {
+  key: string;
+  value: number;
+}
+
+/** ImageFamilyProvider is a family on one provider. */
+export interface ImageFamilyProvider {
+  provider: string;
+  /** The build launches use now ("" while there is none). */
+  currentBuildId: string;
+  /** When the schedule next builds it (unset: not scheduled, or paused). */
+  nextBuildAt?: Date | undefined;
+}
+
+/**
+ * ImageFamily is a configured family, or a template's cache
+ * ("template:LABEL"), with its builds.
+ */
+export interface ImageFamily {
+  name: string;
+  templateCache: boolean;
+  /** Cron (UTC) or interval; "" when built only on request. */
+  schedule: string;
+  paused: boolean;
+  /** Promoted builds kept per provider. */
+  keep: number;
+  verify: boolean;
+  providers: ImageFamilyProvider[];
+  /** Newest first. */
+  builds: ImageBuild[];
+}
+
+export interface ListImagesRequest {
+  /** Only this family ("" = all). */
+  family: string;
+  /** Only this provider ("" = all). */
+  provider: string;
+  /** Retired builds too. */
+  all: boolean;
+}
+
+export interface ListImagesResponse {
+  families: ImageFamily[];
+}
+
+export interface BuildImageRequest {
+  family: string;
+  /** Only on this provider ("" = every provider of the family). */
+  provider: string;
+}
+
+export interface BuildImageResponse {
+  builds: ImageBuild[];
+}
+
+export interface GetImageBuildRequest {
+  id: string;
+  /** Include the build's log. */
+  log: boolean;
+}
+
+export interface GetImageBuildResponse {
+  build?: ImageBuild | undefined;
+  log: string;
+}
+
+export interface SetImageFamilyPausedRequest {
+  family: string;
+  paused: boolean;
+}
+
+export interface SetImageFamilyPausedResponse {
+  family?: ImageFamily | undefined;
+}
+
+export interface DeleteImageBuildRequest {
+  id: string;
+}
+
+export interface DeleteImageBuildResponse {
+  build?: ImageBuild | undefined;
+}
+
+export interface SnapshotNodeRequest {
+  /** The lease holding the node. */
+  leaseToken: string;
+  nodeId: string;
+  /** The image family the snapshot becomes a build of. */
+  family: string;
+  /** Answer once the build is promoted or failed, not once the snapshot is taken. */
+  wait: boolean;
+  /** How long to wait at most (default 600, at most 7200); the build goes on after. */
+  waitTimeoutSeconds: number;
+}
+
+export interface SnapshotNodeResponse {
+  build?: ImageBuild | undefined;
+}
+
 function createBaseNode(): Node {
   return {
     id: "",
@@ -623,6 +867,7 @@ function createBaseNode(): Node {
     createdAt: undefined,
     stateChangedAt: undefined,
     flavor: "",
+    purpose: "",
   };
 }
 
@@ -672,6 +917,9 @@ export const Node: MessageFns<Node> = {
     }
     if (message.flavor !== "") {
       writer.uint32(122).string(message.flavor);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(130).string(message.purpose);
     }
     return writer;
   },
@@ -809,6 +1057,14 @@ export const Node: MessageFns<Node> = {
             message.flavor = reader.string();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -864,6 +1120,7 @@ export const Node: MessageFns<Node> = {
         ? fromJsonTimestamp(object.state_changed_at)
         : undefined,
       flavor: isSet(object.flavor) ? globalThis.String(object.flavor) : "",
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
     };
   },
 
@@ -914,6 +1171,9 @@ export const Node: MessageFns<Node> = {
     if (message.flavor !== "") {
       obj.flavor = message.flavor;
     }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
     return obj;
   },
 
@@ -937,6 +1197,7 @@ export const Node: MessageFns<Node> = {
     message.createdAt = object.createdAt ?? undefined;
     message.stateChangedAt = object.stateChangedAt ?? undefined;
     message.flavor = object.flavor ?? "";
+    message.purpose = object.purpose ?? "";
     return message;
   },
 };
@@ -4121,6 +4382,1895 @@ export const ListProvidersResponse: MessageFns<ListProvidersResponse> = {
   },
 };
 
+function createBaseImageBuild(): ImageBuild {
+  return {
+    id: "",
+    family: "",
+    provider: "",
+    state: 0,
+    source: "",
+    requestedBy: "",
+    imageId: "",
+    imageName: "",
+    baseImage: "",
+    sizeBytes: 0,
+    createdAt: undefined,
+    finishedAt: undefined,
+    promotedAt: undefined,
+    verifiedAt: undefined,
+    failureReason: "",
+    current: false,
+    builderNodeId: "",
+    verifierNodeId: "",
+    timings: {},
+    cacheKey: "",
+    stateChangedAt: undefined,
+  };
+}
+
+export const ImageBuild: MessageFns<ImageBuild> = {
+  encode(message: ImageBuild, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.family !== "") {
+      writer.uint32(18).string(message.family);
+    }
+    if (message.provider !== "") {
+      writer.uint32(26).string(message.provider);
+    }
+    if (message.state !== 0) {
+      writer.uint32(32).int32(message.state);
+    }
+    if (message.source !== "") {
+      writer.uint32(42).string(message.source);
+    }
+    if (message.requestedBy !== "") {
+      writer.uint32(50).string(message.requestedBy);
+    }
+    if (message.imageId !== "") {
+      writer.uint32(58).string(message.imageId);
+    }
+    if (message.imageName !== "") {
+      writer.uint32(66).string(message.imageName);
+    }
+    if (message.baseImage !== "") {
+      writer.uint32(74).string(message.baseImage);
+    }
+    if (message.sizeBytes !== 0) {
+      writer.uint32(80).uint64(message.sizeBytes);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(90).fork()).join();
+    }
+    if (message.finishedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.finishedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.promotedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.promotedAt), writer.uint32(106).fork()).join();
+    }
+    if (message.verifiedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.verifiedAt), writer.uint32(114).fork()).join();
+    }
+    if (message.failureReason !== "") {
+      writer.uint32(122).string(message.failureReason);
+    }
+    if (message.current !== false) {
+      writer.uint32(128).bool(message.current);
+    }
+    if (message.builderNodeId !== "") {
+      writer.uint32(138).string(message.builderNodeId);
+    }
+    if (message.verifierNodeId !== "") {
+      writer.uint32(146).string(message.verifierNodeId);
+    }
+    globalThis.Object.entries(message.timings).forEach(([key, value]: [string, number]) => {
+      ImageBuild_TimingsEntry.encode({ key: key as any, value }, writer.uint32(154).fork()).join();
+    });
+    if (message.cacheKey !== "") {
+      writer.uint32(162).string(message.cacheKey);
+    }
+    if (message.stateChangedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.stateChangedAt), writer.uint32(170).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImageBuild {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImageBuild();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.family = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestedBy = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.imageId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.imageName = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.baseImage = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.sizeBytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.finishedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.promotedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.verifiedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.failureReason = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.current = reader.bool();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.builderNodeId = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.verifierNodeId = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            const entry19 = ImageBuild_TimingsEntry.decode(reader, reader.uint32());
+            if (entry19.value !== undefined) {
+              message.timings[entry19.key] = entry19.value;
+            }
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.cacheKey = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.stateChangedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImageBuild {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      family: isSet(object.family) ? globalThis.String(object.family) : "",
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+      state: isSet(object.state) ? imageBuildStateFromJSON(object.state) : 0,
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      requestedBy: isSet(object.requestedBy)
+        ? globalThis.String(object.requestedBy)
+        : isSet(object.requested_by)
+        ? globalThis.String(object.requested_by)
+        : "",
+      imageId: isSet(object.imageId)
+        ? globalThis.String(object.imageId)
+        : isSet(object.image_id)
+        ? globalThis.String(object.image_id)
+        : "",
+      imageName: isSet(object.imageName)
+        ? globalThis.String(object.imageName)
+        : isSet(object.image_name)
+        ? globalThis.String(object.image_name)
+        : "",
+      baseImage: isSet(object.baseImage)
+        ? globalThis.String(object.baseImage)
+        : isSet(object.base_image)
+        ? globalThis.String(object.base_image)
+        : "",
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.Number(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.Number(object.size_bytes)
+        : 0,
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      finishedAt: isSet(object.finishedAt)
+        ? fromJsonTimestamp(object.finishedAt)
+        : isSet(object.finished_at)
+        ? fromJsonTimestamp(object.finished_at)
+        : undefined,
+      promotedAt: isSet(object.promotedAt)
+        ? fromJsonTimestamp(object.promotedAt)
+        : isSet(object.promoted_at)
+        ? fromJsonTimestamp(object.promoted_at)
+        : undefined,
+      verifiedAt: isSet(object.verifiedAt)
+        ? fromJsonTimestamp(object.verifiedAt)
+        : isSet(object.verified_at)
+        ? fromJsonTimestamp(object.verified_at)
+        : undefined,
+      failureReason: isSet(object.failureReason)
+        ? globalThis.String(object.failureReason)
+        : isSet(object.failure_reason)
+        ? globalThis.String(object.failure_reason)
+        : "",
+      current: isSet(object.current) ? globalThis.Boolean(object.current) : false,
+      builderNodeId: isSet(object.builderNodeId)
+        ? globalThis.String(object.builderNodeId)
+        : isSet(object.builder_node_id)
+        ? globalThis.String(object.builder_node_id)
+        : "",
+      verifierNodeId: isSet(object.verifierNodeId)
+        ? globalThis.String(object.verifierNodeId)
+        : isSet(object.verifier_node_id)
+        ? globalThis.String(object.verifier_node_id)
+        : "",
+      timings: isObject(object.timings)
+        ? (globalThis.Object.entries(object.timings) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      cacheKey: isSet(object.cacheKey)
+        ? globalThis.String(object.cacheKey)
+        : isSet(object.cache_key)
+        ? globalThis.String(object.cache_key)
+        : "",
+      stateChangedAt: isSet(object.stateChangedAt)
+        ? fromJsonTimestamp(object.stateChangedAt)
+        : isSet(object.state_changed_at)
+        ? fromJsonTimestamp(object.state_changed_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ImageBuild): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.family !== "") {
+      obj.family = message.family;
+    }
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    if (message.state !== 0) {
+      obj.state = imageBuildStateToJSON(message.state);
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.requestedBy !== "") {
+      obj.requestedBy = message.requestedBy;
+    }
+    if (message.imageId !== "") {
+      obj.imageId = message.imageId;
+    }
+    if (message.imageName !== "") {
+      obj.imageName = message.imageName;
+    }
+    if (message.baseImage !== "") {
+      obj.baseImage = message.baseImage;
+    }
+    if (message.sizeBytes !== 0) {
+      obj.sizeBytes = Math.round(message.sizeBytes);
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.finishedAt !== undefined) {
+      obj.finishedAt = message.finishedAt.toISOString();
+    }
+    if (message.promotedAt !== undefined) {
+      obj.promotedAt = message.promotedAt.toISOString();
+    }
+    if (message.verifiedAt !== undefined) {
+      obj.verifiedAt = message.verifiedAt.toISOString();
+    }
+    if (message.failureReason !== "") {
+      obj.failureReason = message.failureReason;
+    }
+    if (message.current !== false) {
+      obj.current = message.current;
+    }
+    if (message.builderNodeId !== "") {
+      obj.builderNodeId = message.builderNodeId;
+    }
+    if (message.verifierNodeId !== "") {
+      obj.verifierNodeId = message.verifierNodeId;
+    }
+    if (message.timings) {
+      const entries = globalThis.Object.entries(message.timings) as [string, number][];
+      if (entries.length > 0) {
+        obj.timings = {};
+        entries.forEach(([k, v]) => {
+          obj.timings[k] = Math.round(v);
+        });
+      }
+    }
+    if (message.cacheKey !== "") {
+      obj.cacheKey = message.cacheKey;
+    }
+    if (message.stateChangedAt !== undefined) {
+      obj.stateChangedAt = message.stateChangedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ImageBuild>): ImageBuild {
+    return ImageBuild.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ImageBuild>): ImageBuild {
+    const message = createBaseImageBuild();
+    message.id = object.id ?? "";
+    message.family = object.family ?? "";
+    message.provider = object.provider ?? "";
+    message.state = object.state ?? 0;
+    message.source = object.source ?? "";
+    message.requestedBy = object.requestedBy ?? "";
+    message.imageId = object.imageId ?? "";
+    message.imageName = object.imageName ?? "";
+    message.baseImage = object.baseImage ?? "";
+    message.sizeBytes = object.sizeBytes ?? 0;
+    message.createdAt = object.createdAt ?? undefined;
+    message.finishedAt = object.finishedAt ?? undefined;
+    message.promotedAt = object.promotedAt ?? undefined;
+    message.verifiedAt = object.verifiedAt ?? undefined;
+    message.failureReason = object.failureReason ?? "";
+    message.current = object.current ?? false;
+    message.builderNodeId = object.builderNodeId ?? "";
+    message.verifierNodeId = object.verifierNodeId ?? "";
+    message.timings = (globalThis.Object.entries(object.timings ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.cacheKey = object.cacheKey ?? "";
+    message.stateChangedAt = object.stateChangedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseImageBuild_TimingsEntry(): ImageBuild_TimingsEntry {
+  return { key: "", value: 0 };
+}
+
+export const ImageBuild_TimingsEntry: MessageFns<ImageBuild_TimingsEntry> = {
+  encode(message: ImageBuild_TimingsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(16).uint64(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImageBuild_TimingsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImageBuild_TimingsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImageBuild_TimingsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: ImageBuild_TimingsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = Math.round(message.value);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ImageBuild_TimingsEntry>): ImageBuild_TimingsEntry {
+    return ImageBuild_TimingsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ImageBuild_TimingsEntry>): ImageBuild_TimingsEntry {
+    const message = createBaseImageBuild_TimingsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseImageFamilyProvider(): ImageFamilyProvider {
+  return { provider: "", currentBuildId: "", nextBuildAt: undefined };
+}
+
+export const ImageFamilyProvider: MessageFns<ImageFamilyProvider> = {
+  encode(message: ImageFamilyProvider, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.provider !== "") {
+      writer.uint32(10).string(message.provider);
+    }
+    if (message.currentBuildId !== "") {
+      writer.uint32(18).string(message.currentBuildId);
+    }
+    if (message.nextBuildAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextBuildAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImageFamilyProvider {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImageFamilyProvider();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.currentBuildId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextBuildAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImageFamilyProvider {
+    return {
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+      currentBuildId: isSet(object.currentBuildId)
+        ? globalThis.String(object.currentBuildId)
+        : isSet(object.current_build_id)
+        ? globalThis.String(object.current_build_id)
+        : "",
+      nextBuildAt: isSet(object.nextBuildAt)
+        ? fromJsonTimestamp(object.nextBuildAt)
+        : isSet(object.next_build_at)
+        ? fromJsonTimestamp(object.next_build_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ImageFamilyProvider): unknown {
+    const obj: any = {};
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    if (message.currentBuildId !== "") {
+      obj.currentBuildId = message.currentBuildId;
+    }
+    if (message.nextBuildAt !== undefined) {
+      obj.nextBuildAt = message.nextBuildAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ImageFamilyProvider>): ImageFamilyProvider {
+    return ImageFamilyProvider.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ImageFamilyProvider>): ImageFamilyProvider {
+    const message = createBaseImageFamilyProvider();
+    message.provider = object.provider ?? "";
+    message.currentBuildId = object.currentBuildId ?? "";
+    message.nextBuildAt = object.nextBuildAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseImageFamily(): ImageFamily {
+  return {
+    name: "",
+    templateCache: false,
+    schedule: "",
+    paused: false,
+    keep: 0,
+    verify: false,
+    providers: [],
+    builds: [],
+  };
+}
+
+export const ImageFamily: MessageFns<ImageFamily> = {
+  encode(message: ImageFamily, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.templateCache !== false) {
+      writer.uint32(16).bool(message.templateCache);
+    }
+    if (message.schedule !== "") {
+      writer.uint32(26).string(message.schedule);
+    }
+    if (message.paused !== false) {
+      writer.uint32(32).bool(message.paused);
+    }
+    if (message.keep !== 0) {
+      writer.uint32(40).uint32(message.keep);
+    }
+    if (message.verify !== false) {
+      writer.uint32(48).bool(message.verify);
+    }
+    for (const v of message.providers) {
+      ImageFamilyProvider.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.builds) {
+      ImageBuild.encode(v!, writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImageFamily {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImageFamily();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.templateCache = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.schedule = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.paused = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.keep = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.verify = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.providers.push(ImageFamilyProvider.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.builds.push(ImageBuild.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImageFamily {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      templateCache: isSet(object.templateCache)
+        ? globalThis.Boolean(object.templateCache)
+        : isSet(object.template_cache)
+        ? globalThis.Boolean(object.template_cache)
+        : false,
+      schedule: isSet(object.schedule) ? globalThis.String(object.schedule) : "",
+      paused: isSet(object.paused) ? globalThis.Boolean(object.paused) : false,
+      keep: isSet(object.keep) ? globalThis.Number(object.keep) : 0,
+      verify: isSet(object.verify) ? globalThis.Boolean(object.verify) : false,
+      providers: globalThis.Array.isArray(object?.providers)
+        ? object.providers.map((e: any) => ImageFamilyProvider.fromJSON(e))
+        : [],
+      builds: globalThis.Array.isArray(object?.builds) ? object.builds.map((e: any) => ImageBuild.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ImageFamily): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.templateCache !== false) {
+      obj.templateCache = message.templateCache;
+    }
+    if (message.schedule !== "") {
+      obj.schedule = message.schedule;
+    }
+    if (message.paused !== false) {
+      obj.paused = message.paused;
+    }
+    if (message.keep !== 0) {
+      obj.keep = Math.round(message.keep);
+    }
+    if (message.verify !== false) {
+      obj.verify = message.verify;
+    }
+    if (message.providers?.length) {
+      obj.providers = message.providers.map((e) => ImageFamilyProvider.toJSON(e));
+    }
+    if (message.builds?.length) {
+      obj.builds = message.builds.map((e) => ImageBuild.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ImageFamily>): ImageFamily {
+    return ImageFamily.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ImageFamily>): ImageFamily {
+    const message = createBaseImageFamily();
+    message.name = object.name ?? "";
+    message.templateCache = object.templateCache ?? false;
+    message.schedule = object.schedule ?? "";
+    message.paused = object.paused ?? false;
+    message.keep = object.keep ?? 0;
+    message.verify = object.verify ?? false;
+    message.providers = object.providers?.map((e) => ImageFamilyProvider.fromPartial(e)) || [];
+    message.builds = object.builds?.map((e) => ImageBuild.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListImagesRequest(): ListImagesRequest {
+  return { family: "", provider: "", all: false };
+}
+
+export const ListImagesRequest: MessageFns<ListImagesRequest> = {
+  encode(message: ListImagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.family !== "") {
+      writer.uint32(10).string(message.family);
+    }
+    if (message.provider !== "") {
+      writer.uint32(18).string(message.provider);
+    }
+    if (message.all !== false) {
+      writer.uint32(24).bool(message.all);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListImagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListImagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.family = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.all = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListImagesRequest {
+    return {
+      family: isSet(object.family) ? globalThis.String(object.family) : "",
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+      all: isSet(object.all) ? globalThis.Boolean(object.all) : false,
+    };
+  },
+
+  toJSON(message: ListImagesRequest): unknown {
+    const obj: any = {};
+    if (message.family !== "") {
+      obj.family = message.family;
+    }
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    if (message.all !== false) {
+      obj.all = message.all;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListImagesRequest>): ListImagesRequest {
+    return ListImagesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListImagesRequest>): ListImagesRequest {
+    const message = createBaseListImagesRequest();
+    message.family = object.family ?? "";
+    message.provider = object.provider ?? "";
+    message.all = object.all ?? false;
+    return message;
+  },
+};
+
+function createBaseListImagesResponse(): ListImagesResponse {
+  return { families: [] };
+}
+
+export const ListImagesResponse: MessageFns<ListImagesResponse> = {
+  encode(message: ListImagesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.families) {
+      ImageFamily.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListImagesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListImagesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.families.push(ImageFamily.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListImagesResponse {
+    return {
+      families: globalThis.Array.isArray(object?.families)
+        ? object.families.map((e: any) => ImageFamily.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListImagesResponse): unknown {
+    const obj: any = {};
+    if (message.families?.length) {
+      obj.families = message.families.map((e) => ImageFamily.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListImagesResponse>): ListImagesResponse {
+    return ListImagesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListImagesResponse>): ListImagesResponse {
+    const message = createBaseListImagesResponse();
+    message.families = object.families?.map((e) => ImageFamily.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBuildImageRequest(): BuildImageRequest {
+  return { family: "", provider: "" };
+}
+
+export const BuildImageRequest: MessageFns<BuildImageRequest> = {
+  encode(message: BuildImageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.family !== "") {
+      writer.uint32(10).string(message.family);
+    }
+    if (message.provider !== "") {
+      writer.uint32(18).string(message.provider);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BuildImageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBuildImageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.family = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BuildImageRequest {
+    return {
+      family: isSet(object.family) ? globalThis.String(object.family) : "",
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+    };
+  },
+
+  toJSON(message: BuildImageRequest): unknown {
+    const obj: any = {};
+    if (message.family !== "") {
+      obj.family = message.family;
+    }
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BuildImageRequest>): BuildImageRequest {
+    return BuildImageRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BuildImageRequest>): BuildImageRequest {
+    const message = createBaseBuildImageRequest();
+    message.family = object.family ?? "";
+    message.provider = object.provider ?? "";
+    return message;
+  },
+};
+
+function createBaseBuildImageResponse(): BuildImageResponse {
+  return { builds: [] };
+}
+
+export const BuildImageResponse: MessageFns<BuildImageResponse> = {
+  encode(message: BuildImageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.builds) {
+      ImageBuild.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BuildImageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBuildImageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.builds.push(ImageBuild.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BuildImageResponse {
+    return {
+      builds: globalThis.Array.isArray(object?.builds) ? object.builds.map((e: any) => ImageBuild.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: BuildImageResponse): unknown {
+    const obj: any = {};
+    if (message.builds?.length) {
+      obj.builds = message.builds.map((e) => ImageBuild.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BuildImageResponse>): BuildImageResponse {
+    return BuildImageResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BuildImageResponse>): BuildImageResponse {
+    const message = createBaseBuildImageResponse();
+    message.builds = object.builds?.map((e) => ImageBuild.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetImageBuildRequest(): GetImageBuildRequest {
+  return { id: "", log: false };
+}
+
+export const GetImageBuildRequest: MessageFns<GetImageBuildRequest> = {
+  encode(message: GetImageBuildRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.log !== false) {
+      writer.uint32(16).bool(message.log);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetImageBuildRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetImageBuildRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.log = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetImageBuildRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      log: isSet(object.log) ? globalThis.Boolean(object.log) : false,
+    };
+  },
+
+  toJSON(message: GetImageBuildRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.log !== false) {
+      obj.log = message.log;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetImageBuildRequest>): GetImageBuildRequest {
+    return GetImageBuildRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetImageBuildRequest>): GetImageBuildRequest {
+    const message = createBaseGetImageBuildRequest();
+    message.id = object.id ?? "";
+    message.log = object.log ?? false;
+    return message;
+  },
+};
+
+function createBaseGetImageBuildResponse(): GetImageBuildResponse {
+  return { build: undefined, log: "" };
+}
+
+export const GetImageBuildResponse: MessageFns<GetImageBuildResponse> = {
+  encode(message: GetImageBuildResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.build !== undefined) {
+      ImageBuild.encode(message.build, writer.uint32(10).fork()).join();
+    }
+    if (message.log !== "") {
+      writer.uint32(18).string(message.log);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetImageBuildResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetImageBuildResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.build = ImageBuild.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.log = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetImageBuildResponse {
+    return {
+      build: isSet(object.build) ? ImageBuild.fromJSON(object.build) : undefined,
+      log: isSet(object.log) ? globalThis.String(object.log) : "",
+    };
+  },
+
+  toJSON(message: GetImageBuildResponse): unknown {
+    const obj: any = {};
+    if (message.build !== undefined) {
+      obj.build = ImageBuild.toJSON(message.build);
+    }
+    if (message.log !== "") {
+      obj.log = message.log;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetImageBuildResponse>): GetImageBuildResponse {
+    return GetImageBuildResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetImageBuildResponse>): GetImageBuildResponse {
+    const message = createBaseGetImageBuildResponse();
+    message.build = (object.build !== undefined && object.build !== null)
+      ? ImageBuild.fromPartial(object.build)
+      : undefined;
+    message.log = object.log ?? "";
+    return message;
+  },
+};
+
+function createBaseSetImageFamilyPausedRequest(): SetImageFamilyPausedRequest {
+  return { family: "", paused: false };
+}
+
+export const SetImageFamilyPausedRequest: MessageFns<SetImageFamilyPausedRequest> = {
+  encode(message: SetImageFamilyPausedRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.family !== "") {
+      writer.uint32(10).string(message.family);
+    }
+    if (message.paused !== false) {
+      writer.uint32(16).bool(message.paused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetImageFamilyPausedRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetImageFamilyPausedRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.family = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.paused = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetImageFamilyPausedRequest {
+    return {
+      family: isSet(object.family) ? globalThis.String(object.family) : "",
+      paused: isSet(object.paused) ? globalThis.Boolean(object.paused) : false,
+    };
+  },
+
+  toJSON(message: SetImageFamilyPausedRequest): unknown {
+    const obj: any = {};
+    if (message.family !== "") {
+      obj.family = message.family;
+    }
+    if (message.paused !== false) {
+      obj.paused = message.paused;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetImageFamilyPausedRequest>): SetImageFamilyPausedRequest {
+    return SetImageFamilyPausedRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetImageFamilyPausedRequest>): SetImageFamilyPausedRequest {
+    const message = createBaseSetImageFamilyPausedRequest();
+    message.family = object.family ?? "";
+    message.paused = object.paused ?? false;
+    return message;
+  },
+};
+
+function createBaseSetImageFamilyPausedResponse(): SetImageFamilyPausedResponse {
+  return { family: undefined };
+}
+
+export const SetImageFamilyPausedResponse: MessageFns<SetImageFamilyPausedResponse> = {
+  encode(message: SetImageFamilyPausedResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.family !== undefined) {
+      ImageFamily.encode(message.family, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetImageFamilyPausedResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetImageFamilyPausedResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.family = ImageFamily.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetImageFamilyPausedResponse {
+    return { family: isSet(object.family) ? ImageFamily.fromJSON(object.family) : undefined };
+  },
+
+  toJSON(message: SetImageFamilyPausedResponse): unknown {
+    const obj: any = {};
+    if (message.family !== undefined) {
+      obj.family = ImageFamily.toJSON(message.family);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetImageFamilyPausedResponse>): SetImageFamilyPausedResponse {
+    return SetImageFamilyPausedResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetImageFamilyPausedResponse>): SetImageFamilyPausedResponse {
+    const message = createBaseSetImageFamilyPausedResponse();
+    message.family = (object.family !== undefined && object.family !== null)
+      ? ImageFamily.fromPartial(object.family)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteImageBuildRequest(): DeleteImageBuildRequest {
+  return { id: "" };
+}
+
+export const DeleteImageBuildRequest: MessageFns<DeleteImageBuildRequest> = {
+  encode(message: DeleteImageBuildRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteImageBuildRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteImageBuildRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteImageBuildRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: DeleteImageBuildRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteImageBuildRequest>): DeleteImageBuildRequest {
+    return DeleteImageBuildRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteImageBuildRequest>): DeleteImageBuildRequest {
+    const message = createBaseDeleteImageBuildRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteImageBuildResponse(): DeleteImageBuildResponse {
+  return { build: undefined };
+}
+
+export const DeleteImageBuildResponse: MessageFns<DeleteImageBuildResponse> = {
+  encode(message: DeleteImageBuildResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.build !== undefined) {
+      ImageBuild.encode(message.build, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteImageBuildResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteImageBuildResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.build = ImageBuild.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteImageBuildResponse {
+    return { build: isSet(object.build) ? ImageBuild.fromJSON(object.build) : undefined };
+  },
+
+  toJSON(message: DeleteImageBuildResponse): unknown {
+    const obj: any = {};
+    if (message.build !== undefined) {
+      obj.build = ImageBuild.toJSON(message.build);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteImageBuildResponse>): DeleteImageBuildResponse {
+    return DeleteImageBuildResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteImageBuildResponse>): DeleteImageBuildResponse {
+    const message = createBaseDeleteImageBuildResponse();
+    message.build = (object.build !== undefined && object.build !== null)
+      ? ImageBuild.fromPartial(object.build)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSnapshotNodeRequest(): SnapshotNodeRequest {
+  return { leaseToken: "", nodeId: "", family: "", wait: false, waitTimeoutSeconds: 0 };
+}
+
+export const SnapshotNodeRequest: MessageFns<SnapshotNodeRequest> = {
+  encode(message: SnapshotNodeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leaseToken !== "") {
+      writer.uint32(10).string(message.leaseToken);
+    }
+    if (message.nodeId !== "") {
+      writer.uint32(18).string(message.nodeId);
+    }
+    if (message.family !== "") {
+      writer.uint32(26).string(message.family);
+    }
+    if (message.wait !== false) {
+      writer.uint32(32).bool(message.wait);
+    }
+    if (message.waitTimeoutSeconds !== 0) {
+      writer.uint32(40).uint32(message.waitTimeoutSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SnapshotNodeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSnapshotNodeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leaseToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.family = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.wait = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.waitTimeoutSeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SnapshotNodeRequest {
+    return {
+      leaseToken: isSet(object.leaseToken)
+        ? globalThis.String(object.leaseToken)
+        : isSet(object.lease_token)
+        ? globalThis.String(object.lease_token)
+        : "",
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+      family: isSet(object.family) ? globalThis.String(object.family) : "",
+      wait: isSet(object.wait) ? globalThis.Boolean(object.wait) : false,
+      waitTimeoutSeconds: isSet(object.waitTimeoutSeconds)
+        ? globalThis.Number(object.waitTimeoutSeconds)
+        : isSet(object.wait_timeout_seconds)
+        ? globalThis.Number(object.wait_timeout_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: SnapshotNodeRequest): unknown {
+    const obj: any = {};
+    if (message.leaseToken !== "") {
+      obj.leaseToken = message.leaseToken;
+    }
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    if (message.family !== "") {
+      obj.family = message.family;
+    }
+    if (message.wait !== false) {
+      obj.wait = message.wait;
+    }
+    if (message.waitTimeoutSeconds !== 0) {
+      obj.waitTimeoutSeconds = Math.round(message.waitTimeoutSeconds);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SnapshotNodeRequest>): SnapshotNodeRequest {
+    return SnapshotNodeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SnapshotNodeRequest>): SnapshotNodeRequest {
+    const message = createBaseSnapshotNodeRequest();
+    message.leaseToken = object.leaseToken ?? "";
+    message.nodeId = object.nodeId ?? "";
+    message.family = object.family ?? "";
+    message.wait = object.wait ?? false;
+    message.waitTimeoutSeconds = object.waitTimeoutSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseSnapshotNodeResponse(): SnapshotNodeResponse {
+  return { build: undefined };
+}
+
+export const SnapshotNodeResponse: MessageFns<SnapshotNodeResponse> = {
+  encode(message: SnapshotNodeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.build !== undefined) {
+      ImageBuild.encode(message.build, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SnapshotNodeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSnapshotNodeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.build = ImageBuild.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SnapshotNodeResponse {
+    return { build: isSet(object.build) ? ImageBuild.fromJSON(object.build) : undefined };
+  },
+
+  toJSON(message: SnapshotNodeResponse): unknown {
+    const obj: any = {};
+    if (message.build !== undefined) {
+      obj.build = ImageBuild.toJSON(message.build);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SnapshotNodeResponse>): SnapshotNodeResponse {
+    return SnapshotNodeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SnapshotNodeResponse>): SnapshotNodeResponse {
+    const message = createBaseSnapshotNodeResponse();
+    message.build = (object.build !== undefined && object.build !== null)
+      ? ImageBuild.fromPartial(object.build)
+      : undefined;
+    return message;
+  },
+};
+
 /** StandbyService is what CI systems, the CLI and people talk to. */
 export type StandbyServiceService = typeof StandbyServiceService;
 export const StandbyServiceService = {
@@ -4301,6 +6451,105 @@ export const StandbyServiceService = {
       Buffer.from(ReloadConfigResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReloadConfigResponse => ReloadConfigResponse.decode(value),
   },
+  /**
+   * ListImages lists the image families (and templates' caches) with their
+   * builds per provider: state, age, size, when verified, why a build failed,
+   * and which build launches use now. Retired builds only with all set.
+   * Codes: none beyond the common ones.
+   */
+  listImages: {
+    path: "/standby.v1.StandbyService/ListImages" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListImagesRequest): Buffer => Buffer.from(ListImagesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListImagesRequest => ListImagesRequest.decode(value),
+    responseSerialize: (value: ListImagesResponse): Buffer => Buffer.from(ListImagesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListImagesResponse => ListImagesResponse.decode(value),
+  },
+  /**
+   * BuildImage starts a build of a family now, on each of its providers or
+   * the one named; it runs in the background (watch it with ListImages or
+   * GetImageBuild). Codes: NOT_FOUND (no such family), FAILED_PRECONDITION
+   * (a build of the family on that provider is under way, or the family has
+   * no entry for the provider).
+   */
+  buildImage: {
+    path: "/standby.v1.StandbyService/BuildImage" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BuildImageRequest): Buffer => Buffer.from(BuildImageRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BuildImageRequest => BuildImageRequest.decode(value),
+    responseSerialize: (value: BuildImageResponse): Buffer => Buffer.from(BuildImageResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BuildImageResponse => BuildImageResponse.decode(value),
+  },
+  /**
+   * GetImageBuild returns one build, with its log (the setup script's output
+   * and the build's own notes) when asked. Codes: NOT_FOUND.
+   */
+  getImageBuild: {
+    path: "/standby.v1.StandbyService/GetImageBuild" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetImageBuildRequest): Buffer => Buffer.from(GetImageBuildRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetImageBuildRequest => GetImageBuildRequest.decode(value),
+    responseSerialize: (value: GetImageBuildResponse): Buffer =>
+      Buffer.from(GetImageBuildResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetImageBuildResponse => GetImageBuildResponse.decode(value),
+  },
+  /**
+   * SetImageFamilyPaused pauses a family's scheduled builds (builds on
+   * request and post-build snapshots still run) or resumes them.
+   * Codes: NOT_FOUND (no such family).
+   */
+  setImageFamilyPaused: {
+    path: "/standby.v1.StandbyService/SetImageFamilyPaused" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetImageFamilyPausedRequest): Buffer =>
+      Buffer.from(SetImageFamilyPausedRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetImageFamilyPausedRequest => SetImageFamilyPausedRequest.decode(value),
+    responseSerialize: (value: SetImageFamilyPausedResponse): Buffer =>
+      Buffer.from(SetImageFamilyPausedResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetImageFamilyPausedResponse => SetImageFamilyPausedResponse.decode(value),
+  },
+  /**
+   * DeleteImageBuild deletes a promoted build's image (launches fall back to
+   * the previous promoted build), or cancels a build under way (what it made
+   * is deleted). An ended build is returned as it is.
+   * Codes: NOT_FOUND, FAILED_PRECONDITION (it is the last good build of its
+   * family on its provider).
+   */
+  deleteImageBuild: {
+    path: "/standby.v1.StandbyService/DeleteImageBuild" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteImageBuildRequest): Buffer =>
+      Buffer.from(DeleteImageBuildRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteImageBuildRequest => DeleteImageBuildRequest.decode(value),
+    responseSerialize: (value: DeleteImageBuildResponse): Buffer =>
+      Buffer.from(DeleteImageBuildResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteImageBuildResponse => DeleteImageBuildResponse.decode(value),
+  },
+  /**
+   * SnapshotNode turns a node held under a lease into a new build of an image
+   * family on the node's provider (a CI job's post-build step): the node is
+   * scrubbed and snapshotted, the snapshot verified and promoted. The lease
+   * token authorises it. The answer comes once the snapshot is taken (the
+   * lease may then be released), or with wait once the build is promoted or
+   * failed. Codes: UNAUTHENTICATED (bad lease token), NOT_FOUND (no such
+   * family or node), PERMISSION_DENIED (the lease does not hold the node),
+   * FAILED_PRECONDITION (the lease has ended).
+   */
+  snapshotNode: {
+    path: "/standby.v1.StandbyService/SnapshotNode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SnapshotNodeRequest): Buffer => Buffer.from(SnapshotNodeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SnapshotNodeRequest => SnapshotNodeRequest.decode(value),
+    responseSerialize: (value: SnapshotNodeResponse): Buffer =>
+      Buffer.from(SnapshotNodeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SnapshotNodeResponse => SnapshotNodeResponse.decode(value),
+  },
 } as const;
 
 export interface StandbyServiceServer extends UntypedServiceImplementation {
@@ -4372,6 +6621,51 @@ export interface StandbyServiceServer extends UntypedServiceImplementation {
    * names every bad field), FAILED_PRECONDITION (the change needs a restart).
    */
   reloadConfig: handleUnaryCall<ReloadConfigRequest, ReloadConfigResponse>;
+  /**
+   * ListImages lists the image families (and templates' caches) with their
+   * builds per provider: state, age, size, when verified, why a build failed,
+   * and which build launches use now. Retired builds only with all set.
+   * Codes: none beyond the common ones.
+   */
+  listImages: handleUnaryCall<ListImagesRequest, ListImagesResponse>;
+  /**
+   * BuildImage starts a build of a family now, on each of its providers or
+   * the one named; it runs in the background (watch it with ListImages or
+   * GetImageBuild). Codes: NOT_FOUND (no such family), FAILED_PRECONDITION
+   * (a build of the family on that provider is under way, or the family has
+   * no entry for the provider).
+   */
+  buildImage: handleUnaryCall<BuildImageRequest, BuildImageResponse>;
+  /**
+   * GetImageBuild returns one build, with its log (the setup script's output
+   * and the build's own notes) when asked. Codes: NOT_FOUND.
+   */
+  getImageBuild: handleUnaryCall<GetImageBuildRequest, GetImageBuildResponse>;
+  /**
+   * SetImageFamilyPaused pauses a family's scheduled builds (builds on
+   * request and post-build snapshots still run) or resumes them.
+   * Codes: NOT_FOUND (no such family).
+   */
+  setImageFamilyPaused: handleUnaryCall<SetImageFamilyPausedRequest, SetImageFamilyPausedResponse>;
+  /**
+   * DeleteImageBuild deletes a promoted build's image (launches fall back to
+   * the previous promoted build), or cancels a build under way (what it made
+   * is deleted). An ended build is returned as it is.
+   * Codes: NOT_FOUND, FAILED_PRECONDITION (it is the last good build of its
+   * family on its provider).
+   */
+  deleteImageBuild: handleUnaryCall<DeleteImageBuildRequest, DeleteImageBuildResponse>;
+  /**
+   * SnapshotNode turns a node held under a lease into a new build of an image
+   * family on the node's provider (a CI job's post-build step): the node is
+   * scrubbed and snapshotted, the snapshot verified and promoted. The lease
+   * token authorises it. The answer comes once the snapshot is taken (the
+   * lease may then be released), or with wait once the build is promoted or
+   * failed. Codes: UNAUTHENTICATED (bad lease token), NOT_FOUND (no such
+   * family or node), PERMISSION_DENIED (the lease does not hold the node),
+   * FAILED_PRECONDITION (the lease has ended).
+   */
+  snapshotNode: handleUnaryCall<SnapshotNodeRequest, SnapshotNodeResponse>;
 }
 
 export interface StandbyServiceClient extends Client {
@@ -4616,6 +6910,135 @@ export interface StandbyServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReloadConfigResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * ListImages lists the image families (and templates' caches) with their
+   * builds per provider: state, age, size, when verified, why a build failed,
+   * and which build launches use now. Retired builds only with all set.
+   * Codes: none beyond the common ones.
+   */
+  listImages(
+    request: ListImagesRequest,
+    callback: (error: ServiceError | null, response: ListImagesResponse) => void,
+  ): ClientUnaryCall;
+  listImages(
+    request: ListImagesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListImagesResponse) => void,
+  ): ClientUnaryCall;
+  listImages(
+    request: ListImagesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListImagesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * BuildImage starts a build of a family now, on each of its providers or
+   * the one named; it runs in the background (watch it with ListImages or
+   * GetImageBuild). Codes: NOT_FOUND (no such family), FAILED_PRECONDITION
+   * (a build of the family on that provider is under way, or the family has
+   * no entry for the provider).
+   */
+  buildImage(
+    request: BuildImageRequest,
+    callback: (error: ServiceError | null, response: BuildImageResponse) => void,
+  ): ClientUnaryCall;
+  buildImage(
+    request: BuildImageRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BuildImageResponse) => void,
+  ): ClientUnaryCall;
+  buildImage(
+    request: BuildImageRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BuildImageResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetImageBuild returns one build, with its log (the setup script's output
+   * and the build's own notes) when asked. Codes: NOT_FOUND.
+   */
+  getImageBuild(
+    request: GetImageBuildRequest,
+    callback: (error: ServiceError | null, response: GetImageBuildResponse) => void,
+  ): ClientUnaryCall;
+  getImageBuild(
+    request: GetImageBuildRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetImageBuildResponse) => void,
+  ): ClientUnaryCall;
+  getImageBuild(
+    request: GetImageBuildRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetImageBuildResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * SetImageFamilyPaused pauses a family's scheduled builds (builds on
+   * request and post-build snapshots still run) or resumes them.
+   * Codes: NOT_FOUND (no such family).
+   */
+  setImageFamilyPaused(
+    request: SetImageFamilyPausedRequest,
+    callback: (error: ServiceError | null, response: SetImageFamilyPausedResponse) => void,
+  ): ClientUnaryCall;
+  setImageFamilyPaused(
+    request: SetImageFamilyPausedRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetImageFamilyPausedResponse) => void,
+  ): ClientUnaryCall;
+  setImageFamilyPaused(
+    request: SetImageFamilyPausedRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetImageFamilyPausedResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * DeleteImageBuild deletes a promoted build's image (launches fall back to
+   * the previous promoted build), or cancels a build under way (what it made
+   * is deleted). An ended build is returned as it is.
+   * Codes: NOT_FOUND, FAILED_PRECONDITION (it is the last good build of its
+   * family on its provider).
+   */
+  deleteImageBuild(
+    request: DeleteImageBuildRequest,
+    callback: (error: ServiceError | null, response: DeleteImageBuildResponse) => void,
+  ): ClientUnaryCall;
+  deleteImageBuild(
+    request: DeleteImageBuildRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteImageBuildResponse) => void,
+  ): ClientUnaryCall;
+  deleteImageBuild(
+    request: DeleteImageBuildRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteImageBuildResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * SnapshotNode turns a node held under a lease into a new build of an image
+   * family on the node's provider (a CI job's post-build step): the node is
+   * scrubbed and snapshotted, the snapshot verified and promoted. The lease
+   * token authorises it. The answer comes once the snapshot is taken (the
+   * lease may then be released), or with wait once the build is promoted or
+   * failed. Codes: UNAUTHENTICATED (bad lease token), NOT_FOUND (no such
+   * family or node), PERMISSION_DENIED (the lease does not hold the node),
+   * FAILED_PRECONDITION (the lease has ended).
+   */
+  snapshotNode(
+    request: SnapshotNodeRequest,
+    callback: (error: ServiceError | null, response: SnapshotNodeResponse) => void,
+  ): ClientUnaryCall;
+  snapshotNode(
+    request: SnapshotNodeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SnapshotNodeResponse) => void,
+  ): ClientUnaryCall;
+  snapshotNode(
+    request: SnapshotNodeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SnapshotNodeResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const StandbyServiceClient = makeGenericClientConstructor(
@@ -4656,6 +7079,21 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

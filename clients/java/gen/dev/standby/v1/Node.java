@@ -32,6 +32,7 @@ private static final long serialVersionUID = 0L;
     instanceId_ = "";
     claimId_ = "";
     flavor_ = "";
+    purpose_ = "";
   }
 
   @java.lang.Override
@@ -636,6 +637,55 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int PURPOSE_FIELD_NUMBER = 16;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object purpose_ = "";
+  /**
+   * <pre>
+   * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+   * (the builder and verifier of an image build; never claimed).
+   * </pre>
+   *
+   * <code>string purpose = 16;</code>
+   * @return The purpose.
+   */
+  @java.lang.Override
+  public java.lang.String getPurpose() {
+    java.lang.Object ref = purpose_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      purpose_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+   * (the builder and verifier of an image build; never claimed).
+   * </pre>
+   *
+   * <code>string purpose = 16;</code>
+   * @return The bytes for purpose.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getPurposeBytes() {
+    java.lang.Object ref = purpose_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      purpose_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -694,6 +744,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(flavor_)) {
       com.google.protobuf.GeneratedMessageV3.writeString(output, 15, flavor_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(purpose_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 16, purpose_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -768,6 +821,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(flavor_)) {
       size += com.google.protobuf.GeneratedMessageV3.computeStringSize(15, flavor_);
     }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(purpose_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(16, purpose_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -818,6 +874,8 @@ private static final long serialVersionUID = 0L;
     }
     if (!getFlavor()
         .equals(other.getFlavor())) return false;
+    if (!getPurpose()
+        .equals(other.getPurpose())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -869,6 +927,8 @@ private static final long serialVersionUID = 0L;
     }
     hash = (37 * hash) + FLAVOR_FIELD_NUMBER;
     hash = (53 * hash) + getFlavor().hashCode();
+    hash = (37 * hash) + PURPOSE_FIELD_NUMBER;
+    hash = (53 * hash) + getPurpose().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1028,6 +1088,7 @@ private static final long serialVersionUID = 0L;
         stateChangedAtBuilder_ = null;
       }
       flavor_ = "";
+      purpose_ = "";
       return this;
     }
 
@@ -1119,6 +1180,9 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00004000) != 0)) {
         result.flavor_ = flavor_;
+      }
+      if (((from_bitField0_ & 0x00008000) != 0)) {
+        result.purpose_ = purpose_;
       }
     }
 
@@ -1248,6 +1312,11 @@ private static final long serialVersionUID = 0L;
         bitField0_ |= 0x00004000;
         onChanged();
       }
+      if (!other.getPurpose().isEmpty()) {
+        purpose_ = other.purpose_;
+        bitField0_ |= 0x00008000;
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -1356,6 +1425,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00004000;
               break;
             } // case 122
+            case 130: {
+              purpose_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00008000;
+              break;
+            } // case 130
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2757,6 +2831,103 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       flavor_ = value;
       bitField0_ |= 0x00004000;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object purpose_ = "";
+    /**
+     * <pre>
+     * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+     * (the builder and verifier of an image build; never claimed).
+     * </pre>
+     *
+     * <code>string purpose = 16;</code>
+     * @return The purpose.
+     */
+    public java.lang.String getPurpose() {
+      java.lang.Object ref = purpose_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        purpose_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+     * (the builder and verifier of an image build; never claimed).
+     * </pre>
+     *
+     * <code>string purpose = 16;</code>
+     * @return The bytes for purpose.
+     */
+    public com.google.protobuf.ByteString
+        getPurposeBytes() {
+      java.lang.Object ref = purpose_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        purpose_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+     * (the builder and verifier of an image build; never claimed).
+     * </pre>
+     *
+     * <code>string purpose = 16;</code>
+     * @param value The purpose to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPurpose(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      purpose_ = value;
+      bitField0_ |= 0x00008000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+     * (the builder and verifier of an image build; never claimed).
+     * </pre>
+     *
+     * <code>string purpose = 16;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearPurpose() {
+      purpose_ = getDefaultInstance().getPurpose();
+      bitField0_ = (bitField0_ & ~0x00008000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+     * (the builder and verifier of an image build; never claimed).
+     * </pre>
+     *
+     * <code>string purpose = 16;</code>
+     * @param value The bytes for purpose to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPurposeBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      purpose_ = value;
+      bitField0_ |= 0x00008000;
       onChanged();
       return this;
     }

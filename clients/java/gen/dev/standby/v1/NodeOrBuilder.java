@@ -300,4 +300,26 @@ public interface NodeOrBuilder extends
    */
   com.google.protobuf.ByteString
       getFlavorBytes();
+
+  /**
+   * <pre>
+   * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+   * (the builder and verifier of an image build; never claimed).
+   * </pre>
+   *
+   * <code>string purpose = 16;</code>
+   * @return The purpose.
+   */
+  java.lang.String getPurpose();
+  /**
+   * <pre>
+   * What the node is for: "pool" (claimable), "image-build" or "image-verify"
+   * (the builder and verifier of an image build; never claimed).
+   * </pre>
+   *
+   * <code>string purpose = 16;</code>
+   * @return The bytes for purpose.
+   */
+  com.google.protobuf.ByteString
+      getPurposeBytes();
 }

@@ -174,6 +174,86 @@ public final class Standby {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_standby_v1_ListProvidersResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ImageBuild_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ImageBuild_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ImageBuild_TimingsEntry_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ImageBuild_TimingsEntry_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ImageFamilyProvider_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ImageFamilyProvider_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ImageFamily_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ImageFamily_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ListImagesRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ListImagesRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ListImagesResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ListImagesResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_BuildImageRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_BuildImageRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_BuildImageResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_BuildImageResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_GetImageBuildRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_GetImageBuildRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_GetImageBuildResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_GetImageBuildResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_SetImageFamilyPausedRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_SetImageFamilyPausedRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_SetImageFamilyPausedResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_SetImageFamilyPausedResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_DeleteImageBuildRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_DeleteImageBuildRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_DeleteImageBuildResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_DeleteImageBuildResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_SnapshotNodeRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_SnapshotNodeRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_SnapshotNodeResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_SnapshotNodeResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -184,7 +264,7 @@ public final class Standby {
   static {
     java.lang.String[] descriptorData = {
       "\n\030standby/v1/standby.proto\022\nstandby.v1\032\037" +
-      "google/protobuf/timestamp.proto\"\335\002\n\004Node" +
+      "google/protobuf/timestamp.proto\"\356\002\n\004Node" +
       "\022\n\n\002id\030\001 \001(\t\022\r\n\005label\030\002 \001(\t\022\020\n\010provider\030" +
       "\003 \001(\t\022$\n\005state\030\004 \001(\0162\025.standby.v1.NodeSt" +
       "ate\022\021\n\taddresses\030\005 \003(\t\022\020\n\010ssh_port\030\006 \001(\r" +
@@ -193,127 +273,196 @@ public final class Standby {
       "d\030\013 \001(\t\022\020\n\010claim_id\030\014 \001(\t\022.\n\ncreated_at\030" +
       "\r \001(\0132\032.google.protobuf.Timestamp\0224\n\020sta" +
       "te_changed_at\030\016 \001(\0132\032.google.protobuf.Ti" +
-      "mestamp\022\016\n\006flavor\030\017 \001(\t\"\266\003\n\005Claim\022\n\n\002id\030" +
-      "\001 \001(\t\022%\n\005state\030\002 \001(\0162\026.standby.v1.ClaimS" +
-      "tate\022\031\n\021label_expressions\030\003 \003(\t\022\021\n\treque" +
-      "ster\030\004 \001(\t\022\020\n\010job_name\030\005 \001(\t\022\020\n\010priority" +
-      "\030\006 \001(\005\022\031\n\021lease_ttl_seconds\030\007 \001(\r\022.\n\ncre" +
-      "ated_at\030\010 \001(\0132\032.google.protobuf.Timestam" +
-      "p\022\026\n\016queue_position\030\t \001(\r\022\037\n\005nodes\030\n \003(\013" +
-      "2\020.standby.v1.Node\0224\n\020lease_expires_at\030\013" +
-      " \001(\0132\032.google.protobuf.Timestamp\022\026\n\016fail" +
-      "ure_reason\030\014 \001(\t\0220\n\014fulfilled_at\030\r \001(\0132\032" +
-      ".google.protobuf.Timestamp\022\022\n\nrequest_id" +
-      "\030\016 \001(\t\022\020\n\010trace_id\030\017 \001(\t\"\332\001\n\022CreateClaim" +
-      "Request\022\031\n\021label_expressions\030\001 \003(\t\022\021\n\tre" +
-      "quester\030\002 \001(\t\022\020\n\010job_name\030\003 \001(\t\022\020\n\010prior" +
-      "ity\030\004 \001(\005\022\031\n\021lease_ttl_seconds\030\005 \001(\r\022\027\n\017" +
-      "ssh_public_keys\030\006 \003(\t\022\022\n\nrequest_id\030\007 \001(" +
-      "\t\022\014\n\004wait\030\010 \001(\010\022\034\n\024wait_timeout_seconds\030" +
-      "\t \001(\r\"a\n\023CreateClaimResponse\022 \n\005claim\030\001 " +
-      "\001(\0132\021.standby.v1.Claim\022\023\n\013claim_token\030\002 " +
-      "\001(\t\022\023\n\013lease_token\030\003 \001(\t\"(\n\021WatchClaimRe" +
-      "quest\022\023\n\013claim_token\030\001 \001(\t\"k\n\022WatchClaim" +
-      "Response\022 \n\005claim\030\001 \001(\0132\021.standby.v1.Cla" +
-      "im\022\r\n\005event\030\002 \001(\t\022\017\n\007message\030\003 \001(\t\022\023\n\013le" +
-      "ase_token\030\004 \001(\t\"&\n\017GetClaimRequest\022\023\n\013cl" +
-      "aim_token\030\001 \001(\t\"I\n\020GetClaimResponse\022 \n\005c" +
-      "laim\030\001 \001(\0132\021.standby.v1.Claim\022\023\n\013lease_t" +
-      "oken\030\002 \001(\t\")\n\022CancelClaimRequest\022\023\n\013clai" +
-      "m_token\030\001 \001(\t\"7\n\023CancelClaimResponse\022 \n\005" +
-      "claim\030\001 \001(\0132\021.standby.v1.Claim\"=\n\021RenewL" +
-      "easeRequest\022\023\n\013lease_token\030\001 \001(\t\022\023\n\013ttl_" +
-      "seconds\030\002 \001(\r\"D\n\022RenewLeaseResponse\022.\n\ne" +
-      "xpires_at\030\001 \001(\0132\032.google.protobuf.Timest" +
-      "amp\"{\n\023ReleaseLeaseRequest\022\023\n\013lease_toke" +
-      "n\030\001 \001(\t\022$\n\007outcome\030\002 \001(\0162\023.standby.v1.Ou" +
-      "tcome\022\024\n\014hold_seconds\030\003 \001(\r\022\023\n\013hold_reas" +
-      "on\030\004 \001(\t\"8\n\024ReleaseLeaseResponse\022 \n\005clai" +
-      "m\030\001 \001(\0132\021.standby.v1.Claim\"Y\n\020ListNodesR" +
-      "equest\022\r\n\005label\030\001 \001(\t\022\020\n\010provider\030\002 \001(\t\022" +
-      "$\n\005state\030\003 \001(\0162\025.standby.v1.NodeState\"4\n" +
-      "\021ListNodesResponse\022\037\n\005nodes\030\001 \003(\0132\020.stan" +
-      "dby.v1.Node\"\034\n\016GetNodeRequest\022\n\n\002id\030\001 \001(" +
-      "\t\"1\n\017GetNodeResponse\022\036\n\004node\030\001 \001(\0132\020.sta" +
-      "ndby.v1.Node\"\037\n\021DeleteNodeRequest\022\n\n\002id\030" +
-      "\001 \001(\t\"4\n\022DeleteNodeResponse\022\036\n\004node\030\001 \001(" +
-      "\0132\020.standby.v1.Node\"\023\n\021ListLabelsRequest" +
-      "\"A\n\nStateCount\022$\n\005state\030\001 \001(\0162\025.standby." +
-      "v1.NodeState\022\r\n\005count\030\002 \001(\r\"\241\001\n\013LabelSta" +
-      "tus\022\014\n\004name\030\001 \001(\t\022\014\n\004tags\030\002 \003(\t\022\021\n\tmin_r" +
-      "eady\030\003 \001(\r\022\021\n\tmax_nodes\030\004 \001(\r\022&\n\006counts\030" +
-      "\005 \003(\0132\026.standby.v1.StateCount\022\021\n\tprovide" +
-      "rs\030\006 \003(\t\022\025\n\rqueued_claims\030\007 \001(\r\"=\n\022ListL" +
-      "abelsResponse\022\'\n\006labels\030\001 \003(\0132\027.standby." +
-      "v1.LabelStatus\"\026\n\024ListProvidersRequest\"\300" +
-      "\002\n\016ProviderStatus\022\014\n\004name\030\001 \001(\t\022*\n\006healt" +
-      "h\030\002 \001(\0162\032.standby.v1.ProviderHealth\022\016\n\006p" +
-      "lugin\030\003 \001(\t\022\026\n\016plugin_version\030\004 \001(\t\022\020\n\010r" +
-      "estarts\030\005 \001(\r\022\022\n\nlast_error\030\006 \001(\t\022&\n\006cou" +
-      "nts\030\007 \003(\0132\026.standby.v1.StateCount\022\013\n\003pid" +
-      "\030\010 \001(\r\022&\n\004mode\030\t \001(\0162\030.standby.v1.Provid" +
-      "erMode\0222\n\017recent_failures\030\n \003(\0132\031.standb" +
-      "y.v1.LaunchFailure\022\025\n\rpaused_reason\030\013 \001(" +
-      "\t\"x\n\rLaunchFailure\022\r\n\005label\030\001 \001(\t\022\016\n\006rea" +
-      "son\030\002 \001(\t\022\017\n\007message\030\003 \001(\t\022&\n\002at\030\004 \001(\0132\032" +
-      ".google.protobuf.Timestamp\022\017\n\007node_id\030\005 " +
-      "\001(\t\"N\n\026SetProviderModeRequest\022\014\n\004name\030\001 " +
-      "\001(\t\022&\n\004mode\030\002 \001(\0162\030.standby.v1.ProviderM" +
-      "ode\"G\n\027SetProviderModeResponse\022,\n\010provid" +
-      "er\030\001 \001(\0132\032.standby.v1.ProviderStatus\"\025\n\023" +
-      "ReloadConfigRequest\"9\n\024ReloadConfigRespo" +
-      "nse\022\016\n\006labels\030\001 \003(\t\022\021\n\tproviders\030\002 \003(\t\"F" +
-      "\n\025ListProvidersResponse\022-\n\tproviders\030\001 \003" +
-      "(\0132\032.standby.v1.ProviderStatus*}\n\014Provid" +
-      "erMode\022\035\n\031PROVIDER_MODE_UNSPECIFIED\020\000\022\030\n" +
-      "\024PROVIDER_MODE_ACTIVE\020\001\022\030\n\024PROVIDER_MODE" +
-      "_PAUSED\020\002\022\032\n\026PROVIDER_MODE_DRAINING\020\003*\302\001" +
-      "\n\nClaimState\022\033\n\027CLAIM_STATE_UNSPECIFIED\020" +
-      "\000\022\026\n\022CLAIM_STATE_QUEUED\020\001\022\031\n\025CLAIM_STATE" +
-      "_FULFILLED\020\002\022\030\n\024CLAIM_STATE_RELEASED\020\003\022\027" +
-      "\n\023CLAIM_STATE_EXPIRED\020\004\022\031\n\025CLAIM_STATE_C" +
-      "ANCELLED\020\005\022\026\n\022CLAIM_STATE_FAILED\020\006*\222\002\n\tN" +
-      "odeState\022\032\n\026NODE_STATE_UNSPECIFIED\020\000\022\030\n\024" +
-      "NODE_STATE_LAUNCHING\020\001\022\025\n\021NODE_STATE_BOO" +
-      "TED\020\002\022\027\n\023NODE_STATE_CHECKING\020\003\022\024\n\020NODE_S" +
-      "TATE_READY\020\004\022\026\n\022NODE_STATE_CLAIMED\020\005\022\027\n\023" +
-      "NODE_STATE_RELEASED\020\006\022\027\n\023NODE_STATE_DELE" +
-      "TING\020\007\022\023\n\017NODE_STATE_GONE\020\010\022\025\n\021NODE_STAT" +
-      "E_FAILED\020\t\022\023\n\017NODE_STATE_HELD\020\n*a\n\007Outco" +
-      "me\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022\023\n\017OUTCOME_S" +
-      "UCCESS\020\001\022\023\n\017OUTCOME_FAILURE\020\002\022\023\n\017OUTCOME" +
-      "_ABORTED\020\003*\253\001\n\016ProviderHealth\022\037\n\033PROVIDE" +
-      "R_HEALTH_UNSPECIFIED\020\000\022\033\n\027PROVIDER_HEALT" +
-      "H_SERVING\020\001\022\034\n\030PROVIDER_HEALTH_STARTING\020" +
-      "\002\022\037\n\033PROVIDER_HEALTH_NOT_SERVING\020\003\022\034\n\030PR" +
-      "OVIDER_HEALTH_DISABLED\020\0042\223\010\n\016StandbyServ" +
-      "ice\022N\n\013CreateClaim\022\036.standby.v1.CreateCl" +
-      "aimRequest\032\037.standby.v1.CreateClaimRespo" +
-      "nse\022M\n\nWatchClaim\022\035.standby.v1.WatchClai" +
-      "mRequest\032\036.standby.v1.WatchClaimResponse" +
-      "0\001\022E\n\010GetClaim\022\033.standby.v1.GetClaimRequ" +
-      "est\032\034.standby.v1.GetClaimResponse\022N\n\013Can" +
-      "celClaim\022\036.standby.v1.CancelClaimRequest" +
-      "\032\037.standby.v1.CancelClaimResponse\022K\n\nRen" +
-      "ewLease\022\035.standby.v1.RenewLeaseRequest\032\036" +
-      ".standby.v1.RenewLeaseResponse\022Q\n\014Releas" +
-      "eLease\022\037.standby.v1.ReleaseLeaseRequest\032" +
-      " .standby.v1.ReleaseLeaseResponse\022H\n\tLis" +
-      "tNodes\022\034.standby.v1.ListNodesRequest\032\035.s" +
-      "tandby.v1.ListNodesResponse\022B\n\007GetNode\022\032" +
-      ".standby.v1.GetNodeRequest\032\033.standby.v1." +
-      "GetNodeResponse\022K\n\nDeleteNode\022\035.standby." +
-      "v1.DeleteNodeRequest\032\036.standby.v1.Delete" +
-      "NodeResponse\022K\n\nListLabels\022\035.standby.v1." +
-      "ListLabelsRequest\032\036.standby.v1.ListLabel" +
-      "sResponse\022T\n\rListProviders\022 .standby.v1." +
-      "ListProvidersRequest\032!.standby.v1.ListPr" +
-      "ovidersResponse\022Z\n\017SetProviderMode\022\".sta" +
-      "ndby.v1.SetProviderModeRequest\032#.standby" +
-      ".v1.SetProviderModeResponse\022Q\n\014ReloadCon" +
-      "fig\022\037.standby.v1.ReloadConfigRequest\032 .s" +
-      "tandby.v1.ReloadConfigResponseB\022\n\016dev.st" +
-      "andby.v1P\001b\006proto3"
+      "mestamp\022\016\n\006flavor\030\017 \001(\t\022\017\n\007purpose\030\020 \001(\t" +
+      "\"\266\003\n\005Claim\022\n\n\002id\030\001 \001(\t\022%\n\005state\030\002 \001(\0162\026." +
+      "standby.v1.ClaimState\022\031\n\021label_expressio" +
+      "ns\030\003 \003(\t\022\021\n\trequester\030\004 \001(\t\022\020\n\010job_name\030" +
+      "\005 \001(\t\022\020\n\010priority\030\006 \001(\005\022\031\n\021lease_ttl_sec" +
+      "onds\030\007 \001(\r\022.\n\ncreated_at\030\010 \001(\0132\032.google." +
+      "protobuf.Timestamp\022\026\n\016queue_position\030\t \001" +
+      "(\r\022\037\n\005nodes\030\n \003(\0132\020.standby.v1.Node\0224\n\020l" +
+      "ease_expires_at\030\013 \001(\0132\032.google.protobuf." +
+      "Timestamp\022\026\n\016failure_reason\030\014 \001(\t\0220\n\014ful" +
+      "filled_at\030\r \001(\0132\032.google.protobuf.Timest" +
+      "amp\022\022\n\nrequest_id\030\016 \001(\t\022\020\n\010trace_id\030\017 \001(" +
+      "\t\"\332\001\n\022CreateClaimRequest\022\031\n\021label_expres" +
+      "sions\030\001 \003(\t\022\021\n\trequester\030\002 \001(\t\022\020\n\010job_na" +
+      "me\030\003 \001(\t\022\020\n\010priority\030\004 \001(\005\022\031\n\021lease_ttl_" +
+      "seconds\030\005 \001(\r\022\027\n\017ssh_public_keys\030\006 \003(\t\022\022" +
+      "\n\nrequest_id\030\007 \001(\t\022\014\n\004wait\030\010 \001(\010\022\034\n\024wait" +
+      "_timeout_seconds\030\t \001(\r\"a\n\023CreateClaimRes" +
+      "ponse\022 \n\005claim\030\001 \001(\0132\021.standby.v1.Claim\022" +
+      "\023\n\013claim_token\030\002 \001(\t\022\023\n\013lease_token\030\003 \001(" +
+      "\t\"(\n\021WatchClaimRequest\022\023\n\013claim_token\030\001 " +
+      "\001(\t\"k\n\022WatchClaimResponse\022 \n\005claim\030\001 \001(\013" +
+      "2\021.standby.v1.Claim\022\r\n\005event\030\002 \001(\t\022\017\n\007me" +
+      "ssage\030\003 \001(\t\022\023\n\013lease_token\030\004 \001(\t\"&\n\017GetC" +
+      "laimRequest\022\023\n\013claim_token\030\001 \001(\t\"I\n\020GetC" +
+      "laimResponse\022 \n\005claim\030\001 \001(\0132\021.standby.v1" +
+      ".Claim\022\023\n\013lease_token\030\002 \001(\t\")\n\022CancelCla" +
+      "imRequest\022\023\n\013claim_token\030\001 \001(\t\"7\n\023Cancel" +
+      "ClaimResponse\022 \n\005claim\030\001 \001(\0132\021.standby.v" +
+      "1.Claim\"=\n\021RenewLeaseRequest\022\023\n\013lease_to" +
+      "ken\030\001 \001(\t\022\023\n\013ttl_seconds\030\002 \001(\r\"D\n\022RenewL" +
+      "easeResponse\022.\n\nexpires_at\030\001 \001(\0132\032.googl" +
+      "e.protobuf.Timestamp\"{\n\023ReleaseLeaseRequ" +
+      "est\022\023\n\013lease_token\030\001 \001(\t\022$\n\007outcome\030\002 \001(" +
+      "\0162\023.standby.v1.Outcome\022\024\n\014hold_seconds\030\003" +
+      " \001(\r\022\023\n\013hold_reason\030\004 \001(\t\"8\n\024ReleaseLeas" +
+      "eResponse\022 \n\005claim\030\001 \001(\0132\021.standby.v1.Cl" +
+      "aim\"Y\n\020ListNodesRequest\022\r\n\005label\030\001 \001(\t\022\020" +
+      "\n\010provider\030\002 \001(\t\022$\n\005state\030\003 \001(\0162\025.standb" +
+      "y.v1.NodeState\"4\n\021ListNodesResponse\022\037\n\005n" +
+      "odes\030\001 \003(\0132\020.standby.v1.Node\"\034\n\016GetNodeR" +
+      "equest\022\n\n\002id\030\001 \001(\t\"1\n\017GetNodeResponse\022\036\n" +
+      "\004node\030\001 \001(\0132\020.standby.v1.Node\"\037\n\021DeleteN" +
+      "odeRequest\022\n\n\002id\030\001 \001(\t\"4\n\022DeleteNodeResp" +
+      "onse\022\036\n\004node\030\001 \001(\0132\020.standby.v1.Node\"\023\n\021" +
+      "ListLabelsRequest\"A\n\nStateCount\022$\n\005state" +
+      "\030\001 \001(\0162\025.standby.v1.NodeState\022\r\n\005count\030\002" +
+      " \001(\r\"\241\001\n\013LabelStatus\022\014\n\004name\030\001 \001(\t\022\014\n\004ta" +
+      "gs\030\002 \003(\t\022\021\n\tmin_ready\030\003 \001(\r\022\021\n\tmax_nodes" +
+      "\030\004 \001(\r\022&\n\006counts\030\005 \003(\0132\026.standby.v1.Stat" +
+      "eCount\022\021\n\tproviders\030\006 \003(\t\022\025\n\rqueued_clai" +
+      "ms\030\007 \001(\r\"=\n\022ListLabelsResponse\022\'\n\006labels" +
+      "\030\001 \003(\0132\027.standby.v1.LabelStatus\"\026\n\024ListP" +
+      "rovidersRequest\"\300\002\n\016ProviderStatus\022\014\n\004na" +
+      "me\030\001 \001(\t\022*\n\006health\030\002 \001(\0162\032.standby.v1.Pr" +
+      "oviderHealth\022\016\n\006plugin\030\003 \001(\t\022\026\n\016plugin_v" +
+      "ersion\030\004 \001(\t\022\020\n\010restarts\030\005 \001(\r\022\022\n\nlast_e" +
+      "rror\030\006 \001(\t\022&\n\006counts\030\007 \003(\0132\026.standby.v1." +
+      "StateCount\022\013\n\003pid\030\010 \001(\r\022&\n\004mode\030\t \001(\0162\030." +
+      "standby.v1.ProviderMode\0222\n\017recent_failur" +
+      "es\030\n \003(\0132\031.standby.v1.LaunchFailure\022\025\n\rp" +
+      "aused_reason\030\013 \001(\t\"x\n\rLaunchFailure\022\r\n\005l" +
+      "abel\030\001 \001(\t\022\016\n\006reason\030\002 \001(\t\022\017\n\007message\030\003 " +
+      "\001(\t\022&\n\002at\030\004 \001(\0132\032.google.protobuf.Timest" +
+      "amp\022\017\n\007node_id\030\005 \001(\t\"N\n\026SetProviderModeR" +
+      "equest\022\014\n\004name\030\001 \001(\t\022&\n\004mode\030\002 \001(\0162\030.sta" +
+      "ndby.v1.ProviderMode\"G\n\027SetProviderModeR" +
+      "esponse\022,\n\010provider\030\001 \001(\0132\032.standby.v1.P" +
+      "roviderStatus\"\025\n\023ReloadConfigRequest\"9\n\024" +
+      "ReloadConfigResponse\022\016\n\006labels\030\001 \003(\t\022\021\n\t" +
+      "providers\030\002 \003(\t\"F\n\025ListProvidersResponse" +
+      "\022-\n\tproviders\030\001 \003(\0132\032.standby.v1.Provide" +
+      "rStatus\"\250\005\n\nImageBuild\022\n\n\002id\030\001 \001(\t\022\016\n\006fa" +
+      "mily\030\002 \001(\t\022\020\n\010provider\030\003 \001(\t\022*\n\005state\030\004 " +
+      "\001(\0162\033.standby.v1.ImageBuildState\022\016\n\006sour" +
+      "ce\030\005 \001(\t\022\024\n\014requested_by\030\006 \001(\t\022\020\n\010image_" +
+      "id\030\007 \001(\t\022\022\n\nimage_name\030\010 \001(\t\022\022\n\nbase_ima" +
+      "ge\030\t \001(\t\022\022\n\nsize_bytes\030\n \001(\004\022.\n\ncreated_" +
+      "at\030\013 \001(\0132\032.google.protobuf.Timestamp\022/\n\013" +
+      "finished_at\030\014 \001(\0132\032.google.protobuf.Time" +
+      "stamp\022/\n\013promoted_at\030\r \001(\0132\032.google.prot" +
+      "obuf.Timestamp\022/\n\013verified_at\030\016 \001(\0132\032.go" +
+      "ogle.protobuf.Timestamp\022\026\n\016failure_reaso" +
+      "n\030\017 \001(\t\022\017\n\007current\030\020 \001(\010\022\027\n\017builder_node" +
+      "_id\030\021 \001(\t\022\030\n\020verifier_node_id\030\022 \001(\t\0224\n\007t" +
+      "imings\030\023 \003(\0132#.standby.v1.ImageBuild.Tim" +
+      "ingsEntry\022\021\n\tcache_key\030\024 \001(\t\0224\n\020state_ch" +
+      "anged_at\030\025 \001(\0132\032.google.protobuf.Timesta" +
+      "mp\032.\n\014TimingsEntry\022\013\n\003key\030\001 \001(\t\022\r\n\005value" +
+      "\030\002 \001(\004:\0028\001\"t\n\023ImageFamilyProvider\022\020\n\010pro" +
+      "vider\030\001 \001(\t\022\030\n\020current_build_id\030\002 \001(\t\0221\n" +
+      "\rnext_build_at\030\003 \001(\0132\032.google.protobuf.T" +
+      "imestamp\"\317\001\n\013ImageFamily\022\014\n\004name\030\001 \001(\t\022\026" +
+      "\n\016template_cache\030\002 \001(\010\022\020\n\010schedule\030\003 \001(\t" +
+      "\022\016\n\006paused\030\004 \001(\010\022\014\n\004keep\030\005 \001(\r\022\016\n\006verify" +
+      "\030\006 \001(\010\0222\n\tproviders\030\007 \003(\0132\037.standby.v1.I" +
+      "mageFamilyProvider\022&\n\006builds\030\010 \003(\0132\026.sta" +
+      "ndby.v1.ImageBuild\"B\n\021ListImagesRequest\022" +
+      "\016\n\006family\030\001 \001(\t\022\020\n\010provider\030\002 \001(\t\022\013\n\003all" +
+      "\030\003 \001(\010\"?\n\022ListImagesResponse\022)\n\010families" +
+      "\030\001 \003(\0132\027.standby.v1.ImageFamily\"5\n\021Build" +
+      "ImageRequest\022\016\n\006family\030\001 \001(\t\022\020\n\010provider" +
+      "\030\002 \001(\t\"<\n\022BuildImageResponse\022&\n\006builds\030\001" +
+      " \003(\0132\026.standby.v1.ImageBuild\"/\n\024GetImage" +
+      "BuildRequest\022\n\n\002id\030\001 \001(\t\022\013\n\003log\030\002 \001(\010\"K\n" +
+      "\025GetImageBuildResponse\022%\n\005build\030\001 \001(\0132\026." +
+      "standby.v1.ImageBuild\022\013\n\003log\030\002 \001(\t\"=\n\033Se" +
+      "tImageFamilyPausedRequest\022\016\n\006family\030\001 \001(" +
+      "\t\022\016\n\006paused\030\002 \001(\010\"G\n\034SetImageFamilyPause" +
+      "dResponse\022\'\n\006family\030\001 \001(\0132\027.standby.v1.I" +
+      "mageFamily\"%\n\027DeleteImageBuildRequest\022\n\n" +
+      "\002id\030\001 \001(\t\"A\n\030DeleteImageBuildResponse\022%\n" +
+      "\005build\030\001 \001(\0132\026.standby.v1.ImageBuild\"w\n\023" +
+      "SnapshotNodeRequest\022\023\n\013lease_token\030\001 \001(\t" +
+      "\022\017\n\007node_id\030\002 \001(\t\022\016\n\006family\030\003 \001(\t\022\014\n\004wai" +
+      "t\030\004 \001(\010\022\034\n\024wait_timeout_seconds\030\005 \001(\r\"=\n" +
+      "\024SnapshotNodeResponse\022%\n\005build\030\001 \001(\0132\026.s" +
+      "tandby.v1.ImageBuild*}\n\014ProviderMode\022\035\n\031" +
+      "PROVIDER_MODE_UNSPECIFIED\020\000\022\030\n\024PROVIDER_" +
+      "MODE_ACTIVE\020\001\022\030\n\024PROVIDER_MODE_PAUSED\020\002\022" +
+      "\032\n\026PROVIDER_MODE_DRAINING\020\003*\302\001\n\nClaimSta" +
+      "te\022\033\n\027CLAIM_STATE_UNSPECIFIED\020\000\022\026\n\022CLAIM" +
+      "_STATE_QUEUED\020\001\022\031\n\025CLAIM_STATE_FULFILLED" +
+      "\020\002\022\030\n\024CLAIM_STATE_RELEASED\020\003\022\027\n\023CLAIM_ST" +
+      "ATE_EXPIRED\020\004\022\031\n\025CLAIM_STATE_CANCELLED\020\005" +
+      "\022\026\n\022CLAIM_STATE_FAILED\020\006*\222\002\n\tNodeState\022\032" +
+      "\n\026NODE_STATE_UNSPECIFIED\020\000\022\030\n\024NODE_STATE" +
+      "_LAUNCHING\020\001\022\025\n\021NODE_STATE_BOOTED\020\002\022\027\n\023N" +
+      "ODE_STATE_CHECKING\020\003\022\024\n\020NODE_STATE_READY" +
+      "\020\004\022\026\n\022NODE_STATE_CLAIMED\020\005\022\027\n\023NODE_STATE" +
+      "_RELEASED\020\006\022\027\n\023NODE_STATE_DELETING\020\007\022\023\n\017" +
+      "NODE_STATE_GONE\020\010\022\025\n\021NODE_STATE_FAILED\020\t" +
+      "\022\023\n\017NODE_STATE_HELD\020\n*a\n\007Outcome\022\027\n\023OUTC" +
+      "OME_UNSPECIFIED\020\000\022\023\n\017OUTCOME_SUCCESS\020\001\022\023" +
+      "\n\017OUTCOME_FAILURE\020\002\022\023\n\017OUTCOME_ABORTED\020\003" +
+      "*\253\001\n\016ProviderHealth\022\037\n\033PROVIDER_HEALTH_U" +
+      "NSPECIFIED\020\000\022\033\n\027PROVIDER_HEALTH_SERVING\020" +
+      "\001\022\034\n\030PROVIDER_HEALTH_STARTING\020\002\022\037\n\033PROVI" +
+      "DER_HEALTH_NOT_SERVING\020\003\022\034\n\030PROVIDER_HEA" +
+      "LTH_DISABLED\020\004*\221\003\n\017ImageBuildState\022!\n\035IM" +
+      "AGE_BUILD_STATE_UNSPECIFIED\020\000\022\035\n\031IMAGE_B" +
+      "UILD_STATE_PENDING\020\001\022\035\n\031IMAGE_BUILD_STAT" +
+      "E_BOOTING\020\002\022\033\n\027IMAGE_BUILD_STATE_SETUP\020\003" +
+      "\022\037\n\033IMAGE_BUILD_STATE_SCRUBBING\020\004\022\"\n\036IMA" +
+      "GE_BUILD_STATE_SNAPSHOTTING\020\005\022\037\n\033IMAGE_B" +
+      "UILD_STATE_VERIFYING\020\006\022\036\n\032IMAGE_BUILD_ST" +
+      "ATE_PROMOTED\020\007\022\036\n\032IMAGE_BUILD_STATE_RETI" +
+      "RING\020\010\022\035\n\031IMAGE_BUILD_STATE_RETIRED\020\t\022\035\n" +
+      "\031IMAGE_BUILD_STATE_FAILING\020\n\022\034\n\030IMAGE_BU" +
+      "ILD_STATE_FAILED\020\0132\240\014\n\016StandbyService\022N\n" +
+      "\013CreateClaim\022\036.standby.v1.CreateClaimReq" +
+      "uest\032\037.standby.v1.CreateClaimResponse\022M\n" +
+      "\nWatchClaim\022\035.standby.v1.WatchClaimReque" +
+      "st\032\036.standby.v1.WatchClaimResponse0\001\022E\n\010" +
+      "GetClaim\022\033.standby.v1.GetClaimRequest\032\034." +
+      "standby.v1.GetClaimResponse\022N\n\013CancelCla" +
+      "im\022\036.standby.v1.CancelClaimRequest\032\037.sta" +
+      "ndby.v1.CancelClaimResponse\022K\n\nRenewLeas" +
+      "e\022\035.standby.v1.RenewLeaseRequest\032\036.stand" +
+      "by.v1.RenewLeaseResponse\022Q\n\014ReleaseLease" +
+      "\022\037.standby.v1.ReleaseLeaseRequest\032 .stan" +
+      "dby.v1.ReleaseLeaseResponse\022H\n\tListNodes" +
+      "\022\034.standby.v1.ListNodesRequest\032\035.standby" +
+      ".v1.ListNodesResponse\022B\n\007GetNode\022\032.stand" +
+      "by.v1.GetNodeRequest\032\033.standby.v1.GetNod" +
+      "eResponse\022K\n\nDeleteNode\022\035.standby.v1.Del" +
+      "eteNodeRequest\032\036.standby.v1.DeleteNodeRe" +
+      "sponse\022K\n\nListLabels\022\035.standby.v1.ListLa" +
+      "belsRequest\032\036.standby.v1.ListLabelsRespo" +
+      "nse\022T\n\rListProviders\022 .standby.v1.ListPr" +
+      "ovidersRequest\032!.standby.v1.ListProvider" +
+      "sResponse\022Z\n\017SetProviderMode\022\".standby.v" +
+      "1.SetProviderModeRequest\032#.standby.v1.Se" +
+      "tProviderModeResponse\022Q\n\014ReloadConfig\022\037." +
+      "standby.v1.ReloadConfigRequest\032 .standby" +
+      ".v1.ReloadConfigResponse\022K\n\nListImages\022\035" +
+      ".standby.v1.ListImagesRequest\032\036.standby." +
+      "v1.ListImagesResponse\022K\n\nBuildImage\022\035.st" +
+      "andby.v1.BuildImageRequest\032\036.standby.v1." +
+      "BuildImageResponse\022T\n\rGetImageBuild\022 .st" +
+      "andby.v1.GetImageBuildRequest\032!.standby." +
+      "v1.GetImageBuildResponse\022i\n\024SetImageFami" +
+      "lyPaused\022\'.standby.v1.SetImageFamilyPaus" +
+      "edRequest\032(.standby.v1.SetImageFamilyPau" +
+      "sedResponse\022]\n\020DeleteImageBuild\022#.standb" +
+      "y.v1.DeleteImageBuildRequest\032$.standby.v" +
+      "1.DeleteImageBuildResponse\022Q\n\014SnapshotNo" +
+      "de\022\037.standby.v1.SnapshotNodeRequest\032 .st" +
+      "andby.v1.SnapshotNodeResponseB\022\n\016dev.sta" +
+      "ndby.v1P\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -325,7 +474,7 @@ public final class Standby {
     internal_static_standby_v1_Node_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_Node_descriptor,
-        new java.lang.String[] { "Id", "Label", "Provider", "State", "Addresses", "SshPort", "Username", "HostKeys", "Tags", "Image", "InstanceId", "ClaimId", "CreatedAt", "StateChangedAt", "Flavor", });
+        new java.lang.String[] { "Id", "Label", "Provider", "State", "Addresses", "SshPort", "Username", "HostKeys", "Tags", "Image", "InstanceId", "ClaimId", "CreatedAt", "StateChangedAt", "Flavor", "Purpose", });
     internal_static_standby_v1_Claim_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_standby_v1_Claim_fieldAccessorTable = new
@@ -512,6 +661,102 @@ public final class Standby {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListProvidersResponse_descriptor,
         new java.lang.String[] { "Providers", });
+    internal_static_standby_v1_ImageBuild_descriptor =
+      getDescriptor().getMessageTypes().get(32);
+    internal_static_standby_v1_ImageBuild_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ImageBuild_descriptor,
+        new java.lang.String[] { "Id", "Family", "Provider", "State", "Source", "RequestedBy", "ImageId", "ImageName", "BaseImage", "SizeBytes", "CreatedAt", "FinishedAt", "PromotedAt", "VerifiedAt", "FailureReason", "Current", "BuilderNodeId", "VerifierNodeId", "Timings", "CacheKey", "StateChangedAt", });
+    internal_static_standby_v1_ImageBuild_TimingsEntry_descriptor =
+      internal_static_standby_v1_ImageBuild_descriptor.getNestedTypes().get(0);
+    internal_static_standby_v1_ImageBuild_TimingsEntry_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ImageBuild_TimingsEntry_descriptor,
+        new java.lang.String[] { "Key", "Value", });
+    internal_static_standby_v1_ImageFamilyProvider_descriptor =
+      getDescriptor().getMessageTypes().get(33);
+    internal_static_standby_v1_ImageFamilyProvider_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ImageFamilyProvider_descriptor,
+        new java.lang.String[] { "Provider", "CurrentBuildId", "NextBuildAt", });
+    internal_static_standby_v1_ImageFamily_descriptor =
+      getDescriptor().getMessageTypes().get(34);
+    internal_static_standby_v1_ImageFamily_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ImageFamily_descriptor,
+        new java.lang.String[] { "Name", "TemplateCache", "Schedule", "Paused", "Keep", "Verify", "Providers", "Builds", });
+    internal_static_standby_v1_ListImagesRequest_descriptor =
+      getDescriptor().getMessageTypes().get(35);
+    internal_static_standby_v1_ListImagesRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ListImagesRequest_descriptor,
+        new java.lang.String[] { "Family", "Provider", "All", });
+    internal_static_standby_v1_ListImagesResponse_descriptor =
+      getDescriptor().getMessageTypes().get(36);
+    internal_static_standby_v1_ListImagesResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ListImagesResponse_descriptor,
+        new java.lang.String[] { "Families", });
+    internal_static_standby_v1_BuildImageRequest_descriptor =
+      getDescriptor().getMessageTypes().get(37);
+    internal_static_standby_v1_BuildImageRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_BuildImageRequest_descriptor,
+        new java.lang.String[] { "Family", "Provider", });
+    internal_static_standby_v1_BuildImageResponse_descriptor =
+      getDescriptor().getMessageTypes().get(38);
+    internal_static_standby_v1_BuildImageResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_BuildImageResponse_descriptor,
+        new java.lang.String[] { "Builds", });
+    internal_static_standby_v1_GetImageBuildRequest_descriptor =
+      getDescriptor().getMessageTypes().get(39);
+    internal_static_standby_v1_GetImageBuildRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_GetImageBuildRequest_descriptor,
+        new java.lang.String[] { "Id", "Log", });
+    internal_static_standby_v1_GetImageBuildResponse_descriptor =
+      getDescriptor().getMessageTypes().get(40);
+    internal_static_standby_v1_GetImageBuildResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_GetImageBuildResponse_descriptor,
+        new java.lang.String[] { "Build", "Log", });
+    internal_static_standby_v1_SetImageFamilyPausedRequest_descriptor =
+      getDescriptor().getMessageTypes().get(41);
+    internal_static_standby_v1_SetImageFamilyPausedRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_SetImageFamilyPausedRequest_descriptor,
+        new java.lang.String[] { "Family", "Paused", });
+    internal_static_standby_v1_SetImageFamilyPausedResponse_descriptor =
+      getDescriptor().getMessageTypes().get(42);
+    internal_static_standby_v1_SetImageFamilyPausedResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_SetImageFamilyPausedResponse_descriptor,
+        new java.lang.String[] { "Family", });
+    internal_static_standby_v1_DeleteImageBuildRequest_descriptor =
+      getDescriptor().getMessageTypes().get(43);
+    internal_static_standby_v1_DeleteImageBuildRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_DeleteImageBuildRequest_descriptor,
+        new java.lang.String[] { "Id", });
+    internal_static_standby_v1_DeleteImageBuildResponse_descriptor =
+      getDescriptor().getMessageTypes().get(44);
+    internal_static_standby_v1_DeleteImageBuildResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_DeleteImageBuildResponse_descriptor,
+        new java.lang.String[] { "Build", });
+    internal_static_standby_v1_SnapshotNodeRequest_descriptor =
+      getDescriptor().getMessageTypes().get(45);
+    internal_static_standby_v1_SnapshotNodeRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_SnapshotNodeRequest_descriptor,
+        new java.lang.String[] { "LeaseToken", "NodeId", "Family", "Wait", "WaitTimeoutSeconds", });
+    internal_static_standby_v1_SnapshotNodeResponse_descriptor =
+      getDescriptor().getMessageTypes().get(46);
+    internal_static_standby_v1_SnapshotNodeResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_SnapshotNodeResponse_descriptor,
+        new java.lang.String[] { "Build", });
     com.google.protobuf.TimestampProto.getDescriptor();
   }
 

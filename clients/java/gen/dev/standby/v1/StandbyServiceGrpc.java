@@ -421,6 +421,192 @@ public final class StandbyServiceGrpc {
     return getReloadConfigMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.ListImagesRequest,
+      dev.standby.v1.ListImagesResponse> getListImagesMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListImages",
+      requestType = dev.standby.v1.ListImagesRequest.class,
+      responseType = dev.standby.v1.ListImagesResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.ListImagesRequest,
+      dev.standby.v1.ListImagesResponse> getListImagesMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.ListImagesRequest, dev.standby.v1.ListImagesResponse> getListImagesMethod;
+    if ((getListImagesMethod = StandbyServiceGrpc.getListImagesMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getListImagesMethod = StandbyServiceGrpc.getListImagesMethod) == null) {
+          StandbyServiceGrpc.getListImagesMethod = getListImagesMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.ListImagesRequest, dev.standby.v1.ListImagesResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListImages"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.ListImagesRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.ListImagesResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("ListImages"))
+              .build();
+        }
+      }
+    }
+    return getListImagesMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.BuildImageRequest,
+      dev.standby.v1.BuildImageResponse> getBuildImageMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "BuildImage",
+      requestType = dev.standby.v1.BuildImageRequest.class,
+      responseType = dev.standby.v1.BuildImageResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.BuildImageRequest,
+      dev.standby.v1.BuildImageResponse> getBuildImageMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.BuildImageRequest, dev.standby.v1.BuildImageResponse> getBuildImageMethod;
+    if ((getBuildImageMethod = StandbyServiceGrpc.getBuildImageMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getBuildImageMethod = StandbyServiceGrpc.getBuildImageMethod) == null) {
+          StandbyServiceGrpc.getBuildImageMethod = getBuildImageMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.BuildImageRequest, dev.standby.v1.BuildImageResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "BuildImage"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.BuildImageRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.BuildImageResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("BuildImage"))
+              .build();
+        }
+      }
+    }
+    return getBuildImageMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.GetImageBuildRequest,
+      dev.standby.v1.GetImageBuildResponse> getGetImageBuildMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetImageBuild",
+      requestType = dev.standby.v1.GetImageBuildRequest.class,
+      responseType = dev.standby.v1.GetImageBuildResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.GetImageBuildRequest,
+      dev.standby.v1.GetImageBuildResponse> getGetImageBuildMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.GetImageBuildRequest, dev.standby.v1.GetImageBuildResponse> getGetImageBuildMethod;
+    if ((getGetImageBuildMethod = StandbyServiceGrpc.getGetImageBuildMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getGetImageBuildMethod = StandbyServiceGrpc.getGetImageBuildMethod) == null) {
+          StandbyServiceGrpc.getGetImageBuildMethod = getGetImageBuildMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.GetImageBuildRequest, dev.standby.v1.GetImageBuildResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetImageBuild"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.GetImageBuildRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.GetImageBuildResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("GetImageBuild"))
+              .build();
+        }
+      }
+    }
+    return getGetImageBuildMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.SetImageFamilyPausedRequest,
+      dev.standby.v1.SetImageFamilyPausedResponse> getSetImageFamilyPausedMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "SetImageFamilyPaused",
+      requestType = dev.standby.v1.SetImageFamilyPausedRequest.class,
+      responseType = dev.standby.v1.SetImageFamilyPausedResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.SetImageFamilyPausedRequest,
+      dev.standby.v1.SetImageFamilyPausedResponse> getSetImageFamilyPausedMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.SetImageFamilyPausedRequest, dev.standby.v1.SetImageFamilyPausedResponse> getSetImageFamilyPausedMethod;
+    if ((getSetImageFamilyPausedMethod = StandbyServiceGrpc.getSetImageFamilyPausedMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getSetImageFamilyPausedMethod = StandbyServiceGrpc.getSetImageFamilyPausedMethod) == null) {
+          StandbyServiceGrpc.getSetImageFamilyPausedMethod = getSetImageFamilyPausedMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.SetImageFamilyPausedRequest, dev.standby.v1.SetImageFamilyPausedResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "SetImageFamilyPaused"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.SetImageFamilyPausedRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.SetImageFamilyPausedResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("SetImageFamilyPaused"))
+              .build();
+        }
+      }
+    }
+    return getSetImageFamilyPausedMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.DeleteImageBuildRequest,
+      dev.standby.v1.DeleteImageBuildResponse> getDeleteImageBuildMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DeleteImageBuild",
+      requestType = dev.standby.v1.DeleteImageBuildRequest.class,
+      responseType = dev.standby.v1.DeleteImageBuildResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.DeleteImageBuildRequest,
+      dev.standby.v1.DeleteImageBuildResponse> getDeleteImageBuildMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.DeleteImageBuildRequest, dev.standby.v1.DeleteImageBuildResponse> getDeleteImageBuildMethod;
+    if ((getDeleteImageBuildMethod = StandbyServiceGrpc.getDeleteImageBuildMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getDeleteImageBuildMethod = StandbyServiceGrpc.getDeleteImageBuildMethod) == null) {
+          StandbyServiceGrpc.getDeleteImageBuildMethod = getDeleteImageBuildMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.DeleteImageBuildRequest, dev.standby.v1.DeleteImageBuildResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DeleteImageBuild"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.DeleteImageBuildRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.DeleteImageBuildResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("DeleteImageBuild"))
+              .build();
+        }
+      }
+    }
+    return getDeleteImageBuildMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.SnapshotNodeRequest,
+      dev.standby.v1.SnapshotNodeResponse> getSnapshotNodeMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "SnapshotNode",
+      requestType = dev.standby.v1.SnapshotNodeRequest.class,
+      responseType = dev.standby.v1.SnapshotNodeResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.SnapshotNodeRequest,
+      dev.standby.v1.SnapshotNodeResponse> getSnapshotNodeMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.SnapshotNodeRequest, dev.standby.v1.SnapshotNodeResponse> getSnapshotNodeMethod;
+    if ((getSnapshotNodeMethod = StandbyServiceGrpc.getSnapshotNodeMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getSnapshotNodeMethod = StandbyServiceGrpc.getSnapshotNodeMethod) == null) {
+          StandbyServiceGrpc.getSnapshotNodeMethod = getSnapshotNodeMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.SnapshotNodeRequest, dev.standby.v1.SnapshotNodeResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "SnapshotNode"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.SnapshotNodeRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.SnapshotNodeResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("SnapshotNode"))
+              .build();
+        }
+      }
+    }
+    return getSnapshotNodeMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -626,6 +812,87 @@ public final class StandbyServiceGrpc {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getReloadConfigMethod(), responseObserver);
     }
 
+    /**
+     * <pre>
+     * ListImages lists the image families (and templates' caches) with their
+     * builds per provider: state, age, size, when verified, why a build failed,
+     * and which build launches use now. Retired builds only with all set.
+     * Codes: none beyond the common ones.
+     * </pre>
+     */
+    public void listImages(dev.standby.v1.ListImagesRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.ListImagesResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListImagesMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * BuildImage starts a build of a family now, on each of its providers or
+     * the one named; it runs in the background (watch it with ListImages or
+     * GetImageBuild). Codes: NOT_FOUND (no such family), FAILED_PRECONDITION
+     * (a build of the family on that provider is under way, or the family has
+     * no entry for the provider).
+     * </pre>
+     */
+    public void buildImage(dev.standby.v1.BuildImageRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.BuildImageResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getBuildImageMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * GetImageBuild returns one build, with its log (the setup script's output
+     * and the build's own notes) when asked. Codes: NOT_FOUND.
+     * </pre>
+     */
+    public void getImageBuild(dev.standby.v1.GetImageBuildRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.GetImageBuildResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetImageBuildMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * SetImageFamilyPaused pauses a family's scheduled builds (builds on
+     * request and post-build snapshots still run) or resumes them.
+     * Codes: NOT_FOUND (no such family).
+     * </pre>
+     */
+    public void setImageFamilyPaused(dev.standby.v1.SetImageFamilyPausedRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.SetImageFamilyPausedResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getSetImageFamilyPausedMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DeleteImageBuild deletes a promoted build's image (launches fall back to
+     * the previous promoted build), or cancels a build under way (what it made
+     * is deleted). An ended build is returned as it is.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (it is the last good build of its
+     * family on its provider).
+     * </pre>
+     */
+    public void deleteImageBuild(dev.standby.v1.DeleteImageBuildRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.DeleteImageBuildResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDeleteImageBuildMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * SnapshotNode turns a node held under a lease into a new build of an image
+     * family on the node's provider (a CI job's post-build step): the node is
+     * scrubbed and snapshotted, the snapshot verified and promoted. The lease
+     * token authorises it. The answer comes once the snapshot is taken (the
+     * lease may then be released), or with wait once the build is promoted or
+     * failed. Codes: UNAUTHENTICATED (bad lease token), NOT_FOUND (no such
+     * family or node), PERMISSION_DENIED (the lease does not hold the node),
+     * FAILED_PRECONDITION (the lease has ended).
+     * </pre>
+     */
+    public void snapshotNode(dev.standby.v1.SnapshotNodeRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.SnapshotNodeResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getSnapshotNodeMethod(), responseObserver);
+    }
+
     @java.lang.Override public final io.grpc.ServerServiceDefinition bindService() {
       return io.grpc.ServerServiceDefinition.builder(getServiceDescriptor())
           .addMethod(
@@ -719,6 +986,48 @@ public final class StandbyServiceGrpc {
                 dev.standby.v1.ReloadConfigRequest,
                 dev.standby.v1.ReloadConfigResponse>(
                   this, METHODID_RELOAD_CONFIG)))
+          .addMethod(
+            getListImagesMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.ListImagesRequest,
+                dev.standby.v1.ListImagesResponse>(
+                  this, METHODID_LIST_IMAGES)))
+          .addMethod(
+            getBuildImageMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.BuildImageRequest,
+                dev.standby.v1.BuildImageResponse>(
+                  this, METHODID_BUILD_IMAGE)))
+          .addMethod(
+            getGetImageBuildMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.GetImageBuildRequest,
+                dev.standby.v1.GetImageBuildResponse>(
+                  this, METHODID_GET_IMAGE_BUILD)))
+          .addMethod(
+            getSetImageFamilyPausedMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.SetImageFamilyPausedRequest,
+                dev.standby.v1.SetImageFamilyPausedResponse>(
+                  this, METHODID_SET_IMAGE_FAMILY_PAUSED)))
+          .addMethod(
+            getDeleteImageBuildMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.DeleteImageBuildRequest,
+                dev.standby.v1.DeleteImageBuildResponse>(
+                  this, METHODID_DELETE_IMAGE_BUILD)))
+          .addMethod(
+            getSnapshotNodeMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.SnapshotNodeRequest,
+                dev.standby.v1.SnapshotNodeResponse>(
+                  this, METHODID_SNAPSHOT_NODE)))
           .build();
     }
   }
@@ -906,6 +1215,93 @@ public final class StandbyServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getReloadConfigMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * ListImages lists the image families (and templates' caches) with their
+     * builds per provider: state, age, size, when verified, why a build failed,
+     * and which build launches use now. Retired builds only with all set.
+     * Codes: none beyond the common ones.
+     * </pre>
+     */
+    public void listImages(dev.standby.v1.ListImagesRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.ListImagesResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListImagesMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * BuildImage starts a build of a family now, on each of its providers or
+     * the one named; it runs in the background (watch it with ListImages or
+     * GetImageBuild). Codes: NOT_FOUND (no such family), FAILED_PRECONDITION
+     * (a build of the family on that provider is under way, or the family has
+     * no entry for the provider).
+     * </pre>
+     */
+    public void buildImage(dev.standby.v1.BuildImageRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.BuildImageResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getBuildImageMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * GetImageBuild returns one build, with its log (the setup script's output
+     * and the build's own notes) when asked. Codes: NOT_FOUND.
+     * </pre>
+     */
+    public void getImageBuild(dev.standby.v1.GetImageBuildRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.GetImageBuildResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetImageBuildMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * SetImageFamilyPaused pauses a family's scheduled builds (builds on
+     * request and post-build snapshots still run) or resumes them.
+     * Codes: NOT_FOUND (no such family).
+     * </pre>
+     */
+    public void setImageFamilyPaused(dev.standby.v1.SetImageFamilyPausedRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.SetImageFamilyPausedResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getSetImageFamilyPausedMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DeleteImageBuild deletes a promoted build's image (launches fall back to
+     * the previous promoted build), or cancels a build under way (what it made
+     * is deleted). An ended build is returned as it is.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (it is the last good build of its
+     * family on its provider).
+     * </pre>
+     */
+    public void deleteImageBuild(dev.standby.v1.DeleteImageBuildRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.DeleteImageBuildResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getDeleteImageBuildMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * SnapshotNode turns a node held under a lease into a new build of an image
+     * family on the node's provider (a CI job's post-build step): the node is
+     * scrubbed and snapshotted, the snapshot verified and promoted. The lease
+     * token authorises it. The answer comes once the snapshot is taken (the
+     * lease may then be released), or with wait once the build is promoted or
+     * failed. Codes: UNAUTHENTICATED (bad lease token), NOT_FOUND (no such
+     * family or node), PERMISSION_DENIED (the lease does not hold the node),
+     * FAILED_PRECONDITION (the lease has ended).
+     * </pre>
+     */
+    public void snapshotNode(dev.standby.v1.SnapshotNodeRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.SnapshotNodeResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getSnapshotNodeMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -1079,6 +1475,87 @@ public final class StandbyServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getReloadConfigMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * ListImages lists the image families (and templates' caches) with their
+     * builds per provider: state, age, size, when verified, why a build failed,
+     * and which build launches use now. Retired builds only with all set.
+     * Codes: none beyond the common ones.
+     * </pre>
+     */
+    public dev.standby.v1.ListImagesResponse listImages(dev.standby.v1.ListImagesRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListImagesMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * BuildImage starts a build of a family now, on each of its providers or
+     * the one named; it runs in the background (watch it with ListImages or
+     * GetImageBuild). Codes: NOT_FOUND (no such family), FAILED_PRECONDITION
+     * (a build of the family on that provider is under way, or the family has
+     * no entry for the provider).
+     * </pre>
+     */
+    public dev.standby.v1.BuildImageResponse buildImage(dev.standby.v1.BuildImageRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getBuildImageMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * GetImageBuild returns one build, with its log (the setup script's output
+     * and the build's own notes) when asked. Codes: NOT_FOUND.
+     * </pre>
+     */
+    public dev.standby.v1.GetImageBuildResponse getImageBuild(dev.standby.v1.GetImageBuildRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetImageBuildMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * SetImageFamilyPaused pauses a family's scheduled builds (builds on
+     * request and post-build snapshots still run) or resumes them.
+     * Codes: NOT_FOUND (no such family).
+     * </pre>
+     */
+    public dev.standby.v1.SetImageFamilyPausedResponse setImageFamilyPaused(dev.standby.v1.SetImageFamilyPausedRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getSetImageFamilyPausedMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteImageBuild deletes a promoted build's image (launches fall back to
+     * the previous promoted build), or cancels a build under way (what it made
+     * is deleted). An ended build is returned as it is.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (it is the last good build of its
+     * family on its provider).
+     * </pre>
+     */
+    public dev.standby.v1.DeleteImageBuildResponse deleteImageBuild(dev.standby.v1.DeleteImageBuildRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getDeleteImageBuildMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * SnapshotNode turns a node held under a lease into a new build of an image
+     * family on the node's provider (a CI job's post-build step): the node is
+     * scrubbed and snapshotted, the snapshot verified and promoted. The lease
+     * token authorises it. The answer comes once the snapshot is taken (the
+     * lease may then be released), or with wait once the build is promoted or
+     * failed. Codes: UNAUTHENTICATED (bad lease token), NOT_FOUND (no such
+     * family or node), PERMISSION_DENIED (the lease does not hold the node),
+     * FAILED_PRECONDITION (the lease has ended).
+     * </pre>
+     */
+    public dev.standby.v1.SnapshotNodeResponse snapshotNode(dev.standby.v1.SnapshotNodeRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getSnapshotNodeMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -1250,6 +1727,93 @@ public final class StandbyServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getReloadConfigMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * ListImages lists the image families (and templates' caches) with their
+     * builds per provider: state, age, size, when verified, why a build failed,
+     * and which build launches use now. Retired builds only with all set.
+     * Codes: none beyond the common ones.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.ListImagesResponse> listImages(
+        dev.standby.v1.ListImagesRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListImagesMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * BuildImage starts a build of a family now, on each of its providers or
+     * the one named; it runs in the background (watch it with ListImages or
+     * GetImageBuild). Codes: NOT_FOUND (no such family), FAILED_PRECONDITION
+     * (a build of the family on that provider is under way, or the family has
+     * no entry for the provider).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.BuildImageResponse> buildImage(
+        dev.standby.v1.BuildImageRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getBuildImageMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * GetImageBuild returns one build, with its log (the setup script's output
+     * and the build's own notes) when asked. Codes: NOT_FOUND.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.GetImageBuildResponse> getImageBuild(
+        dev.standby.v1.GetImageBuildRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetImageBuildMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * SetImageFamilyPaused pauses a family's scheduled builds (builds on
+     * request and post-build snapshots still run) or resumes them.
+     * Codes: NOT_FOUND (no such family).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.SetImageFamilyPausedResponse> setImageFamilyPaused(
+        dev.standby.v1.SetImageFamilyPausedRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getSetImageFamilyPausedMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteImageBuild deletes a promoted build's image (launches fall back to
+     * the previous promoted build), or cancels a build under way (what it made
+     * is deleted). An ended build is returned as it is.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (it is the last good build of its
+     * family on its provider).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.DeleteImageBuildResponse> deleteImageBuild(
+        dev.standby.v1.DeleteImageBuildRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getDeleteImageBuildMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * SnapshotNode turns a node held under a lease into a new build of an image
+     * family on the node's provider (a CI job's post-build step): the node is
+     * scrubbed and snapshotted, the snapshot verified and promoted. The lease
+     * token authorises it. The answer comes once the snapshot is taken (the
+     * lease may then be released), or with wait once the build is promoted or
+     * failed. Codes: UNAUTHENTICATED (bad lease token), NOT_FOUND (no such
+     * family or node), PERMISSION_DENIED (the lease does not hold the node),
+     * FAILED_PRECONDITION (the lease has ended).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.SnapshotNodeResponse> snapshotNode(
+        dev.standby.v1.SnapshotNodeRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getSnapshotNodeMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_CREATE_CLAIM = 0;
@@ -1265,6 +1829,12 @@ public final class StandbyServiceGrpc {
   private static final int METHODID_LIST_PROVIDERS = 10;
   private static final int METHODID_SET_PROVIDER_MODE = 11;
   private static final int METHODID_RELOAD_CONFIG = 12;
+  private static final int METHODID_LIST_IMAGES = 13;
+  private static final int METHODID_BUILD_IMAGE = 14;
+  private static final int METHODID_GET_IMAGE_BUILD = 15;
+  private static final int METHODID_SET_IMAGE_FAMILY_PAUSED = 16;
+  private static final int METHODID_DELETE_IMAGE_BUILD = 17;
+  private static final int METHODID_SNAPSHOT_NODE = 18;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1334,6 +1904,30 @@ public final class StandbyServiceGrpc {
         case METHODID_RELOAD_CONFIG:
           serviceImpl.reloadConfig((dev.standby.v1.ReloadConfigRequest) request,
               (io.grpc.stub.StreamObserver<dev.standby.v1.ReloadConfigResponse>) responseObserver);
+          break;
+        case METHODID_LIST_IMAGES:
+          serviceImpl.listImages((dev.standby.v1.ListImagesRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.ListImagesResponse>) responseObserver);
+          break;
+        case METHODID_BUILD_IMAGE:
+          serviceImpl.buildImage((dev.standby.v1.BuildImageRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.BuildImageResponse>) responseObserver);
+          break;
+        case METHODID_GET_IMAGE_BUILD:
+          serviceImpl.getImageBuild((dev.standby.v1.GetImageBuildRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.GetImageBuildResponse>) responseObserver);
+          break;
+        case METHODID_SET_IMAGE_FAMILY_PAUSED:
+          serviceImpl.setImageFamilyPaused((dev.standby.v1.SetImageFamilyPausedRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.SetImageFamilyPausedResponse>) responseObserver);
+          break;
+        case METHODID_DELETE_IMAGE_BUILD:
+          serviceImpl.deleteImageBuild((dev.standby.v1.DeleteImageBuildRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.DeleteImageBuildResponse>) responseObserver);
+          break;
+        case METHODID_SNAPSHOT_NODE:
+          serviceImpl.snapshotNode((dev.standby.v1.SnapshotNodeRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.SnapshotNodeResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -1409,6 +2003,12 @@ public final class StandbyServiceGrpc {
               .addMethod(getListProvidersMethod())
               .addMethod(getSetProviderModeMethod())
               .addMethod(getReloadConfigMethod())
+              .addMethod(getListImagesMethod())
+              .addMethod(getBuildImageMethod())
+              .addMethod(getGetImageBuildMethod())
+              .addMethod(getSetImageFamilyPausedMethod())
+              .addMethod(getDeleteImageBuildMethod())
+              .addMethod(getSnapshotNodeMethod())
               .build();
         }
       }

@@ -13,6 +13,18 @@ CLAIM_STATE_QUEUED: ClaimState
 CLAIM_STATE_RELEASED: ClaimState
 CLAIM_STATE_UNSPECIFIED: ClaimState
 DESCRIPTOR: _descriptor.FileDescriptor
+IMAGE_BUILD_STATE_BOOTING: ImageBuildState
+IMAGE_BUILD_STATE_FAILED: ImageBuildState
+IMAGE_BUILD_STATE_FAILING: ImageBuildState
+IMAGE_BUILD_STATE_PENDING: ImageBuildState
+IMAGE_BUILD_STATE_PROMOTED: ImageBuildState
+IMAGE_BUILD_STATE_RETIRED: ImageBuildState
+IMAGE_BUILD_STATE_RETIRING: ImageBuildState
+IMAGE_BUILD_STATE_SCRUBBING: ImageBuildState
+IMAGE_BUILD_STATE_SETUP: ImageBuildState
+IMAGE_BUILD_STATE_SNAPSHOTTING: ImageBuildState
+IMAGE_BUILD_STATE_UNSPECIFIED: ImageBuildState
+IMAGE_BUILD_STATE_VERIFYING: ImageBuildState
 NODE_STATE_BOOTED: NodeState
 NODE_STATE_CHECKING: NodeState
 NODE_STATE_CLAIMED: NodeState
@@ -37,6 +49,20 @@ PROVIDER_MODE_ACTIVE: ProviderMode
 PROVIDER_MODE_DRAINING: ProviderMode
 PROVIDER_MODE_PAUSED: ProviderMode
 PROVIDER_MODE_UNSPECIFIED: ProviderMode
+
+class BuildImageRequest(_message.Message):
+    __slots__ = ["family", "provider"]
+    FAMILY_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    family: str
+    provider: str
+    def __init__(self, family: _Optional[str] = ..., provider: _Optional[str] = ...) -> None: ...
+
+class BuildImageResponse(_message.Message):
+    __slots__ = ["builds"]
+    BUILDS_FIELD_NUMBER: _ClassVar[int]
+    builds: _containers.RepeatedCompositeFieldContainer[ImageBuild]
+    def __init__(self, builds: _Optional[_Iterable[_Union[ImageBuild, _Mapping]]] = ...) -> None: ...
 
 class CancelClaimRequest(_message.Message):
     __slots__ = ["claim_token"]
@@ -116,6 +142,18 @@ class CreateClaimResponse(_message.Message):
     lease_token: str
     def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ..., claim_token: _Optional[str] = ..., lease_token: _Optional[str] = ...) -> None: ...
 
+class DeleteImageBuildRequest(_message.Message):
+    __slots__ = ["id"]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class DeleteImageBuildResponse(_message.Message):
+    __slots__ = ["build"]
+    BUILD_FIELD_NUMBER: _ClassVar[int]
+    build: ImageBuild
+    def __init__(self, build: _Optional[_Union[ImageBuild, _Mapping]] = ...) -> None: ...
+
 class DeleteNodeRequest(_message.Message):
     __slots__ = ["id"]
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -142,6 +180,22 @@ class GetClaimResponse(_message.Message):
     lease_token: str
     def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ..., lease_token: _Optional[str] = ...) -> None: ...
 
+class GetImageBuildRequest(_message.Message):
+    __slots__ = ["id", "log"]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LOG_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    log: bool
+    def __init__(self, id: _Optional[str] = ..., log: bool = ...) -> None: ...
+
+class GetImageBuildResponse(_message.Message):
+    __slots__ = ["build", "log"]
+    BUILD_FIELD_NUMBER: _ClassVar[int]
+    LOG_FIELD_NUMBER: _ClassVar[int]
+    build: ImageBuild
+    log: str
+    def __init__(self, build: _Optional[_Union[ImageBuild, _Mapping]] = ..., log: _Optional[str] = ...) -> None: ...
+
 class GetNodeRequest(_message.Message):
     __slots__ = ["id"]
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -153,6 +207,89 @@ class GetNodeResponse(_message.Message):
     NODE_FIELD_NUMBER: _ClassVar[int]
     node: Node
     def __init__(self, node: _Optional[_Union[Node, _Mapping]] = ...) -> None: ...
+
+class ImageBuild(_message.Message):
+    __slots__ = ["base_image", "builder_node_id", "cache_key", "created_at", "current", "failure_reason", "family", "finished_at", "id", "image_id", "image_name", "promoted_at", "provider", "requested_by", "size_bytes", "source", "state", "state_changed_at", "timings", "verified_at", "verifier_node_id"]
+    class TimingsEntry(_message.Message):
+        __slots__ = ["key", "value"]
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    BASE_IMAGE_FIELD_NUMBER: _ClassVar[int]
+    BUILDER_NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    CACHE_KEY_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    FAMILY_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_NAME_FIELD_NUMBER: _ClassVar[int]
+    PROMOTED_AT_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    STATE_CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    TIMINGS_FIELD_NUMBER: _ClassVar[int]
+    VERIFIED_AT_FIELD_NUMBER: _ClassVar[int]
+    VERIFIER_NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    base_image: str
+    builder_node_id: str
+    cache_key: str
+    created_at: _timestamp_pb2.Timestamp
+    current: bool
+    failure_reason: str
+    family: str
+    finished_at: _timestamp_pb2.Timestamp
+    id: str
+    image_id: str
+    image_name: str
+    promoted_at: _timestamp_pb2.Timestamp
+    provider: str
+    requested_by: str
+    size_bytes: int
+    source: str
+    state: ImageBuildState
+    state_changed_at: _timestamp_pb2.Timestamp
+    timings: _containers.ScalarMap[str, int]
+    verified_at: _timestamp_pb2.Timestamp
+    verifier_node_id: str
+    def __init__(self, id: _Optional[str] = ..., family: _Optional[str] = ..., provider: _Optional[str] = ..., state: _Optional[_Union[ImageBuildState, str]] = ..., source: _Optional[str] = ..., requested_by: _Optional[str] = ..., image_id: _Optional[str] = ..., image_name: _Optional[str] = ..., base_image: _Optional[str] = ..., size_bytes: _Optional[int] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., promoted_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., verified_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., failure_reason: _Optional[str] = ..., current: bool = ..., builder_node_id: _Optional[str] = ..., verifier_node_id: _Optional[str] = ..., timings: _Optional[_Mapping[str, int]] = ..., cache_key: _Optional[str] = ..., state_changed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ImageFamily(_message.Message):
+    __slots__ = ["builds", "keep", "name", "paused", "providers", "schedule", "template_cache", "verify"]
+    BUILDS_FIELD_NUMBER: _ClassVar[int]
+    KEEP_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_FIELD_NUMBER: _ClassVar[int]
+    PROVIDERS_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_CACHE_FIELD_NUMBER: _ClassVar[int]
+    VERIFY_FIELD_NUMBER: _ClassVar[int]
+    builds: _containers.RepeatedCompositeFieldContainer[ImageBuild]
+    keep: int
+    name: str
+    paused: bool
+    providers: _containers.RepeatedCompositeFieldContainer[ImageFamilyProvider]
+    schedule: str
+    template_cache: bool
+    verify: bool
+    def __init__(self, name: _Optional[str] = ..., template_cache: bool = ..., schedule: _Optional[str] = ..., paused: bool = ..., keep: _Optional[int] = ..., verify: bool = ..., providers: _Optional[_Iterable[_Union[ImageFamilyProvider, _Mapping]]] = ..., builds: _Optional[_Iterable[_Union[ImageBuild, _Mapping]]] = ...) -> None: ...
+
+class ImageFamilyProvider(_message.Message):
+    __slots__ = ["current_build_id", "next_build_at", "provider"]
+    CURRENT_BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    NEXT_BUILD_AT_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    current_build_id: str
+    next_build_at: _timestamp_pb2.Timestamp
+    provider: str
+    def __init__(self, provider: _Optional[str] = ..., current_build_id: _Optional[str] = ..., next_build_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class LabelStatus(_message.Message):
     __slots__ = ["counts", "max_nodes", "min_ready", "name", "providers", "queued_claims", "tags"]
@@ -185,6 +322,22 @@ class LaunchFailure(_message.Message):
     node_id: str
     reason: str
     def __init__(self, label: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., node_id: _Optional[str] = ...) -> None: ...
+
+class ListImagesRequest(_message.Message):
+    __slots__ = ["all", "family", "provider"]
+    ALL_FIELD_NUMBER: _ClassVar[int]
+    FAMILY_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    all: bool
+    family: str
+    provider: str
+    def __init__(self, family: _Optional[str] = ..., provider: _Optional[str] = ..., all: bool = ...) -> None: ...
+
+class ListImagesResponse(_message.Message):
+    __slots__ = ["families"]
+    FAMILIES_FIELD_NUMBER: _ClassVar[int]
+    families: _containers.RepeatedCompositeFieldContainer[ImageFamily]
+    def __init__(self, families: _Optional[_Iterable[_Union[ImageFamily, _Mapping]]] = ...) -> None: ...
 
 class ListLabelsRequest(_message.Message):
     __slots__ = []
@@ -223,7 +376,7 @@ class ListProvidersResponse(_message.Message):
     def __init__(self, providers: _Optional[_Iterable[_Union[ProviderStatus, _Mapping]]] = ...) -> None: ...
 
 class Node(_message.Message):
-    __slots__ = ["addresses", "claim_id", "created_at", "flavor", "host_keys", "id", "image", "instance_id", "label", "provider", "ssh_port", "state", "state_changed_at", "tags", "username"]
+    __slots__ = ["addresses", "claim_id", "created_at", "flavor", "host_keys", "id", "image", "instance_id", "label", "provider", "purpose", "ssh_port", "state", "state_changed_at", "tags", "username"]
     ADDRESSES_FIELD_NUMBER: _ClassVar[int]
     CLAIM_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -234,6 +387,7 @@ class Node(_message.Message):
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
     SSH_PORT_FIELD_NUMBER: _ClassVar[int]
     STATE_CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -249,12 +403,13 @@ class Node(_message.Message):
     instance_id: str
     label: str
     provider: str
+    purpose: str
     ssh_port: int
     state: NodeState
     state_changed_at: _timestamp_pb2.Timestamp
     tags: _containers.RepeatedScalarFieldContainer[str]
     username: str
-    def __init__(self, id: _Optional[str] = ..., label: _Optional[str] = ..., provider: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., addresses: _Optional[_Iterable[str]] = ..., ssh_port: _Optional[int] = ..., username: _Optional[str] = ..., host_keys: _Optional[_Iterable[str]] = ..., tags: _Optional[_Iterable[str]] = ..., image: _Optional[str] = ..., instance_id: _Optional[str] = ..., claim_id: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., state_changed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., flavor: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., label: _Optional[str] = ..., provider: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., addresses: _Optional[_Iterable[str]] = ..., ssh_port: _Optional[int] = ..., username: _Optional[str] = ..., host_keys: _Optional[_Iterable[str]] = ..., tags: _Optional[_Iterable[str]] = ..., image: _Optional[str] = ..., instance_id: _Optional[str] = ..., claim_id: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., state_changed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., flavor: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
 
 class ProviderStatus(_message.Message):
     __slots__ = ["counts", "health", "last_error", "mode", "name", "paused_reason", "pid", "plugin", "plugin_version", "recent_failures", "restarts"]
@@ -326,6 +481,20 @@ class RenewLeaseResponse(_message.Message):
     expires_at: _timestamp_pb2.Timestamp
     def __init__(self, expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class SetImageFamilyPausedRequest(_message.Message):
+    __slots__ = ["family", "paused"]
+    FAMILY_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_FIELD_NUMBER: _ClassVar[int]
+    family: str
+    paused: bool
+    def __init__(self, family: _Optional[str] = ..., paused: bool = ...) -> None: ...
+
+class SetImageFamilyPausedResponse(_message.Message):
+    __slots__ = ["family"]
+    FAMILY_FIELD_NUMBER: _ClassVar[int]
+    family: ImageFamily
+    def __init__(self, family: _Optional[_Union[ImageFamily, _Mapping]] = ...) -> None: ...
+
 class SetProviderModeRequest(_message.Message):
     __slots__ = ["mode", "name"]
     MODE_FIELD_NUMBER: _ClassVar[int]
@@ -339,6 +508,26 @@ class SetProviderModeResponse(_message.Message):
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     provider: ProviderStatus
     def __init__(self, provider: _Optional[_Union[ProviderStatus, _Mapping]] = ...) -> None: ...
+
+class SnapshotNodeRequest(_message.Message):
+    __slots__ = ["family", "lease_token", "node_id", "wait", "wait_timeout_seconds"]
+    FAMILY_FIELD_NUMBER: _ClassVar[int]
+    LEASE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FIELD_NUMBER: _ClassVar[int]
+    WAIT_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    family: str
+    lease_token: str
+    node_id: str
+    wait: bool
+    wait_timeout_seconds: int
+    def __init__(self, lease_token: _Optional[str] = ..., node_id: _Optional[str] = ..., family: _Optional[str] = ..., wait: bool = ..., wait_timeout_seconds: _Optional[int] = ...) -> None: ...
+
+class SnapshotNodeResponse(_message.Message):
+    __slots__ = ["build"]
+    BUILD_FIELD_NUMBER: _ClassVar[int]
+    build: ImageBuild
+    def __init__(self, build: _Optional[_Union[ImageBuild, _Mapping]] = ...) -> None: ...
 
 class StateCount(_message.Message):
     __slots__ = ["count", "state"]
@@ -379,4 +568,7 @@ class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class ProviderHealth(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ImageBuildState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -80,6 +80,36 @@ class StandbyServiceStub(object):
                 request_serializer=standby_dot_v1_dot_standby__pb2.ReloadConfigRequest.SerializeToString,
                 response_deserializer=standby_dot_v1_dot_standby__pb2.ReloadConfigResponse.FromString,
                 )
+        self.ListImages = channel.unary_unary(
+                '/standby.v1.StandbyService/ListImages',
+                request_serializer=standby_dot_v1_dot_standby__pb2.ListImagesRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.ListImagesResponse.FromString,
+                )
+        self.BuildImage = channel.unary_unary(
+                '/standby.v1.StandbyService/BuildImage',
+                request_serializer=standby_dot_v1_dot_standby__pb2.BuildImageRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.BuildImageResponse.FromString,
+                )
+        self.GetImageBuild = channel.unary_unary(
+                '/standby.v1.StandbyService/GetImageBuild',
+                request_serializer=standby_dot_v1_dot_standby__pb2.GetImageBuildRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.GetImageBuildResponse.FromString,
+                )
+        self.SetImageFamilyPaused = channel.unary_unary(
+                '/standby.v1.StandbyService/SetImageFamilyPaused',
+                request_serializer=standby_dot_v1_dot_standby__pb2.SetImageFamilyPausedRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.SetImageFamilyPausedResponse.FromString,
+                )
+        self.DeleteImageBuild = channel.unary_unary(
+                '/standby.v1.StandbyService/DeleteImageBuild',
+                request_serializer=standby_dot_v1_dot_standby__pb2.DeleteImageBuildRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.DeleteImageBuildResponse.FromString,
+                )
+        self.SnapshotNode = channel.unary_unary(
+                '/standby.v1.StandbyService/SnapshotNode',
+                request_serializer=standby_dot_v1_dot_standby__pb2.SnapshotNodeRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.SnapshotNodeResponse.FromString,
+                )
 
 
 class StandbyServiceServicer(object):
@@ -201,6 +231,69 @@ class StandbyServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListImages(self, request, context):
+        """ListImages lists the image families (and templates' caches) with their
+        builds per provider: state, age, size, when verified, why a build failed,
+        and which build launches use now. Retired builds only with all set.
+        Codes: none beyond the common ones.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BuildImage(self, request, context):
+        """BuildImage starts a build of a family now, on each of its providers or
+        the one named; it runs in the background (watch it with ListImages or
+        GetImageBuild). Codes: NOT_FOUND (no such family), FAILED_PRECONDITION
+        (a build of the family on that provider is under way, or the family has
+        no entry for the provider).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImageBuild(self, request, context):
+        """GetImageBuild returns one build, with its log (the setup script's output
+        and the build's own notes) when asked. Codes: NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetImageFamilyPaused(self, request, context):
+        """SetImageFamilyPaused pauses a family's scheduled builds (builds on
+        request and post-build snapshots still run) or resumes them.
+        Codes: NOT_FOUND (no such family).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteImageBuild(self, request, context):
+        """DeleteImageBuild deletes a promoted build's image (launches fall back to
+        the previous promoted build), or cancels a build under way (what it made
+        is deleted). An ended build is returned as it is.
+        Codes: NOT_FOUND, FAILED_PRECONDITION (it is the last good build of its
+        family on its provider).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SnapshotNode(self, request, context):
+        """SnapshotNode turns a node held under a lease into a new build of an image
+        family on the node's provider (a CI job's post-build step): the node is
+        scrubbed and snapshotted, the snapshot verified and promoted. The lease
+        token authorises it. The answer comes once the snapshot is taken (the
+        lease may then be released), or with wait once the build is promoted or
+        failed. Codes: UNAUTHENTICATED (bad lease token), NOT_FOUND (no such
+        family or node), PERMISSION_DENIED (the lease does not hold the node),
+        FAILED_PRECONDITION (the lease has ended).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StandbyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -268,6 +361,36 @@ def add_StandbyServiceServicer_to_server(servicer, server):
                     servicer.ReloadConfig,
                     request_deserializer=standby_dot_v1_dot_standby__pb2.ReloadConfigRequest.FromString,
                     response_serializer=standby_dot_v1_dot_standby__pb2.ReloadConfigResponse.SerializeToString,
+            ),
+            'ListImages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListImages,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.ListImagesRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.ListImagesResponse.SerializeToString,
+            ),
+            'BuildImage': grpc.unary_unary_rpc_method_handler(
+                    servicer.BuildImage,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.BuildImageRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.BuildImageResponse.SerializeToString,
+            ),
+            'GetImageBuild': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImageBuild,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.GetImageBuildRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.GetImageBuildResponse.SerializeToString,
+            ),
+            'SetImageFamilyPaused': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetImageFamilyPaused,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.SetImageFamilyPausedRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.SetImageFamilyPausedResponse.SerializeToString,
+            ),
+            'DeleteImageBuild': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteImageBuild,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.DeleteImageBuildRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.DeleteImageBuildResponse.SerializeToString,
+            ),
+            'SnapshotNode': grpc.unary_unary_rpc_method_handler(
+                    servicer.SnapshotNode,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.SnapshotNodeRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.SnapshotNodeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -498,5 +621,107 @@ class StandbyService(object):
         return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/ReloadConfig',
             standby_dot_v1_dot_standby__pb2.ReloadConfigRequest.SerializeToString,
             standby_dot_v1_dot_standby__pb2.ReloadConfigResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListImages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/ListImages',
+            standby_dot_v1_dot_standby__pb2.ListImagesRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.ListImagesResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def BuildImage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/BuildImage',
+            standby_dot_v1_dot_standby__pb2.BuildImageRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.BuildImageResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetImageBuild(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/GetImageBuild',
+            standby_dot_v1_dot_standby__pb2.GetImageBuildRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.GetImageBuildResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def SetImageFamilyPaused(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/SetImageFamilyPaused',
+            standby_dot_v1_dot_standby__pb2.SetImageFamilyPausedRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.SetImageFamilyPausedResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteImageBuild(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/DeleteImageBuild',
+            standby_dot_v1_dot_standby__pb2.DeleteImageBuildRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.DeleteImageBuildResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def SnapshotNode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/SnapshotNode',
+            standby_dot_v1_dot_standby__pb2.SnapshotNodeRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.SnapshotNodeResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
