@@ -69,6 +69,9 @@ export class BuildRunner {
         }
         const step = err instanceof BuildStepError ? err.step : stepOf(build.state);
         try {
+          // A step may have stored more than it returned (the verifier's id, the image): clean up what is stored.
+          const stored = await this.deps.store.images.getBuild(build.id);
+          if (stored) build = { ...stored, log: build.log.length > stored.log.length ? build.log : stored.log };
           next = await this.toFailing(build, step, messageOf(err));
         } catch (inner) {
           if (!(inner instanceof Superseded)) this.deps.logger.error({ err: inner, build: build.id }, "recording an image build's failure failed");
