@@ -245,7 +245,8 @@ args("--help lists every command, and every command has its own --help", async (
   assert.equal(r.code, 0);
   assert.equal(r.stdout, topHelp());
   const expected = ["serve", "claim", "claim show", "claim cancel", "renew", "release", "nodes", "node show",
-    "node delete", "labels", "providers", "provider pause", "provider resume", "provider drain", "config reload"];
+    "node delete", "labels", "providers", "provider pause", "provider resume", "provider drain",
+    "images", "image build", "image show", "image log", "image pause", "image resume", "image delete", "snapshot", "config reload"];
   assert.deepEqual(COMMANDS.map((c) => c.name), expected);
   for (const name of expected) assert.match(r.stdout, new RegExp(`^ {2}${name} +\\S`, "m"), name);
   const each = await Promise.all(expected.map((name) => standby([...name.split(" "), "--help"])));
