@@ -83,6 +83,7 @@ export function nodeJson(n: Node): JsonObject {
     createdAt: iso(n.createdAt),
     stateChangedAt: iso(n.stateChangedAt),
     flavor: n.flavor,
+    purpose: n.purpose,
   };
 }
 
@@ -247,6 +248,7 @@ export function nodeDetails(n: Node): string {
     ["flavor", n.flavor],
     ["instance id", n.instanceId],
     ["claim", n.claimId],
+    ["purpose", n.purpose],
     ["created", iso(n.createdAt) ?? ""],
     ["state changed", iso(n.stateChangedAt) ?? ""],
   ]);

@@ -298,7 +298,7 @@ fmt("JSON has every field, lower-case enum names and ISO timestamps", () => {
   assert.equal(node?.state, "claimed");
   assert.deepEqual(Object.keys(nodeJson(Node.fromPartial({}))), [
     "id", "label", "provider", "state", "addresses", "sshPort", "username", "hostKeys", "tags", "image",
-    "instanceId", "claimId", "createdAt", "stateChangedAt", "flavor",
+    "instanceId", "claimId", "createdAt", "stateChangedAt", "flavor", "purpose",
   ]);
   assert.equal(nodeJson(Node.fromPartial({})).state, "unspecified");
 });
