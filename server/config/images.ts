@@ -67,7 +67,7 @@ export const familySchema = z
     scrubScript: z.string().default(DEFAULT_SCRUB_SCRIPT),
     /** The verifier's ready check; it must exit 0. */
     verifyScript: z.string().default("true"),
-    /** Environment of the setup script only ("env:NAME" reads the scheduler's environment); never written to the node's disk by standby, and masked in the build log. */
+    /** Environment of the setup script only ("env:NAME" reads the scheduler's environment): never on a command line, on disk only in the script's private file while it runs, masked in the build log. */
     secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string()).default({}),
     providers: z.array(familyProviderSchema).default([]),
   })
