@@ -250,6 +250,32 @@ t("a scheduler restarted while the setup script runs fails the build cleanly; th
   }
 });
 
+t("build secrets reach the setup script only: masked in the log, absent from the image", async () => {
+  const c = await startCluster({
+    config: localConfig({
+      secrets: { MIRROR_TOKEN: "s3cr3t-t0ken-value" },
+      setupScript: 'echo "token is $MIRROR_TOKEN"; test "$MIRROR_TOKEN" = s3cr3t-t0ken-value && echo fetched > fetched.txt',
+    }),
+    access: true,
+  });
+  try {
+    await call((cb) => c.client.buildImage({ family: "jammy-cached", provider: "" }, cb));
+    const build = await eventually("the build", async () => (await buildsOf(c)).find((b) => ["promoted", "failed"].includes(b.state)), 120_000);
+    assert.equal(build.state, "promoted", build.failureReason);
+    assert.match(build.log, /token is \*\*\*/);
+    assert.ok(!build.log.includes("s3cr3t-t0ken-value"));
+    const pub = (await readFile(`${keyFile}.pub`, "utf8")).trim();
+    const res = await call<CreateClaimResponse>((cb) => c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb));
+    const node = res.claim?.nodes[0];
+    assert.ok(node);
+    assert.equal(node.image, build.imageId);
+    assert.equal((await ssh(node, "cat fetched.txt; grep -rl s3cr3t-t0ken-value . || echo no-secret")).trim(), "fetched\nno-secret");
+    await releaseLease(c, res.leaseToken);
+  } finally {
+    await c.close();
+  }
+});
+
 t("standby snapshot NODE --image NAME, authorised by the lease, makes the node's state the next build", async () => {
   const c = await startCluster({ config: localConfig({ setupScript: "echo base > base.txt" }), access: true });
   try {
