@@ -63,7 +63,7 @@ t("outdated ready nodes are replaced within the label's budget, longest idle fir
       providers: [{ name: "a", plugin: "fake", settings: { stateFile: "a.json" } }],
       labels: [
         { name: "jammy", minReady: 4, replaceAtOnce: 2 },
-        { name: "noble", minReady: 2 },
+        { name: "noble", minReady: 1 },
         { name: "frozen", minReady: 1, replaceAtOnce: 0 },
       ],
       templates: [
@@ -83,13 +83,23 @@ t("outdated ready nodes are replaced within the label's budget, longest idle fir
     makeNode({ id: "f-old", label: "frozen", provider: "a", image: "old", readyAt: 5 }),
   ];
   const outdated = (n: { image: string }) => n.image === "old";
-  const none: NodeCount[] = [];
+  const none: NodeCount[] = [
+    { label: "jammy", provider: "a", state: "ready", count: 4 },
+    { label: "noble", provider: "a", state: "ready", count: 1 },
+    { label: "frozen", provider: "a", state: "ready", count: 1 },
+  ];
   assert.deepEqual(nodesToReplace(catalog, ready, none, outdated).map((n) => n.id), ["j-old1", "j-old2", "n-old"]);
   const busy: NodeCount[] = [
+    ...none,
     { label: "jammy", provider: "a", state: "launching", count: 1 },
     { label: "noble", provider: "a", state: "checking", count: 1 },
   ];
   assert.deepEqual(nodesToReplace(catalog, ready, busy, outdated).map((n) => n.id), ["j-old1"]);
+  // One taken out and not yet relaunched (3 ready of 4, nothing launching): the pool is short, that counts.
+  const short: NodeCount[] = [{ label: "jammy", provider: "a", state: "ready", count: 3 }];
+  assert.deepEqual(nodesToReplace(catalog, ready, short, outdated).map((n) => n.id).filter((id) => id.startsWith("j")), ["j-old1"]);
+  const shorter: NodeCount[] = [{ label: "jammy", provider: "a", state: "ready", count: 2 }];
+  assert.deepEqual(nodesToReplace(catalog, ready, shorter, outdated).map((n) => n.id).filter((id) => id.startsWith("j")), []);
 });
 
 t("the schedule builds a family at once where it has no build, then at each cron slot after the last build, catching up a missed slot once", () => {
