@@ -73,6 +73,8 @@ export class ImageService {
   private readonly waiters = new Map<string, Set<(build: ImageBuildRecord) => void>>();
   private paused = new Set<string>();
   private stopped = false;
+  /** Set when a build is promoted or retired (and at start): ready nodes may be on an outdated build. */
+  private mayBeOutdated = true;
 
   constructor(private readonly deps: ImageServiceDeps) {
     this.metrics = deps.metrics ?? noImageMetrics;
@@ -150,8 +152,18 @@ export class ImageService {
 
   private async replaceOutdated(): Promise<void> {
     const catalog = this.deps.catalog();
-    if (!catalog.config.templates.some((t) => t.family !== undefined)) return;
-    const [ready, counts] = await Promise.all([this.deps.store.listNodes({ states: ["ready"] }), this.deps.store.countNodes()]);
+    if (!this.mayBeOutdated || !catalog.config.templates.some((t) => t.family !== undefined)) return;
+    const [nodes, counts] = await Promise.all([
+      this.deps.store.listNodes({ states: ["ready", "launching", "booted", "checking"] }),
+      this.deps.store.countNodes(),
+    ]);
+    const outdated = (n: NodeRecord) => this.resolver.outdated(n, catalog.template(n.label, n.provider));
+    // Nodes only go out of date when a build is promoted or deleted: until then there is nothing to look for.
+    if (!nodes.some(outdated)) {
+      this.mayBeOutdated = false;
+      return;
+    }
+    const ready = nodes.filter((n) => n.state === "ready");
     for (const node of nodesToReplace(catalog, ready, counts, (n, t) => this.resolver.outdated(n, t))) {
       this.deps.logger.info({ node: node.id, label: node.label, provider: node.provider, image: node.image }, "replacing a ready node on an outdated image build");
       this.deps.recycle(node);
@@ -298,6 +310,7 @@ export class ImageService {
   }
 
   private changed(build: ImageBuildRecord): void {
+    if (["promoted", "retiring", "retired"].includes(build.state)) this.mayBeOutdated = true;
     this.resolver.note(build);
     for (const waiter of [...(this.waiters.get(build.id) ?? [])]) waiter(build);
   }
