@@ -428,7 +428,7 @@ wire("a failed claim exits 1 with its reason", async () => {
 wire("release sends the lease token and the outcome", async () => {
   const r = await standby(["release", "lt-9", "--outcome", "failure", "--addr", stub.address]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE });
+  assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 0, holdReason: "" });
   assert.equal(r.stdout, "released claim c-1 (outcome failure)\n");
 });
 
