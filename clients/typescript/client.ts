@@ -1,13 +1,15 @@
+import { randomUUID } from "node:crypto";
 import {
   credentials as grpcCredentials,
   Metadata,
-  status,
   type CallOptions,
   type ChannelCredentials,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type Interceptor,
   type ServiceError,
 } from "@grpc/grpc-js";
+import type { IPolicy } from "cockatiel";
 import {
   BuildImageRequest,
   DeleteImageBuildRequest,
@@ -49,6 +51,14 @@ import {
   type RenewLeaseResponse,
   type WatchClaimResponse,
 } from "../../gen/ts/standby/v1/standby.js";
+import type { CallOpts, ClaimCalls, Req } from "./calls.js";
+import { claimNodes, type ClaimOptions } from "./claim.js";
+import { CancelledError, StandbyClientError } from "./errors.js";
+import type { Lease } from "./lease.js";
+import { retryPolicy, type RetryOptions } from "./retry.js";
+
+export { StandbyClientError, statusName } from "./errors.js";
+export type { CallOpts } from "./calls.js";
 
 /** Where the CLI and other clients find the scheduler unless told otherwise. */
 export const DEFAULT_ADDRESS = "127.0.0.1:7420";
@@ -56,70 +66,38 @@ export const DEFAULT_ADDRESS = "127.0.0.1:7420";
 export const DEFAULT_DEADLINE_MS = 30_000;
 
 export interface ClientOptions {
-  /** Default deadline per unary call (DEFAULT_DEADLINE_MS). */
+  /** Default deadline per unary call attempt (DEFAULT_DEADLINE_MS). */
   deadlineMs?: number;
   /** Channel credentials; insecure (plaintext) by default. */
   credentials?: ChannelCredentials;
+  /** Retries of idempotent calls on UNAVAILABLE (see retry.ts); false turns them off. */
+  retry?: RetryOptions | false;
+  /** grpc-js client interceptors, outermost first (metrics, tracing, tests counting calls). */
+  interceptors?: Interceptor[];
 }
 
-export interface CallOpts {
-  /** Overrides the client's default deadline for this call. */
-  deadlineMs?: number;
-  /** Aborting cancels the call; it then rejects with CANCELLED. */
-  signal?: AbortSignal;
-}
-
-/** A failed call: the gRPC status code, its name and the server's message. */
-export class StandbyClientError extends Error {
-  readonly code: status;
-  /** The status code's name, e.g. "NOT_FOUND". */
-  readonly codeName: string;
-  /** The server's message without grpc-js's "5 NOT_FOUND: " prefix. */
-  readonly details: string;
-
-  constructor(code: status, details: string, options?: { cause?: unknown }) {
-    super(`${statusName(code)}: ${details}`, options);
-    this.name = "StandbyClientError";
-    this.code = code;
-    this.codeName = statusName(code);
-    this.details = details;
-  }
-
-  static from(err: unknown): StandbyClientError {
-    if (err instanceof StandbyClientError) return err;
-    if (isServiceError(err)) {
-      // grpc-js appends an empty "Resolution note:" to connection errors.
-      const details = (err.details || err.message).replace(/\s*Resolution note:\s*$/, "");
-      return new StandbyClientError(err.code, details, { cause: err });
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    return new StandbyClientError(status.UNKNOWN, message, { cause: err });
-  }
-}
-
-export function statusName(code: number): string {
-  return (status as unknown as Record<number, string | undefined>)[code] ?? `CODE_${code}`;
-}
-
-function isServiceError(err: unknown): err is ServiceError {
-  return (
-    err instanceof Error &&
-    typeof (err as Partial<ServiceError>).code === "number" &&
-    typeof (err as Partial<ServiceError>).details === "string"
-  );
-}
-
-/** The request type of a generated message, with every field optional. */
-type Req<T> = Partial<T>;
-
-export interface StandbyClient {
+/**
+ * The API as promises. Unary calls have a deadline (the client's, or
+ * opts.deadlineMs) and reject with the typed errors of errors.ts. Idempotent
+ * ones are retried on UNAVAILABLE: everything but reloadConfig, and
+ * createClaim because it always carries a request id (one is made up when
+ * the request has none), so a retry returns the claim the first try made.
+ */
+export interface StandbyClient extends ClaimCalls {
   /** The generated grpc-js client, for anything the helpers do not cover. */
   readonly grpc: StandbyServiceClient;
   readonly address: string;
+  /**
+   * Claims nodes, waits for them (reporting progress) and returns a Lease
+   * that renews itself until released. Rejects with ClaimFailedError,
+   * ClaimTimeoutError or ClaimAbortedError when no nodes come (the claim is
+   * then cancelled), or the typed error of a refused request.
+   */
+  claim(options: ClaimOptions): Promise<Lease>;
   createClaim(req: Req<CreateClaimRequest>, opts?: CallOpts): Promise<CreateClaimResponse>;
   getClaim(req: Req<GetClaimRequest>, opts?: CallOpts): Promise<GetClaimResponse>;
   cancelClaim(req: Req<CancelClaimRequest>, opts?: CallOpts): Promise<CancelClaimResponse>;
-  /** A server stream; iterate it with `for await`. It has no deadline unless given one. */
+  /** A server stream; iterate it with `for await`. No deadline unless given one, and not retried. */
   watchClaim(req: Req<WatchClaimRequest>, opts?: CallOpts): ClientReadableStream<WatchClaimResponse>;
   renewLease(req: Req<RenewLeaseRequest>, opts?: CallOpts): Promise<RenewLeaseResponse>;
   releaseLease(req: Req<ReleaseLeaseRequest>, opts?: CallOpts): Promise<ReleaseLeaseResponse>;
@@ -129,6 +107,7 @@ export interface StandbyClient {
   listLabels(req?: Req<ListLabelsRequest>, opts?: CallOpts): Promise<ListLabelsResponse>;
   listProviders(req?: Req<ListProvidersRequest>, opts?: CallOpts): Promise<ListProvidersResponse>;
   setProviderMode(req: Req<SetProviderModeRequest>, opts?: CallOpts): Promise<SetProviderModeResponse>;
+  /** Not retried: the operator decides whether to reload again. */
   reloadConfig(req?: Req<ReloadConfigRequest>, opts?: CallOpts): Promise<ReloadConfigResponse>;
   listImages(req?: Req<ListImagesRequest>, opts?: CallOpts): Promise<ListImagesResponse>;
   buildImage(req: Req<BuildImageRequest>, opts?: CallOpts): Promise<BuildImageResponse>;
@@ -161,13 +140,16 @@ function callMetadata(): Metadata {
  * for now; TLS and tokens go into `options.credentials` and callMetadata.
  */
 export function createClient(address: string = DEFAULT_ADDRESS, options: ClientOptions = {}): StandbyClient {
-  const grpc = new StandbyServiceClient(address, options.credentials ?? grpcCredentials.createInsecure());
+  const grpc = new StandbyServiceClient(address, options.credentials ?? grpcCredentials.createInsecure(), {
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+  });
   const defaultDeadline = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const retries: IPolicy | undefined = options.retry === false ? undefined : retryPolicy(options.retry);
 
-  function unary<R>(invoke: Invoke<R>, opts: CallOpts = {}): Promise<R> {
+  function once<R>(invoke: Invoke<R>, opts: CallOpts): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       if (opts.signal?.aborted) {
-        reject(new StandbyClientError(status.CANCELLED, "cancelled before it started"));
+        reject(new CancelledError("cancelled before it started"));
         return;
       }
       const deadline = new Date(Date.now() + (opts.deadlineMs ?? defaultDeadline));
@@ -181,11 +163,19 @@ export function createClient(address: string = DEFAULT_ADDRESS, options: ClientO
     });
   }
 
-  return {
+  function unary<R>(invoke: Invoke<R>, opts: CallOpts = {}, idempotent = true): Promise<R> {
+    if (!idempotent || !retries) return once(invoke, opts);
+    return retries.execute(() => once(invoke, opts), opts.signal);
+  }
+
+  const client: StandbyClient = {
     grpc,
     address,
+    claim: (claimOptions) => claimNodes(client, claimOptions),
     createClaim: (req, opts) => {
       const request = CreateClaimRequest.fromPartial(req);
+      // The request id makes the create safe to retry.
+      if (!request.requestId) request.requestId = randomUUID();
       // A waiting call must outlive the server's own wait.
       const waitMs = request.wait ? (request.waitTimeoutSeconds || 60) * 1000 : 0;
       return unary((m, o, cb) => grpc.createClaim(request, m, o, cb), {
@@ -226,22 +216,23 @@ export function createClient(address: string = DEFAULT_ADDRESS, options: ClientO
     setProviderMode: (req, opts) =>
       unary((m, o, cb) => grpc.setProviderMode(SetProviderModeRequest.fromPartial(req), m, o, cb), opts),
     reloadConfig: (req = {}, opts) =>
-      unary((m, o, cb) => grpc.reloadConfig(ReloadConfigRequest.fromPartial(req), m, o, cb), opts),
+      unary((m, o, cb) => grpc.reloadConfig(ReloadConfigRequest.fromPartial(req), m, o, cb), opts, false),
     listImages: (req = {}, opts) =>
       unary((m, o, cb) => grpc.listImages(ListImagesRequest.fromPartial(req), m, o, cb), opts),
     buildImage: (req, opts) =>
-      unary((m, o, cb) => grpc.buildImage(BuildImageRequest.fromPartial(req), m, o, cb), opts),
+      unary((m, o, cb) => grpc.buildImage(BuildImageRequest.fromPartial(req), m, o, cb), opts, false),
     getImageBuild: (req, opts) =>
       unary((m, o, cb) => grpc.getImageBuild(GetImageBuildRequest.fromPartial(req), m, o, cb), opts),
     setImageFamilyPaused: (req, opts) =>
       unary((m, o, cb) => grpc.setImageFamilyPaused(SetImageFamilyPausedRequest.fromPartial(req), m, o, cb), opts),
     deleteImageBuild: (req, opts) =>
-      unary((m, o, cb) => grpc.deleteImageBuild(DeleteImageBuildRequest.fromPartial(req), m, o, cb), opts),
+      unary((m, o, cb) => grpc.deleteImageBuild(DeleteImageBuildRequest.fromPartial(req), m, o, cb), opts, false),
     snapshotNode: (req, opts) => {
       const request = SnapshotNodeRequest.fromPartial(req);
       const waitMs = (request.waitTimeoutSeconds || 600) * 1000;
-      return unary((m, o, cb) => grpc.snapshotNode(request, m, o, cb), { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadline + waitMs });
+      return unary((m, o, cb) => grpc.snapshotNode(request, m, o, cb), { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadline + waitMs }, false);
     },
     close: () => grpc.close(),
   };
+  return client;
 }
