@@ -1,15 +1,18 @@
-import { readFileSync } from "node:fs";
 import { status } from "@grpc/grpc-js";
 import { ProviderMode } from "../../gen/ts/standby/v1/standby.js";
-import { createClient, DEFAULT_ADDRESS, type StandbyClient } from "../typescript/client.js";
-import { int, positionals, str, strs, UsageError, type OptionSpecs } from "./args.js";
-import { runClaim } from "./claim.js";
-import type { Context } from "./context.js";
+import { defaultRequester } from "../typescript/claim.js";
+import { createClient, StandbyClientError, type StandbyClient } from "../typescript/client.js";
+import { int, positionals, str, strs, UsageError } from "./args.js";
+import { claimWatch, runClaim } from "./claim.js";
+import { durationSeconds, emit, formatSeconds, GLOBAL_HELP, readPublicKey, type Command } from "./command.js";
+import { run } from "./run.js";
 import { IMAGE_COMMANDS } from "./images.js";
 import {
   claimDetails,
   claimJson,
   claimStateName,
+  heldSummary,
+  labelDetails,
   labelJson,
   labelsTable,
   NODE_STATE_NAMES,
@@ -21,58 +24,12 @@ import {
   outcomeName,
   parseNodeState,
   parseOutcome,
+  providerDetails,
   providerJson,
   providersTable,
-  renderJson,
-  type Json,
 } from "./format.js";
 
-export interface Command {
-  /** One or two words: "nodes", "node show". */
-  name: string;
-  /** Arguments after the name, for the usage line. */
-  args: string;
-  summary: string;
-  /** Option lines for --help (the global ones are added). */
-  help: string;
-  /** A paragraph after the options in --help. */
-  notes?: string;
-  options: OptionSpecs;
-  run(ctx: Context): Promise<number>;
-}
-
-export const GLOBAL_OPTIONS: OptionSpecs = {
-  addr: { type: "string" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-};
-
-export const GLOBAL_HELP = `  --addr HOST:PORT  the scheduler (env STANDBY_ADDR, default ${DEFAULT_ADDRESS})
-  --json            print the response as JSON
-  -h, --help        this help`;
-
-function emit(ctx: Context, json: Json, text: string): void {
-  ctx.out(ctx.json ? renderJson(json) : text);
-}
-
-function readPublicKey(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`cannot read --ssh-key ${file}: ${(err as Error).message}`, "claim");
-  }
-  // Private keys never leave the machine they live on.
-  if (text.includes("PRIVATE KEY")) {
-    throw new UsageError(`--ssh-key ${file} is a private key; pass its .pub file`, "claim");
-  }
-  const key = text
-    .split("\n")
-    .map((l) => l.trim())
-    .find((l) => l !== "" && !l.startsWith("#"));
-  if (!key) throw new UsageError(`--ssh-key ${file} holds no public key`, "claim");
-  return key;
-}
+export { GLOBAL_OPTIONS, type Command } from "./command.js";
 
 const serve: Command = {
   name: "serve",
@@ -147,10 +104,12 @@ const claim: Command = {
   --job NAME          the job the nodes are for
   --request-id ID     makes retries return the same claim (default: random)
   --timeout S         give up (and cancel the claim) after S seconds (default 600)`,
-  notes: `Prints the claim, its claim token (for "claim show" and "claim cancel"), its
-lease token (for "renew" and "release") and the nodes to log in to. Queue
-progress goes to stderr. Exits 1 when the claim fails or times out; on timeout
-or Ctrl-C the claim is cancelled.`,
+  notes: `Prints the claim, its claim token (for "claim show", "claim watch" and
+"claim cancel"), its lease token (for "lease renew" and "lease release") and
+the nodes to log in to. Queue progress goes to stderr. The lease is not renewed
+by this command: renew it, or claim with a TTL that covers the job. Exits 1
+when the claim fails or times out; on timeout or Ctrl-C the claim is cancelled.`,
+  interruptible: true,
   options: {
     label: { type: "string", multiple: true },
     ttl: { type: "string" },
@@ -170,7 +129,7 @@ or Ctrl-C the claim is cancelled.`,
     return runClaim(ctx, {
       labelExpressions: labels,
       leaseTtlSeconds: int(v, "ttl", "claim", { min: 1, max: 86_400 }) ?? 0,
-      sshPublicKeys: strs(v, "ssh-key").map(readPublicKey),
+      sshPublicKeys: strs(v, "ssh-key").map((f) => readPublicKey(f)),
       priority: int(v, "priority", "claim", { min: -(2 ** 31), max: 2 ** 31 - 1 }) ?? 0,
       requester: str(v, "requester"),
       jobName: str(v, "job") ?? "",
@@ -216,14 +175,15 @@ const claimCancel: Command = {
 };
 
 const renew: Command = {
-  name: "renew",
+  name: "lease renew",
+  aliases: ["renew"],
   args: "LEASE_TOKEN [--ttl S]",
   summary: "extend a lease",
   help: "  --ttl S  new TTL in seconds from now (default: the claim's lease TTL)",
   options: { ttl: { type: "string" } },
   async run(ctx) {
-    const [token = ""] = positionals(ctx.parsed, "renew", ["LEASE_TOKEN"]);
-    const ttl = int(ctx.parsed.values, "ttl", "renew", { min: 1, max: 86_400 }) ?? 0;
+    const [token = ""] = positionals(ctx.parsed, "lease renew", ["LEASE_TOKEN"]);
+    const ttl = int(ctx.parsed.values, "ttl", "lease renew", { min: 1, max: 86_400 }) ?? 0;
     const res = await ctx.client().renewLease({ leaseToken: token, ttlSeconds: ttl });
     const expires = res.expiresAt?.toISOString() ?? null;
     emit(ctx, { expiresAt: expires }, `lease renewed until ${expires ?? "-"}\n`);
@@ -232,25 +192,37 @@ const renew: Command = {
 };
 
 const release: Command = {
-  name: "release",
-  args: "LEASE_TOKEN --outcome success|failure|aborted",
-  summary: "end a lease with the job's outcome; its nodes are deleted",
-  help: "  --outcome O  how the job ended: success, failure or aborted",
-  options: { outcome: { type: "string" } },
+  name: "lease release",
+  aliases: ["release"],
+  args: "LEASE_TOKEN --outcome success|failure|aborted [--hold DURATION [--hold-reason TEXT]]",
+  summary: "end a lease with the job's outcome; its nodes are deleted (or held)",
+  help: `  --outcome O         how the job ended: success, failure or aborted
+  --hold DURATION     keep the nodes for diagnosis this long instead of deleting them (90s, 30m, 2h, 1d)
+  --hold-reason TEXT  why, for operators (default: "held by USER@HOST")`,
+  notes: `The scheduler caps holds at its configured maximum; a scheduler without holds
+deletes the nodes as usual.`,
+  options: { outcome: { type: "string" }, hold: { type: "string" }, "hold-reason": { type: "string" } },
   async run(ctx) {
-    const [token = ""] = positionals(ctx.parsed, "release", ["LEASE_TOKEN"]);
-    const raw = str(ctx.parsed.values, "outcome");
-    if (raw === undefined) throw new UsageError(`--outcome is required (${OUTCOME_NAMES.join(", ")})`, "release");
+    const [token = ""] = positionals(ctx.parsed, "lease release", ["LEASE_TOKEN"]);
+    const v = ctx.parsed.values;
+    const raw = str(v, "outcome");
+    if (raw === undefined) throw new UsageError(`--outcome is required (${OUTCOME_NAMES.join(", ")})`, "lease release");
     const outcome = parseOutcome(raw);
     if (outcome === undefined) {
-      throw new UsageError(`--outcome must be one of ${OUTCOME_NAMES.join(", ")}, not "${raw}"`, "release");
+      throw new UsageError(`--outcome must be one of ${OUTCOME_NAMES.join(", ")}, not "${raw}"`, "lease release");
     }
-    const res = await ctx.client().releaseLease({ leaseToken: token, outcome });
+    const holdSeconds = durationSeconds(v, "hold", "lease release") ?? 0;
+    const reason = str(v, "hold-reason");
+    if (reason !== undefined && holdSeconds === 0) throw new UsageError("--hold-reason needs --hold DURATION", "lease release");
+    const holdReason = holdSeconds > 0 ? (reason ?? `held by ${defaultRequester()}`) : "";
+    const res = await ctx.client().releaseLease({ leaseToken: token, outcome, holdSeconds, holdReason });
     const c = res.claim;
+    const held = c ? heldSummary(c) : "";
+    const hold = holdSeconds > 0 ? `; hold for ${formatSeconds(holdSeconds)} asked${held ? `, ${held}` : ""}` : "";
     emit(
       ctx,
-      { claim: c ? claimJson(c) : null },
-      `released${c ? ` claim ${c.id}` : ""} (outcome ${outcomeName(outcome)})\n`,
+      { claim: c ? claimJson(c) : null, holdSeconds, holdReason },
+      `released${c ? ` claim ${c.id}` : ""} (outcome ${outcomeName(outcome)})${hold}\n`,
     );
     return 0;
   },
@@ -340,6 +312,36 @@ const providers: Command = {
   },
 };
 
+const labelShow: Command = {
+  name: "label show",
+  args: "NAME",
+  summary: "show one label: its policy, providers and nodes per state",
+  help: "",
+  options: {},
+  async run(ctx) {
+    const [name = ""] = positionals(ctx.parsed, "label show", ["NAME"]);
+    const label = (await ctx.client().listLabels()).labels.find((l) => l.name === name);
+    if (!label) throw new StandbyClientError(status.NOT_FOUND, `label ${name} not found`);
+    emit(ctx, { label: labelJson(label) }, labelDetails(label));
+    return 0;
+  },
+};
+
+const providerShow: Command = {
+  name: "provider show",
+  args: "NAME",
+  summary: "show one provider: its plugin, mode, nodes per state and recent launch failures",
+  help: "",
+  options: {},
+  async run(ctx) {
+    const [name = ""] = positionals(ctx.parsed, "provider show", ["NAME"]);
+    const provider = (await ctx.client().listProviders()).providers.find((p) => p.name === name);
+    if (!provider) throw new StandbyClientError(status.NOT_FOUND, `provider ${name} not found`);
+    emit(ctx, { provider: providerJson(provider) }, providerDetails(provider));
+    return 0;
+  },
+};
+
 function providerModeCommand(verb: "pause" | "resume" | "drain"): Command {
   const mode = { pause: ProviderMode.PROVIDER_MODE_PAUSED, resume: ProviderMode.PROVIDER_MODE_ACTIVE, drain: ProviderMode.PROVIDER_MODE_DRAINING }[verb];
   const summary = {
@@ -377,19 +379,26 @@ const configReload: Command = {
   },
 };
 
-/** In the order the top-level help lists them. */
+/**
+ * Every command, in the order the top-level help lists them. Commands of
+ * their own area live in their own file and are spread in here.
+ */
 export const COMMANDS: Command[] = [
   serve,
   claim,
   claimShow,
+  claimWatch,
   claimCancel,
   renew,
   release,
+  run,
   nodes,
   nodeShow,
   nodeDelete,
   labels,
+  labelShow,
   providers,
+  providerShow,
   providerModeCommand("pause"),
   providerModeCommand("resume"),
   providerModeCommand("drain"),
@@ -398,7 +407,12 @@ export const COMMANDS: Command[] = [
 ];
 
 export function findCommand(name: string): Command | undefined {
-  return COMMANDS.find((c) => c.name === name);
+  return COMMANDS.find((c) => c.name === name) ?? COMMANDS.find((c) => c.aliases?.includes(name));
+}
+
+/** The verbs a noun takes ("node" → show, delete). */
+export function verbsOf(noun: string): string[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${noun} `)).map((c) => c.name.slice(noun.length + 1));
 }
 
 export function commandUsage(c: Command): string {
@@ -421,15 +435,19 @@ function alignOptions(text: string): string {
 export function commandHelp(c: Command): string {
   const summary = `${c.summary[0]?.toUpperCase() ?? ""}${c.summary.slice(1)}.`;
   const options = `Options:\n${alignOptions(c.help ? `${c.help}\n${GLOBAL_HELP}` : GLOBAL_HELP)}\n`;
-  return `${commandUsage(c)}\n\n${summary}\n\n${options}${c.notes ? `\n${c.notes}\n` : ""}`;
+  const aliases = c.aliases?.length ? `Also: ${c.aliases.map((a) => `standby ${a}`).join(", ")}.\n\n` : "";
+  return `${commandUsage(c)}\n\n${summary}\n\n${aliases}${options}${c.notes ? `\n${c.notes}\n` : ""}`;
 }
 
 export function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}${c.aliases?.length ? ` (also: ${c.aliases.join(", ")})` : ""}`);
   return `usage: standby COMMAND [options]
 
 Keeps disposable, health-checked CI machines ready; claim them by label.
+Plural nouns list ("standby nodes"); a noun and a verb act ("standby node
+delete ID"); "standby claim" claims and "standby run" runs a command on a
+fresh node.
 
 Commands:
 ${lines.join("\n")}
@@ -437,7 +455,9 @@ ${lines.join("\n")}
 Options for every command:
 ${GLOBAL_HELP}
 
-"standby COMMAND --help" explains one command.
+"standby COMMAND --help" explains one command. Exit codes: 0 done, 1 the
+server refused or the claim failed or timed out, 2 a usage error (also the
+server's INVALID_ARGUMENT), 130 interrupted; "run" exits with its command's.
 `;
 }
 

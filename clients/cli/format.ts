@@ -318,3 +318,45 @@ export function providersTable(providers: ProviderStatus[]): string {
     ]),
   );
 }
+
+function countsLine(counts: StateCount[]): string {
+  return counts.filter((c) => c.count > 0).map((c) => `${nodeStateName(c.state)} ${c.count}`).join(", ");
+}
+
+export function labelDetails(l: LabelStatus): string {
+  return details([
+    ["name", l.name],
+    ["tags", l.tags.join(" ")],
+    ["min ready", String(l.minReady)],
+    ["max nodes", l.maxNodes === 0 ? "" : String(l.maxNodes)],
+    ["providers", l.providers.join(", ")],
+    ["queued claims", String(l.queuedClaims)],
+    ["nodes", countsLine(l.counts)],
+  ]);
+}
+
+export function providerDetails(p: ProviderStatus): string {
+  const head = details([
+    ["name", p.name],
+    ["health", healthName(p.health)],
+    ["mode", modeName(p.mode)],
+    ["paused because", p.pausedReason],
+    ["plugin", `${p.plugin}${p.pluginVersion ? ` ${p.pluginVersion}` : ""}`],
+    ["pid", p.pid === 0 ? "" : String(p.pid)],
+    ["restarts", String(p.restarts)],
+    ["last error", p.lastError],
+    ["nodes", countsLine(p.counts)],
+  ]);
+  if (p.recentFailures.length === 0) return head;
+  const failures = table(
+    ["AT", "LABEL", "REASON", "NODE", "MESSAGE"],
+    p.recentFailures.map((f) => [iso(f.at) ?? "", f.label, f.reason, f.nodeId, f.message]),
+  );
+  return `${head}\nRecent launch failures:\n${failures}`;
+}
+
+/** "held: n-1, n-2" for the claim's nodes the scheduler kept, "" when it kept none. */
+export function heldSummary(c: Claim): string {
+  const held = c.nodes.filter((n) => n.state === NodeState.NODE_STATE_HELD).map((n) => n.id);
+  return held.length > 0 ? `held: ${held.join(", ")}` : "";
+}

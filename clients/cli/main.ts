@@ -13,8 +13,10 @@ import {
   findCommand,
   GLOBAL_OPTIONS,
   topHelp,
+  verbsOf,
   type Command,
 } from "./commands.js";
+import type { Stdio } from "./context.js";
 
 /**
  * `standby`: plural nouns list (`nodes`), a singular noun and a verb act
@@ -27,28 +29,26 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Default: the process's own. */
+  stdio?: Stdio;
 }
 
-/** Nouns that take a verb; any other first word is a command on its own. */
-const VERBS: Record<string, string[]> = {
-  claim: ["show", "cancel"],
-  node: ["show", "delete"],
-  provider: ["pause", "resume", "drain"],
-  image: ["build", "show", "log", "pause", "resume", "delete"],
-  config: ["reload"],
-};
-
+/**
+ * "noun verb" when the table has that two-word command, else the first word
+ * alone. A noun that only takes verbs ("node") without one is a usage error
+ * that lists its verbs.
+ */
 function resolve(argv: string[]): { command: Command | undefined; rest: string[]; name: string } {
   const [first = "", second = "", ...more] = argv;
-  const verbs = VERBS[first];
-  if (verbs?.includes(second)) {
-    return { command: findCommand(`${first} ${second}`), rest: more, name: `${first} ${second}` };
+  const pair = findCommand(`${first} ${second}`);
+  if (pair && !second.startsWith("-")) return { command: pair, rest: more, name: pair.name };
+  const single = findCommand(first);
+  const verbs = verbsOf(first);
+  if (!single && verbs.length > 0) {
+    const plural = findCommand(`${first}s`) ? ` ("${first}s" lists them)` : "";
+    throw new UsageError(`"${first}" needs a verb: ${verbs.join(" or ")}${plural}`, first);
   }
-  if (first === "node" || first === "provider" || first === "config" || first === "image") {
-    const plural = first === "config" ? "" : ` ("${first}s" lists them)`;
-    throw new UsageError(`"${first}" needs a verb: ${verbs?.join(" or ") ?? ""}${plural}`, first);
-  }
-  return { command: findCommand(first), rest: argv.slice(1), name: first };
+  return { command: single, rest: argv.slice(1), name: first };
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -94,9 +94,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     addr = str(parsed.values, "addr") ?? addr;
     const clients = clientFactory(addr);
     factory = clients;
-    if (command.name === "claim") {
-      // Claiming waits; on Ctrl-C it cancels its claim before exiting. `serve`
-      // installs its own handlers; everything else just dies.
+    if (command.interruptible) {
+      // Commands that wait clean up on Ctrl-C (cancel the claim, release the
+      // node) before exiting. `serve` installs its own handlers; everything
+      // else just dies.
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
     }
@@ -106,6 +107,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       addr,
       out,
       err,
+      stdio: io.stdio ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
       client: () => clients.get(),
       signal: interrupt.signal,
     });

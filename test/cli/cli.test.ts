@@ -161,6 +161,14 @@ async function startStub(): Promise<Stub> {
     }) as Unary<ListNodesRequest, ListNodesResponse>,
     getNode: (call: ServerUnaryCall<GetNodeRequest, { node?: Node }>, cb: sendUnaryData<{ node?: Node }>) =>
       stub.onGetNode(call, cb),
+    listLabels: ((_call, cb) => {
+      cb(null, { labels: [LabelStatus.fromPartial({ name: "jammy", tags: ["ubuntu"], minReady: 2, providers: ["fake-a"],
+        counts: [{ state: NodeState.NODE_STATE_READY, count: 3 }, { state: NodeState.NODE_STATE_LAUNCHING, count: 1 }] })] });
+    }) as Unary<unknown, { labels: LabelStatus[] }>,
+    listProviders: ((_call, cb) => {
+      cb(null, { providers: [ProviderStatus.fromPartial({ name: "a", health: ProviderHealth.PROVIDER_HEALTH_SERVING, plugin: "fake",
+        mode: ProviderMode.PROVIDER_MODE_PAUSED, recentFailures: [{ label: "jammy", reason: "instance-error", message: "no capacity", nodeId: "n-1", at: T0 }] })] });
+    }) as Unary<unknown, { providers: ProviderStatus[] }>,
   });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
@@ -240,23 +248,61 @@ args("a private key passed as --ssh-key is refused before anything is sent", asy
   }
 });
 
-args("--help lists every command, and every command has its own --help", async () => {
+args("--help lists every command, and every command has its own --help naming every option it takes", async () => {
   const r = await standby(["--help"]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, topHelp());
-  const expected = ["serve", "claim", "claim show", "claim cancel", "renew", "release", "nodes", "node show",
-    "node delete", "labels", "providers", "provider pause", "provider resume", "provider drain",
-    "images", "image build", "image show", "image log", "image pause", "image resume", "image delete", "snapshot", "config reload"];
+  const expected = ["serve", "claim", "claim show", "claim watch", "claim cancel", "lease renew", "lease release", "run",
+    "nodes", "node show", "node delete", "labels", "label show", "providers", "provider show", "provider pause",
+    "provider resume", "provider drain", "images", "image build", "image show", "image log", "image pause", "image resume",
+    "image delete", "snapshot", "config reload"];
   assert.deepEqual(COMMANDS.map((c) => c.name), expected);
   for (const name of expected) assert.match(r.stdout, new RegExp(`^ {2}${name} +\\S`, "m"), name);
   const each = await Promise.all(expected.map((name) => standby([...name.split(" "), "--help"])));
   each.forEach((h, i) => {
+    const c = COMMANDS[i]!;
     assert.equal(h.code, 0, expected[i]);
     assert.ok(h.stdout.startsWith(`usage: standby ${expected[i]}`), h.stdout);
     assert.match(h.stdout, /--addr HOST:PORT/);
+    for (const [option, spec] of Object.entries(c.options)) {
+      assert.match(h.stdout, new RegExp(`^ {2}${spec.short ? `-${spec.short}, ` : ""}--${option}\\b`, "m"), `${c.name} --help documents --${option}`);
+    }
   });
   const viaHelp = await standby(["help", "node", "delete"]);
   assert.ok(viaHelp.stdout.startsWith("usage: standby node delete ID"));
+});
+
+args("the short forms renew and release are the lease commands", async () => {
+  const release = await standby(["release", "--help"]);
+  assert.equal(release.code, 0);
+  assert.ok(release.stdout.startsWith("usage: standby lease release LEASE_TOKEN"), release.stdout);
+  assert.match(release.stdout, /^Also: standby release\.$/m);
+  const top = await standby(["--help"]);
+  assert.match(top.stdout, /^ {2}lease renew +extend a lease \(also: renew\)$/m);
+  const noVerb = await standby(["lease"]);
+  assert.equal(noVerb.code, 2);
+  assert.match(noVerb.stderr, /"lease" needs a verb: renew or release/);
+  const nodeNoVerb = await standby(["node", "frob"]);
+  assert.match(nodeNoVerb.stderr, /"node" needs a verb: show or delete \("nodes" lists them\)/);
+});
+
+args("run needs one --label and a command; its durations and keys are checked before anything is sent", async () => {
+  const noLabel = await standby(["run", "--", "true"]);
+  assert.equal(noLabel.code, 2);
+  assert.match(noLabel.stderr, /exactly one --label EXPR is required/);
+  const noCommand = await standby(["run", "--label", "x"]);
+  assert.equal(noCommand.code, 2);
+  assert.match(noCommand.stderr, /missing COMMAND/);
+  assert.match(noCommand.stderr, /usage: standby run --label EXPR \[options\] -- COMMAND/);
+  const badHold = await standby(["run", "--label", "x", "--hold-on-failure", "soon", "--", "true"]);
+  assert.equal(badHold.code, 2);
+  assert.match(badHold.stderr, /--hold-on-failure must be a duration such as 90s, 30m, 2h or 1d, not "soon"/);
+  const reasonOnly = await standby(["lease", "release", "lt", "--outcome", "failure", "--hold-reason", "x"]);
+  assert.equal(reasonOnly.code, 2);
+  assert.match(reasonOnly.stderr, /--hold-reason needs --hold DURATION/);
+  const unquoted = await standby(["run", "--label", "x", "ls", "-l"]);
+  assert.equal(unquoted.code, 2, "options of the command belong after --");
+  assert.match(unquoted.stderr, /Unknown option '-l'/);
 });
 
 args.run();
@@ -432,6 +478,58 @@ wire("release sends the lease token and the outcome", async () => {
   assert.equal(r.stdout, "released claim c-1 (outcome failure)\n");
 });
 
+wire("lease release --hold sends the hold in seconds with its reason", async () => {
+  const r = await standby(["lease", "release", "lt-9", "--outcome", "failure", "--hold", "1h30m", "--hold-reason", "flaky test", "--addr", stub.address]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 5400, holdReason: "flaky test" });
+  assert.equal(r.stdout, "released claim c-1 (outcome failure); hold for 1h30m asked\n");
+  const byDefault = await standby(["release", "lt-9", "--outcome", "failure", "--hold", "2h", "--json", "--addr", stub.address]);
+  assert.equal(stub.releases.at(-1)?.holdSeconds, 7200);
+  assert.match(stub.releases.at(-1)?.holdReason ?? "", /^held by \S+@\S+$/);
+  const json = JSON.parse(byDefault.stdout) as { holdSeconds: number; claim: { state: string } };
+  assert.equal(json.holdSeconds, 7200);
+  assert.equal(json.claim.state, "released");
+});
+
+wire("claim watch prints each event until the stream ends", async () => {
+  stub.onWatch = (call) => {
+    call.write({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 3 }), event: "queued", message: "position 3", leaseToken: "" });
+    call.write({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 1 }), event: "launching", message: "launching jammy on fake-a", leaseToken: "" });
+    call.write({ claim: claimOf(ClaimState.CLAIM_STATE_FULFILLED), event: "fulfilled", message: "", leaseToken: "lt-w" });
+    call.write({ claim: claimOf(ClaimState.CLAIM_STATE_RELEASED), event: "released", message: "", leaseToken: "" });
+    call.end();
+  };
+  const r = await standby(["claim", "watch", "ct-w", "--addr", stub.address]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  assert.equal(lines.length, 4, r.stdout);
+  assert.match(lines[0] ?? "", /^\S+Z {2}queued {2}claim c-1 queued \(position 3\) — position 3$/);
+  assert.match(lines[1] ?? "", /launching {2}claim c-1 queued \(position 1\) — launching jammy on fake-a$/);
+  assert.match(lines[2] ?? "", /fulfilled {2}claim c-1 fulfilled: n-1 \(fake-a\)$/);
+  assert.match(lines[3] ?? "", /released {2}claim c-1 released$/);
+  const j = await standby(["claim", "watch", "ct-w", "--json", "--addr", stub.address]);
+  const events = j.stdout.trim().split("\n").map((l) => JSON.parse(l) as { event: string; leaseToken: string; claim: { queuePosition: number } });
+  assert.deepEqual(events.map((e) => e.event), ["queued", "launching", "fulfilled", "released"]);
+  assert.equal(events[2]?.leaseToken, "lt-w");
+  assert.equal(events[0]?.claim.queuePosition, 3);
+});
+
+wire("label show and provider show pick one from the list, and say when there is none", async () => {
+  const label = await standby(["label", "show", "jammy", "--addr", stub.address]);
+  assert.equal(label.code, 0, label.stderr);
+  assert.match(label.stdout, /^name: +jammy$/m);
+  assert.match(label.stdout, /^nodes: +ready 3, launching 1$/m);
+  const missing = await standby(["label", "show", "windows", "--addr", stub.address]);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr, "standby: NOT_FOUND: label windows not found\n");
+  const provider = await standby(["provider", "show", "a", "--addr", stub.address]);
+  assert.equal(provider.code, 0, provider.stderr);
+  assert.match(provider.stdout, /^mode: +paused$/m);
+  assert.match(provider.stdout, /^Recent launch failures:\nAT +LABEL +REASON +NODE +MESSAGE\n\S+ +jammy +instance-error +n-1 +no capacity$/m);
+  const json = JSON.parse((await standby(["provider", "show", "a", "--json", "--addr", stub.address])).stdout) as { provider: { name: string; mode: string } };
+  assert.deepEqual([json.provider.name, json.provider.mode], ["a", "paused"]);
+});
+
 wire("nodes sends its filters and prints a table or JSON", async () => {
   const r = await standby(["nodes", "--label", "jammy", "--state", "ready", "--addr", stub.address]);
   assert.equal(r.code, 0, r.stderr);
@@ -450,7 +548,7 @@ wire("a server error prints its status name and message and exits 1; INVALID_ARG
   const invalid = await standby(["nodes", "--label", "bad label", "--addr", stub.address]);
   assert.equal(invalid.code, 2);
   assert.match(invalid.stderr, /^standby: INVALID_ARGUMENT: label: not a label name/);
-  const unimplemented = await standby(["labels", "--addr", stub.address]);
+  const unimplemented = await standby(["config", "reload", "--addr", stub.address]);
   assert.equal(unimplemented.code, 1);
   assert.match(unimplemented.stderr, /^standby: UNIMPLEMENTED: /);
 });
