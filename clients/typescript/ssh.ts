@@ -127,7 +127,8 @@ export function execStreaming(client: ssh2.Client, command: string, streams: Exe
       else channel.end();
       channel.on("exit", (exitCode: number | null, exitSignal?: string) => {
         code = exitCode ?? null;
-        signal = exitSignal ?? undefined;
+        // ssh2 reports "SIGTERM"; the protocol's name is "TERM".
+        signal = exitSignal?.replace(/^SIG/, "") || undefined;
       });
       channel.on("close", () => {
         streams.signal?.removeEventListener("abort", onAbort);
