@@ -19,7 +19,7 @@ import {
 import { cryptoRandom, seededRandom, type Random } from "../../server/core/random.js";
 import { ENV_STATE_DIR, type PluginConfig, type PluginDescription, type PluginImplementation } from "../sdk/index.js";
 import { probeSsh } from "../sdk/ssh-client.js";
-import { generateEd25519Key } from "../sdk/ssh-keys.js";
+import { generateEcdsaKey, generateEd25519Key } from "../sdk/ssh-keys.js";
 import { builtinImageFiles, ImageStore, Packer, type ImageMeta } from "./images.js";
 import {
   isRunning,
@@ -217,13 +217,15 @@ export class LocalCloud implements PluginImplementation {
       }
       const hostKey = generateEd25519Key(`standby-local ${spec.nodeId}`);
       await replaceFile(path.join(dir, "host_key"), hostKey.privateKey, 0o600);
+      const ecdsa = c.settings.ecdsaHostKey ? generateEcdsaKey(`standby-local ${spec.nodeId}`) : undefined;
+      if (ecdsa) await replaceFile(path.join(dir, "host_key_ecdsa"), ecdsa.privateKey, 0o600);
       await fs.writeFile(path.join(dir, "initial_keys"), spec.sshPublicKeys.map((k) => `${k.trim()}\n`).join(""), { mode: 0o600 });
       await fs.mkdir(path.join(dir, "root"), { mode: 0o755 });
       if (record.placement === "overlay") {
         await fs.mkdir(path.join(dir, "upper"), { mode: 0o755 });
         await fs.mkdir(path.join(dir, "work"), { mode: 0o700 });
       }
-      const withKey: NodeRecord = { ...record, hostPublicKey: hostKey.publicKey };
+      const withKey: NodeRecord = { ...record, hostPublicKey: hostKey.publicKey, extraHostPublicKeys: ecdsa ? [ecdsa.publicKey] : [] };
       await c.nodes.write(key, withKey);
       const { pid, pidStart } = await this.startDaemon(dir, withKey.isolation);
       const started: NodeRecord = { ...withKey, phase: "started", pid, pidStart };
@@ -466,7 +468,8 @@ export class LocalCloud implements PluginImplementation {
       addresses: [record.address],
       sshPort: port,
       username: record.username,
-      hostKeys: record.hostPublicKey ? [record.hostPublicKey] : [],
+      // ed25519 first: the scheduler pins and checks with the first key.
+      hostKeys: record.hostPublicKey ? [record.hostPublicKey, ...(record.extraHostPublicKeys ?? [])] : [],
       tags: { ...record.tags },
       image: record.imageId,
       flavor: record.flavor,

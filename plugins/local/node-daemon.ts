@@ -201,10 +201,12 @@ async function runNode(nodeDir: string): Promise<void> {
       status.port = (silent.address() as net.AddressInfo).port;
     } else {
       const hostKey = await fs.readFile(path.join(nodeDir, "host_key"), "utf8");
+      const ecdsaKey = await fs.readFile(path.join(nodeDir, "host_key_ecdsa"), "utf8").catch(() => undefined);
       ssh = await startSshServer({
         host: record.address,
         port: record.port,
         hostKey,
+        ...(ecdsaKey ? { extraHostKeys: [ecdsaKey] } : {}),
         authorizedKeysFile: path.join(workspace, ".ssh", "authorized_keys"),
         username: record.username,
         workDir: workspace,

@@ -10,6 +10,7 @@ import type { Isolation, Placement } from "./placement.js";
  *   <stateDir>/nodes/<key>/node.json      NodeRecord (written by the plugin)
  *   <stateDir>/nodes/<key>/daemon.json    DaemonStatus (written by the node's daemon)
  *   <stateDir>/nodes/<key>/host_key       the node's SSH host key (private, 0600), never in an image
+ *   <stateDir>/nodes/<key>/host_key_ecdsa its ECDSA host key, with the ecdsaHostKey setting
  *   <stateDir>/nodes/<key>/initial_keys   the boot's ssh_public_keys, installed by the daemon
  *   <stateDir>/nodes/<key>/daemon.log     the daemon's log (and setup.log, the setup script's output)
  *   <stateDir>/nodes/<key>/root/          the workspace: HOME and working directory of every command
@@ -31,6 +32,8 @@ export interface NodeRecord {
   port: number;
   username: string;
   hostPublicKey: string;
+  /** Host keys of other types beside hostPublicKey (the ECDSA key); absent in records from before the setting. */
+  extraHostPublicKeys?: string[];
   createdAt: number;
   /** SSH answers no earlier than createdAt + bootDelayMs. */
   bootDelayMs: number;

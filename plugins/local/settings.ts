@@ -40,6 +40,13 @@ export const localSettingsSchema = z.strictObject({
   addressRange: loopbackRange.default("127.10.0.0/16"),
   /** The SSH port of every node (each has its own address). 0 lets each node's kernel pick one. */
   sshPort: z.number().int().min(0).max(65535).default(2222),
+  /**
+   * Also give every node an ECDSA (nistp256) host key beside its ed25519 one,
+   * listed in its host_keys, for clients that cannot verify ed25519 (JSch
+   * 0.1.55, which Jenkins' SSH agents use). Off by default: one key type less
+   * for everyone who does not need it.
+   */
+  ecdsaHostKey: z.boolean().default(false),
   /** Extra time before a node's SSH answers (simulates a cloud's boot). */
   bootDelayMs: count.default(0),
   /** Probability that a node ends in ERROR instead of booting. */

@@ -123,6 +123,8 @@ export function sshExec(target: SshTarget, command: string, options: SshExecOpti
       username: target.username,
       privateKey: target.privateKey,
       readyTimeout: options.connectTimeoutMs ?? 5_000,
+      // A host with several keys must present the pinned one, not the one ssh2 likes best.
+      ...(target.hostKey ? { algorithms: { serverHostKey: hostKeyAlgorithms(target.hostKey) } } : {}),
       hostVerifier: (key: Buffer) => {
         options.onHostKey?.(`${key.subarray(4, 4 + key.readUInt32BE(0)).toString("latin1")} ${key.toString("base64")}`);
         hostKeyWrong = expected !== undefined && !key.equals(expected);
@@ -130,6 +132,12 @@ export function sshExec(target: SshTarget, command: string, options: SshExecOpti
       },
     });
   });
+}
+
+/** The key exchange's host key algorithms that present a key of this type ("ssh-rsa" has three). */
+function hostKeyAlgorithms(hostKey: string): ssh2.ServerHostKeyAlgorithm[] {
+  const type = parseSshKey(hostKey, "hostKey").type;
+  return (type === "ssh-rsa" ? ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] : [type]) as ssh2.ServerHostKeyAlgorithm[];
 }
 
 /**

@@ -11,7 +11,7 @@ const { utils } = ssh2;
  */
 
 export interface KeyPair {
-  /** OpenSSH private key ("-----BEGIN OPENSSH PRIVATE KEY-----"), unencrypted. */
+  /** The private key, unencrypted: OpenSSH ("-----BEGIN OPENSSH PRIVATE KEY-----") or PEM. */
   privateKey: string;
   /** One line, "ssh-ed25519 AAAA… comment". */
   publicKey: string;
@@ -55,6 +55,20 @@ export function generateEd25519Key(comment = ""): KeyPair {
     privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join("\n")}\n-----END OPENSSH PRIVATE KEY-----\n`,
     publicKey: `ssh-ed25519 ${publicBlob.toString("base64")}${comment ? ` ${comment}` : ""}`,
   };
+}
+
+/**
+ * A fresh ECDSA key pair on nistp256, for clients that cannot verify ed25519
+ * host keys (JSch 0.1.55). The private key is PEM (SEC1), which ssh2 and
+ * OpenSSH read; the public key is one OpenSSH line.
+ */
+export function generateEcdsaKey(comment = ""): KeyPair {
+  const { privateKey } = generateKeyPairSync("ec", {
+    namedCurve: "P-256",
+    privateKeyEncoding: { type: "sec1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  return { privateKey, publicKey: `${publicKeyLine(privateKey)}${comment ? ` ${comment}` : ""}` };
 }
 
 function uint32(n: number): Buffer {

@@ -44,6 +44,8 @@ export interface SshServerOptions {
   port: number;
   /** The host's private key, OpenSSH or PEM. */
   hostKey: string | Buffer;
+  /** More host keys of other types (an ECDSA key beside ed25519); the client picks one it knows. */
+  extraHostKeys?: (string | Buffer)[];
   /** Public-key authentication against this file, read at every attempt. A missing file accepts nobody. */
   authorizedKeysFile: string;
   /** Only this login name is accepted; default: any (all map to the server's own user). */
@@ -73,6 +75,8 @@ export interface SshServer {
   readonly port: number;
   /** "ssh-ed25519 AAAA…": what clients should find in known_hosts. */
   readonly hostPublicKey: string;
+  /** hostPublicKey and those of the extra host keys, in that order. */
+  readonly hostPublicKeys: string[];
   /** Connections open now. */
   connections(): number;
   /** Commands running now. */
@@ -97,7 +101,9 @@ export async function startSshServer(options: SshServerOptions): Promise<SshServ
   const shell = options.shell ?? "/bin/sh";
   const home = options.home ?? options.workDir;
   const log = options.logger;
-  const hostPublicKey = publicKeyLine(options.hostKey);
+  const hostKeys = [options.hostKey, ...(options.extraHostKeys ?? [])];
+  const hostPublicKeys = hostKeys.map((k) => publicKeyLine(k));
+  const hostPublicKey = hostPublicKeys[0] as string;
   const connections = new Set<Connection>();
   const children = new Set<ChildProcess>();
   let closing = false;
@@ -221,7 +227,7 @@ export async function startSshServer(options: SshServerOptions): Promise<SshServ
     session.on("subsystem", (_accept: unknown, reject: (() => void) | undefined) => reject?.());
   };
 
-  const server = new ssh2.Server({ hostKeys: [options.hostKey], ident: options.ident ?? "standby", ...(options.debug ? { debug: options.debug } : {}) }, (conn, info) => {
+  const server = new ssh2.Server({ hostKeys, ident: options.ident ?? "standby", ...(options.debug ? { debug: options.debug } : {}) }, (conn, info) => {
     if (closing) {
       conn.end();
       return;
@@ -256,6 +262,7 @@ export async function startSshServer(options: SshServerOptions): Promise<SshServ
     host: options.host,
     port,
     hostPublicKey,
+    hostPublicKeys,
     connections: () => connections.size,
     sessions: () => children.size,
     close: async () => {

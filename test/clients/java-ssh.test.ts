@@ -6,12 +6,13 @@ import path from "node:path";
 import { credentials } from "@grpc/grpc-js";
 import ssh2 from "ssh2";
 import { stringify } from "yaml";
-import { StandbyServiceClient, type ListNodesResponse } from "../../gen/ts/standby/v1/standby.js";
+import { NodeState, Outcome, StandbyServiceClient, type GetNodeResponse, type ListNodesResponse, type ReleaseLeaseRequest } from "../../gen/ts/standby/v1/standby.js";
 import { publicKeyLine } from "../../plugins/sdk/ssh-keys.js";
 import { startSshServer, type SshServer } from "../../plugins/sdk/ssh-server.js";
 import { silentLogger } from "../../server/core/log.js";
 import { serve, type Running } from "../../server/main.js";
 import { call, eventually, REPO_ROOT } from "../lib/cluster.js";
+import { startRecordingProxy, type RecordingProxy } from "../lib/recording-proxy.js";
 import { suite } from "../lib/harness.js";
 import { buildJava, JAVA, javaClasspath, LineProcess, requireFile } from "./tools.js";
 
@@ -193,16 +194,20 @@ t("a pinned ssh-rsa host key works too (JSch verifies it with SHA-1 signatures: 
   }
 });
 
-/** A live scheduler (serve) whose one provider makes real SSH nodes: the test plugin, or the local provider. */
+/**
+ * A live scheduler (serve) whose one provider makes real SSH nodes: the test
+ * plugin, or the local provider with ECDSA host keys beside ed25519. The
+ * launcher talks to it through a recording proxy (what did Java send?).
+ */
 async function scheduler(
   hostKeyType: "ecdsa" | "ed25519" | "local",
   minReady: number,
-): Promise<{ running: Running; client: StandbyServiceClient; close(): Promise<void> }> {
+): Promise<{ running: Running; proxy: RecordingProxy; client: StandbyServiceClient; close(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "standby-java-ssh-"));
   const file = path.join(dir, "standby.yaml");
   const provider =
     hostKeyType === "local"
-      ? { name: "sshnodes", plugin: "local", settings: { addressRange: "127.42.0.0/24" } }
+      ? { name: "sshnodes", plugin: "local", settings: { addressRange: `127.42.${Math.floor(Math.random() * 250)}.0/24`, ecdsaHostKey: true } }
       : { name: "sshnodes", command: [process.execPath, PLUGIN], settings: { hostKeyType } };
   const template = hostKeyType === "local" ? { image: "base", flavor: "local" } : { image: "ubuntu-jammy", flavor: "small" };
   await writeFile(
@@ -215,12 +220,15 @@ async function scheduler(
     }),
   );
   const running = await serve({ config: file, logger: silentLogger });
+  const proxy = await startRecordingProxy(running.address);
   const client = new StandbyServiceClient(running.address, credentials.createInsecure());
   return {
     running,
+    proxy,
     client,
     async close() {
       client.close();
+      await proxy.close();
       await running.close();
       await rm(dir, { recursive: true, force: true });
     },
@@ -229,7 +237,7 @@ async function scheduler(
 
 t("provision 3 nodes from a live scheduler, SSH to each from Java verifying the pinned host key, release one with failure and a hold", async () => {
   const s = await scheduler("ecdsa", 2);
-  const d = await Driver.start(s.running.address);
+  const d = await Driver.start(s.proxy.address);
   try {
     d.send("provision 3 jammy && py312");
     const nodes = (await d.collect("provisioned", 3)).map((e) => e.node as DriverNode);
@@ -250,13 +258,13 @@ t("provision 3 nodes from a live scheduler, SSH to each from Java verifying the 
     }
 
     const [failed, ...passed] = nodes as [DriverNode, ...DriverNode[]];
-    d.send(`terminate ${failed.id} failure 7200`);
+    d.send(`terminate ${failed.id} failure 7200 flaky test, keep it`);
     const term = await d.next("terminated", "terminate-failed");
     assert.equal(term.event, "terminated", JSON.stringify(term));
     assert.equal(term.outcome, "FAILURE");
     assert.equal(term.claimState, "released");
     assert.equal(term.holdRequested, "PT2H");
-    assert.equal(term.held, false, "holds arrive with the holds work");
+    await expectHoldSent(s, failed.id, term, 7200, "flaky test, keep it");
     for (const n of passed) {
       d.send(`terminate ${n.id} success`);
       assert.equal((await d.next("terminated", "terminate-failed")).claimState, "released");
@@ -274,7 +282,7 @@ t("provision 3 nodes from a live scheduler, SSH to each from Java verifying the 
 
 t("nodes whose only host key is ed25519 (the local provider's default) are provisioned, and Java refuses to connect to them", async () => {
   const s = await scheduler("ed25519", 1);
-  const d = await Driver.start(s.running.address);
+  const d = await Driver.start(s.proxy.address);
   try {
     d.send("provision 1 jammy");
     const node = (await d.next("provisioned", "provision-failed")).node as DriverNode;
@@ -291,40 +299,44 @@ t("nodes whose only host key is ed25519 (the local provider's default) are provi
   }
 });
 
-t("against the local provider: 3 nodes provisioned through a live scheduler; Java connects only where it can verify the pinned key", async () => {
+t("against the local provider with ecdsaHostKey: 3 nodes for a label expression, Java SSHes to each verifying the pinned ECDSA key, one is released with failure and a hold", async () => {
   requireFile(path.join(REPO_ROOT, "dist/plugins/local/main.js"), "(none: plugins/local, built by `npx tsc -p .`)");
   const s = await scheduler("local", 2);
-  const d = await Driver.start(s.running.address);
+  const d = await Driver.start(s.proxy.address);
   try {
     d.send("provision 3 jammy && py312");
     const nodes = (await d.collect("provisioned", 3)).map((e) => e.node as DriverNode);
     assert.equal(new Set(nodes.map((n) => n.id)).size, 3);
     for (const n of nodes) {
-      assert.match(n.address, /^127\.42\.0\.\d+$/);
-      assert.ok(n.hostKeys.length > 0);
-      d.send(`ssh ${n.id} echo "ok $USER"`);
+      assert.match(n.address, /^127\.42\.\d+\.\d+$/);
+      // ed25519 for everyone else, ECDSA for JSch: both pinned by the scheduler.
+      assert.deepEqual(n.hostKeys.map((k) => k.split(" ")[0]), ["ssh-ed25519", "ecdsa-sha2-nistp256"]);
+      d.send(`ssh ${n.id} echo "ok $USER"; grep -c launcher-driver .ssh/authorized_keys; hostname`);
       const r = await d.next("ssh", "ssh-failed");
-      const verifiable = n.hostKeys.some((k) => /^(ecdsa-sha2-nistp(256|384|521)|ssh-rsa) /.test(k));
-      if (verifiable) {
-        // Once the local provider can add an ECDSA host key to a template's nodes.
-        assert.equal(r.event, "ssh", JSON.stringify(r));
-        assert.match(r.stdout as string, /^ok /);
-      } else {
-        // Today: ed25519 only, which JSch 0.1.55 cannot verify, so it never connects.
-        assert.equal(r.kind, "UnsupportedHostKeyException", JSON.stringify(r));
-        assert.match(r.message as string, /pins host keys of type ssh-ed25519/);
-      }
+      assert.equal(r.event, "ssh", JSON.stringify(r));
+      assert.equal(r.id, n.id);
+      assert.equal(r.exit, 0);
+      const [greeting, keys] = (r.stdout as string).split("\n");
+      assert.match(greeting ?? "", /^ok \S+$/);
+      assert.equal(keys, "1", "the launcher's key was injected at claim time");
+      assert.equal(r.hostKeyType, "ecdsa-sha2-nistp256", "JSch verified the pinned ECDSA key");
     }
     const [failed, ...passed] = nodes as [DriverNode, ...DriverNode[]];
     d.send(`terminate ${failed.id} failure 3600`);
     const term = await d.next("terminated", "terminate-failed");
     assert.equal(term.claimState, "released", JSON.stringify(term));
+    await expectHoldSent(s, failed.id, term, 3600, /^job failure \(/);
     for (const n of passed) {
       d.send(`terminate ${n.id} success`);
-      assert.equal((await d.next("terminated", "terminate-failed")).claimState, "released");
+      const t2 = await d.next("terminated", "terminate-failed");
+      assert.equal(t2.claimState, "released");
+      assert.equal(t2.held, false);
     }
-    const ids = new Set(nodes.map((n) => n.id));
-    await eventually("the local nodes deleted", async () => {
+    const successes = s.proxy.of<ReleaseLeaseRequest>("ReleaseLease").filter((r) => r.outcome === Outcome.OUTCOME_SUCCESS);
+    assert.equal(successes.length, 2);
+    assert.ok(successes.every((r) => r.holdSeconds === 0 && r.holdReason === ""), "no hold without asking");
+    const ids = new Set(passed.map((n) => n.id));
+    await eventually("the two released local nodes deleted", async () => {
       const res = await call<ListNodesResponse>((cb) => s.client.listNodes({ label: "", provider: "", state: 0 }, cb));
       return res.nodes.every((n) => !ids.has(n.id));
     }, 60_000);
@@ -333,5 +345,30 @@ t("against the local provider: 3 nodes provisioned through a live scheduler; Jav
     await s.close();
   }
 });
+
+/**
+ * The launcher sent the hold with the failed node's release, and its
+ * Termination says "held" exactly when the scheduler kept the node (a
+ * scheduler without holds deletes it; one with holds keeps it HELD).
+ */
+async function expectHoldSent(
+  s: { proxy: RecordingProxy; client: StandbyServiceClient },
+  nodeId: string,
+  term: Event,
+  seconds: number,
+  reason: string | RegExp,
+): Promise<void> {
+  const sent = s.proxy.of<ReleaseLeaseRequest>("ReleaseLease").filter((r) => r.outcome === Outcome.OUTCOME_FAILURE);
+  assert.equal(sent.length, 1, JSON.stringify(s.proxy.of("ReleaseLease")));
+  assert.equal(sent[0]!.holdSeconds, seconds);
+  if (typeof reason === "string") assert.equal(sent[0]!.holdReason, reason);
+  else assert.match(sent[0]!.holdReason, reason);
+  const state = await call<GetNodeResponse>((cb) => s.client.getNode({ id: nodeId }, cb)).then(
+    (res) => res.node?.state,
+    () => NodeState.NODE_STATE_GONE,
+  );
+  assert.equal(term.held, state === NodeState.NODE_STATE_HELD, `held ${String(term.held)} but the node is ${String(state)}`);
+  if (!term.held) assert.match(term.note as string, /does not show the node held/);
+}
 
 t.run();

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import path from "node:path";
+import { Outcome, type ReleaseLeaseRequest } from "../../gen/ts/standby/v1/standby.js";
 import { eventually, REPO_ROOT, startCluster, type Cluster } from "../lib/cluster.js";
+import { startRecordingProxy } from "../lib/recording-proxy.js";
 import { suite } from "../lib/harness.js";
 import { labels, liveInstances, readyCount } from "../e2e/helpers.js";
 import { describeRun, jsonLines, PYTHON, requirePythonModules, run } from "./tools.js";
@@ -169,6 +171,32 @@ print(json.dumps(out))
     assert.equal(out.renew, "FailedPreconditionError");
     await eventually("the aborted node to be gone", async () => (await c.store.getNode(out.node as string))?.state === "gone");
   } finally {
+    await c.close();
+  }
+});
+
+t("release with a hold sends hold_seconds and hold_reason with the failure", async () => {
+  const c = await startCluster({ config: config(1) });
+  const proxy = await startRecordingProxy(c.api.address);
+  try {
+    await eventually("a ready jammy node", async () => readyCount(await labels(c), "jammy") >= 1);
+    const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(REPO_ROOT, "clients/python"))})
+import standby_client as sc
+with sc.StandbyClient(${JSON.stringify(proxy.address)}) as client:
+    lease = client.claim("jammy", ttl_seconds=30, keep_alive=False)
+    print(json.dumps({"node": lease.nodes[0].id, "state": lease.release("failure", hold_seconds=5400, hold_reason="flaky, look at it")}))
+`;
+    const r = await run(PYTHON, ["-c", script], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, describeRun(r));
+    const out = jsonLines(r.stdout)[0] as { node: string; state: string };
+    assert.equal(out.state, "released");
+    const sent = proxy.of<ReleaseLeaseRequest>("ReleaseLease");
+    assert.equal(sent.length, 1);
+    assert.deepEqual([sent[0]?.outcome, sent[0]?.holdSeconds, sent[0]?.holdReason], [Outcome.OUTCOME_FAILURE, 5400, "flaky, look at it"]);
+  } finally {
+    await proxy.close();
     await c.close();
   }
 });

@@ -1,16 +1,18 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { suite } from "../lib/harness.js";
 import { NODE_TAG, OWNER_TAG, type Instance, type Provider } from "../../server/core/provider.js";
 import { ImageStore, Packer, nodeKey, type Manifest } from "../../plugins/local/index.js";
 import { bootSpec, codeOf, isAlive, waitFor } from "../plugin-host/helpers.js";
 import {
+  clientOptions,
   daemonPids,
   endpointOf,
   localCommand,
   OWNER,
+  run,
   scp,
   sftp,
   ssh,
@@ -370,6 +372,53 @@ t("the copy placement without namespaces works too, snapshots included", async (
     await p.deleteInstance("n-copy");
     await p.deleteInstance("n-copy2");
     await waitFor("the daemons to exit", () => pids.every((pid) => !isAlive(pid)));
+  });
+});
+
+/** ssh offering only the host key algorithm `algorithm`, trusting only `hostKey`. */
+async function sshWithAlgorithm(dir: string, node: Instance, hostKey: string, key: KeyFiles, algorithm: string, command: string) {
+  const opts = await clientOptions(dir, { ...endpointOf(node), hostKey }, key);
+  return run("ssh", [...opts, "-o", `HostKeyAlgorithms=${algorithm}`, "-p", String(node.sshPort), `${node.username}@${node.addresses[0] ?? ""}`, command]);
+}
+
+t("with ecdsaHostKey a node also has an ECDSA host key: both are reported, and it presents whichever the client asks for", async () => {
+  await withLocal({ ecdsaHostKey: true }, async ({ h, p, key, stateDir }) => {
+    const booted = await p.boot(bootSpec("n-ecdsa", { image: "base", flavor: "", sshPublicKeys: [key.publicKey] }));
+    assert.equal(booted.hostKeys.length, 2);
+    const [ed25519, ecdsa] = booted.hostKeys as [string, string];
+    assert.match(ed25519, /^ssh-ed25519 AAAA/, "ed25519 stays first: the scheduler checks with the first key");
+    assert.match(ecdsa, /^ecdsa-sha2-nistp256 AAAA/);
+    const node = await running(p, "n-ecdsa");
+    assert.deepEqual(node.hostKeys, booted.hostKeys);
+
+    const viaEcdsa = await sshWithAlgorithm(h.dir, node, ecdsa, key, "ecdsa-sha2-nistp256", "echo ecdsa-ok");
+    assert.equal(viaEcdsa.stdout, "ecdsa-ok\n", viaEcdsa.stderr);
+    const viaEd25519 = await sshWithAlgorithm(h.dir, node, ed25519, key, "ssh-ed25519", "echo ed25519-ok");
+    assert.equal(viaEd25519.stdout, "ed25519-ok\n", viaEd25519.stderr);
+    // Pinning the ECDSA key of another host is refused like any other wrong key.
+    const other = await p.boot(bootSpec("n-ecdsa-2", { image: "base", flavor: "", sshPublicKeys: [key.publicKey] }));
+    const wrong = await sshWithAlgorithm(h.dir, node, other.hostKeys[1] ?? "", key, "ecdsa-sha2-nistp256", "echo no");
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /host key/i);
+
+    // The private key sits beside the ed25519 one, readable by the plugin's user only, never in the workspace.
+    const file = path.join(stateDir, "nodes", nodeKey(OWNER, "n-ecdsa"), "host_key_ecdsa");
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.match(await readFile(file, "utf8"), /^-----BEGIN EC PRIVATE KEY-----/);
+    const workspace = await ssh(h.dir, endpointOf(node), key, "grep -rl 'PRIVATE KEY' . || true");
+    assert.equal(workspace.stdout, "");
+  });
+});
+
+t("without the setting a node has only its ed25519 host key: a client that knows only ECDSA cannot connect", async () => {
+  await withLocal({}, async ({ h, p, key }) => {
+    await p.boot(bootSpec("n-plain", { image: "base", flavor: "", sshPublicKeys: [key.publicKey] }));
+    const node = await running(p, "n-plain");
+    assert.equal(node.hostKeys.length, 1);
+    assert.match(node.hostKeys[0] ?? "", /^ssh-ed25519 /);
+    const r = await sshWithAlgorithm(h.dir, node, node.hostKeys[0] ?? "", key, "ecdsa-sha2-nistp256", "echo no");
+    assert.equal(r.code, 255, "ssh could not negotiate a host key");
+    assert.equal(r.stdout, "");
   });
 });
 

@@ -189,20 +189,20 @@ class Lease:
         assert self.expires_at is not None
         return self.expires_at
 
-    def release(self, outcome: str = "success") -> str:
+    def release(self, outcome: str = "success", *, hold_seconds: int = 0, hold_reason: str = "") -> str:
         """Ends the lease with the job's outcome ("success", "failure",
-        "aborted"); the nodes are deleted. Releasing twice is a no-op.
-        Returns the claim's state afterwards ("released")."""
+        "aborted"); the nodes are deleted, or kept for diagnosis for
+        hold_seconds (the scheduler caps it) when a hold is asked for.
+        Releasing twice is a no-op. Returns the claim's state afterwards
+        ("released")."""
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
-        res = self._client._call(
-            "ReleaseLease", pb.ReleaseLeaseRequest(lease_token=self.lease_token, outcome=OUTCOMES[outcome]), idempotent=True
-        )
+        state = self._client.release(self.lease_token, outcome, hold_seconds=hold_seconds, hold_reason=hold_reason)
         self.released = True
-        return _state_name(res.claim.state, pb.ClaimState, "CLAIM_STATE_")
+        return state
 
     def __enter__(self) -> "Lease":
         return self
@@ -387,12 +387,17 @@ class StandbyClient:
         res = self._call("RenewLease", pb.RenewLeaseRequest(lease_token=lease_token, ttl_seconds=ttl_seconds), idempotent=True)
         return _time(res.expires_at)
 
-    def release(self, lease_token: str, outcome: str = "success") -> str:
-        """Releases a lease by its token (Lease.release does this for a Lease);
-        returns the claim's state afterwards."""
+    def release(self, lease_token: str, outcome: str = "success", *, hold_seconds: int = 0, hold_reason: str = "") -> str:
+        """Releases a lease by its token (Lease.release does this for a Lease),
+        with a hold when hold_seconds > 0; returns the claim's state afterwards."""
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
-        res = self._call("ReleaseLease", pb.ReleaseLeaseRequest(lease_token=lease_token, outcome=OUTCOMES[outcome]), idempotent=True)
+        if hold_seconds < 0:
+            raise ValueError(f"hold_seconds must be 0 or more, not {hold_seconds}")
+        request = pb.ReleaseLeaseRequest(
+            lease_token=lease_token, outcome=OUTCOMES[outcome], hold_seconds=hold_seconds, hold_reason=hold_reason if hold_seconds else ""
+        )
+        res = self._call("ReleaseLease", request, idempotent=True)
         return _state_name(res.claim.state, pb.ClaimState, "CLAIM_STATE_")
 
     def get_claim(self, claim_token: str) -> pb.Claim:

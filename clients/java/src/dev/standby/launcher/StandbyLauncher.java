@@ -82,9 +82,9 @@ public final class StandbyLauncher implements AutoCloseable {
   /** UNAVAILABLE is retried this many times (200 ms, doubling). */
   private static final int RETRIES = 4;
 
-  /** Why a requested hold did not happen. */
-  public static final String HOLD_NOT_AVAILABLE =
-      "holds are not in the standby.v1 API yet (they arrive with the holds work); the node was released and will be deleted";
+  /** Why a requested hold did not show in the scheduler's answer. */
+  public static final String HOLD_NOT_GRANTED =
+      "the scheduler's answer does not show the node held (a scheduler without holds, or with a maximum hold of 0, deletes it)";
 
   private final LauncherOptions options;
   private final ManagedChannel channel;
@@ -150,25 +150,43 @@ public final class StandbyLauncher implements AutoCloseable {
    * Stops renewing the node's lease and releases it with the job's outcome;
    * the scheduler deletes the machine. Releasing twice is harmless.
    *
-   * <p>holdFor asks to keep a failed node that long for diagnosis. The
-   * standby.v1 API has no holds yet (they arrive with the holds work): the node
-   * is released all the same, and the {@link Termination} says held() false
-   * with {@link #HOLD_NOT_AVAILABLE}. Callers can pass it already; it will take
-   * effect without a change on their side.
+   * <p>holdFor asks to keep the node that long for diagnosis instead (state
+   * HELD; the scheduler caps it at its configured maximum). {@link
+   * Termination#held} says whether the scheduler's answer shows the node held.
    */
   public CompletableFuture<Termination> terminate(StandbyNode node, JobOutcome outcome, Duration holdFor) {
+    return terminate(node, outcome, holdFor, "");
+  }
+
+  /** {@link #terminate(StandbyNode, JobOutcome, Duration)} with the hold's reason, shown to operators. */
+  public CompletableFuture<Termination> terminate(StandbyNode node, JobOutcome outcome, Duration holdFor, String holdReason) {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(outcome, "outcome");
     if (closed) throw new IllegalStateException("the launcher is closed");
     Lease lease = leases.remove(node.id());
     if (lease != null) lease.end();
     boolean holdAsked = holdFor != null && !holdFor.isNegative() && !holdFor.isZero();
+    // Whole seconds, rounded up: a hold is never shorter than asked.
+    long holdSeconds = holdAsked ? Math.min(Integer.MAX_VALUE, (holdFor.toMillis() + 999) / 1000) : 0;
+    String reason =
+        !holdAsked ? "" : holdReason != null && !holdReason.isEmpty() ? holdReason : "job " + outcome.name().toLowerCase(Locale.ROOT) + " (" + options.requester() + ")";
     return CompletableFuture.supplyAsync(
         () -> {
-          ReleaseLeaseRequest req = ReleaseLeaseRequest.newBuilder().setLeaseToken(node.leaseToken()).setOutcome(outcome.toProto()).build();
+          ReleaseLeaseRequest req =
+              ReleaseLeaseRequest.newBuilder()
+                  .setLeaseToken(node.leaseToken())
+                  .setOutcome(outcome.toProto())
+                  .setHoldSeconds((int) holdSeconds)
+                  .setHoldReason(reason)
+                  .build();
           ReleaseLeaseResponse res = retrying(() -> shortCall().releaseLease(req));
-          if (holdAsked) LOG.warning("node " + node.id() + ": hold for " + holdFor + " asked; " + HOLD_NOT_AVAILABLE);
-          return new Termination(node, outcome, stateName(res.getClaim().getState()), holdAsked ? holdFor : null, false, holdAsked ? HOLD_NOT_AVAILABLE : "");
+          boolean held = false;
+          for (dev.standby.v1.Node n : res.getClaim().getNodesList()) {
+            if (n.getId().equals(node.id()) && n.getState() == dev.standby.v1.NodeState.NODE_STATE_HELD) held = true;
+          }
+          String note = holdAsked && !held ? HOLD_NOT_GRANTED : "";
+          if (!note.isEmpty()) LOG.info("node " + node.id() + ": hold for " + holdFor + " asked; " + note);
+          return new Termination(node, outcome, stateName(res.getClaim().getState()), holdAsked ? holdFor : null, held, note);
         },
         workers);
   }

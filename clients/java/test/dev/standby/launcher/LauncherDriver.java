@@ -201,8 +201,9 @@ public final class LauncherDriver {
               if (node == null) throw new IllegalArgumentException("no provisioned node " + words[1]);
               JobOutcome outcome = JobOutcome.valueOf(words[2].toUpperCase(java.util.Locale.ROOT));
               Duration hold = words.length > 3 ? Duration.ofSeconds(Long.parseLong(words[3])) : null;
+              String reason = words.length > 4 ? String.join(" ", Arrays.asList(words).subList(4, words.length)) : "";
               launcher
-                  .terminate(node, outcome, hold)
+                  .terminate(node, outcome, hold, reason)
                   .whenComplete(
                       (t, err) -> {
                         if (err != null) emit("terminate-failed", concat(new Object[] {"id", node.id()}, failure(err)));
