@@ -194,14 +194,14 @@ const renew: Command = {
 const release: Command = {
   name: "lease release",
   aliases: ["release"],
-  args: "LEASE_TOKEN --outcome success|failure|aborted [--hold DURATION [--hold-reason TEXT]]",
+  args: "LEASE_TOKEN --outcome success|failure|aborted [--hold DURATION [--reason TEXT]]",
   summary: "end a lease with the job's outcome; its nodes are deleted (or held)",
   help: `  --outcome O         how the job ended: success, failure or aborted
   --hold DURATION     keep the nodes for diagnosis this long instead of deleting them (90s, 30m, 2h, 1d)
-  --hold-reason TEXT  why, for operators (default: "held by USER@HOST")`,
+  --reason TEXT       why they are held, shown with the hold (default: "held by USER@HOST")`,
   notes: `The scheduler caps holds at its configured maximum; a scheduler without holds
 deletes the nodes as usual.`,
-  options: { outcome: { type: "string" }, hold: { type: "string" }, "hold-reason": { type: "string" } },
+  options: { outcome: { type: "string" }, hold: { type: "string" }, reason: { type: "string" } },
   async run(ctx) {
     const [token = ""] = positionals(ctx.parsed, "lease release", ["LEASE_TOKEN"]);
     const v = ctx.parsed.values;
@@ -212,8 +212,8 @@ deletes the nodes as usual.`,
       throw new UsageError(`--outcome must be one of ${OUTCOME_NAMES.join(", ")}, not "${raw}"`, "lease release");
     }
     const holdSeconds = durationSeconds(v, "hold", "lease release") ?? 0;
-    const reason = str(v, "hold-reason");
-    if (reason !== undefined && holdSeconds === 0) throw new UsageError("--hold-reason needs --hold DURATION", "lease release");
+    const reason = str(v, "reason");
+    if (reason !== undefined && holdSeconds === 0) throw new UsageError("--reason goes with --hold DURATION", "lease release");
     const holdReason = holdSeconds > 0 ? (reason ?? `held by ${defaultRequester()}`) : "";
     const res = await ctx.client().releaseLease({ leaseToken: token, outcome, holdSeconds, holdReason });
     const c = res.claim;

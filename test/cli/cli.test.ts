@@ -297,9 +297,9 @@ args("run needs one --label and a command; its durations and keys are checked be
   const badHold = await standby(["run", "--label", "x", "--hold-on-failure", "soon", "--", "true"]);
   assert.equal(badHold.code, 2);
   assert.match(badHold.stderr, /--hold-on-failure must be a duration such as 90s, 30m, 2h or 1d, not "soon"/);
-  const reasonOnly = await standby(["lease", "release", "lt", "--outcome", "failure", "--hold-reason", "x"]);
+  const reasonOnly = await standby(["lease", "release", "lt", "--outcome", "failure", "--reason", "x"]);
   assert.equal(reasonOnly.code, 2);
-  assert.match(reasonOnly.stderr, /--hold-reason needs --hold DURATION/);
+  assert.match(reasonOnly.stderr, /--reason goes with --hold DURATION/);
   const unquoted = await standby(["run", "--label", "x", "ls", "-l"]);
   assert.equal(unquoted.code, 2, "options of the command belong after --");
   assert.match(unquoted.stderr, /Unknown option '-l'/);
@@ -479,7 +479,7 @@ wire("release sends the lease token and the outcome", async () => {
 });
 
 wire("lease release --hold sends the hold in seconds with its reason", async () => {
-  const r = await standby(["lease", "release", "lt-9", "--outcome", "failure", "--hold", "1h30m", "--hold-reason", "flaky test", "--addr", stub.address]);
+  const r = await standby(["lease", "release", "lt-9", "--outcome", "failure", "--hold", "1h30m", "--reason", "flaky test", "--addr", stub.address]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 5400, holdReason: "flaky test" });
   assert.equal(r.stdout, "released claim c-1 (outcome failure); hold for 1h30m asked\n");
