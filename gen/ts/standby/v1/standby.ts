@@ -443,6 +443,103 @@ export function imageBuildStateToJSON(object: ImageBuildState): string {
   }
 }
 
+/** SnapshotVisibility says who may boot a held node's snapshot. */
+export enum SnapshotVisibility {
+  SNAPSHOT_VISIBILITY_UNSPECIFIED = 0,
+  /** SNAPSHOT_VISIBILITY_PRIVATE - Only the provider's own account. */
+  SNAPSHOT_VISIBILITY_PRIVATE = 1,
+  /** SNAPSHOT_VISIBILITY_SHARED - Accounts the image is shared with, where the provider can share images. */
+  SNAPSHOT_VISIBILITY_SHARED = 2,
+  /** SNAPSHOT_VISIBILITY_PUBLIC - Everyone on the cloud. */
+  SNAPSHOT_VISIBILITY_PUBLIC = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function snapshotVisibilityFromJSON(object: any): SnapshotVisibility {
+  switch (object) {
+    case 0:
+    case "SNAPSHOT_VISIBILITY_UNSPECIFIED":
+      return SnapshotVisibility.SNAPSHOT_VISIBILITY_UNSPECIFIED;
+    case 1:
+    case "SNAPSHOT_VISIBILITY_PRIVATE":
+      return SnapshotVisibility.SNAPSHOT_VISIBILITY_PRIVATE;
+    case 2:
+    case "SNAPSHOT_VISIBILITY_SHARED":
+      return SnapshotVisibility.SNAPSHOT_VISIBILITY_SHARED;
+    case 3:
+    case "SNAPSHOT_VISIBILITY_PUBLIC":
+      return SnapshotVisibility.SNAPSHOT_VISIBILITY_PUBLIC;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SnapshotVisibility.UNRECOGNIZED;
+  }
+}
+
+export function snapshotVisibilityToJSON(object: SnapshotVisibility): string {
+  switch (object) {
+    case SnapshotVisibility.SNAPSHOT_VISIBILITY_UNSPECIFIED:
+      return "SNAPSHOT_VISIBILITY_UNSPECIFIED";
+    case SnapshotVisibility.SNAPSHOT_VISIBILITY_PRIVATE:
+      return "SNAPSHOT_VISIBILITY_PRIVATE";
+    case SnapshotVisibility.SNAPSHOT_VISIBILITY_SHARED:
+      return "SNAPSHOT_VISIBILITY_SHARED";
+    case SnapshotVisibility.SNAPSHOT_VISIBILITY_PUBLIC:
+      return "SNAPSHOT_VISIBILITY_PUBLIC";
+    case SnapshotVisibility.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** SnapshotState is where a held node's snapshot stands. */
+export enum SnapshotState {
+  SNAPSHOT_STATE_UNSPECIFIED = 0,
+  SNAPSHOT_STATE_RUNNING = 1,
+  /** SNAPSHOT_STATE_DONE - The image exists; see image_id. */
+  SNAPSHOT_STATE_DONE = 2,
+  /** SNAPSHOT_STATE_FAILED - See error. */
+  SNAPSHOT_STATE_FAILED = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function snapshotStateFromJSON(object: any): SnapshotState {
+  switch (object) {
+    case 0:
+    case "SNAPSHOT_STATE_UNSPECIFIED":
+      return SnapshotState.SNAPSHOT_STATE_UNSPECIFIED;
+    case 1:
+    case "SNAPSHOT_STATE_RUNNING":
+      return SnapshotState.SNAPSHOT_STATE_RUNNING;
+    case 2:
+    case "SNAPSHOT_STATE_DONE":
+      return SnapshotState.SNAPSHOT_STATE_DONE;
+    case 3:
+    case "SNAPSHOT_STATE_FAILED":
+      return SnapshotState.SNAPSHOT_STATE_FAILED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SnapshotState.UNRECOGNIZED;
+  }
+}
+
+export function snapshotStateToJSON(object: SnapshotState): string {
+  switch (object) {
+    case SnapshotState.SNAPSHOT_STATE_UNSPECIFIED:
+      return "SNAPSHOT_STATE_UNSPECIFIED";
+    case SnapshotState.SNAPSHOT_STATE_RUNNING:
+      return "SNAPSHOT_STATE_RUNNING";
+    case SnapshotState.SNAPSHOT_STATE_DONE:
+      return "SNAPSHOT_STATE_DONE";
+    case SnapshotState.SNAPSHOT_STATE_FAILED:
+      return "SNAPSHOT_STATE_FAILED";
+    case SnapshotState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Node is one machine, with everything a client needs to connect to it. */
 export interface Node {
   id: string;
@@ -474,6 +571,13 @@ export interface Node {
    * (the builder and verifier of an image build; never claimed).
    */
   purpose: string;
+  /**
+   * While the node is held (state HELD): why, who asked, and when it will be
+   * deleted.
+   */
+  holdReason: string;
+  holdRequester: string;
+  holdExpiresAt?: Date | undefined;
 }
 
 /** Claim is a request for a nodeset and, once fulfilled, its lease. */
@@ -850,6 +954,207 @@ export interface SnapshotNodeResponse {
   build?: ImageBuild | undefined;
 }
 
+export interface ListHoldsRequest {
+}
+
+export interface ListHoldsResponse {
+  /** Oldest hold first. */
+  holds: Hold[];
+  /** How many nodes are held. */
+  count: number;
+  /** The earliest expiry among them: in the past only if expiry is behind. */
+  nextExpiry?: Date | undefined;
+}
+
+/** Hold is a node kept for diagnosis. */
+export interface Hold {
+  /** The node, with its addresses and pinned host keys to log in with. */
+  node?: Node | undefined;
+  reason: string;
+  /**
+   * Who asked for the hold: the claim's requester for a hold asked for at
+   * release or after an expired lease, the rule's author for an autohold,
+   * the caller of HoldNode.
+   */
+  requester: string;
+  heldAt?:
+    | Date
+    | undefined;
+  /** When the node will be deleted. */
+  expiresAt?:
+    | Date
+    | undefined;
+  /**
+   * What held it: "release" (asked for at release), "rule" (an autohold
+   * rule), "manual" (HoldNode), "lease-expired" (configured for expired
+   * leases).
+   */
+  source: string;
+  /** The autohold rule that held it, if one did. */
+  ruleId: string;
+  /** The claim whose job ran on it, and that job's name. */
+  claimId: string;
+  jobName: string;
+  /** Keys added with AddHoldKey, oldest first. */
+  keys: HoldKey[];
+  /** Snapshots taken with SnapshotHold, oldest first. */
+  snapshots: HoldSnapshot[];
+  /**
+   * Set once the hold has ended (GetHold shows ended holds too): when, and
+   * why ("expired", "released by …", "the node was deleted …").
+   */
+  endedAt?: Date | undefined;
+  endReason: string;
+}
+
+/** HoldKey is a public key added to a held node. */
+export interface HoldKey {
+  /** OpenSSH's SHA256 fingerprint of the key. */
+  fingerprint: string;
+  publicKey: string;
+  /** Who asked. */
+  addedBy: string;
+  addedAt?: Date | undefined;
+}
+
+/** HoldSnapshot is an image made from a held node. */
+export interface HoldSnapshot {
+  id: string;
+  nodeId: string;
+  /** The provider that holds the image. */
+  provider: string;
+  imageName: string;
+  /** The provider's id of the image, once done: boot it in your own account. */
+  imageId: string;
+  visibility: SnapshotVisibility;
+  state: SnapshotState;
+  error: string;
+  /** Who asked. */
+  requestedBy: string;
+  createdAt?: Date | undefined;
+  doneAt?: Date | undefined;
+}
+
+export interface GetHoldRequest {
+  nodeId: string;
+}
+
+export interface GetHoldResponse {
+  hold?: Hold | undefined;
+}
+
+export interface HoldNodeRequest {
+  nodeId: string;
+  /** How long to keep it (0: the configured default). */
+  durationSeconds: number;
+  /** Why; shown to operators. */
+  reason: string;
+  /** Who asks (until the API authenticates callers, taken as given). */
+  requester: string;
+}
+
+export interface HoldNodeResponse {
+  hold?: Hold | undefined;
+}
+
+export interface ReleaseHoldRequest {
+  nodeId: string;
+  /** Who ends it (until the API authenticates callers, taken as given). */
+  requester: string;
+}
+
+export interface ReleaseHoldResponse {
+  node?: Node | undefined;
+}
+
+export interface AddHoldKeyRequest {
+  nodeId: string;
+  /** One OpenSSH public key ("ssh-ed25519 AAAA... comment"). */
+  publicKey: string;
+  /** Who asks (until the API authenticates callers, taken as given). */
+  requester: string;
+}
+
+export interface AddHoldKeyResponse {
+  hold?: Hold | undefined;
+}
+
+export interface SnapshotHoldRequest {
+  nodeId: string;
+  /** UNSPECIFIED: shared where the provider can share images, else private. */
+  visibility: SnapshotVisibility;
+  /** The image's name ("" = hold-<node id>-<time>). */
+  imageName: string;
+  /** Who asks (until the API authenticates callers, taken as given). */
+  requester: string;
+  /** Answer when the snapshot is done (or after wait_timeout_seconds). */
+  wait: boolean;
+  /** How long to wait (default 600, at most 3600). */
+  waitTimeoutSeconds: number;
+}
+
+export interface SnapshotHoldResponse {
+  snapshot?: HoldSnapshot | undefined;
+}
+
+/**
+ * HoldRule is an autohold rule: a failed job that matches it has its nodes
+ * held, up to `count` times.
+ */
+export interface HoldRule {
+  /** The rule's name ("config/<name>" for rules from the configuration file). */
+  id: string;
+  /** Matches a claim when one of its nodes' tag sets satisfies it ("" = any). */
+  labelExpression: string;
+  /** Matches the claim's requester exactly ("" = any). */
+  requester: string;
+  /** A regular expression the claim's job name must match ("" = any). */
+  jobNamePattern: string;
+  /** How many failures it holds in all. */
+  count: number;
+  /** How many it has held so far (kept across restarts). */
+  fired: number;
+  /** How long each hold lasts (0: the configured default). */
+  durationSeconds: number;
+  reason: string;
+  /** "config" or "api". */
+  source: string;
+  createdBy: string;
+  createdAt?: Date | undefined;
+}
+
+export interface ListHoldRulesRequest {
+}
+
+export interface ListHoldRulesResponse {
+  rules: HoldRule[];
+}
+
+export interface CreateHoldRuleRequest {
+  /** A name ("" = one is made up): letters, digits, '.', '_' and '-'. */
+  name: string;
+  labelExpression: string;
+  requester: string;
+  jobNamePattern: string;
+  /** At least 1. */
+  count: number;
+  durationSeconds: number;
+  reason: string;
+  /** Who adds it (until the API authenticates callers, taken as given). */
+  createdBy: string;
+}
+
+export interface CreateHoldRuleResponse {
+  rule?: HoldRule | undefined;
+}
+
+export interface DeleteHoldRuleRequest {
+  id: string;
+}
+
+export interface DeleteHoldRuleResponse {
+}
+
 function createBaseNode(): Node {
   return {
     id: "",
@@ -868,6 +1173,9 @@ function createBaseNode(): Node {
     stateChangedAt: undefined,
     flavor: "",
     purpose: "",
+    holdReason: "",
+    holdRequester: "",
+    holdExpiresAt: undefined,
   };
 }
 
@@ -920,6 +1228,15 @@ export const Node: MessageFns<Node> = {
     }
     if (message.purpose !== "") {
       writer.uint32(130).string(message.purpose);
+    }
+    if (message.holdReason !== "") {
+      writer.uint32(138).string(message.holdReason);
+    }
+    if (message.holdRequester !== "") {
+      writer.uint32(146).string(message.holdRequester);
+    }
+    if (message.holdExpiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.holdExpiresAt), writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -1065,6 +1382,30 @@ export const Node: MessageFns<Node> = {
             message.purpose = reader.string();
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.holdReason = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.holdRequester = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.holdExpiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1121,6 +1462,21 @@ export const Node: MessageFns<Node> = {
         : undefined,
       flavor: isSet(object.flavor) ? globalThis.String(object.flavor) : "",
       purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
+      holdReason: isSet(object.holdReason)
+        ? globalThis.String(object.holdReason)
+        : isSet(object.hold_reason)
+        ? globalThis.String(object.hold_reason)
+        : "",
+      holdRequester: isSet(object.holdRequester)
+        ? globalThis.String(object.holdRequester)
+        : isSet(object.hold_requester)
+        ? globalThis.String(object.hold_requester)
+        : "",
+      holdExpiresAt: isSet(object.holdExpiresAt)
+        ? fromJsonTimestamp(object.holdExpiresAt)
+        : isSet(object.hold_expires_at)
+        ? fromJsonTimestamp(object.hold_expires_at)
+        : undefined,
     };
   },
 
@@ -1174,6 +1530,15 @@ export const Node: MessageFns<Node> = {
     if (message.purpose !== "") {
       obj.purpose = message.purpose;
     }
+    if (message.holdReason !== "") {
+      obj.holdReason = message.holdReason;
+    }
+    if (message.holdRequester !== "") {
+      obj.holdRequester = message.holdRequester;
+    }
+    if (message.holdExpiresAt !== undefined) {
+      obj.holdExpiresAt = message.holdExpiresAt.toISOString();
+    }
     return obj;
   },
 
@@ -1198,6 +1563,9 @@ export const Node: MessageFns<Node> = {
     message.stateChangedAt = object.stateChangedAt ?? undefined;
     message.flavor = object.flavor ?? "";
     message.purpose = object.purpose ?? "";
+    message.holdReason = object.holdReason ?? "";
+    message.holdRequester = object.holdRequester ?? "";
+    message.holdExpiresAt = object.holdExpiresAt ?? undefined;
     return message;
   },
 };
@@ -6271,6 +6639,2530 @@ export const SnapshotNodeResponse: MessageFns<SnapshotNodeResponse> = {
   },
 };
 
+function createBaseListHoldsRequest(): ListHoldsRequest {
+  return {};
+}
+
+export const ListHoldsRequest: MessageFns<ListHoldsRequest> = {
+  encode(_: ListHoldsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListHoldsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListHoldsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListHoldsRequest {
+    return {};
+  },
+
+  toJSON(_: ListHoldsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListHoldsRequest>): ListHoldsRequest {
+    return ListHoldsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ListHoldsRequest>): ListHoldsRequest {
+    const message = createBaseListHoldsRequest();
+    return message;
+  },
+};
+
+function createBaseListHoldsResponse(): ListHoldsResponse {
+  return { holds: [], count: 0, nextExpiry: undefined };
+}
+
+export const ListHoldsResponse: MessageFns<ListHoldsResponse> = {
+  encode(message: ListHoldsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.holds) {
+      Hold.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).uint32(message.count);
+    }
+    if (message.nextExpiry !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextExpiry), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListHoldsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListHoldsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.holds.push(Hold.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextExpiry = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListHoldsResponse {
+    return {
+      holds: globalThis.Array.isArray(object?.holds) ? object.holds.map((e: any) => Hold.fromJSON(e)) : [],
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      nextExpiry: isSet(object.nextExpiry)
+        ? fromJsonTimestamp(object.nextExpiry)
+        : isSet(object.next_expiry)
+        ? fromJsonTimestamp(object.next_expiry)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListHoldsResponse): unknown {
+    const obj: any = {};
+    if (message.holds?.length) {
+      obj.holds = message.holds.map((e) => Hold.toJSON(e));
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.nextExpiry !== undefined) {
+      obj.nextExpiry = message.nextExpiry.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListHoldsResponse>): ListHoldsResponse {
+    return ListHoldsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListHoldsResponse>): ListHoldsResponse {
+    const message = createBaseListHoldsResponse();
+    message.holds = object.holds?.map((e) => Hold.fromPartial(e)) || [];
+    message.count = object.count ?? 0;
+    message.nextExpiry = object.nextExpiry ?? undefined;
+    return message;
+  },
+};
+
+function createBaseHold(): Hold {
+  return {
+    node: undefined,
+    reason: "",
+    requester: "",
+    heldAt: undefined,
+    expiresAt: undefined,
+    source: "",
+    ruleId: "",
+    claimId: "",
+    jobName: "",
+    keys: [],
+    snapshots: [],
+    endedAt: undefined,
+    endReason: "",
+  };
+}
+
+export const Hold: MessageFns<Hold> = {
+  encode(message: Hold, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== undefined) {
+      Node.encode(message.node, writer.uint32(10).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.requester !== "") {
+      writer.uint32(26).string(message.requester);
+    }
+    if (message.heldAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.heldAt), writer.uint32(34).fork()).join();
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(42).fork()).join();
+    }
+    if (message.source !== "") {
+      writer.uint32(50).string(message.source);
+    }
+    if (message.ruleId !== "") {
+      writer.uint32(58).string(message.ruleId);
+    }
+    if (message.claimId !== "") {
+      writer.uint32(66).string(message.claimId);
+    }
+    if (message.jobName !== "") {
+      writer.uint32(74).string(message.jobName);
+    }
+    for (const v of message.keys) {
+      HoldKey.encode(v!, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.snapshots) {
+      HoldSnapshot.encode(v!, writer.uint32(90).fork()).join();
+    }
+    if (message.endedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.endReason !== "") {
+      writer.uint32(106).string(message.endReason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Hold {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHold();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = Node.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requester = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.heldAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.ruleId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.claimId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.jobName = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.keys.push(HoldKey.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.snapshots.push(HoldSnapshot.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.endedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.endReason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Hold {
+    return {
+      node: isSet(object.node) ? Node.fromJSON(object.node) : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requester: isSet(object.requester) ? globalThis.String(object.requester) : "",
+      heldAt: isSet(object.heldAt)
+        ? fromJsonTimestamp(object.heldAt)
+        : isSet(object.held_at)
+        ? fromJsonTimestamp(object.held_at)
+        : undefined,
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      ruleId: isSet(object.ruleId)
+        ? globalThis.String(object.ruleId)
+        : isSet(object.rule_id)
+        ? globalThis.String(object.rule_id)
+        : "",
+      claimId: isSet(object.claimId)
+        ? globalThis.String(object.claimId)
+        : isSet(object.claim_id)
+        ? globalThis.String(object.claim_id)
+        : "",
+      jobName: isSet(object.jobName)
+        ? globalThis.String(object.jobName)
+        : isSet(object.job_name)
+        ? globalThis.String(object.job_name)
+        : "",
+      keys: globalThis.Array.isArray(object?.keys)
+        ? object.keys.map((e: any) => HoldKey.fromJSON(e))
+        : [],
+      snapshots: globalThis.Array.isArray(object?.snapshots)
+        ? object.snapshots.map((e: any) => HoldSnapshot.fromJSON(e))
+        : [],
+      endedAt: isSet(object.endedAt)
+        ? fromJsonTimestamp(object.endedAt)
+        : isSet(object.ended_at)
+        ? fromJsonTimestamp(object.ended_at)
+        : undefined,
+      endReason: isSet(object.endReason)
+        ? globalThis.String(object.endReason)
+        : isSet(object.end_reason)
+        ? globalThis.String(object.end_reason)
+        : "",
+    };
+  },
+
+  toJSON(message: Hold): unknown {
+    const obj: any = {};
+    if (message.node !== undefined) {
+      obj.node = Node.toJSON(message.node);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.requester !== "") {
+      obj.requester = message.requester;
+    }
+    if (message.heldAt !== undefined) {
+      obj.heldAt = message.heldAt.toISOString();
+    }
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.ruleId !== "") {
+      obj.ruleId = message.ruleId;
+    }
+    if (message.claimId !== "") {
+      obj.claimId = message.claimId;
+    }
+    if (message.jobName !== "") {
+      obj.jobName = message.jobName;
+    }
+    if (message.keys?.length) {
+      obj.keys = message.keys.map((e) => HoldKey.toJSON(e));
+    }
+    if (message.snapshots?.length) {
+      obj.snapshots = message.snapshots.map((e) => HoldSnapshot.toJSON(e));
+    }
+    if (message.endedAt !== undefined) {
+      obj.endedAt = message.endedAt.toISOString();
+    }
+    if (message.endReason !== "") {
+      obj.endReason = message.endReason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Hold>): Hold {
+    return Hold.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Hold>): Hold {
+    const message = createBaseHold();
+    message.node = (object.node !== undefined && object.node !== null) ? Node.fromPartial(object.node) : undefined;
+    message.reason = object.reason ?? "";
+    message.requester = object.requester ?? "";
+    message.heldAt = object.heldAt ?? undefined;
+    message.expiresAt = object.expiresAt ?? undefined;
+    message.source = object.source ?? "";
+    message.ruleId = object.ruleId ?? "";
+    message.claimId = object.claimId ?? "";
+    message.jobName = object.jobName ?? "";
+    message.keys = object.keys?.map((e) => HoldKey.fromPartial(e)) || [];
+    message.snapshots = object.snapshots?.map((e) => HoldSnapshot.fromPartial(e)) || [];
+    message.endedAt = object.endedAt ?? undefined;
+    message.endReason = object.endReason ?? "";
+    return message;
+  },
+};
+
+function createBaseHoldKey(): HoldKey {
+  return { fingerprint: "", publicKey: "", addedBy: "", addedAt: undefined };
+}
+
+export const HoldKey: MessageFns<HoldKey> = {
+  encode(message: HoldKey, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fingerprint !== "") {
+      writer.uint32(10).string(message.fingerprint);
+    }
+    if (message.publicKey !== "") {
+      writer.uint32(18).string(message.publicKey);
+    }
+    if (message.addedBy !== "") {
+      writer.uint32(26).string(message.addedBy);
+    }
+    if (message.addedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.addedAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HoldKey {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHoldKey();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fingerprint = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.publicKey = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.addedBy = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.addedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HoldKey {
+    return {
+      fingerprint: isSet(object.fingerprint) ? globalThis.String(object.fingerprint) : "",
+      publicKey: isSet(object.publicKey)
+        ? globalThis.String(object.publicKey)
+        : isSet(object.public_key)
+        ? globalThis.String(object.public_key)
+        : "",
+      addedBy: isSet(object.addedBy)
+        ? globalThis.String(object.addedBy)
+        : isSet(object.added_by)
+        ? globalThis.String(object.added_by)
+        : "",
+      addedAt: isSet(object.addedAt)
+        ? fromJsonTimestamp(object.addedAt)
+        : isSet(object.added_at)
+        ? fromJsonTimestamp(object.added_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: HoldKey): unknown {
+    const obj: any = {};
+    if (message.fingerprint !== "") {
+      obj.fingerprint = message.fingerprint;
+    }
+    if (message.publicKey !== "") {
+      obj.publicKey = message.publicKey;
+    }
+    if (message.addedBy !== "") {
+      obj.addedBy = message.addedBy;
+    }
+    if (message.addedAt !== undefined) {
+      obj.addedAt = message.addedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HoldKey>): HoldKey {
+    return HoldKey.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HoldKey>): HoldKey {
+    const message = createBaseHoldKey();
+    message.fingerprint = object.fingerprint ?? "";
+    message.publicKey = object.publicKey ?? "";
+    message.addedBy = object.addedBy ?? "";
+    message.addedAt = object.addedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseHoldSnapshot(): HoldSnapshot {
+  return {
+    id: "",
+    nodeId: "",
+    provider: "",
+    imageName: "",
+    imageId: "",
+    visibility: 0,
+    state: 0,
+    error: "",
+    requestedBy: "",
+    createdAt: undefined,
+    doneAt: undefined,
+  };
+}
+
+export const HoldSnapshot: MessageFns<HoldSnapshot> = {
+  encode(message: HoldSnapshot, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.nodeId !== "") {
+      writer.uint32(18).string(message.nodeId);
+    }
+    if (message.provider !== "") {
+      writer.uint32(26).string(message.provider);
+    }
+    if (message.imageName !== "") {
+      writer.uint32(34).string(message.imageName);
+    }
+    if (message.imageId !== "") {
+      writer.uint32(42).string(message.imageId);
+    }
+    if (message.visibility !== 0) {
+      writer.uint32(48).int32(message.visibility);
+    }
+    if (message.state !== 0) {
+      writer.uint32(56).int32(message.state);
+    }
+    if (message.error !== "") {
+      writer.uint32(66).string(message.error);
+    }
+    if (message.requestedBy !== "") {
+      writer.uint32(74).string(message.requestedBy);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(82).fork()).join();
+    }
+    if (message.doneAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.doneAt), writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HoldSnapshot {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHoldSnapshot();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.imageName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.imageId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.visibility = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.requestedBy = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.doneAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HoldSnapshot {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+      imageName: isSet(object.imageName)
+        ? globalThis.String(object.imageName)
+        : isSet(object.image_name)
+        ? globalThis.String(object.image_name)
+        : "",
+      imageId: isSet(object.imageId)
+        ? globalThis.String(object.imageId)
+        : isSet(object.image_id)
+        ? globalThis.String(object.image_id)
+        : "",
+      visibility: isSet(object.visibility) ? snapshotVisibilityFromJSON(object.visibility) : 0,
+      state: isSet(object.state) ? snapshotStateFromJSON(object.state) : 0,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+      requestedBy: isSet(object.requestedBy)
+        ? globalThis.String(object.requestedBy)
+        : isSet(object.requested_by)
+        ? globalThis.String(object.requested_by)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      doneAt: isSet(object.doneAt)
+        ? fromJsonTimestamp(object.doneAt)
+        : isSet(object.done_at)
+        ? fromJsonTimestamp(object.done_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: HoldSnapshot): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    if (message.imageName !== "") {
+      obj.imageName = message.imageName;
+    }
+    if (message.imageId !== "") {
+      obj.imageId = message.imageId;
+    }
+    if (message.visibility !== 0) {
+      obj.visibility = snapshotVisibilityToJSON(message.visibility);
+    }
+    if (message.state !== 0) {
+      obj.state = snapshotStateToJSON(message.state);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    if (message.requestedBy !== "") {
+      obj.requestedBy = message.requestedBy;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.doneAt !== undefined) {
+      obj.doneAt = message.doneAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HoldSnapshot>): HoldSnapshot {
+    return HoldSnapshot.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HoldSnapshot>): HoldSnapshot {
+    const message = createBaseHoldSnapshot();
+    message.id = object.id ?? "";
+    message.nodeId = object.nodeId ?? "";
+    message.provider = object.provider ?? "";
+    message.imageName = object.imageName ?? "";
+    message.imageId = object.imageId ?? "";
+    message.visibility = object.visibility ?? 0;
+    message.state = object.state ?? 0;
+    message.error = object.error ?? "";
+    message.requestedBy = object.requestedBy ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.doneAt = object.doneAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetHoldRequest(): GetHoldRequest {
+  return { nodeId: "" };
+}
+
+export const GetHoldRequest: MessageFns<GetHoldRequest> = {
+  encode(message: GetHoldRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== "") {
+      writer.uint32(10).string(message.nodeId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetHoldRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetHoldRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetHoldRequest {
+    return {
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetHoldRequest): unknown {
+    const obj: any = {};
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetHoldRequest>): GetHoldRequest {
+    return GetHoldRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetHoldRequest>): GetHoldRequest {
+    const message = createBaseGetHoldRequest();
+    message.nodeId = object.nodeId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetHoldResponse(): GetHoldResponse {
+  return { hold: undefined };
+}
+
+export const GetHoldResponse: MessageFns<GetHoldResponse> = {
+  encode(message: GetHoldResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hold !== undefined) {
+      Hold.encode(message.hold, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetHoldResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetHoldResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hold = Hold.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetHoldResponse {
+    return { hold: isSet(object.hold) ? Hold.fromJSON(object.hold) : undefined };
+  },
+
+  toJSON(message: GetHoldResponse): unknown {
+    const obj: any = {};
+    if (message.hold !== undefined) {
+      obj.hold = Hold.toJSON(message.hold);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetHoldResponse>): GetHoldResponse {
+    return GetHoldResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetHoldResponse>): GetHoldResponse {
+    const message = createBaseGetHoldResponse();
+    message.hold = (object.hold !== undefined && object.hold !== null) ? Hold.fromPartial(object.hold) : undefined;
+    return message;
+  },
+};
+
+function createBaseHoldNodeRequest(): HoldNodeRequest {
+  return { nodeId: "", durationSeconds: 0, reason: "", requester: "" };
+}
+
+export const HoldNodeRequest: MessageFns<HoldNodeRequest> = {
+  encode(message: HoldNodeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== "") {
+      writer.uint32(10).string(message.nodeId);
+    }
+    if (message.durationSeconds !== 0) {
+      writer.uint32(16).uint32(message.durationSeconds);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.requester !== "") {
+      writer.uint32(34).string(message.requester);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HoldNodeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHoldNodeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.durationSeconds = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requester = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HoldNodeRequest {
+    return {
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+      durationSeconds: isSet(object.durationSeconds)
+        ? globalThis.Number(object.durationSeconds)
+        : isSet(object.duration_seconds)
+        ? globalThis.Number(object.duration_seconds)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requester: isSet(object.requester) ? globalThis.String(object.requester) : "",
+    };
+  },
+
+  toJSON(message: HoldNodeRequest): unknown {
+    const obj: any = {};
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    if (message.durationSeconds !== 0) {
+      obj.durationSeconds = Math.round(message.durationSeconds);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.requester !== "") {
+      obj.requester = message.requester;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HoldNodeRequest>): HoldNodeRequest {
+    return HoldNodeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HoldNodeRequest>): HoldNodeRequest {
+    const message = createBaseHoldNodeRequest();
+    message.nodeId = object.nodeId ?? "";
+    message.durationSeconds = object.durationSeconds ?? 0;
+    message.reason = object.reason ?? "";
+    message.requester = object.requester ?? "";
+    return message;
+  },
+};
+
+function createBaseHoldNodeResponse(): HoldNodeResponse {
+  return { hold: undefined };
+}
+
+export const HoldNodeResponse: MessageFns<HoldNodeResponse> = {
+  encode(message: HoldNodeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hold !== undefined) {
+      Hold.encode(message.hold, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HoldNodeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHoldNodeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hold = Hold.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HoldNodeResponse {
+    return { hold: isSet(object.hold) ? Hold.fromJSON(object.hold) : undefined };
+  },
+
+  toJSON(message: HoldNodeResponse): unknown {
+    const obj: any = {};
+    if (message.hold !== undefined) {
+      obj.hold = Hold.toJSON(message.hold);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HoldNodeResponse>): HoldNodeResponse {
+    return HoldNodeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HoldNodeResponse>): HoldNodeResponse {
+    const message = createBaseHoldNodeResponse();
+    message.hold = (object.hold !== undefined && object.hold !== null) ? Hold.fromPartial(object.hold) : undefined;
+    return message;
+  },
+};
+
+function createBaseReleaseHoldRequest(): ReleaseHoldRequest {
+  return { nodeId: "", requester: "" };
+}
+
+export const ReleaseHoldRequest: MessageFns<ReleaseHoldRequest> = {
+  encode(message: ReleaseHoldRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== "") {
+      writer.uint32(10).string(message.nodeId);
+    }
+    if (message.requester !== "") {
+      writer.uint32(18).string(message.requester);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleaseHoldRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleaseHoldRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requester = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReleaseHoldRequest {
+    return {
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+      requester: isSet(object.requester) ? globalThis.String(object.requester) : "",
+    };
+  },
+
+  toJSON(message: ReleaseHoldRequest): unknown {
+    const obj: any = {};
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    if (message.requester !== "") {
+      obj.requester = message.requester;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReleaseHoldRequest>): ReleaseHoldRequest {
+    return ReleaseHoldRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReleaseHoldRequest>): ReleaseHoldRequest {
+    const message = createBaseReleaseHoldRequest();
+    message.nodeId = object.nodeId ?? "";
+    message.requester = object.requester ?? "";
+    return message;
+  },
+};
+
+function createBaseReleaseHoldResponse(): ReleaseHoldResponse {
+  return { node: undefined };
+}
+
+export const ReleaseHoldResponse: MessageFns<ReleaseHoldResponse> = {
+  encode(message: ReleaseHoldResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== undefined) {
+      Node.encode(message.node, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleaseHoldResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleaseHoldResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = Node.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReleaseHoldResponse {
+    return { node: isSet(object.node) ? Node.fromJSON(object.node) : undefined };
+  },
+
+  toJSON(message: ReleaseHoldResponse): unknown {
+    const obj: any = {};
+    if (message.node !== undefined) {
+      obj.node = Node.toJSON(message.node);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReleaseHoldResponse>): ReleaseHoldResponse {
+    return ReleaseHoldResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReleaseHoldResponse>): ReleaseHoldResponse {
+    const message = createBaseReleaseHoldResponse();
+    message.node = (object.node !== undefined && object.node !== null) ? Node.fromPartial(object.node) : undefined;
+    return message;
+  },
+};
+
+function createBaseAddHoldKeyRequest(): AddHoldKeyRequest {
+  return { nodeId: "", publicKey: "", requester: "" };
+}
+
+export const AddHoldKeyRequest: MessageFns<AddHoldKeyRequest> = {
+  encode(message: AddHoldKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== "") {
+      writer.uint32(10).string(message.nodeId);
+    }
+    if (message.publicKey !== "") {
+      writer.uint32(18).string(message.publicKey);
+    }
+    if (message.requester !== "") {
+      writer.uint32(26).string(message.requester);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddHoldKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddHoldKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.publicKey = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requester = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddHoldKeyRequest {
+    return {
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+      publicKey: isSet(object.publicKey)
+        ? globalThis.String(object.publicKey)
+        : isSet(object.public_key)
+        ? globalThis.String(object.public_key)
+        : "",
+      requester: isSet(object.requester) ? globalThis.String(object.requester) : "",
+    };
+  },
+
+  toJSON(message: AddHoldKeyRequest): unknown {
+    const obj: any = {};
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    if (message.publicKey !== "") {
+      obj.publicKey = message.publicKey;
+    }
+    if (message.requester !== "") {
+      obj.requester = message.requester;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AddHoldKeyRequest>): AddHoldKeyRequest {
+    return AddHoldKeyRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AddHoldKeyRequest>): AddHoldKeyRequest {
+    const message = createBaseAddHoldKeyRequest();
+    message.nodeId = object.nodeId ?? "";
+    message.publicKey = object.publicKey ?? "";
+    message.requester = object.requester ?? "";
+    return message;
+  },
+};
+
+function createBaseAddHoldKeyResponse(): AddHoldKeyResponse {
+  return { hold: undefined };
+}
+
+export const AddHoldKeyResponse: MessageFns<AddHoldKeyResponse> = {
+  encode(message: AddHoldKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hold !== undefined) {
+      Hold.encode(message.hold, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddHoldKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddHoldKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hold = Hold.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddHoldKeyResponse {
+    return { hold: isSet(object.hold) ? Hold.fromJSON(object.hold) : undefined };
+  },
+
+  toJSON(message: AddHoldKeyResponse): unknown {
+    const obj: any = {};
+    if (message.hold !== undefined) {
+      obj.hold = Hold.toJSON(message.hold);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AddHoldKeyResponse>): AddHoldKeyResponse {
+    return AddHoldKeyResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AddHoldKeyResponse>): AddHoldKeyResponse {
+    const message = createBaseAddHoldKeyResponse();
+    message.hold = (object.hold !== undefined && object.hold !== null) ? Hold.fromPartial(object.hold) : undefined;
+    return message;
+  },
+};
+
+function createBaseSnapshotHoldRequest(): SnapshotHoldRequest {
+  return { nodeId: "", visibility: 0, imageName: "", requester: "", wait: false, waitTimeoutSeconds: 0 };
+}
+
+export const SnapshotHoldRequest: MessageFns<SnapshotHoldRequest> = {
+  encode(message: SnapshotHoldRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== "") {
+      writer.uint32(10).string(message.nodeId);
+    }
+    if (message.visibility !== 0) {
+      writer.uint32(16).int32(message.visibility);
+    }
+    if (message.imageName !== "") {
+      writer.uint32(26).string(message.imageName);
+    }
+    if (message.requester !== "") {
+      writer.uint32(34).string(message.requester);
+    }
+    if (message.wait !== false) {
+      writer.uint32(40).bool(message.wait);
+    }
+    if (message.waitTimeoutSeconds !== 0) {
+      writer.uint32(48).uint32(message.waitTimeoutSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SnapshotHoldRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSnapshotHoldRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.visibility = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.imageName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requester = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.wait = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.waitTimeoutSeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SnapshotHoldRequest {
+    return {
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+      visibility: isSet(object.visibility) ? snapshotVisibilityFromJSON(object.visibility) : 0,
+      imageName: isSet(object.imageName)
+        ? globalThis.String(object.imageName)
+        : isSet(object.image_name)
+        ? globalThis.String(object.image_name)
+        : "",
+      requester: isSet(object.requester) ? globalThis.String(object.requester) : "",
+      wait: isSet(object.wait) ? globalThis.Boolean(object.wait) : false,
+      waitTimeoutSeconds: isSet(object.waitTimeoutSeconds)
+        ? globalThis.Number(object.waitTimeoutSeconds)
+        : isSet(object.wait_timeout_seconds)
+        ? globalThis.Number(object.wait_timeout_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: SnapshotHoldRequest): unknown {
+    const obj: any = {};
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    if (message.visibility !== 0) {
+      obj.visibility = snapshotVisibilityToJSON(message.visibility);
+    }
+    if (message.imageName !== "") {
+      obj.imageName = message.imageName;
+    }
+    if (message.requester !== "") {
+      obj.requester = message.requester;
+    }
+    if (message.wait !== false) {
+      obj.wait = message.wait;
+    }
+    if (message.waitTimeoutSeconds !== 0) {
+      obj.waitTimeoutSeconds = Math.round(message.waitTimeoutSeconds);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SnapshotHoldRequest>): SnapshotHoldRequest {
+    return SnapshotHoldRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SnapshotHoldRequest>): SnapshotHoldRequest {
+    const message = createBaseSnapshotHoldRequest();
+    message.nodeId = object.nodeId ?? "";
+    message.visibility = object.visibility ?? 0;
+    message.imageName = object.imageName ?? "";
+    message.requester = object.requester ?? "";
+    message.wait = object.wait ?? false;
+    message.waitTimeoutSeconds = object.waitTimeoutSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseSnapshotHoldResponse(): SnapshotHoldResponse {
+  return { snapshot: undefined };
+}
+
+export const SnapshotHoldResponse: MessageFns<SnapshotHoldResponse> = {
+  encode(message: SnapshotHoldResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.snapshot !== undefined) {
+      HoldSnapshot.encode(message.snapshot, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SnapshotHoldResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSnapshotHoldResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.snapshot = HoldSnapshot.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SnapshotHoldResponse {
+    return { snapshot: isSet(object.snapshot) ? HoldSnapshot.fromJSON(object.snapshot) : undefined };
+  },
+
+  toJSON(message: SnapshotHoldResponse): unknown {
+    const obj: any = {};
+    if (message.snapshot !== undefined) {
+      obj.snapshot = HoldSnapshot.toJSON(message.snapshot);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SnapshotHoldResponse>): SnapshotHoldResponse {
+    return SnapshotHoldResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SnapshotHoldResponse>): SnapshotHoldResponse {
+    const message = createBaseSnapshotHoldResponse();
+    message.snapshot = (object.snapshot !== undefined && object.snapshot !== null)
+      ? HoldSnapshot.fromPartial(object.snapshot)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseHoldRule(): HoldRule {
+  return {
+    id: "",
+    labelExpression: "",
+    requester: "",
+    jobNamePattern: "",
+    count: 0,
+    fired: 0,
+    durationSeconds: 0,
+    reason: "",
+    source: "",
+    createdBy: "",
+    createdAt: undefined,
+  };
+}
+
+export const HoldRule: MessageFns<HoldRule> = {
+  encode(message: HoldRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.labelExpression !== "") {
+      writer.uint32(18).string(message.labelExpression);
+    }
+    if (message.requester !== "") {
+      writer.uint32(26).string(message.requester);
+    }
+    if (message.jobNamePattern !== "") {
+      writer.uint32(34).string(message.jobNamePattern);
+    }
+    if (message.count !== 0) {
+      writer.uint32(40).uint32(message.count);
+    }
+    if (message.fired !== 0) {
+      writer.uint32(48).uint32(message.fired);
+    }
+    if (message.durationSeconds !== 0) {
+      writer.uint32(56).uint32(message.durationSeconds);
+    }
+    if (message.reason !== "") {
+      writer.uint32(66).string(message.reason);
+    }
+    if (message.source !== "") {
+      writer.uint32(74).string(message.source);
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(82).string(message.createdBy);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HoldRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHoldRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.labelExpression = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requester = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.jobNamePattern = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.fired = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.durationSeconds = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HoldRule {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      labelExpression: isSet(object.labelExpression)
+        ? globalThis.String(object.labelExpression)
+        : isSet(object.label_expression)
+        ? globalThis.String(object.label_expression)
+        : "",
+      requester: isSet(object.requester) ? globalThis.String(object.requester) : "",
+      jobNamePattern: isSet(object.jobNamePattern)
+        ? globalThis.String(object.jobNamePattern)
+        : isSet(object.job_name_pattern)
+        ? globalThis.String(object.job_name_pattern)
+        : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      fired: isSet(object.fired) ? globalThis.Number(object.fired) : 0,
+      durationSeconds: isSet(object.durationSeconds)
+        ? globalThis.Number(object.durationSeconds)
+        : isSet(object.duration_seconds)
+        ? globalThis.Number(object.duration_seconds)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: HoldRule): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.labelExpression !== "") {
+      obj.labelExpression = message.labelExpression;
+    }
+    if (message.requester !== "") {
+      obj.requester = message.requester;
+    }
+    if (message.jobNamePattern !== "") {
+      obj.jobNamePattern = message.jobNamePattern;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.fired !== 0) {
+      obj.fired = Math.round(message.fired);
+    }
+    if (message.durationSeconds !== 0) {
+      obj.durationSeconds = Math.round(message.durationSeconds);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HoldRule>): HoldRule {
+    return HoldRule.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HoldRule>): HoldRule {
+    const message = createBaseHoldRule();
+    message.id = object.id ?? "";
+    message.labelExpression = object.labelExpression ?? "";
+    message.requester = object.requester ?? "";
+    message.jobNamePattern = object.jobNamePattern ?? "";
+    message.count = object.count ?? 0;
+    message.fired = object.fired ?? 0;
+    message.durationSeconds = object.durationSeconds ?? 0;
+    message.reason = object.reason ?? "";
+    message.source = object.source ?? "";
+    message.createdBy = object.createdBy ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListHoldRulesRequest(): ListHoldRulesRequest {
+  return {};
+}
+
+export const ListHoldRulesRequest: MessageFns<ListHoldRulesRequest> = {
+  encode(_: ListHoldRulesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListHoldRulesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListHoldRulesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListHoldRulesRequest {
+    return {};
+  },
+
+  toJSON(_: ListHoldRulesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListHoldRulesRequest>): ListHoldRulesRequest {
+    return ListHoldRulesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ListHoldRulesRequest>): ListHoldRulesRequest {
+    const message = createBaseListHoldRulesRequest();
+    return message;
+  },
+};
+
+function createBaseListHoldRulesResponse(): ListHoldRulesResponse {
+  return { rules: [] };
+}
+
+export const ListHoldRulesResponse: MessageFns<ListHoldRulesResponse> = {
+  encode(message: ListHoldRulesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rules) {
+      HoldRule.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListHoldRulesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListHoldRulesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rules.push(HoldRule.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListHoldRulesResponse {
+    return { rules: globalThis.Array.isArray(object?.rules) ? object.rules.map((e: any) => HoldRule.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListHoldRulesResponse): unknown {
+    const obj: any = {};
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => HoldRule.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListHoldRulesResponse>): ListHoldRulesResponse {
+    return ListHoldRulesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListHoldRulesResponse>): ListHoldRulesResponse {
+    const message = createBaseListHoldRulesResponse();
+    message.rules = object.rules?.map((e) => HoldRule.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateHoldRuleRequest(): CreateHoldRuleRequest {
+  return {
+    name: "",
+    labelExpression: "",
+    requester: "",
+    jobNamePattern: "",
+    count: 0,
+    durationSeconds: 0,
+    reason: "",
+    createdBy: "",
+  };
+}
+
+export const CreateHoldRuleRequest: MessageFns<CreateHoldRuleRequest> = {
+  encode(message: CreateHoldRuleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.labelExpression !== "") {
+      writer.uint32(18).string(message.labelExpression);
+    }
+    if (message.requester !== "") {
+      writer.uint32(26).string(message.requester);
+    }
+    if (message.jobNamePattern !== "") {
+      writer.uint32(34).string(message.jobNamePattern);
+    }
+    if (message.count !== 0) {
+      writer.uint32(40).uint32(message.count);
+    }
+    if (message.durationSeconds !== 0) {
+      writer.uint32(48).uint32(message.durationSeconds);
+    }
+    if (message.reason !== "") {
+      writer.uint32(58).string(message.reason);
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(66).string(message.createdBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateHoldRuleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateHoldRuleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.labelExpression = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requester = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.jobNamePattern = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.durationSeconds = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateHoldRuleRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      labelExpression: isSet(object.labelExpression)
+        ? globalThis.String(object.labelExpression)
+        : isSet(object.label_expression)
+        ? globalThis.String(object.label_expression)
+        : "",
+      requester: isSet(object.requester) ? globalThis.String(object.requester) : "",
+      jobNamePattern: isSet(object.jobNamePattern)
+        ? globalThis.String(object.jobNamePattern)
+        : isSet(object.job_name_pattern)
+        ? globalThis.String(object.job_name_pattern)
+        : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      durationSeconds: isSet(object.durationSeconds)
+        ? globalThis.Number(object.durationSeconds)
+        : isSet(object.duration_seconds)
+        ? globalThis.Number(object.duration_seconds)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateHoldRuleRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.labelExpression !== "") {
+      obj.labelExpression = message.labelExpression;
+    }
+    if (message.requester !== "") {
+      obj.requester = message.requester;
+    }
+    if (message.jobNamePattern !== "") {
+      obj.jobNamePattern = message.jobNamePattern;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.durationSeconds !== 0) {
+      obj.durationSeconds = Math.round(message.durationSeconds);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateHoldRuleRequest>): CreateHoldRuleRequest {
+    return CreateHoldRuleRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateHoldRuleRequest>): CreateHoldRuleRequest {
+    const message = createBaseCreateHoldRuleRequest();
+    message.name = object.name ?? "";
+    message.labelExpression = object.labelExpression ?? "";
+    message.requester = object.requester ?? "";
+    message.jobNamePattern = object.jobNamePattern ?? "";
+    message.count = object.count ?? 0;
+    message.durationSeconds = object.durationSeconds ?? 0;
+    message.reason = object.reason ?? "";
+    message.createdBy = object.createdBy ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateHoldRuleResponse(): CreateHoldRuleResponse {
+  return { rule: undefined };
+}
+
+export const CreateHoldRuleResponse: MessageFns<CreateHoldRuleResponse> = {
+  encode(message: CreateHoldRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      HoldRule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateHoldRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateHoldRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = HoldRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateHoldRuleResponse {
+    return { rule: isSet(object.rule) ? HoldRule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: CreateHoldRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = HoldRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateHoldRuleResponse>): CreateHoldRuleResponse {
+    return CreateHoldRuleResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateHoldRuleResponse>): CreateHoldRuleResponse {
+    const message = createBaseCreateHoldRuleResponse();
+    message.rule = (object.rule !== undefined && object.rule !== null) ? HoldRule.fromPartial(object.rule) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteHoldRuleRequest(): DeleteHoldRuleRequest {
+  return { id: "" };
+}
+
+export const DeleteHoldRuleRequest: MessageFns<DeleteHoldRuleRequest> = {
+  encode(message: DeleteHoldRuleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteHoldRuleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteHoldRuleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteHoldRuleRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: DeleteHoldRuleRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteHoldRuleRequest>): DeleteHoldRuleRequest {
+    return DeleteHoldRuleRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteHoldRuleRequest>): DeleteHoldRuleRequest {
+    const message = createBaseDeleteHoldRuleRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteHoldRuleResponse(): DeleteHoldRuleResponse {
+  return {};
+}
+
+export const DeleteHoldRuleResponse: MessageFns<DeleteHoldRuleResponse> = {
+  encode(_: DeleteHoldRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteHoldRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteHoldRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteHoldRuleResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteHoldRuleResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteHoldRuleResponse>): DeleteHoldRuleResponse {
+    return DeleteHoldRuleResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<DeleteHoldRuleResponse>): DeleteHoldRuleResponse {
+    const message = createBaseDeleteHoldRuleResponse();
+    return message;
+  },
+};
+
 /** StandbyService is what CI systems, the CLI and people talk to. */
 export type StandbyServiceService = typeof StandbyServiceService;
 export const StandbyServiceService = {
@@ -6352,7 +9244,10 @@ export const StandbyServiceService = {
   },
   /**
    * ReleaseLease ends a lease with the job's outcome; its nodes are deleted
-   * (machines are single use). Releasing twice with the same token is a no-op.
+   * (machines are single use), or held for diagnosis (state HELD) when
+   * hold_seconds is set or a failure matches an autohold rule; the answer's
+   * claim then lists the held nodes with their hold. Releasing twice with the
+   * same token is a no-op.
    * Codes: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (outcome unspecified).
    */
   releaseLease: {
@@ -6550,6 +9445,152 @@ export const StandbyServiceService = {
       Buffer.from(SnapshotNodeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SnapshotNodeResponse => SnapshotNodeResponse.decode(value),
   },
+  /**
+   * ListHolds lists the held nodes (state HELD) with why, for whom and until
+   * when, plus how many there are and the earliest expiry.
+   */
+  listHolds: {
+    path: "/standby.v1.StandbyService/ListHolds" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListHoldsRequest): Buffer => Buffer.from(ListHoldsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListHoldsRequest => ListHoldsRequest.decode(value),
+    responseSerialize: (value: ListHoldsResponse): Buffer => Buffer.from(ListHoldsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListHoldsResponse => ListHoldsResponse.decode(value),
+  },
+  /**
+   * GetHold returns a node's hold, with the keys added to it and its
+   * snapshots; also after the hold ended. Codes: NOT_FOUND (no such node, or
+   * it never was held).
+   */
+  getHold: {
+    path: "/standby.v1.StandbyService/GetHold" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetHoldRequest): Buffer => Buffer.from(GetHoldRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetHoldRequest => GetHoldRequest.decode(value),
+    responseSerialize: (value: GetHoldResponse): Buffer => Buffer.from(GetHoldResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetHoldResponse => GetHoldResponse.decode(value),
+  },
+  /**
+   * HoldNode keeps a ready or claimed node for diagnosis (a claimed one stays
+   * with its lease until released, and is then kept instead of deleted), or
+   * changes the expiry of a held one. A held node is never handed to a claim
+   * and still counts against label and provider caps. The hold lasts
+   * duration_seconds (0: the configured default), capped so that it ends no
+   * later than the configured maximum after it began.
+   * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is launching, released,
+   * being deleted or gone).
+   */
+  holdNode: {
+    path: "/standby.v1.StandbyService/HoldNode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HoldNodeRequest): Buffer => Buffer.from(HoldNodeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HoldNodeRequest => HoldNodeRequest.decode(value),
+    responseSerialize: (value: HoldNodeResponse): Buffer => Buffer.from(HoldNodeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HoldNodeResponse => HoldNodeResponse.decode(value),
+  },
+  /**
+   * ReleaseHold ends a hold early; the node is deleted. Releasing a node that
+   * is already being deleted (or gone) is a no-op.
+   * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held).
+   */
+  releaseHold: {
+    path: "/standby.v1.StandbyService/ReleaseHold" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReleaseHoldRequest): Buffer => Buffer.from(ReleaseHoldRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReleaseHoldRequest => ReleaseHoldRequest.decode(value),
+    responseSerialize: (value: ReleaseHoldResponse): Buffer => Buffer.from(ReleaseHoldResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReleaseHoldResponse => ReleaseHoldResponse.decode(value),
+  },
+  /**
+   * AddHoldKey adds an OpenSSH public key to a held node's authorized keys
+   * (over SSH with the scheduler's key, checking the node's pinned host key),
+   * so that a developer can log in. Recorded with who asked.
+   * Codes: NOT_FOUND, INVALID_ARGUMENT (not an OpenSSH public key),
+   * FAILED_PRECONDITION (the node is not held, or the scheduler cannot reach
+   * it over SSH), UNAVAILABLE (the node did not answer; try again),
+   * PERMISSION_DENIED (the node's host key changed).
+   */
+  addHoldKey: {
+    path: "/standby.v1.StandbyService/AddHoldKey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AddHoldKeyRequest): Buffer => Buffer.from(AddHoldKeyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddHoldKeyRequest => AddHoldKeyRequest.decode(value),
+    responseSerialize: (value: AddHoldKeyResponse): Buffer => Buffer.from(AddHoldKeyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddHoldKeyResponse => AddHoldKeyResponse.decode(value),
+  },
+  /**
+   * SnapshotHold makes an image of a held node on its provider, without the
+   * node's SSH host keys and without any authorized keys (the claimer's, the
+   * developers', the scheduler's), so that it can be booted elsewhere. The
+   * image is shared (not public) by default where the provider can share
+   * images, private otherwise. With wait, answers when the snapshot is done
+   * (or wait_timeout_seconds passed); otherwise at once, and GetHold shows its
+   * progress. Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held, or
+   * its provider cannot take snapshots free of keys, or cannot share images),
+   * PERMISSION_DENIED (public images need the admin role), UNAVAILABLE.
+   */
+  snapshotHold: {
+    path: "/standby.v1.StandbyService/SnapshotHold" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SnapshotHoldRequest): Buffer => Buffer.from(SnapshotHoldRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SnapshotHoldRequest => SnapshotHoldRequest.decode(value),
+    responseSerialize: (value: SnapshotHoldResponse): Buffer =>
+      Buffer.from(SnapshotHoldResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SnapshotHoldResponse => SnapshotHoldResponse.decode(value),
+  },
+  /**
+   * ListHoldRules lists the autohold rules: from the configuration file and
+   * added through the API, with how often each has fired.
+   */
+  listHoldRules: {
+    path: "/standby.v1.StandbyService/ListHoldRules" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListHoldRulesRequest): Buffer => Buffer.from(ListHoldRulesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListHoldRulesRequest => ListHoldRulesRequest.decode(value),
+    responseSerialize: (value: ListHoldRulesResponse): Buffer =>
+      Buffer.from(ListHoldRulesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListHoldRulesResponse => ListHoldRulesResponse.decode(value),
+  },
+  /**
+   * CreateHoldRule adds an autohold rule: the next `count` failed jobs that
+   * match it have their nodes held. Codes: INVALID_ARGUMENT (a bad label
+   * expression, job name pattern, count or duration), ALREADY_EXISTS (a rule
+   * with that name exists).
+   */
+  createHoldRule: {
+    path: "/standby.v1.StandbyService/CreateHoldRule" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateHoldRuleRequest): Buffer =>
+      Buffer.from(CreateHoldRuleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateHoldRuleRequest => CreateHoldRuleRequest.decode(value),
+    responseSerialize: (value: CreateHoldRuleResponse): Buffer =>
+      Buffer.from(CreateHoldRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateHoldRuleResponse => CreateHoldRuleResponse.decode(value),
+  },
+  /**
+   * DeleteHoldRule removes an autohold rule added through the API; holds it
+   * made stay. Codes: NOT_FOUND, FAILED_PRECONDITION (the rule comes from the
+   * configuration file: remove it there).
+   */
+  deleteHoldRule: {
+    path: "/standby.v1.StandbyService/DeleteHoldRule" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteHoldRuleRequest): Buffer =>
+      Buffer.from(DeleteHoldRuleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteHoldRuleRequest => DeleteHoldRuleRequest.decode(value),
+    responseSerialize: (value: DeleteHoldRuleResponse): Buffer =>
+      Buffer.from(DeleteHoldRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteHoldRuleResponse => DeleteHoldRuleResponse.decode(value),
+  },
 } as const;
 
 export interface StandbyServiceServer extends UntypedServiceImplementation {
@@ -6591,7 +9632,10 @@ export interface StandbyServiceServer extends UntypedServiceImplementation {
   renewLease: handleUnaryCall<RenewLeaseRequest, RenewLeaseResponse>;
   /**
    * ReleaseLease ends a lease with the job's outcome; its nodes are deleted
-   * (machines are single use). Releasing twice with the same token is a no-op.
+   * (machines are single use), or held for diagnosis (state HELD) when
+   * hold_seconds is set or a failure matches an autohold rule; the answer's
+   * claim then lists the held nodes with their hold. Releasing twice with the
+   * same token is a no-op.
    * Codes: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (outcome unspecified).
    */
   releaseLease: handleUnaryCall<ReleaseLeaseRequest, ReleaseLeaseResponse>;
@@ -6666,6 +9710,74 @@ export interface StandbyServiceServer extends UntypedServiceImplementation {
    * FAILED_PRECONDITION (the lease has ended).
    */
   snapshotNode: handleUnaryCall<SnapshotNodeRequest, SnapshotNodeResponse>;
+  /**
+   * ListHolds lists the held nodes (state HELD) with why, for whom and until
+   * when, plus how many there are and the earliest expiry.
+   */
+  listHolds: handleUnaryCall<ListHoldsRequest, ListHoldsResponse>;
+  /**
+   * GetHold returns a node's hold, with the keys added to it and its
+   * snapshots; also after the hold ended. Codes: NOT_FOUND (no such node, or
+   * it never was held).
+   */
+  getHold: handleUnaryCall<GetHoldRequest, GetHoldResponse>;
+  /**
+   * HoldNode keeps a ready or claimed node for diagnosis (a claimed one stays
+   * with its lease until released, and is then kept instead of deleted), or
+   * changes the expiry of a held one. A held node is never handed to a claim
+   * and still counts against label and provider caps. The hold lasts
+   * duration_seconds (0: the configured default), capped so that it ends no
+   * later than the configured maximum after it began.
+   * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is launching, released,
+   * being deleted or gone).
+   */
+  holdNode: handleUnaryCall<HoldNodeRequest, HoldNodeResponse>;
+  /**
+   * ReleaseHold ends a hold early; the node is deleted. Releasing a node that
+   * is already being deleted (or gone) is a no-op.
+   * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held).
+   */
+  releaseHold: handleUnaryCall<ReleaseHoldRequest, ReleaseHoldResponse>;
+  /**
+   * AddHoldKey adds an OpenSSH public key to a held node's authorized keys
+   * (over SSH with the scheduler's key, checking the node's pinned host key),
+   * so that a developer can log in. Recorded with who asked.
+   * Codes: NOT_FOUND, INVALID_ARGUMENT (not an OpenSSH public key),
+   * FAILED_PRECONDITION (the node is not held, or the scheduler cannot reach
+   * it over SSH), UNAVAILABLE (the node did not answer; try again),
+   * PERMISSION_DENIED (the node's host key changed).
+   */
+  addHoldKey: handleUnaryCall<AddHoldKeyRequest, AddHoldKeyResponse>;
+  /**
+   * SnapshotHold makes an image of a held node on its provider, without the
+   * node's SSH host keys and without any authorized keys (the claimer's, the
+   * developers', the scheduler's), so that it can be booted elsewhere. The
+   * image is shared (not public) by default where the provider can share
+   * images, private otherwise. With wait, answers when the snapshot is done
+   * (or wait_timeout_seconds passed); otherwise at once, and GetHold shows its
+   * progress. Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held, or
+   * its provider cannot take snapshots free of keys, or cannot share images),
+   * PERMISSION_DENIED (public images need the admin role), UNAVAILABLE.
+   */
+  snapshotHold: handleUnaryCall<SnapshotHoldRequest, SnapshotHoldResponse>;
+  /**
+   * ListHoldRules lists the autohold rules: from the configuration file and
+   * added through the API, with how often each has fired.
+   */
+  listHoldRules: handleUnaryCall<ListHoldRulesRequest, ListHoldRulesResponse>;
+  /**
+   * CreateHoldRule adds an autohold rule: the next `count` failed jobs that
+   * match it have their nodes held. Codes: INVALID_ARGUMENT (a bad label
+   * expression, job name pattern, count or duration), ALREADY_EXISTS (a rule
+   * with that name exists).
+   */
+  createHoldRule: handleUnaryCall<CreateHoldRuleRequest, CreateHoldRuleResponse>;
+  /**
+   * DeleteHoldRule removes an autohold rule added through the API; holds it
+   * made stay. Codes: NOT_FOUND, FAILED_PRECONDITION (the rule comes from the
+   * configuration file: remove it there).
+   */
+  deleteHoldRule: handleUnaryCall<DeleteHoldRuleRequest, DeleteHoldRuleResponse>;
 }
 
 export interface StandbyServiceClient extends Client {
@@ -6768,7 +9880,10 @@ export interface StandbyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * ReleaseLease ends a lease with the job's outcome; its nodes are deleted
-   * (machines are single use). Releasing twice with the same token is a no-op.
+   * (machines are single use), or held for diagnosis (state HELD) when
+   * hold_seconds is set or a failure matches an autohold rule; the answer's
+   * claim then lists the held nodes with their hold. Releasing twice with the
+   * same token is a no-op.
    * Codes: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (outcome unspecified).
    */
   releaseLease(
@@ -7038,6 +10153,200 @@ export interface StandbyServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SnapshotNodeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ListHolds lists the held nodes (state HELD) with why, for whom and until
+   * when, plus how many there are and the earliest expiry.
+   */
+  listHolds(
+    request: ListHoldsRequest,
+    callback: (error: ServiceError | null, response: ListHoldsResponse) => void,
+  ): ClientUnaryCall;
+  listHolds(
+    request: ListHoldsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListHoldsResponse) => void,
+  ): ClientUnaryCall;
+  listHolds(
+    request: ListHoldsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListHoldsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetHold returns a node's hold, with the keys added to it and its
+   * snapshots; also after the hold ended. Codes: NOT_FOUND (no such node, or
+   * it never was held).
+   */
+  getHold(
+    request: GetHoldRequest,
+    callback: (error: ServiceError | null, response: GetHoldResponse) => void,
+  ): ClientUnaryCall;
+  getHold(
+    request: GetHoldRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetHoldResponse) => void,
+  ): ClientUnaryCall;
+  getHold(
+    request: GetHoldRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetHoldResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * HoldNode keeps a ready or claimed node for diagnosis (a claimed one stays
+   * with its lease until released, and is then kept instead of deleted), or
+   * changes the expiry of a held one. A held node is never handed to a claim
+   * and still counts against label and provider caps. The hold lasts
+   * duration_seconds (0: the configured default), capped so that it ends no
+   * later than the configured maximum after it began.
+   * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is launching, released,
+   * being deleted or gone).
+   */
+  holdNode(
+    request: HoldNodeRequest,
+    callback: (error: ServiceError | null, response: HoldNodeResponse) => void,
+  ): ClientUnaryCall;
+  holdNode(
+    request: HoldNodeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HoldNodeResponse) => void,
+  ): ClientUnaryCall;
+  holdNode(
+    request: HoldNodeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HoldNodeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ReleaseHold ends a hold early; the node is deleted. Releasing a node that
+   * is already being deleted (or gone) is a no-op.
+   * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held).
+   */
+  releaseHold(
+    request: ReleaseHoldRequest,
+    callback: (error: ServiceError | null, response: ReleaseHoldResponse) => void,
+  ): ClientUnaryCall;
+  releaseHold(
+    request: ReleaseHoldRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReleaseHoldResponse) => void,
+  ): ClientUnaryCall;
+  releaseHold(
+    request: ReleaseHoldRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReleaseHoldResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * AddHoldKey adds an OpenSSH public key to a held node's authorized keys
+   * (over SSH with the scheduler's key, checking the node's pinned host key),
+   * so that a developer can log in. Recorded with who asked.
+   * Codes: NOT_FOUND, INVALID_ARGUMENT (not an OpenSSH public key),
+   * FAILED_PRECONDITION (the node is not held, or the scheduler cannot reach
+   * it over SSH), UNAVAILABLE (the node did not answer; try again),
+   * PERMISSION_DENIED (the node's host key changed).
+   */
+  addHoldKey(
+    request: AddHoldKeyRequest,
+    callback: (error: ServiceError | null, response: AddHoldKeyResponse) => void,
+  ): ClientUnaryCall;
+  addHoldKey(
+    request: AddHoldKeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddHoldKeyResponse) => void,
+  ): ClientUnaryCall;
+  addHoldKey(
+    request: AddHoldKeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddHoldKeyResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * SnapshotHold makes an image of a held node on its provider, without the
+   * node's SSH host keys and without any authorized keys (the claimer's, the
+   * developers', the scheduler's), so that it can be booted elsewhere. The
+   * image is shared (not public) by default where the provider can share
+   * images, private otherwise. With wait, answers when the snapshot is done
+   * (or wait_timeout_seconds passed); otherwise at once, and GetHold shows its
+   * progress. Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held, or
+   * its provider cannot take snapshots free of keys, or cannot share images),
+   * PERMISSION_DENIED (public images need the admin role), UNAVAILABLE.
+   */
+  snapshotHold(
+    request: SnapshotHoldRequest,
+    callback: (error: ServiceError | null, response: SnapshotHoldResponse) => void,
+  ): ClientUnaryCall;
+  snapshotHold(
+    request: SnapshotHoldRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SnapshotHoldResponse) => void,
+  ): ClientUnaryCall;
+  snapshotHold(
+    request: SnapshotHoldRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SnapshotHoldResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ListHoldRules lists the autohold rules: from the configuration file and
+   * added through the API, with how often each has fired.
+   */
+  listHoldRules(
+    request: ListHoldRulesRequest,
+    callback: (error: ServiceError | null, response: ListHoldRulesResponse) => void,
+  ): ClientUnaryCall;
+  listHoldRules(
+    request: ListHoldRulesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListHoldRulesResponse) => void,
+  ): ClientUnaryCall;
+  listHoldRules(
+    request: ListHoldRulesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListHoldRulesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * CreateHoldRule adds an autohold rule: the next `count` failed jobs that
+   * match it have their nodes held. Codes: INVALID_ARGUMENT (a bad label
+   * expression, job name pattern, count or duration), ALREADY_EXISTS (a rule
+   * with that name exists).
+   */
+  createHoldRule(
+    request: CreateHoldRuleRequest,
+    callback: (error: ServiceError | null, response: CreateHoldRuleResponse) => void,
+  ): ClientUnaryCall;
+  createHoldRule(
+    request: CreateHoldRuleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateHoldRuleResponse) => void,
+  ): ClientUnaryCall;
+  createHoldRule(
+    request: CreateHoldRuleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateHoldRuleResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * DeleteHoldRule removes an autohold rule added through the API; holds it
+   * made stay. Codes: NOT_FOUND, FAILED_PRECONDITION (the rule comes from the
+   * configuration file: remove it there).
+   */
+  deleteHoldRule(
+    request: DeleteHoldRuleRequest,
+    callback: (error: ServiceError | null, response: DeleteHoldRuleResponse) => void,
+  ): ClientUnaryCall;
+  deleteHoldRule(
+    request: DeleteHoldRuleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteHoldRuleResponse) => void,
+  ): ClientUnaryCall;
+  deleteHoldRule(
+    request: DeleteHoldRuleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteHoldRuleResponse) => void,
   ): ClientUnaryCall;
 }
 

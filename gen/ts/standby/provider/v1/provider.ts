@@ -132,7 +132,12 @@ export interface DescribeResponse {
   version: string;
   /** The contract version it speaks (1). */
   protocolVersion: number;
-  /** Optional capabilities: "snapshot", "shared-images", "quota". */
+  /**
+   * Optional capabilities: "snapshot", "shared-images", "quota",
+   * "scrubbed-snapshots" (no snapshot ever contains the instance's SSH host
+   * keys or any authorized_keys file: the scheduler publishes snapshots of
+   * held nodes only from providers that promise this).
+   */
   capabilities: string[];
 }
 

@@ -33,6 +33,8 @@ private static final long serialVersionUID = 0L;
     claimId_ = "";
     flavor_ = "";
     purpose_ = "";
+    holdReason_ = "";
+    holdRequester_ = "";
   }
 
   @java.lang.Override
@@ -686,6 +688,120 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int HOLD_REASON_FIELD_NUMBER = 17;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object holdReason_ = "";
+  /**
+   * <pre>
+   * While the node is held (state HELD): why, who asked, and when it will be
+   * deleted.
+   * </pre>
+   *
+   * <code>string hold_reason = 17;</code>
+   * @return The holdReason.
+   */
+  @java.lang.Override
+  public java.lang.String getHoldReason() {
+    java.lang.Object ref = holdReason_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      holdReason_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * While the node is held (state HELD): why, who asked, and when it will be
+   * deleted.
+   * </pre>
+   *
+   * <code>string hold_reason = 17;</code>
+   * @return The bytes for holdReason.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getHoldReasonBytes() {
+    java.lang.Object ref = holdReason_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      holdReason_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int HOLD_REQUESTER_FIELD_NUMBER = 18;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object holdRequester_ = "";
+  /**
+   * <code>string hold_requester = 18;</code>
+   * @return The holdRequester.
+   */
+  @java.lang.Override
+  public java.lang.String getHoldRequester() {
+    java.lang.Object ref = holdRequester_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      holdRequester_ = s;
+      return s;
+    }
+  }
+  /**
+   * <code>string hold_requester = 18;</code>
+   * @return The bytes for holdRequester.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getHoldRequesterBytes() {
+    java.lang.Object ref = holdRequester_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      holdRequester_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int HOLD_EXPIRES_AT_FIELD_NUMBER = 19;
+  private com.google.protobuf.Timestamp holdExpiresAt_;
+  /**
+   * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+   * @return Whether the holdExpiresAt field is set.
+   */
+  @java.lang.Override
+  public boolean hasHoldExpiresAt() {
+    return holdExpiresAt_ != null;
+  }
+  /**
+   * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+   * @return The holdExpiresAt.
+   */
+  @java.lang.Override
+  public com.google.protobuf.Timestamp getHoldExpiresAt() {
+    return holdExpiresAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : holdExpiresAt_;
+  }
+  /**
+   * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+   */
+  @java.lang.Override
+  public com.google.protobuf.TimestampOrBuilder getHoldExpiresAtOrBuilder() {
+    return holdExpiresAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : holdExpiresAt_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -747,6 +863,15 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(purpose_)) {
       com.google.protobuf.GeneratedMessageV3.writeString(output, 16, purpose_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(holdReason_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 17, holdReason_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(holdRequester_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 18, holdRequester_);
+    }
+    if (holdExpiresAt_ != null) {
+      output.writeMessage(19, getHoldExpiresAt());
     }
     getUnknownFields().writeTo(output);
   }
@@ -824,6 +949,16 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(purpose_)) {
       size += com.google.protobuf.GeneratedMessageV3.computeStringSize(16, purpose_);
     }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(holdReason_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(17, holdReason_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(holdRequester_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(18, holdRequester_);
+    }
+    if (holdExpiresAt_ != null) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(19, getHoldExpiresAt());
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -876,6 +1011,15 @@ private static final long serialVersionUID = 0L;
         .equals(other.getFlavor())) return false;
     if (!getPurpose()
         .equals(other.getPurpose())) return false;
+    if (!getHoldReason()
+        .equals(other.getHoldReason())) return false;
+    if (!getHoldRequester()
+        .equals(other.getHoldRequester())) return false;
+    if (hasHoldExpiresAt() != other.hasHoldExpiresAt()) return false;
+    if (hasHoldExpiresAt()) {
+      if (!getHoldExpiresAt()
+          .equals(other.getHoldExpiresAt())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -929,6 +1073,14 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getFlavor().hashCode();
     hash = (37 * hash) + PURPOSE_FIELD_NUMBER;
     hash = (53 * hash) + getPurpose().hashCode();
+    hash = (37 * hash) + HOLD_REASON_FIELD_NUMBER;
+    hash = (53 * hash) + getHoldReason().hashCode();
+    hash = (37 * hash) + HOLD_REQUESTER_FIELD_NUMBER;
+    hash = (53 * hash) + getHoldRequester().hashCode();
+    if (hasHoldExpiresAt()) {
+      hash = (37 * hash) + HOLD_EXPIRES_AT_FIELD_NUMBER;
+      hash = (53 * hash) + getHoldExpiresAt().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1089,6 +1241,13 @@ private static final long serialVersionUID = 0L;
       }
       flavor_ = "";
       purpose_ = "";
+      holdReason_ = "";
+      holdRequester_ = "";
+      holdExpiresAt_ = null;
+      if (holdExpiresAtBuilder_ != null) {
+        holdExpiresAtBuilder_.dispose();
+        holdExpiresAtBuilder_ = null;
+      }
       return this;
     }
 
@@ -1183,6 +1342,17 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00008000) != 0)) {
         result.purpose_ = purpose_;
+      }
+      if (((from_bitField0_ & 0x00010000) != 0)) {
+        result.holdReason_ = holdReason_;
+      }
+      if (((from_bitField0_ & 0x00020000) != 0)) {
+        result.holdRequester_ = holdRequester_;
+      }
+      if (((from_bitField0_ & 0x00040000) != 0)) {
+        result.holdExpiresAt_ = holdExpiresAtBuilder_ == null
+            ? holdExpiresAt_
+            : holdExpiresAtBuilder_.build();
       }
     }
 
@@ -1317,6 +1487,19 @@ private static final long serialVersionUID = 0L;
         bitField0_ |= 0x00008000;
         onChanged();
       }
+      if (!other.getHoldReason().isEmpty()) {
+        holdReason_ = other.holdReason_;
+        bitField0_ |= 0x00010000;
+        onChanged();
+      }
+      if (!other.getHoldRequester().isEmpty()) {
+        holdRequester_ = other.holdRequester_;
+        bitField0_ |= 0x00020000;
+        onChanged();
+      }
+      if (other.hasHoldExpiresAt()) {
+        mergeHoldExpiresAt(other.getHoldExpiresAt());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -1430,6 +1613,23 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00008000;
               break;
             } // case 130
+            case 138: {
+              holdReason_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00010000;
+              break;
+            } // case 138
+            case 146: {
+              holdRequester_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00020000;
+              break;
+            } // case 146
+            case 154: {
+              input.readMessage(
+                  getHoldExpiresAtFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00040000;
+              break;
+            } // case 154
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2930,6 +3130,294 @@ private static final long serialVersionUID = 0L;
       bitField0_ |= 0x00008000;
       onChanged();
       return this;
+    }
+
+    private java.lang.Object holdReason_ = "";
+    /**
+     * <pre>
+     * While the node is held (state HELD): why, who asked, and when it will be
+     * deleted.
+     * </pre>
+     *
+     * <code>string hold_reason = 17;</code>
+     * @return The holdReason.
+     */
+    public java.lang.String getHoldReason() {
+      java.lang.Object ref = holdReason_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        holdReason_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * While the node is held (state HELD): why, who asked, and when it will be
+     * deleted.
+     * </pre>
+     *
+     * <code>string hold_reason = 17;</code>
+     * @return The bytes for holdReason.
+     */
+    public com.google.protobuf.ByteString
+        getHoldReasonBytes() {
+      java.lang.Object ref = holdReason_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        holdReason_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * While the node is held (state HELD): why, who asked, and when it will be
+     * deleted.
+     * </pre>
+     *
+     * <code>string hold_reason = 17;</code>
+     * @param value The holdReason to set.
+     * @return This builder for chaining.
+     */
+    public Builder setHoldReason(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      holdReason_ = value;
+      bitField0_ |= 0x00010000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * While the node is held (state HELD): why, who asked, and when it will be
+     * deleted.
+     * </pre>
+     *
+     * <code>string hold_reason = 17;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearHoldReason() {
+      holdReason_ = getDefaultInstance().getHoldReason();
+      bitField0_ = (bitField0_ & ~0x00010000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * While the node is held (state HELD): why, who asked, and when it will be
+     * deleted.
+     * </pre>
+     *
+     * <code>string hold_reason = 17;</code>
+     * @param value The bytes for holdReason to set.
+     * @return This builder for chaining.
+     */
+    public Builder setHoldReasonBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      holdReason_ = value;
+      bitField0_ |= 0x00010000;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object holdRequester_ = "";
+    /**
+     * <code>string hold_requester = 18;</code>
+     * @return The holdRequester.
+     */
+    public java.lang.String getHoldRequester() {
+      java.lang.Object ref = holdRequester_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        holdRequester_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <code>string hold_requester = 18;</code>
+     * @return The bytes for holdRequester.
+     */
+    public com.google.protobuf.ByteString
+        getHoldRequesterBytes() {
+      java.lang.Object ref = holdRequester_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        holdRequester_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <code>string hold_requester = 18;</code>
+     * @param value The holdRequester to set.
+     * @return This builder for chaining.
+     */
+    public Builder setHoldRequester(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      holdRequester_ = value;
+      bitField0_ |= 0x00020000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>string hold_requester = 18;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearHoldRequester() {
+      holdRequester_ = getDefaultInstance().getHoldRequester();
+      bitField0_ = (bitField0_ & ~0x00020000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>string hold_requester = 18;</code>
+     * @param value The bytes for holdRequester to set.
+     * @return This builder for chaining.
+     */
+    public Builder setHoldRequesterBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      holdRequester_ = value;
+      bitField0_ |= 0x00020000;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.Timestamp holdExpiresAt_;
+    private com.google.protobuf.SingleFieldBuilderV3<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> holdExpiresAtBuilder_;
+    /**
+     * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+     * @return Whether the holdExpiresAt field is set.
+     */
+    public boolean hasHoldExpiresAt() {
+      return ((bitField0_ & 0x00040000) != 0);
+    }
+    /**
+     * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+     * @return The holdExpiresAt.
+     */
+    public com.google.protobuf.Timestamp getHoldExpiresAt() {
+      if (holdExpiresAtBuilder_ == null) {
+        return holdExpiresAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : holdExpiresAt_;
+      } else {
+        return holdExpiresAtBuilder_.getMessage();
+      }
+    }
+    /**
+     * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+     */
+    public Builder setHoldExpiresAt(com.google.protobuf.Timestamp value) {
+      if (holdExpiresAtBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        holdExpiresAt_ = value;
+      } else {
+        holdExpiresAtBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00040000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+     */
+    public Builder setHoldExpiresAt(
+        com.google.protobuf.Timestamp.Builder builderForValue) {
+      if (holdExpiresAtBuilder_ == null) {
+        holdExpiresAt_ = builderForValue.build();
+      } else {
+        holdExpiresAtBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00040000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+     */
+    public Builder mergeHoldExpiresAt(com.google.protobuf.Timestamp value) {
+      if (holdExpiresAtBuilder_ == null) {
+        if (((bitField0_ & 0x00040000) != 0) &&
+          holdExpiresAt_ != null &&
+          holdExpiresAt_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+          getHoldExpiresAtBuilder().mergeFrom(value);
+        } else {
+          holdExpiresAt_ = value;
+        }
+      } else {
+        holdExpiresAtBuilder_.mergeFrom(value);
+      }
+      bitField0_ |= 0x00040000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+     */
+    public Builder clearHoldExpiresAt() {
+      bitField0_ = (bitField0_ & ~0x00040000);
+      holdExpiresAt_ = null;
+      if (holdExpiresAtBuilder_ != null) {
+        holdExpiresAtBuilder_.dispose();
+        holdExpiresAtBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+     */
+    public com.google.protobuf.Timestamp.Builder getHoldExpiresAtBuilder() {
+      bitField0_ |= 0x00040000;
+      onChanged();
+      return getHoldExpiresAtFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+     */
+    public com.google.protobuf.TimestampOrBuilder getHoldExpiresAtOrBuilder() {
+      if (holdExpiresAtBuilder_ != null) {
+        return holdExpiresAtBuilder_.getMessageOrBuilder();
+      } else {
+        return holdExpiresAt_ == null ?
+            com.google.protobuf.Timestamp.getDefaultInstance() : holdExpiresAt_;
+      }
+    }
+    /**
+     * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+        getHoldExpiresAtFieldBuilder() {
+      if (holdExpiresAtBuilder_ == null) {
+        holdExpiresAtBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                getHoldExpiresAt(),
+                getParentForChildren(),
+                isClean());
+        holdExpiresAt_ = null;
+      }
+      return holdExpiresAtBuilder_;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

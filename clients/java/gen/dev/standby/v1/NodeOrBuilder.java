@@ -322,4 +322,53 @@ public interface NodeOrBuilder extends
    */
   com.google.protobuf.ByteString
       getPurposeBytes();
+
+  /**
+   * <pre>
+   * While the node is held (state HELD): why, who asked, and when it will be
+   * deleted.
+   * </pre>
+   *
+   * <code>string hold_reason = 17;</code>
+   * @return The holdReason.
+   */
+  java.lang.String getHoldReason();
+  /**
+   * <pre>
+   * While the node is held (state HELD): why, who asked, and when it will be
+   * deleted.
+   * </pre>
+   *
+   * <code>string hold_reason = 17;</code>
+   * @return The bytes for holdReason.
+   */
+  com.google.protobuf.ByteString
+      getHoldReasonBytes();
+
+  /**
+   * <code>string hold_requester = 18;</code>
+   * @return The holdRequester.
+   */
+  java.lang.String getHoldRequester();
+  /**
+   * <code>string hold_requester = 18;</code>
+   * @return The bytes for holdRequester.
+   */
+  com.google.protobuf.ByteString
+      getHoldRequesterBytes();
+
+  /**
+   * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+   * @return Whether the holdExpiresAt field is set.
+   */
+  boolean hasHoldExpiresAt();
+  /**
+   * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+   * @return The holdExpiresAt.
+   */
+  com.google.protobuf.Timestamp getHoldExpiresAt();
+  /**
+   * <code>.google.protobuf.Timestamp hold_expires_at = 19;</code>
+   */
+  com.google.protobuf.TimestampOrBuilder getHoldExpiresAtOrBuilder();
 }

@@ -254,6 +254,116 @@ public final class Standby {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_standby_v1_SnapshotNodeResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ListHoldsRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ListHoldsRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ListHoldsResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ListHoldsResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_Hold_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_Hold_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_HoldKey_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_HoldKey_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_HoldSnapshot_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_HoldSnapshot_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_GetHoldRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_GetHoldRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_GetHoldResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_GetHoldResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_HoldNodeRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_HoldNodeRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_HoldNodeResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_HoldNodeResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ReleaseHoldRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ReleaseHoldRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ReleaseHoldResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ReleaseHoldResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_AddHoldKeyRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_AddHoldKeyRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_AddHoldKeyResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_AddHoldKeyResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_SnapshotHoldRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_SnapshotHoldRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_SnapshotHoldResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_SnapshotHoldResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_HoldRule_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_HoldRule_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ListHoldRulesRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ListHoldRulesRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ListHoldRulesResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ListHoldRulesResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_CreateHoldRuleRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_CreateHoldRuleRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_CreateHoldRuleResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_CreateHoldRuleResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_DeleteHoldRuleRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_DeleteHoldRuleRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_DeleteHoldRuleResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_DeleteHoldRuleResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -264,7 +374,7 @@ public final class Standby {
   static {
     java.lang.String[] descriptorData = {
       "\n\030standby/v1/standby.proto\022\nstandby.v1\032\037" +
-      "google/protobuf/timestamp.proto\"\356\002\n\004Node" +
+      "google/protobuf/timestamp.proto\"\320\003\n\004Node" +
       "\022\n\n\002id\030\001 \001(\t\022\r\n\005label\030\002 \001(\t\022\020\n\010provider\030" +
       "\003 \001(\t\022$\n\005state\030\004 \001(\0162\025.standby.v1.NodeSt" +
       "ate\022\021\n\taddresses\030\005 \003(\t\022\020\n\010ssh_port\030\006 \001(\r" +
@@ -274,195 +384,281 @@ public final class Standby {
       "\r \001(\0132\032.google.protobuf.Timestamp\0224\n\020sta" +
       "te_changed_at\030\016 \001(\0132\032.google.protobuf.Ti" +
       "mestamp\022\016\n\006flavor\030\017 \001(\t\022\017\n\007purpose\030\020 \001(\t" +
-      "\"\266\003\n\005Claim\022\n\n\002id\030\001 \001(\t\022%\n\005state\030\002 \001(\0162\026." +
-      "standby.v1.ClaimState\022\031\n\021label_expressio" +
-      "ns\030\003 \003(\t\022\021\n\trequester\030\004 \001(\t\022\020\n\010job_name\030" +
-      "\005 \001(\t\022\020\n\010priority\030\006 \001(\005\022\031\n\021lease_ttl_sec" +
-      "onds\030\007 \001(\r\022.\n\ncreated_at\030\010 \001(\0132\032.google." +
-      "protobuf.Timestamp\022\026\n\016queue_position\030\t \001" +
-      "(\r\022\037\n\005nodes\030\n \003(\0132\020.standby.v1.Node\0224\n\020l" +
-      "ease_expires_at\030\013 \001(\0132\032.google.protobuf." +
-      "Timestamp\022\026\n\016failure_reason\030\014 \001(\t\0220\n\014ful" +
-      "filled_at\030\r \001(\0132\032.google.protobuf.Timest" +
-      "amp\022\022\n\nrequest_id\030\016 \001(\t\022\020\n\010trace_id\030\017 \001(" +
-      "\t\"\332\001\n\022CreateClaimRequest\022\031\n\021label_expres" +
-      "sions\030\001 \003(\t\022\021\n\trequester\030\002 \001(\t\022\020\n\010job_na" +
-      "me\030\003 \001(\t\022\020\n\010priority\030\004 \001(\005\022\031\n\021lease_ttl_" +
-      "seconds\030\005 \001(\r\022\027\n\017ssh_public_keys\030\006 \003(\t\022\022" +
-      "\n\nrequest_id\030\007 \001(\t\022\014\n\004wait\030\010 \001(\010\022\034\n\024wait" +
-      "_timeout_seconds\030\t \001(\r\"a\n\023CreateClaimRes" +
-      "ponse\022 \n\005claim\030\001 \001(\0132\021.standby.v1.Claim\022" +
-      "\023\n\013claim_token\030\002 \001(\t\022\023\n\013lease_token\030\003 \001(" +
-      "\t\"(\n\021WatchClaimRequest\022\023\n\013claim_token\030\001 " +
-      "\001(\t\"k\n\022WatchClaimResponse\022 \n\005claim\030\001 \001(\013" +
-      "2\021.standby.v1.Claim\022\r\n\005event\030\002 \001(\t\022\017\n\007me" +
-      "ssage\030\003 \001(\t\022\023\n\013lease_token\030\004 \001(\t\"&\n\017GetC" +
-      "laimRequest\022\023\n\013claim_token\030\001 \001(\t\"I\n\020GetC" +
-      "laimResponse\022 \n\005claim\030\001 \001(\0132\021.standby.v1" +
-      ".Claim\022\023\n\013lease_token\030\002 \001(\t\")\n\022CancelCla" +
-      "imRequest\022\023\n\013claim_token\030\001 \001(\t\"7\n\023Cancel" +
-      "ClaimResponse\022 \n\005claim\030\001 \001(\0132\021.standby.v" +
-      "1.Claim\"=\n\021RenewLeaseRequest\022\023\n\013lease_to" +
-      "ken\030\001 \001(\t\022\023\n\013ttl_seconds\030\002 \001(\r\"D\n\022RenewL" +
-      "easeResponse\022.\n\nexpires_at\030\001 \001(\0132\032.googl" +
-      "e.protobuf.Timestamp\"{\n\023ReleaseLeaseRequ" +
-      "est\022\023\n\013lease_token\030\001 \001(\t\022$\n\007outcome\030\002 \001(" +
-      "\0162\023.standby.v1.Outcome\022\024\n\014hold_seconds\030\003" +
-      " \001(\r\022\023\n\013hold_reason\030\004 \001(\t\"8\n\024ReleaseLeas" +
-      "eResponse\022 \n\005claim\030\001 \001(\0132\021.standby.v1.Cl" +
-      "aim\"Y\n\020ListNodesRequest\022\r\n\005label\030\001 \001(\t\022\020" +
-      "\n\010provider\030\002 \001(\t\022$\n\005state\030\003 \001(\0162\025.standb" +
-      "y.v1.NodeState\"4\n\021ListNodesResponse\022\037\n\005n" +
-      "odes\030\001 \003(\0132\020.standby.v1.Node\"\034\n\016GetNodeR" +
-      "equest\022\n\n\002id\030\001 \001(\t\"1\n\017GetNodeResponse\022\036\n" +
-      "\004node\030\001 \001(\0132\020.standby.v1.Node\"\037\n\021DeleteN" +
-      "odeRequest\022\n\n\002id\030\001 \001(\t\"4\n\022DeleteNodeResp" +
-      "onse\022\036\n\004node\030\001 \001(\0132\020.standby.v1.Node\"\023\n\021" +
-      "ListLabelsRequest\"A\n\nStateCount\022$\n\005state" +
-      "\030\001 \001(\0162\025.standby.v1.NodeState\022\r\n\005count\030\002" +
-      " \001(\r\"\241\001\n\013LabelStatus\022\014\n\004name\030\001 \001(\t\022\014\n\004ta" +
-      "gs\030\002 \003(\t\022\021\n\tmin_ready\030\003 \001(\r\022\021\n\tmax_nodes" +
-      "\030\004 \001(\r\022&\n\006counts\030\005 \003(\0132\026.standby.v1.Stat" +
-      "eCount\022\021\n\tproviders\030\006 \003(\t\022\025\n\rqueued_clai" +
-      "ms\030\007 \001(\r\"=\n\022ListLabelsResponse\022\'\n\006labels" +
-      "\030\001 \003(\0132\027.standby.v1.LabelStatus\"\026\n\024ListP" +
-      "rovidersRequest\"\300\002\n\016ProviderStatus\022\014\n\004na" +
-      "me\030\001 \001(\t\022*\n\006health\030\002 \001(\0162\032.standby.v1.Pr" +
-      "oviderHealth\022\016\n\006plugin\030\003 \001(\t\022\026\n\016plugin_v" +
-      "ersion\030\004 \001(\t\022\020\n\010restarts\030\005 \001(\r\022\022\n\nlast_e" +
-      "rror\030\006 \001(\t\022&\n\006counts\030\007 \003(\0132\026.standby.v1." +
-      "StateCount\022\013\n\003pid\030\010 \001(\r\022&\n\004mode\030\t \001(\0162\030." +
-      "standby.v1.ProviderMode\0222\n\017recent_failur" +
-      "es\030\n \003(\0132\031.standby.v1.LaunchFailure\022\025\n\rp" +
-      "aused_reason\030\013 \001(\t\"x\n\rLaunchFailure\022\r\n\005l" +
-      "abel\030\001 \001(\t\022\016\n\006reason\030\002 \001(\t\022\017\n\007message\030\003 " +
-      "\001(\t\022&\n\002at\030\004 \001(\0132\032.google.protobuf.Timest" +
-      "amp\022\017\n\007node_id\030\005 \001(\t\"N\n\026SetProviderModeR" +
-      "equest\022\014\n\004name\030\001 \001(\t\022&\n\004mode\030\002 \001(\0162\030.sta" +
-      "ndby.v1.ProviderMode\"G\n\027SetProviderModeR" +
-      "esponse\022,\n\010provider\030\001 \001(\0132\032.standby.v1.P" +
-      "roviderStatus\"\025\n\023ReloadConfigRequest\"9\n\024" +
-      "ReloadConfigResponse\022\016\n\006labels\030\001 \003(\t\022\021\n\t" +
-      "providers\030\002 \003(\t\"F\n\025ListProvidersResponse" +
-      "\022-\n\tproviders\030\001 \003(\0132\032.standby.v1.Provide" +
-      "rStatus\"\250\005\n\nImageBuild\022\n\n\002id\030\001 \001(\t\022\016\n\006fa" +
-      "mily\030\002 \001(\t\022\020\n\010provider\030\003 \001(\t\022*\n\005state\030\004 " +
-      "\001(\0162\033.standby.v1.ImageBuildState\022\016\n\006sour" +
-      "ce\030\005 \001(\t\022\024\n\014requested_by\030\006 \001(\t\022\020\n\010image_" +
-      "id\030\007 \001(\t\022\022\n\nimage_name\030\010 \001(\t\022\022\n\nbase_ima" +
-      "ge\030\t \001(\t\022\022\n\nsize_bytes\030\n \001(\004\022.\n\ncreated_" +
-      "at\030\013 \001(\0132\032.google.protobuf.Timestamp\022/\n\013" +
-      "finished_at\030\014 \001(\0132\032.google.protobuf.Time" +
-      "stamp\022/\n\013promoted_at\030\r \001(\0132\032.google.prot" +
-      "obuf.Timestamp\022/\n\013verified_at\030\016 \001(\0132\032.go" +
-      "ogle.protobuf.Timestamp\022\026\n\016failure_reaso" +
-      "n\030\017 \001(\t\022\017\n\007current\030\020 \001(\010\022\027\n\017builder_node" +
-      "_id\030\021 \001(\t\022\030\n\020verifier_node_id\030\022 \001(\t\0224\n\007t" +
-      "imings\030\023 \003(\0132#.standby.v1.ImageBuild.Tim" +
-      "ingsEntry\022\021\n\tcache_key\030\024 \001(\t\0224\n\020state_ch" +
-      "anged_at\030\025 \001(\0132\032.google.protobuf.Timesta" +
-      "mp\032.\n\014TimingsEntry\022\013\n\003key\030\001 \001(\t\022\r\n\005value" +
-      "\030\002 \001(\004:\0028\001\"t\n\023ImageFamilyProvider\022\020\n\010pro" +
-      "vider\030\001 \001(\t\022\030\n\020current_build_id\030\002 \001(\t\0221\n" +
-      "\rnext_build_at\030\003 \001(\0132\032.google.protobuf.T" +
-      "imestamp\"\317\001\n\013ImageFamily\022\014\n\004name\030\001 \001(\t\022\026" +
-      "\n\016template_cache\030\002 \001(\010\022\020\n\010schedule\030\003 \001(\t" +
-      "\022\016\n\006paused\030\004 \001(\010\022\014\n\004keep\030\005 \001(\r\022\016\n\006verify" +
-      "\030\006 \001(\010\0222\n\tproviders\030\007 \003(\0132\037.standby.v1.I" +
-      "mageFamilyProvider\022&\n\006builds\030\010 \003(\0132\026.sta" +
-      "ndby.v1.ImageBuild\"B\n\021ListImagesRequest\022" +
-      "\016\n\006family\030\001 \001(\t\022\020\n\010provider\030\002 \001(\t\022\013\n\003all" +
-      "\030\003 \001(\010\"?\n\022ListImagesResponse\022)\n\010families" +
-      "\030\001 \003(\0132\027.standby.v1.ImageFamily\"5\n\021Build" +
-      "ImageRequest\022\016\n\006family\030\001 \001(\t\022\020\n\010provider" +
-      "\030\002 \001(\t\"<\n\022BuildImageResponse\022&\n\006builds\030\001" +
-      " \003(\0132\026.standby.v1.ImageBuild\"/\n\024GetImage" +
-      "BuildRequest\022\n\n\002id\030\001 \001(\t\022\013\n\003log\030\002 \001(\010\"K\n" +
-      "\025GetImageBuildResponse\022%\n\005build\030\001 \001(\0132\026." +
-      "standby.v1.ImageBuild\022\013\n\003log\030\002 \001(\t\"=\n\033Se" +
-      "tImageFamilyPausedRequest\022\016\n\006family\030\001 \001(" +
-      "\t\022\016\n\006paused\030\002 \001(\010\"G\n\034SetImageFamilyPause" +
-      "dResponse\022\'\n\006family\030\001 \001(\0132\027.standby.v1.I" +
-      "mageFamily\"%\n\027DeleteImageBuildRequest\022\n\n" +
-      "\002id\030\001 \001(\t\"A\n\030DeleteImageBuildResponse\022%\n" +
-      "\005build\030\001 \001(\0132\026.standby.v1.ImageBuild\"w\n\023" +
-      "SnapshotNodeRequest\022\023\n\013lease_token\030\001 \001(\t" +
-      "\022\017\n\007node_id\030\002 \001(\t\022\016\n\006family\030\003 \001(\t\022\014\n\004wai" +
-      "t\030\004 \001(\010\022\034\n\024wait_timeout_seconds\030\005 \001(\r\"=\n" +
-      "\024SnapshotNodeResponse\022%\n\005build\030\001 \001(\0132\026.s" +
-      "tandby.v1.ImageBuild*}\n\014ProviderMode\022\035\n\031" +
-      "PROVIDER_MODE_UNSPECIFIED\020\000\022\030\n\024PROVIDER_" +
-      "MODE_ACTIVE\020\001\022\030\n\024PROVIDER_MODE_PAUSED\020\002\022" +
-      "\032\n\026PROVIDER_MODE_DRAINING\020\003*\302\001\n\nClaimSta" +
-      "te\022\033\n\027CLAIM_STATE_UNSPECIFIED\020\000\022\026\n\022CLAIM" +
-      "_STATE_QUEUED\020\001\022\031\n\025CLAIM_STATE_FULFILLED" +
-      "\020\002\022\030\n\024CLAIM_STATE_RELEASED\020\003\022\027\n\023CLAIM_ST" +
-      "ATE_EXPIRED\020\004\022\031\n\025CLAIM_STATE_CANCELLED\020\005" +
-      "\022\026\n\022CLAIM_STATE_FAILED\020\006*\222\002\n\tNodeState\022\032" +
-      "\n\026NODE_STATE_UNSPECIFIED\020\000\022\030\n\024NODE_STATE" +
-      "_LAUNCHING\020\001\022\025\n\021NODE_STATE_BOOTED\020\002\022\027\n\023N" +
-      "ODE_STATE_CHECKING\020\003\022\024\n\020NODE_STATE_READY" +
-      "\020\004\022\026\n\022NODE_STATE_CLAIMED\020\005\022\027\n\023NODE_STATE" +
-      "_RELEASED\020\006\022\027\n\023NODE_STATE_DELETING\020\007\022\023\n\017" +
-      "NODE_STATE_GONE\020\010\022\025\n\021NODE_STATE_FAILED\020\t" +
-      "\022\023\n\017NODE_STATE_HELD\020\n*a\n\007Outcome\022\027\n\023OUTC" +
-      "OME_UNSPECIFIED\020\000\022\023\n\017OUTCOME_SUCCESS\020\001\022\023" +
-      "\n\017OUTCOME_FAILURE\020\002\022\023\n\017OUTCOME_ABORTED\020\003" +
-      "*\253\001\n\016ProviderHealth\022\037\n\033PROVIDER_HEALTH_U" +
-      "NSPECIFIED\020\000\022\033\n\027PROVIDER_HEALTH_SERVING\020" +
-      "\001\022\034\n\030PROVIDER_HEALTH_STARTING\020\002\022\037\n\033PROVI" +
-      "DER_HEALTH_NOT_SERVING\020\003\022\034\n\030PROVIDER_HEA" +
-      "LTH_DISABLED\020\004*\221\003\n\017ImageBuildState\022!\n\035IM" +
-      "AGE_BUILD_STATE_UNSPECIFIED\020\000\022\035\n\031IMAGE_B" +
-      "UILD_STATE_PENDING\020\001\022\035\n\031IMAGE_BUILD_STAT" +
-      "E_BOOTING\020\002\022\033\n\027IMAGE_BUILD_STATE_SETUP\020\003" +
-      "\022\037\n\033IMAGE_BUILD_STATE_SCRUBBING\020\004\022\"\n\036IMA" +
-      "GE_BUILD_STATE_SNAPSHOTTING\020\005\022\037\n\033IMAGE_B" +
-      "UILD_STATE_VERIFYING\020\006\022\036\n\032IMAGE_BUILD_ST" +
-      "ATE_PROMOTED\020\007\022\036\n\032IMAGE_BUILD_STATE_RETI" +
-      "RING\020\010\022\035\n\031IMAGE_BUILD_STATE_RETIRED\020\t\022\035\n" +
-      "\031IMAGE_BUILD_STATE_FAILING\020\n\022\034\n\030IMAGE_BU" +
-      "ILD_STATE_FAILED\020\0132\240\014\n\016StandbyService\022N\n" +
-      "\013CreateClaim\022\036.standby.v1.CreateClaimReq" +
-      "uest\032\037.standby.v1.CreateClaimResponse\022M\n" +
-      "\nWatchClaim\022\035.standby.v1.WatchClaimReque" +
-      "st\032\036.standby.v1.WatchClaimResponse0\001\022E\n\010" +
-      "GetClaim\022\033.standby.v1.GetClaimRequest\032\034." +
-      "standby.v1.GetClaimResponse\022N\n\013CancelCla" +
-      "im\022\036.standby.v1.CancelClaimRequest\032\037.sta" +
-      "ndby.v1.CancelClaimResponse\022K\n\nRenewLeas" +
-      "e\022\035.standby.v1.RenewLeaseRequest\032\036.stand" +
-      "by.v1.RenewLeaseResponse\022Q\n\014ReleaseLease" +
-      "\022\037.standby.v1.ReleaseLeaseRequest\032 .stan" +
-      "dby.v1.ReleaseLeaseResponse\022H\n\tListNodes" +
-      "\022\034.standby.v1.ListNodesRequest\032\035.standby" +
-      ".v1.ListNodesResponse\022B\n\007GetNode\022\032.stand" +
-      "by.v1.GetNodeRequest\032\033.standby.v1.GetNod" +
-      "eResponse\022K\n\nDeleteNode\022\035.standby.v1.Del" +
-      "eteNodeRequest\032\036.standby.v1.DeleteNodeRe" +
-      "sponse\022K\n\nListLabels\022\035.standby.v1.ListLa" +
-      "belsRequest\032\036.standby.v1.ListLabelsRespo" +
-      "nse\022T\n\rListProviders\022 .standby.v1.ListPr" +
-      "ovidersRequest\032!.standby.v1.ListProvider" +
-      "sResponse\022Z\n\017SetProviderMode\022\".standby.v" +
-      "1.SetProviderModeRequest\032#.standby.v1.Se" +
-      "tProviderModeResponse\022Q\n\014ReloadConfig\022\037." +
-      "standby.v1.ReloadConfigRequest\032 .standby" +
-      ".v1.ReloadConfigResponse\022K\n\nListImages\022\035" +
-      ".standby.v1.ListImagesRequest\032\036.standby." +
-      "v1.ListImagesResponse\022K\n\nBuildImage\022\035.st" +
-      "andby.v1.BuildImageRequest\032\036.standby.v1." +
-      "BuildImageResponse\022T\n\rGetImageBuild\022 .st" +
-      "andby.v1.GetImageBuildRequest\032!.standby." +
-      "v1.GetImageBuildResponse\022i\n\024SetImageFami" +
-      "lyPaused\022\'.standby.v1.SetImageFamilyPaus" +
-      "edRequest\032(.standby.v1.SetImageFamilyPau" +
-      "sedResponse\022]\n\020DeleteImageBuild\022#.standb" +
-      "y.v1.DeleteImageBuildRequest\032$.standby.v" +
-      "1.DeleteImageBuildResponse\022Q\n\014SnapshotNo" +
-      "de\022\037.standby.v1.SnapshotNodeRequest\032 .st" +
-      "andby.v1.SnapshotNodeResponseB\022\n\016dev.sta" +
-      "ndby.v1P\001b\006proto3"
+      "\022\023\n\013hold_reason\030\021 \001(\t\022\026\n\016hold_requester\030" +
+      "\022 \001(\t\0223\n\017hold_expires_at\030\023 \001(\0132\032.google." +
+      "protobuf.Timestamp\"\266\003\n\005Claim\022\n\n\002id\030\001 \001(\t" +
+      "\022%\n\005state\030\002 \001(\0162\026.standby.v1.ClaimState\022" +
+      "\031\n\021label_expressions\030\003 \003(\t\022\021\n\trequester\030" +
+      "\004 \001(\t\022\020\n\010job_name\030\005 \001(\t\022\020\n\010priority\030\006 \001(" +
+      "\005\022\031\n\021lease_ttl_seconds\030\007 \001(\r\022.\n\ncreated_" +
+      "at\030\010 \001(\0132\032.google.protobuf.Timestamp\022\026\n\016" +
+      "queue_position\030\t \001(\r\022\037\n\005nodes\030\n \003(\0132\020.st" +
+      "andby.v1.Node\0224\n\020lease_expires_at\030\013 \001(\0132" +
+      "\032.google.protobuf.Timestamp\022\026\n\016failure_r" +
+      "eason\030\014 \001(\t\0220\n\014fulfilled_at\030\r \001(\0132\032.goog" +
+      "le.protobuf.Timestamp\022\022\n\nrequest_id\030\016 \001(" +
+      "\t\022\020\n\010trace_id\030\017 \001(\t\"\332\001\n\022CreateClaimReque" +
+      "st\022\031\n\021label_expressions\030\001 \003(\t\022\021\n\trequest" +
+      "er\030\002 \001(\t\022\020\n\010job_name\030\003 \001(\t\022\020\n\010priority\030\004" +
+      " \001(\005\022\031\n\021lease_ttl_seconds\030\005 \001(\r\022\027\n\017ssh_p" +
+      "ublic_keys\030\006 \003(\t\022\022\n\nrequest_id\030\007 \001(\t\022\014\n\004" +
+      "wait\030\010 \001(\010\022\034\n\024wait_timeout_seconds\030\t \001(\r" +
+      "\"a\n\023CreateClaimResponse\022 \n\005claim\030\001 \001(\0132\021" +
+      ".standby.v1.Claim\022\023\n\013claim_token\030\002 \001(\t\022\023" +
+      "\n\013lease_token\030\003 \001(\t\"(\n\021WatchClaimRequest" +
+      "\022\023\n\013claim_token\030\001 \001(\t\"k\n\022WatchClaimRespo" +
+      "nse\022 \n\005claim\030\001 \001(\0132\021.standby.v1.Claim\022\r\n" +
+      "\005event\030\002 \001(\t\022\017\n\007message\030\003 \001(\t\022\023\n\013lease_t" +
+      "oken\030\004 \001(\t\"&\n\017GetClaimRequest\022\023\n\013claim_t" +
+      "oken\030\001 \001(\t\"I\n\020GetClaimResponse\022 \n\005claim\030" +
+      "\001 \001(\0132\021.standby.v1.Claim\022\023\n\013lease_token\030" +
+      "\002 \001(\t\")\n\022CancelClaimRequest\022\023\n\013claim_tok" +
+      "en\030\001 \001(\t\"7\n\023CancelClaimResponse\022 \n\005claim" +
+      "\030\001 \001(\0132\021.standby.v1.Claim\"=\n\021RenewLeaseR" +
+      "equest\022\023\n\013lease_token\030\001 \001(\t\022\023\n\013ttl_secon" +
+      "ds\030\002 \001(\r\"D\n\022RenewLeaseResponse\022.\n\nexpire" +
+      "s_at\030\001 \001(\0132\032.google.protobuf.Timestamp\"{" +
+      "\n\023ReleaseLeaseRequest\022\023\n\013lease_token\030\001 \001" +
+      "(\t\022$\n\007outcome\030\002 \001(\0162\023.standby.v1.Outcome" +
+      "\022\024\n\014hold_seconds\030\003 \001(\r\022\023\n\013hold_reason\030\004 " +
+      "\001(\t\"8\n\024ReleaseLeaseResponse\022 \n\005claim\030\001 \001" +
+      "(\0132\021.standby.v1.Claim\"Y\n\020ListNodesReques" +
+      "t\022\r\n\005label\030\001 \001(\t\022\020\n\010provider\030\002 \001(\t\022$\n\005st" +
+      "ate\030\003 \001(\0162\025.standby.v1.NodeState\"4\n\021List" +
+      "NodesResponse\022\037\n\005nodes\030\001 \003(\0132\020.standby.v" +
+      "1.Node\"\034\n\016GetNodeRequest\022\n\n\002id\030\001 \001(\t\"1\n\017" +
+      "GetNodeResponse\022\036\n\004node\030\001 \001(\0132\020.standby." +
+      "v1.Node\"\037\n\021DeleteNodeRequest\022\n\n\002id\030\001 \001(\t" +
+      "\"4\n\022DeleteNodeResponse\022\036\n\004node\030\001 \001(\0132\020.s" +
+      "tandby.v1.Node\"\023\n\021ListLabelsRequest\"A\n\nS" +
+      "tateCount\022$\n\005state\030\001 \001(\0162\025.standby.v1.No" +
+      "deState\022\r\n\005count\030\002 \001(\r\"\241\001\n\013LabelStatus\022\014" +
+      "\n\004name\030\001 \001(\t\022\014\n\004tags\030\002 \003(\t\022\021\n\tmin_ready\030" +
+      "\003 \001(\r\022\021\n\tmax_nodes\030\004 \001(\r\022&\n\006counts\030\005 \003(\013" +
+      "2\026.standby.v1.StateCount\022\021\n\tproviders\030\006 " +
+      "\003(\t\022\025\n\rqueued_claims\030\007 \001(\r\"=\n\022ListLabels" +
+      "Response\022\'\n\006labels\030\001 \003(\0132\027.standby.v1.La" +
+      "belStatus\"\026\n\024ListProvidersRequest\"\300\002\n\016Pr" +
+      "oviderStatus\022\014\n\004name\030\001 \001(\t\022*\n\006health\030\002 \001" +
+      "(\0162\032.standby.v1.ProviderHealth\022\016\n\006plugin" +
+      "\030\003 \001(\t\022\026\n\016plugin_version\030\004 \001(\t\022\020\n\010restar" +
+      "ts\030\005 \001(\r\022\022\n\nlast_error\030\006 \001(\t\022&\n\006counts\030\007" +
+      " \003(\0132\026.standby.v1.StateCount\022\013\n\003pid\030\010 \001(" +
+      "\r\022&\n\004mode\030\t \001(\0162\030.standby.v1.ProviderMod" +
+      "e\0222\n\017recent_failures\030\n \003(\0132\031.standby.v1." +
+      "LaunchFailure\022\025\n\rpaused_reason\030\013 \001(\t\"x\n\r" +
+      "LaunchFailure\022\r\n\005label\030\001 \001(\t\022\016\n\006reason\030\002" +
+      " \001(\t\022\017\n\007message\030\003 \001(\t\022&\n\002at\030\004 \001(\0132\032.goog" +
+      "le.protobuf.Timestamp\022\017\n\007node_id\030\005 \001(\t\"N" +
+      "\n\026SetProviderModeRequest\022\014\n\004name\030\001 \001(\t\022&" +
+      "\n\004mode\030\002 \001(\0162\030.standby.v1.ProviderMode\"G" +
+      "\n\027SetProviderModeResponse\022,\n\010provider\030\001 " +
+      "\001(\0132\032.standby.v1.ProviderStatus\"\025\n\023Reloa" +
+      "dConfigRequest\"9\n\024ReloadConfigResponse\022\016" +
+      "\n\006labels\030\001 \003(\t\022\021\n\tproviders\030\002 \003(\t\"F\n\025Lis" +
+      "tProvidersResponse\022-\n\tproviders\030\001 \003(\0132\032." +
+      "standby.v1.ProviderStatus\"\250\005\n\nImageBuild" +
+      "\022\n\n\002id\030\001 \001(\t\022\016\n\006family\030\002 \001(\t\022\020\n\010provider" +
+      "\030\003 \001(\t\022*\n\005state\030\004 \001(\0162\033.standby.v1.Image" +
+      "BuildState\022\016\n\006source\030\005 \001(\t\022\024\n\014requested_" +
+      "by\030\006 \001(\t\022\020\n\010image_id\030\007 \001(\t\022\022\n\nimage_name" +
+      "\030\010 \001(\t\022\022\n\nbase_image\030\t \001(\t\022\022\n\nsize_bytes" +
+      "\030\n \001(\004\022.\n\ncreated_at\030\013 \001(\0132\032.google.prot" +
+      "obuf.Timestamp\022/\n\013finished_at\030\014 \001(\0132\032.go" +
+      "ogle.protobuf.Timestamp\022/\n\013promoted_at\030\r" +
+      " \001(\0132\032.google.protobuf.Timestamp\022/\n\013veri" +
+      "fied_at\030\016 \001(\0132\032.google.protobuf.Timestam" +
+      "p\022\026\n\016failure_reason\030\017 \001(\t\022\017\n\007current\030\020 \001" +
+      "(\010\022\027\n\017builder_node_id\030\021 \001(\t\022\030\n\020verifier_" +
+      "node_id\030\022 \001(\t\0224\n\007timings\030\023 \003(\0132#.standby" +
+      ".v1.ImageBuild.TimingsEntry\022\021\n\tcache_key" +
+      "\030\024 \001(\t\0224\n\020state_changed_at\030\025 \001(\0132\032.googl" +
+      "e.protobuf.Timestamp\032.\n\014TimingsEntry\022\013\n\003" +
+      "key\030\001 \001(\t\022\r\n\005value\030\002 \001(\004:\0028\001\"t\n\023ImageFam" +
+      "ilyProvider\022\020\n\010provider\030\001 \001(\t\022\030\n\020current" +
+      "_build_id\030\002 \001(\t\0221\n\rnext_build_at\030\003 \001(\0132\032" +
+      ".google.protobuf.Timestamp\"\317\001\n\013ImageFami" +
+      "ly\022\014\n\004name\030\001 \001(\t\022\026\n\016template_cache\030\002 \001(\010" +
+      "\022\020\n\010schedule\030\003 \001(\t\022\016\n\006paused\030\004 \001(\010\022\014\n\004ke" +
+      "ep\030\005 \001(\r\022\016\n\006verify\030\006 \001(\010\0222\n\tproviders\030\007 " +
+      "\003(\0132\037.standby.v1.ImageFamilyProvider\022&\n\006" +
+      "builds\030\010 \003(\0132\026.standby.v1.ImageBuild\"B\n\021" +
+      "ListImagesRequest\022\016\n\006family\030\001 \001(\t\022\020\n\010pro" +
+      "vider\030\002 \001(\t\022\013\n\003all\030\003 \001(\010\"?\n\022ListImagesRe" +
+      "sponse\022)\n\010families\030\001 \003(\0132\027.standby.v1.Im" +
+      "ageFamily\"5\n\021BuildImageRequest\022\016\n\006family" +
+      "\030\001 \001(\t\022\020\n\010provider\030\002 \001(\t\"<\n\022BuildImageRe" +
+      "sponse\022&\n\006builds\030\001 \003(\0132\026.standby.v1.Imag" +
+      "eBuild\"/\n\024GetImageBuildRequest\022\n\n\002id\030\001 \001" +
+      "(\t\022\013\n\003log\030\002 \001(\010\"K\n\025GetImageBuildResponse" +
+      "\022%\n\005build\030\001 \001(\0132\026.standby.v1.ImageBuild\022" +
+      "\013\n\003log\030\002 \001(\t\"=\n\033SetImageFamilyPausedRequ" +
+      "est\022\016\n\006family\030\001 \001(\t\022\016\n\006paused\030\002 \001(\010\"G\n\034S" +
+      "etImageFamilyPausedResponse\022\'\n\006family\030\001 " +
+      "\001(\0132\027.standby.v1.ImageFamily\"%\n\027DeleteIm" +
+      "ageBuildRequest\022\n\n\002id\030\001 \001(\t\"A\n\030DeleteIma" +
+      "geBuildResponse\022%\n\005build\030\001 \001(\0132\026.standby" +
+      ".v1.ImageBuild\"w\n\023SnapshotNodeRequest\022\023\n" +
+      "\013lease_token\030\001 \001(\t\022\017\n\007node_id\030\002 \001(\t\022\016\n\006f" +
+      "amily\030\003 \001(\t\022\014\n\004wait\030\004 \001(\010\022\034\n\024wait_timeou" +
+      "t_seconds\030\005 \001(\r\"=\n\024SnapshotNodeResponse\022" +
+      "%\n\005build\030\001 \001(\0132\026.standby.v1.ImageBuild\"\022" +
+      "\n\020ListHoldsRequest\"t\n\021ListHoldsResponse\022" +
+      "\037\n\005holds\030\001 \003(\0132\020.standby.v1.Hold\022\r\n\005coun" +
+      "t\030\002 \001(\r\022/\n\013next_expiry\030\003 \001(\0132\032.google.pr" +
+      "otobuf.Timestamp\"\375\002\n\004Hold\022\036\n\004node\030\001 \001(\0132" +
+      "\020.standby.v1.Node\022\016\n\006reason\030\002 \001(\t\022\021\n\treq" +
+      "uester\030\003 \001(\t\022+\n\007held_at\030\004 \001(\0132\032.google.p" +
+      "rotobuf.Timestamp\022.\n\nexpires_at\030\005 \001(\0132\032." +
+      "google.protobuf.Timestamp\022\016\n\006source\030\006 \001(" +
+      "\t\022\017\n\007rule_id\030\007 \001(\t\022\020\n\010claim_id\030\010 \001(\t\022\020\n\010" +
+      "job_name\030\t \001(\t\022!\n\004keys\030\n \003(\0132\023.standby.v" +
+      "1.HoldKey\022+\n\tsnapshots\030\013 \003(\0132\030.standby.v" +
+      "1.HoldSnapshot\022,\n\010ended_at\030\014 \001(\0132\032.googl" +
+      "e.protobuf.Timestamp\022\022\n\nend_reason\030\r \001(\t" +
+      "\"r\n\007HoldKey\022\023\n\013fingerprint\030\001 \001(\t\022\022\n\npubl" +
+      "ic_key\030\002 \001(\t\022\020\n\010added_by\030\003 \001(\t\022,\n\010added_" +
+      "at\030\004 \001(\0132\032.google.protobuf.Timestamp\"\303\002\n" +
+      "\014HoldSnapshot\022\n\n\002id\030\001 \001(\t\022\017\n\007node_id\030\002 \001" +
+      "(\t\022\020\n\010provider\030\003 \001(\t\022\022\n\nimage_name\030\004 \001(\t" +
+      "\022\020\n\010image_id\030\005 \001(\t\0222\n\nvisibility\030\006 \001(\0162\036" +
+      ".standby.v1.SnapshotVisibility\022(\n\005state\030" +
+      "\007 \001(\0162\031.standby.v1.SnapshotState\022\r\n\005erro" +
+      "r\030\010 \001(\t\022\024\n\014requested_by\030\t \001(\t\022.\n\ncreated" +
+      "_at\030\n \001(\0132\032.google.protobuf.Timestamp\022+\n" +
+      "\007done_at\030\013 \001(\0132\032.google.protobuf.Timesta" +
+      "mp\"!\n\016GetHoldRequest\022\017\n\007node_id\030\001 \001(\t\"1\n" +
+      "\017GetHoldResponse\022\036\n\004hold\030\001 \001(\0132\020.standby" +
+      ".v1.Hold\"_\n\017HoldNodeRequest\022\017\n\007node_id\030\001" +
+      " \001(\t\022\030\n\020duration_seconds\030\002 \001(\r\022\016\n\006reason" +
+      "\030\003 \001(\t\022\021\n\trequester\030\004 \001(\t\"2\n\020HoldNodeRes" +
+      "ponse\022\036\n\004hold\030\001 \001(\0132\020.standby.v1.Hold\"8\n" +
+      "\022ReleaseHoldRequest\022\017\n\007node_id\030\001 \001(\t\022\021\n\t" +
+      "requester\030\002 \001(\t\"5\n\023ReleaseHoldResponse\022\036" +
+      "\n\004node\030\001 \001(\0132\020.standby.v1.Node\"K\n\021AddHol" +
+      "dKeyRequest\022\017\n\007node_id\030\001 \001(\t\022\022\n\npublic_k" +
+      "ey\030\002 \001(\t\022\021\n\trequester\030\003 \001(\t\"4\n\022AddHoldKe" +
+      "yResponse\022\036\n\004hold\030\001 \001(\0132\020.standby.v1.Hol" +
+      "d\"\255\001\n\023SnapshotHoldRequest\022\017\n\007node_id\030\001 \001" +
+      "(\t\0222\n\nvisibility\030\002 \001(\0162\036.standby.v1.Snap" +
+      "shotVisibility\022\022\n\nimage_name\030\003 \001(\t\022\021\n\tre" +
+      "quester\030\004 \001(\t\022\014\n\004wait\030\005 \001(\010\022\034\n\024wait_time" +
+      "out_seconds\030\006 \001(\r\"B\n\024SnapshotHoldRespons" +
+      "e\022*\n\010snapshot\030\001 \001(\0132\030.standby.v1.HoldSna" +
+      "pshot\"\371\001\n\010HoldRule\022\n\n\002id\030\001 \001(\t\022\030\n\020label_" +
+      "expression\030\002 \001(\t\022\021\n\trequester\030\003 \001(\t\022\030\n\020j" +
+      "ob_name_pattern\030\004 \001(\t\022\r\n\005count\030\005 \001(\r\022\r\n\005" +
+      "fired\030\006 \001(\r\022\030\n\020duration_seconds\030\007 \001(\r\022\016\n" +
+      "\006reason\030\010 \001(\t\022\016\n\006source\030\t \001(\t\022\022\n\ncreated" +
+      "_by\030\n \001(\t\022.\n\ncreated_at\030\013 \001(\0132\032.google.p" +
+      "rotobuf.Timestamp\"\026\n\024ListHoldRulesReques" +
+      "t\"<\n\025ListHoldRulesResponse\022#\n\005rules\030\001 \003(" +
+      "\0132\024.standby.v1.HoldRule\"\271\001\n\025CreateHoldRu" +
+      "leRequest\022\014\n\004name\030\001 \001(\t\022\030\n\020label_express" +
+      "ion\030\002 \001(\t\022\021\n\trequester\030\003 \001(\t\022\030\n\020job_name" +
+      "_pattern\030\004 \001(\t\022\r\n\005count\030\005 \001(\r\022\030\n\020duratio" +
+      "n_seconds\030\006 \001(\r\022\016\n\006reason\030\007 \001(\t\022\022\n\ncreat" +
+      "ed_by\030\010 \001(\t\"<\n\026CreateHoldRuleResponse\022\"\n" +
+      "\004rule\030\001 \001(\0132\024.standby.v1.HoldRule\"#\n\025Del" +
+      "eteHoldRuleRequest\022\n\n\002id\030\001 \001(\t\"\030\n\026Delete" +
+      "HoldRuleResponse*}\n\014ProviderMode\022\035\n\031PROV" +
+      "IDER_MODE_UNSPECIFIED\020\000\022\030\n\024PROVIDER_MODE" +
+      "_ACTIVE\020\001\022\030\n\024PROVIDER_MODE_PAUSED\020\002\022\032\n\026P" +
+      "ROVIDER_MODE_DRAINING\020\003*\302\001\n\nClaimState\022\033" +
+      "\n\027CLAIM_STATE_UNSPECIFIED\020\000\022\026\n\022CLAIM_STA" +
+      "TE_QUEUED\020\001\022\031\n\025CLAIM_STATE_FULFILLED\020\002\022\030" +
+      "\n\024CLAIM_STATE_RELEASED\020\003\022\027\n\023CLAIM_STATE_" +
+      "EXPIRED\020\004\022\031\n\025CLAIM_STATE_CANCELLED\020\005\022\026\n\022" +
+      "CLAIM_STATE_FAILED\020\006*\222\002\n\tNodeState\022\032\n\026NO" +
+      "DE_STATE_UNSPECIFIED\020\000\022\030\n\024NODE_STATE_LAU" +
+      "NCHING\020\001\022\025\n\021NODE_STATE_BOOTED\020\002\022\027\n\023NODE_" +
+      "STATE_CHECKING\020\003\022\024\n\020NODE_STATE_READY\020\004\022\026" +
+      "\n\022NODE_STATE_CLAIMED\020\005\022\027\n\023NODE_STATE_REL" +
+      "EASED\020\006\022\027\n\023NODE_STATE_DELETING\020\007\022\023\n\017NODE" +
+      "_STATE_GONE\020\010\022\025\n\021NODE_STATE_FAILED\020\t\022\023\n\017" +
+      "NODE_STATE_HELD\020\n*a\n\007Outcome\022\027\n\023OUTCOME_" +
+      "UNSPECIFIED\020\000\022\023\n\017OUTCOME_SUCCESS\020\001\022\023\n\017OU" +
+      "TCOME_FAILURE\020\002\022\023\n\017OUTCOME_ABORTED\020\003*\253\001\n" +
+      "\016ProviderHealth\022\037\n\033PROVIDER_HEALTH_UNSPE" +
+      "CIFIED\020\000\022\033\n\027PROVIDER_HEALTH_SERVING\020\001\022\034\n" +
+      "\030PROVIDER_HEALTH_STARTING\020\002\022\037\n\033PROVIDER_" +
+      "HEALTH_NOT_SERVING\020\003\022\034\n\030PROVIDER_HEALTH_" +
+      "DISABLED\020\004*\221\003\n\017ImageBuildState\022!\n\035IMAGE_" +
+      "BUILD_STATE_UNSPECIFIED\020\000\022\035\n\031IMAGE_BUILD" +
+      "_STATE_PENDING\020\001\022\035\n\031IMAGE_BUILD_STATE_BO" +
+      "OTING\020\002\022\033\n\027IMAGE_BUILD_STATE_SETUP\020\003\022\037\n\033" +
+      "IMAGE_BUILD_STATE_SCRUBBING\020\004\022\"\n\036IMAGE_B" +
+      "UILD_STATE_SNAPSHOTTING\020\005\022\037\n\033IMAGE_BUILD" +
+      "_STATE_VERIFYING\020\006\022\036\n\032IMAGE_BUILD_STATE_" +
+      "PROMOTED\020\007\022\036\n\032IMAGE_BUILD_STATE_RETIRING" +
+      "\020\010\022\035\n\031IMAGE_BUILD_STATE_RETIRED\020\t\022\035\n\031IMA" +
+      "GE_BUILD_STATE_FAILING\020\n\022\034\n\030IMAGE_BUILD_" +
+      "STATE_FAILED\020\013*\232\001\n\022SnapshotVisibility\022#\n" +
+      "\037SNAPSHOT_VISIBILITY_UNSPECIFIED\020\000\022\037\n\033SN" +
+      "APSHOT_VISIBILITY_PRIVATE\020\001\022\036\n\032SNAPSHOT_" +
+      "VISIBILITY_SHARED\020\002\022\036\n\032SNAPSHOT_VISIBILI" +
+      "TY_PUBLIC\020\003*\177\n\rSnapshotState\022\036\n\032SNAPSHOT" +
+      "_STATE_UNSPECIFIED\020\000\022\032\n\026SNAPSHOT_STATE_R" +
+      "UNNING\020\001\022\027\n\023SNAPSHOT_STATE_DONE\020\002\022\031\n\025SNA" +
+      "PSHOT_STATE_FAILED\020\0032\355\021\n\016StandbyService\022" +
+      "N\n\013CreateClaim\022\036.standby.v1.CreateClaimR" +
+      "equest\032\037.standby.v1.CreateClaimResponse\022" +
+      "M\n\nWatchClaim\022\035.standby.v1.WatchClaimReq" +
+      "uest\032\036.standby.v1.WatchClaimResponse0\001\022E" +
+      "\n\010GetClaim\022\033.standby.v1.GetClaimRequest\032" +
+      "\034.standby.v1.GetClaimResponse\022N\n\013CancelC" +
+      "laim\022\036.standby.v1.CancelClaimRequest\032\037.s" +
+      "tandby.v1.CancelClaimResponse\022K\n\nRenewLe" +
+      "ase\022\035.standby.v1.RenewLeaseRequest\032\036.sta" +
+      "ndby.v1.RenewLeaseResponse\022Q\n\014ReleaseLea" +
+      "se\022\037.standby.v1.ReleaseLeaseRequest\032 .st" +
+      "andby.v1.ReleaseLeaseResponse\022H\n\tListNod" +
+      "es\022\034.standby.v1.ListNodesRequest\032\035.stand" +
+      "by.v1.ListNodesResponse\022B\n\007GetNode\022\032.sta" +
+      "ndby.v1.GetNodeRequest\032\033.standby.v1.GetN" +
+      "odeResponse\022K\n\nDeleteNode\022\035.standby.v1.D" +
+      "eleteNodeRequest\032\036.standby.v1.DeleteNode" +
+      "Response\022K\n\nListLabels\022\035.standby.v1.List" +
+      "LabelsRequest\032\036.standby.v1.ListLabelsRes" +
+      "ponse\022T\n\rListProviders\022 .standby.v1.List" +
+      "ProvidersRequest\032!.standby.v1.ListProvid" +
+      "ersResponse\022Z\n\017SetProviderMode\022\".standby" +
+      ".v1.SetProviderModeRequest\032#.standby.v1." +
+      "SetProviderModeResponse\022Q\n\014ReloadConfig\022" +
+      "\037.standby.v1.ReloadConfigRequest\032 .stand" +
+      "by.v1.ReloadConfigResponse\022K\n\nListImages" +
+      "\022\035.standby.v1.ListImagesRequest\032\036.standb" +
+      "y.v1.ListImagesResponse\022K\n\nBuildImage\022\035." +
+      "standby.v1.BuildImageRequest\032\036.standby.v" +
+      "1.BuildImageResponse\022T\n\rGetImageBuild\022 ." +
+      "standby.v1.GetImageBuildRequest\032!.standb" +
+      "y.v1.GetImageBuildResponse\022i\n\024SetImageFa" +
+      "milyPaused\022\'.standby.v1.SetImageFamilyPa" +
+      "usedRequest\032(.standby.v1.SetImageFamilyP" +
+      "ausedResponse\022]\n\020DeleteImageBuild\022#.stan" +
+      "dby.v1.DeleteImageBuildRequest\032$.standby" +
+      ".v1.DeleteImageBuildResponse\022Q\n\014Snapshot" +
+      "Node\022\037.standby.v1.SnapshotNodeRequest\032 ." +
+      "standby.v1.SnapshotNodeResponse\022H\n\tListH" +
+      "olds\022\034.standby.v1.ListHoldsRequest\032\035.sta" +
+      "ndby.v1.ListHoldsResponse\022B\n\007GetHold\022\032.s" +
+      "tandby.v1.GetHoldRequest\032\033.standby.v1.Ge" +
+      "tHoldResponse\022E\n\010HoldNode\022\033.standby.v1.H" +
+      "oldNodeRequest\032\034.standby.v1.HoldNodeResp" +
+      "onse\022N\n\013ReleaseHold\022\036.standby.v1.Release" +
+      "HoldRequest\032\037.standby.v1.ReleaseHoldResp" +
+      "onse\022K\n\nAddHoldKey\022\035.standby.v1.AddHoldK" +
+      "eyRequest\032\036.standby.v1.AddHoldKeyRespons" +
+      "e\022Q\n\014SnapshotHold\022\037.standby.v1.SnapshotH" +
+      "oldRequest\032 .standby.v1.SnapshotHoldResp" +
+      "onse\022T\n\rListHoldRules\022 .standby.v1.ListH" +
+      "oldRulesRequest\032!.standby.v1.ListHoldRul" +
+      "esResponse\022W\n\016CreateHoldRule\022!.standby.v" +
+      "1.CreateHoldRuleRequest\032\".standby.v1.Cre" +
+      "ateHoldRuleResponse\022W\n\016DeleteHoldRule\022!." +
+      "standby.v1.DeleteHoldRuleRequest\032\".stand" +
+      "by.v1.DeleteHoldRuleResponseB\022\n\016dev.stan" +
+      "dby.v1P\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -474,7 +670,7 @@ public final class Standby {
     internal_static_standby_v1_Node_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_Node_descriptor,
-        new java.lang.String[] { "Id", "Label", "Provider", "State", "Addresses", "SshPort", "Username", "HostKeys", "Tags", "Image", "InstanceId", "ClaimId", "CreatedAt", "StateChangedAt", "Flavor", "Purpose", });
+        new java.lang.String[] { "Id", "Label", "Provider", "State", "Addresses", "SshPort", "Username", "HostKeys", "Tags", "Image", "InstanceId", "ClaimId", "CreatedAt", "StateChangedAt", "Flavor", "Purpose", "HoldReason", "HoldRequester", "HoldExpiresAt", });
     internal_static_standby_v1_Claim_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_standby_v1_Claim_fieldAccessorTable = new
@@ -757,6 +953,138 @@ public final class Standby {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_SnapshotNodeResponse_descriptor,
         new java.lang.String[] { "Build", });
+    internal_static_standby_v1_ListHoldsRequest_descriptor =
+      getDescriptor().getMessageTypes().get(47);
+    internal_static_standby_v1_ListHoldsRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ListHoldsRequest_descriptor,
+        new java.lang.String[] { });
+    internal_static_standby_v1_ListHoldsResponse_descriptor =
+      getDescriptor().getMessageTypes().get(48);
+    internal_static_standby_v1_ListHoldsResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ListHoldsResponse_descriptor,
+        new java.lang.String[] { "Holds", "Count", "NextExpiry", });
+    internal_static_standby_v1_Hold_descriptor =
+      getDescriptor().getMessageTypes().get(49);
+    internal_static_standby_v1_Hold_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_Hold_descriptor,
+        new java.lang.String[] { "Node", "Reason", "Requester", "HeldAt", "ExpiresAt", "Source", "RuleId", "ClaimId", "JobName", "Keys", "Snapshots", "EndedAt", "EndReason", });
+    internal_static_standby_v1_HoldKey_descriptor =
+      getDescriptor().getMessageTypes().get(50);
+    internal_static_standby_v1_HoldKey_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_HoldKey_descriptor,
+        new java.lang.String[] { "Fingerprint", "PublicKey", "AddedBy", "AddedAt", });
+    internal_static_standby_v1_HoldSnapshot_descriptor =
+      getDescriptor().getMessageTypes().get(51);
+    internal_static_standby_v1_HoldSnapshot_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_HoldSnapshot_descriptor,
+        new java.lang.String[] { "Id", "NodeId", "Provider", "ImageName", "ImageId", "Visibility", "State", "Error", "RequestedBy", "CreatedAt", "DoneAt", });
+    internal_static_standby_v1_GetHoldRequest_descriptor =
+      getDescriptor().getMessageTypes().get(52);
+    internal_static_standby_v1_GetHoldRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_GetHoldRequest_descriptor,
+        new java.lang.String[] { "NodeId", });
+    internal_static_standby_v1_GetHoldResponse_descriptor =
+      getDescriptor().getMessageTypes().get(53);
+    internal_static_standby_v1_GetHoldResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_GetHoldResponse_descriptor,
+        new java.lang.String[] { "Hold", });
+    internal_static_standby_v1_HoldNodeRequest_descriptor =
+      getDescriptor().getMessageTypes().get(54);
+    internal_static_standby_v1_HoldNodeRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_HoldNodeRequest_descriptor,
+        new java.lang.String[] { "NodeId", "DurationSeconds", "Reason", "Requester", });
+    internal_static_standby_v1_HoldNodeResponse_descriptor =
+      getDescriptor().getMessageTypes().get(55);
+    internal_static_standby_v1_HoldNodeResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_HoldNodeResponse_descriptor,
+        new java.lang.String[] { "Hold", });
+    internal_static_standby_v1_ReleaseHoldRequest_descriptor =
+      getDescriptor().getMessageTypes().get(56);
+    internal_static_standby_v1_ReleaseHoldRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ReleaseHoldRequest_descriptor,
+        new java.lang.String[] { "NodeId", "Requester", });
+    internal_static_standby_v1_ReleaseHoldResponse_descriptor =
+      getDescriptor().getMessageTypes().get(57);
+    internal_static_standby_v1_ReleaseHoldResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ReleaseHoldResponse_descriptor,
+        new java.lang.String[] { "Node", });
+    internal_static_standby_v1_AddHoldKeyRequest_descriptor =
+      getDescriptor().getMessageTypes().get(58);
+    internal_static_standby_v1_AddHoldKeyRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_AddHoldKeyRequest_descriptor,
+        new java.lang.String[] { "NodeId", "PublicKey", "Requester", });
+    internal_static_standby_v1_AddHoldKeyResponse_descriptor =
+      getDescriptor().getMessageTypes().get(59);
+    internal_static_standby_v1_AddHoldKeyResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_AddHoldKeyResponse_descriptor,
+        new java.lang.String[] { "Hold", });
+    internal_static_standby_v1_SnapshotHoldRequest_descriptor =
+      getDescriptor().getMessageTypes().get(60);
+    internal_static_standby_v1_SnapshotHoldRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_SnapshotHoldRequest_descriptor,
+        new java.lang.String[] { "NodeId", "Visibility", "ImageName", "Requester", "Wait", "WaitTimeoutSeconds", });
+    internal_static_standby_v1_SnapshotHoldResponse_descriptor =
+      getDescriptor().getMessageTypes().get(61);
+    internal_static_standby_v1_SnapshotHoldResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_SnapshotHoldResponse_descriptor,
+        new java.lang.String[] { "Snapshot", });
+    internal_static_standby_v1_HoldRule_descriptor =
+      getDescriptor().getMessageTypes().get(62);
+    internal_static_standby_v1_HoldRule_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_HoldRule_descriptor,
+        new java.lang.String[] { "Id", "LabelExpression", "Requester", "JobNamePattern", "Count", "Fired", "DurationSeconds", "Reason", "Source", "CreatedBy", "CreatedAt", });
+    internal_static_standby_v1_ListHoldRulesRequest_descriptor =
+      getDescriptor().getMessageTypes().get(63);
+    internal_static_standby_v1_ListHoldRulesRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ListHoldRulesRequest_descriptor,
+        new java.lang.String[] { });
+    internal_static_standby_v1_ListHoldRulesResponse_descriptor =
+      getDescriptor().getMessageTypes().get(64);
+    internal_static_standby_v1_ListHoldRulesResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ListHoldRulesResponse_descriptor,
+        new java.lang.String[] { "Rules", });
+    internal_static_standby_v1_CreateHoldRuleRequest_descriptor =
+      getDescriptor().getMessageTypes().get(65);
+    internal_static_standby_v1_CreateHoldRuleRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_CreateHoldRuleRequest_descriptor,
+        new java.lang.String[] { "Name", "LabelExpression", "Requester", "JobNamePattern", "Count", "DurationSeconds", "Reason", "CreatedBy", });
+    internal_static_standby_v1_CreateHoldRuleResponse_descriptor =
+      getDescriptor().getMessageTypes().get(66);
+    internal_static_standby_v1_CreateHoldRuleResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_CreateHoldRuleResponse_descriptor,
+        new java.lang.String[] { "Rule", });
+    internal_static_standby_v1_DeleteHoldRuleRequest_descriptor =
+      getDescriptor().getMessageTypes().get(67);
+    internal_static_standby_v1_DeleteHoldRuleRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_DeleteHoldRuleRequest_descriptor,
+        new java.lang.String[] { "Id", });
+    internal_static_standby_v1_DeleteHoldRuleResponse_descriptor =
+      getDescriptor().getMessageTypes().get(68);
+    internal_static_standby_v1_DeleteHoldRuleResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_DeleteHoldRuleResponse_descriptor,
+        new java.lang.String[] { });
     com.google.protobuf.TimestampProto.getDescriptor();
   }
 

@@ -607,6 +607,285 @@ public final class StandbyServiceGrpc {
     return getSnapshotNodeMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.ListHoldsRequest,
+      dev.standby.v1.ListHoldsResponse> getListHoldsMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListHolds",
+      requestType = dev.standby.v1.ListHoldsRequest.class,
+      responseType = dev.standby.v1.ListHoldsResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.ListHoldsRequest,
+      dev.standby.v1.ListHoldsResponse> getListHoldsMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.ListHoldsRequest, dev.standby.v1.ListHoldsResponse> getListHoldsMethod;
+    if ((getListHoldsMethod = StandbyServiceGrpc.getListHoldsMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getListHoldsMethod = StandbyServiceGrpc.getListHoldsMethod) == null) {
+          StandbyServiceGrpc.getListHoldsMethod = getListHoldsMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.ListHoldsRequest, dev.standby.v1.ListHoldsResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListHolds"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.ListHoldsRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.ListHoldsResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("ListHolds"))
+              .build();
+        }
+      }
+    }
+    return getListHoldsMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.GetHoldRequest,
+      dev.standby.v1.GetHoldResponse> getGetHoldMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetHold",
+      requestType = dev.standby.v1.GetHoldRequest.class,
+      responseType = dev.standby.v1.GetHoldResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.GetHoldRequest,
+      dev.standby.v1.GetHoldResponse> getGetHoldMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.GetHoldRequest, dev.standby.v1.GetHoldResponse> getGetHoldMethod;
+    if ((getGetHoldMethod = StandbyServiceGrpc.getGetHoldMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getGetHoldMethod = StandbyServiceGrpc.getGetHoldMethod) == null) {
+          StandbyServiceGrpc.getGetHoldMethod = getGetHoldMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.GetHoldRequest, dev.standby.v1.GetHoldResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetHold"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.GetHoldRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.GetHoldResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("GetHold"))
+              .build();
+        }
+      }
+    }
+    return getGetHoldMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.HoldNodeRequest,
+      dev.standby.v1.HoldNodeResponse> getHoldNodeMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "HoldNode",
+      requestType = dev.standby.v1.HoldNodeRequest.class,
+      responseType = dev.standby.v1.HoldNodeResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.HoldNodeRequest,
+      dev.standby.v1.HoldNodeResponse> getHoldNodeMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.HoldNodeRequest, dev.standby.v1.HoldNodeResponse> getHoldNodeMethod;
+    if ((getHoldNodeMethod = StandbyServiceGrpc.getHoldNodeMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getHoldNodeMethod = StandbyServiceGrpc.getHoldNodeMethod) == null) {
+          StandbyServiceGrpc.getHoldNodeMethod = getHoldNodeMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.HoldNodeRequest, dev.standby.v1.HoldNodeResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "HoldNode"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.HoldNodeRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.HoldNodeResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("HoldNode"))
+              .build();
+        }
+      }
+    }
+    return getHoldNodeMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.ReleaseHoldRequest,
+      dev.standby.v1.ReleaseHoldResponse> getReleaseHoldMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ReleaseHold",
+      requestType = dev.standby.v1.ReleaseHoldRequest.class,
+      responseType = dev.standby.v1.ReleaseHoldResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.ReleaseHoldRequest,
+      dev.standby.v1.ReleaseHoldResponse> getReleaseHoldMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.ReleaseHoldRequest, dev.standby.v1.ReleaseHoldResponse> getReleaseHoldMethod;
+    if ((getReleaseHoldMethod = StandbyServiceGrpc.getReleaseHoldMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getReleaseHoldMethod = StandbyServiceGrpc.getReleaseHoldMethod) == null) {
+          StandbyServiceGrpc.getReleaseHoldMethod = getReleaseHoldMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.ReleaseHoldRequest, dev.standby.v1.ReleaseHoldResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ReleaseHold"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.ReleaseHoldRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.ReleaseHoldResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("ReleaseHold"))
+              .build();
+        }
+      }
+    }
+    return getReleaseHoldMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.AddHoldKeyRequest,
+      dev.standby.v1.AddHoldKeyResponse> getAddHoldKeyMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "AddHoldKey",
+      requestType = dev.standby.v1.AddHoldKeyRequest.class,
+      responseType = dev.standby.v1.AddHoldKeyResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.AddHoldKeyRequest,
+      dev.standby.v1.AddHoldKeyResponse> getAddHoldKeyMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.AddHoldKeyRequest, dev.standby.v1.AddHoldKeyResponse> getAddHoldKeyMethod;
+    if ((getAddHoldKeyMethod = StandbyServiceGrpc.getAddHoldKeyMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getAddHoldKeyMethod = StandbyServiceGrpc.getAddHoldKeyMethod) == null) {
+          StandbyServiceGrpc.getAddHoldKeyMethod = getAddHoldKeyMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.AddHoldKeyRequest, dev.standby.v1.AddHoldKeyResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "AddHoldKey"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.AddHoldKeyRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.AddHoldKeyResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("AddHoldKey"))
+              .build();
+        }
+      }
+    }
+    return getAddHoldKeyMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.SnapshotHoldRequest,
+      dev.standby.v1.SnapshotHoldResponse> getSnapshotHoldMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "SnapshotHold",
+      requestType = dev.standby.v1.SnapshotHoldRequest.class,
+      responseType = dev.standby.v1.SnapshotHoldResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.SnapshotHoldRequest,
+      dev.standby.v1.SnapshotHoldResponse> getSnapshotHoldMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.SnapshotHoldRequest, dev.standby.v1.SnapshotHoldResponse> getSnapshotHoldMethod;
+    if ((getSnapshotHoldMethod = StandbyServiceGrpc.getSnapshotHoldMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getSnapshotHoldMethod = StandbyServiceGrpc.getSnapshotHoldMethod) == null) {
+          StandbyServiceGrpc.getSnapshotHoldMethod = getSnapshotHoldMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.SnapshotHoldRequest, dev.standby.v1.SnapshotHoldResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "SnapshotHold"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.SnapshotHoldRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.SnapshotHoldResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("SnapshotHold"))
+              .build();
+        }
+      }
+    }
+    return getSnapshotHoldMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.ListHoldRulesRequest,
+      dev.standby.v1.ListHoldRulesResponse> getListHoldRulesMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListHoldRules",
+      requestType = dev.standby.v1.ListHoldRulesRequest.class,
+      responseType = dev.standby.v1.ListHoldRulesResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.ListHoldRulesRequest,
+      dev.standby.v1.ListHoldRulesResponse> getListHoldRulesMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.ListHoldRulesRequest, dev.standby.v1.ListHoldRulesResponse> getListHoldRulesMethod;
+    if ((getListHoldRulesMethod = StandbyServiceGrpc.getListHoldRulesMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getListHoldRulesMethod = StandbyServiceGrpc.getListHoldRulesMethod) == null) {
+          StandbyServiceGrpc.getListHoldRulesMethod = getListHoldRulesMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.ListHoldRulesRequest, dev.standby.v1.ListHoldRulesResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListHoldRules"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.ListHoldRulesRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.ListHoldRulesResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("ListHoldRules"))
+              .build();
+        }
+      }
+    }
+    return getListHoldRulesMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.CreateHoldRuleRequest,
+      dev.standby.v1.CreateHoldRuleResponse> getCreateHoldRuleMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "CreateHoldRule",
+      requestType = dev.standby.v1.CreateHoldRuleRequest.class,
+      responseType = dev.standby.v1.CreateHoldRuleResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.CreateHoldRuleRequest,
+      dev.standby.v1.CreateHoldRuleResponse> getCreateHoldRuleMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.CreateHoldRuleRequest, dev.standby.v1.CreateHoldRuleResponse> getCreateHoldRuleMethod;
+    if ((getCreateHoldRuleMethod = StandbyServiceGrpc.getCreateHoldRuleMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getCreateHoldRuleMethod = StandbyServiceGrpc.getCreateHoldRuleMethod) == null) {
+          StandbyServiceGrpc.getCreateHoldRuleMethod = getCreateHoldRuleMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.CreateHoldRuleRequest, dev.standby.v1.CreateHoldRuleResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "CreateHoldRule"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.CreateHoldRuleRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.CreateHoldRuleResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("CreateHoldRule"))
+              .build();
+        }
+      }
+    }
+    return getCreateHoldRuleMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.DeleteHoldRuleRequest,
+      dev.standby.v1.DeleteHoldRuleResponse> getDeleteHoldRuleMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DeleteHoldRule",
+      requestType = dev.standby.v1.DeleteHoldRuleRequest.class,
+      responseType = dev.standby.v1.DeleteHoldRuleResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.DeleteHoldRuleRequest,
+      dev.standby.v1.DeleteHoldRuleResponse> getDeleteHoldRuleMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.DeleteHoldRuleRequest, dev.standby.v1.DeleteHoldRuleResponse> getDeleteHoldRuleMethod;
+    if ((getDeleteHoldRuleMethod = StandbyServiceGrpc.getDeleteHoldRuleMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getDeleteHoldRuleMethod = StandbyServiceGrpc.getDeleteHoldRuleMethod) == null) {
+          StandbyServiceGrpc.getDeleteHoldRuleMethod = getDeleteHoldRuleMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.DeleteHoldRuleRequest, dev.standby.v1.DeleteHoldRuleResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DeleteHoldRule"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.DeleteHoldRuleRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.DeleteHoldRuleResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("DeleteHoldRule"))
+              .build();
+        }
+      }
+    }
+    return getDeleteHoldRuleMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -727,7 +1006,10 @@ public final class StandbyServiceGrpc {
     /**
      * <pre>
      * ReleaseLease ends a lease with the job's outcome; its nodes are deleted
-     * (machines are single use). Releasing twice with the same token is a no-op.
+     * (machines are single use), or held for diagnosis (state HELD) when
+     * hold_seconds is set or a failure matches an autohold rule; the answer's
+     * claim then lists the held nodes with their hold. Releasing twice with the
+     * same token is a no-op.
      * Codes: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (outcome unspecified).
      * </pre>
      */
@@ -893,6 +1175,128 @@ public final class StandbyServiceGrpc {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getSnapshotNodeMethod(), responseObserver);
     }
 
+    /**
+     * <pre>
+     * ListHolds lists the held nodes (state HELD) with why, for whom and until
+     * when, plus how many there are and the earliest expiry.
+     * </pre>
+     */
+    public void listHolds(dev.standby.v1.ListHoldsRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.ListHoldsResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListHoldsMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * GetHold returns a node's hold, with the keys added to it and its
+     * snapshots; also after the hold ended. Codes: NOT_FOUND (no such node, or
+     * it never was held).
+     * </pre>
+     */
+    public void getHold(dev.standby.v1.GetHoldRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.GetHoldResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetHoldMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * HoldNode keeps a ready or claimed node for diagnosis (a claimed one stays
+     * with its lease until released, and is then kept instead of deleted), or
+     * changes the expiry of a held one. A held node is never handed to a claim
+     * and still counts against label and provider caps. The hold lasts
+     * duration_seconds (0: the configured default), capped so that it ends no
+     * later than the configured maximum after it began.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is launching, released,
+     * being deleted or gone).
+     * </pre>
+     */
+    public void holdNode(dev.standby.v1.HoldNodeRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.HoldNodeResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getHoldNodeMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * ReleaseHold ends a hold early; the node is deleted. Releasing a node that
+     * is already being deleted (or gone) is a no-op.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held).
+     * </pre>
+     */
+    public void releaseHold(dev.standby.v1.ReleaseHoldRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.ReleaseHoldResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getReleaseHoldMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * AddHoldKey adds an OpenSSH public key to a held node's authorized keys
+     * (over SSH with the scheduler's key, checking the node's pinned host key),
+     * so that a developer can log in. Recorded with who asked.
+     * Codes: NOT_FOUND, INVALID_ARGUMENT (not an OpenSSH public key),
+     * FAILED_PRECONDITION (the node is not held, or the scheduler cannot reach
+     * it over SSH), UNAVAILABLE (the node did not answer; try again),
+     * PERMISSION_DENIED (the node's host key changed).
+     * </pre>
+     */
+    public void addHoldKey(dev.standby.v1.AddHoldKeyRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.AddHoldKeyResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getAddHoldKeyMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * SnapshotHold makes an image of a held node on its provider, without the
+     * node's SSH host keys and without any authorized keys (the claimer's, the
+     * developers', the scheduler's), so that it can be booted elsewhere. The
+     * image is shared (not public) by default where the provider can share
+     * images, private otherwise. With wait, answers when the snapshot is done
+     * (or wait_timeout_seconds passed); otherwise at once, and GetHold shows its
+     * progress. Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held, or
+     * its provider cannot take snapshots free of keys, or cannot share images),
+     * PERMISSION_DENIED (public images need the admin role), UNAVAILABLE.
+     * </pre>
+     */
+    public void snapshotHold(dev.standby.v1.SnapshotHoldRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.SnapshotHoldResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getSnapshotHoldMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * ListHoldRules lists the autohold rules: from the configuration file and
+     * added through the API, with how often each has fired.
+     * </pre>
+     */
+    public void listHoldRules(dev.standby.v1.ListHoldRulesRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.ListHoldRulesResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListHoldRulesMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * CreateHoldRule adds an autohold rule: the next `count` failed jobs that
+     * match it have their nodes held. Codes: INVALID_ARGUMENT (a bad label
+     * expression, job name pattern, count or duration), ALREADY_EXISTS (a rule
+     * with that name exists).
+     * </pre>
+     */
+    public void createHoldRule(dev.standby.v1.CreateHoldRuleRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.CreateHoldRuleResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getCreateHoldRuleMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DeleteHoldRule removes an autohold rule added through the API; holds it
+     * made stay. Codes: NOT_FOUND, FAILED_PRECONDITION (the rule comes from the
+     * configuration file: remove it there).
+     * </pre>
+     */
+    public void deleteHoldRule(dev.standby.v1.DeleteHoldRuleRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.DeleteHoldRuleResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDeleteHoldRuleMethod(), responseObserver);
+    }
+
     @java.lang.Override public final io.grpc.ServerServiceDefinition bindService() {
       return io.grpc.ServerServiceDefinition.builder(getServiceDescriptor())
           .addMethod(
@@ -1028,6 +1432,69 @@ public final class StandbyServiceGrpc {
                 dev.standby.v1.SnapshotNodeRequest,
                 dev.standby.v1.SnapshotNodeResponse>(
                   this, METHODID_SNAPSHOT_NODE)))
+          .addMethod(
+            getListHoldsMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.ListHoldsRequest,
+                dev.standby.v1.ListHoldsResponse>(
+                  this, METHODID_LIST_HOLDS)))
+          .addMethod(
+            getGetHoldMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.GetHoldRequest,
+                dev.standby.v1.GetHoldResponse>(
+                  this, METHODID_GET_HOLD)))
+          .addMethod(
+            getHoldNodeMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.HoldNodeRequest,
+                dev.standby.v1.HoldNodeResponse>(
+                  this, METHODID_HOLD_NODE)))
+          .addMethod(
+            getReleaseHoldMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.ReleaseHoldRequest,
+                dev.standby.v1.ReleaseHoldResponse>(
+                  this, METHODID_RELEASE_HOLD)))
+          .addMethod(
+            getAddHoldKeyMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.AddHoldKeyRequest,
+                dev.standby.v1.AddHoldKeyResponse>(
+                  this, METHODID_ADD_HOLD_KEY)))
+          .addMethod(
+            getSnapshotHoldMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.SnapshotHoldRequest,
+                dev.standby.v1.SnapshotHoldResponse>(
+                  this, METHODID_SNAPSHOT_HOLD)))
+          .addMethod(
+            getListHoldRulesMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.ListHoldRulesRequest,
+                dev.standby.v1.ListHoldRulesResponse>(
+                  this, METHODID_LIST_HOLD_RULES)))
+          .addMethod(
+            getCreateHoldRuleMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.CreateHoldRuleRequest,
+                dev.standby.v1.CreateHoldRuleResponse>(
+                  this, METHODID_CREATE_HOLD_RULE)))
+          .addMethod(
+            getDeleteHoldRuleMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.DeleteHoldRuleRequest,
+                dev.standby.v1.DeleteHoldRuleResponse>(
+                  this, METHODID_DELETE_HOLD_RULE)))
           .build();
     }
   }
@@ -1123,7 +1590,10 @@ public final class StandbyServiceGrpc {
     /**
      * <pre>
      * ReleaseLease ends a lease with the job's outcome; its nodes are deleted
-     * (machines are single use). Releasing twice with the same token is a no-op.
+     * (machines are single use), or held for diagnosis (state HELD) when
+     * hold_seconds is set or a failure matches an autohold rule; the answer's
+     * claim then lists the held nodes with their hold. Releasing twice with the
+     * same token is a no-op.
      * Codes: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (outcome unspecified).
      * </pre>
      */
@@ -1302,6 +1772,137 @@ public final class StandbyServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getSnapshotNodeMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * ListHolds lists the held nodes (state HELD) with why, for whom and until
+     * when, plus how many there are and the earliest expiry.
+     * </pre>
+     */
+    public void listHolds(dev.standby.v1.ListHoldsRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.ListHoldsResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListHoldsMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * GetHold returns a node's hold, with the keys added to it and its
+     * snapshots; also after the hold ended. Codes: NOT_FOUND (no such node, or
+     * it never was held).
+     * </pre>
+     */
+    public void getHold(dev.standby.v1.GetHoldRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.GetHoldResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetHoldMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * HoldNode keeps a ready or claimed node for diagnosis (a claimed one stays
+     * with its lease until released, and is then kept instead of deleted), or
+     * changes the expiry of a held one. A held node is never handed to a claim
+     * and still counts against label and provider caps. The hold lasts
+     * duration_seconds (0: the configured default), capped so that it ends no
+     * later than the configured maximum after it began.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is launching, released,
+     * being deleted or gone).
+     * </pre>
+     */
+    public void holdNode(dev.standby.v1.HoldNodeRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.HoldNodeResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getHoldNodeMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * ReleaseHold ends a hold early; the node is deleted. Releasing a node that
+     * is already being deleted (or gone) is a no-op.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held).
+     * </pre>
+     */
+    public void releaseHold(dev.standby.v1.ReleaseHoldRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.ReleaseHoldResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getReleaseHoldMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * AddHoldKey adds an OpenSSH public key to a held node's authorized keys
+     * (over SSH with the scheduler's key, checking the node's pinned host key),
+     * so that a developer can log in. Recorded with who asked.
+     * Codes: NOT_FOUND, INVALID_ARGUMENT (not an OpenSSH public key),
+     * FAILED_PRECONDITION (the node is not held, or the scheduler cannot reach
+     * it over SSH), UNAVAILABLE (the node did not answer; try again),
+     * PERMISSION_DENIED (the node's host key changed).
+     * </pre>
+     */
+    public void addHoldKey(dev.standby.v1.AddHoldKeyRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.AddHoldKeyResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getAddHoldKeyMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * SnapshotHold makes an image of a held node on its provider, without the
+     * node's SSH host keys and without any authorized keys (the claimer's, the
+     * developers', the scheduler's), so that it can be booted elsewhere. The
+     * image is shared (not public) by default where the provider can share
+     * images, private otherwise. With wait, answers when the snapshot is done
+     * (or wait_timeout_seconds passed); otherwise at once, and GetHold shows its
+     * progress. Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held, or
+     * its provider cannot take snapshots free of keys, or cannot share images),
+     * PERMISSION_DENIED (public images need the admin role), UNAVAILABLE.
+     * </pre>
+     */
+    public void snapshotHold(dev.standby.v1.SnapshotHoldRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.SnapshotHoldResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getSnapshotHoldMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * ListHoldRules lists the autohold rules: from the configuration file and
+     * added through the API, with how often each has fired.
+     * </pre>
+     */
+    public void listHoldRules(dev.standby.v1.ListHoldRulesRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.ListHoldRulesResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListHoldRulesMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * CreateHoldRule adds an autohold rule: the next `count` failed jobs that
+     * match it have their nodes held. Codes: INVALID_ARGUMENT (a bad label
+     * expression, job name pattern, count or duration), ALREADY_EXISTS (a rule
+     * with that name exists).
+     * </pre>
+     */
+    public void createHoldRule(dev.standby.v1.CreateHoldRuleRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.CreateHoldRuleResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getCreateHoldRuleMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DeleteHoldRule removes an autohold rule added through the API; holds it
+     * made stay. Codes: NOT_FOUND, FAILED_PRECONDITION (the rule comes from the
+     * configuration file: remove it there).
+     * </pre>
+     */
+    public void deleteHoldRule(dev.standby.v1.DeleteHoldRuleRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.DeleteHoldRuleResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getDeleteHoldRuleMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -1391,7 +1992,10 @@ public final class StandbyServiceGrpc {
     /**
      * <pre>
      * ReleaseLease ends a lease with the job's outcome; its nodes are deleted
-     * (machines are single use). Releasing twice with the same token is a no-op.
+     * (machines are single use), or held for diagnosis (state HELD) when
+     * hold_seconds is set or a failure matches an autohold rule; the answer's
+     * claim then lists the held nodes with their hold. Releasing twice with the
+     * same token is a no-op.
      * Codes: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (outcome unspecified).
      * </pre>
      */
@@ -1556,6 +2160,128 @@ public final class StandbyServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getSnapshotNodeMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * ListHolds lists the held nodes (state HELD) with why, for whom and until
+     * when, plus how many there are and the earliest expiry.
+     * </pre>
+     */
+    public dev.standby.v1.ListHoldsResponse listHolds(dev.standby.v1.ListHoldsRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListHoldsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * GetHold returns a node's hold, with the keys added to it and its
+     * snapshots; also after the hold ended. Codes: NOT_FOUND (no such node, or
+     * it never was held).
+     * </pre>
+     */
+    public dev.standby.v1.GetHoldResponse getHold(dev.standby.v1.GetHoldRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetHoldMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * HoldNode keeps a ready or claimed node for diagnosis (a claimed one stays
+     * with its lease until released, and is then kept instead of deleted), or
+     * changes the expiry of a held one. A held node is never handed to a claim
+     * and still counts against label and provider caps. The hold lasts
+     * duration_seconds (0: the configured default), capped so that it ends no
+     * later than the configured maximum after it began.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is launching, released,
+     * being deleted or gone).
+     * </pre>
+     */
+    public dev.standby.v1.HoldNodeResponse holdNode(dev.standby.v1.HoldNodeRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getHoldNodeMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * ReleaseHold ends a hold early; the node is deleted. Releasing a node that
+     * is already being deleted (or gone) is a no-op.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held).
+     * </pre>
+     */
+    public dev.standby.v1.ReleaseHoldResponse releaseHold(dev.standby.v1.ReleaseHoldRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getReleaseHoldMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * AddHoldKey adds an OpenSSH public key to a held node's authorized keys
+     * (over SSH with the scheduler's key, checking the node's pinned host key),
+     * so that a developer can log in. Recorded with who asked.
+     * Codes: NOT_FOUND, INVALID_ARGUMENT (not an OpenSSH public key),
+     * FAILED_PRECONDITION (the node is not held, or the scheduler cannot reach
+     * it over SSH), UNAVAILABLE (the node did not answer; try again),
+     * PERMISSION_DENIED (the node's host key changed).
+     * </pre>
+     */
+    public dev.standby.v1.AddHoldKeyResponse addHoldKey(dev.standby.v1.AddHoldKeyRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getAddHoldKeyMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * SnapshotHold makes an image of a held node on its provider, without the
+     * node's SSH host keys and without any authorized keys (the claimer's, the
+     * developers', the scheduler's), so that it can be booted elsewhere. The
+     * image is shared (not public) by default where the provider can share
+     * images, private otherwise. With wait, answers when the snapshot is done
+     * (or wait_timeout_seconds passed); otherwise at once, and GetHold shows its
+     * progress. Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held, or
+     * its provider cannot take snapshots free of keys, or cannot share images),
+     * PERMISSION_DENIED (public images need the admin role), UNAVAILABLE.
+     * </pre>
+     */
+    public dev.standby.v1.SnapshotHoldResponse snapshotHold(dev.standby.v1.SnapshotHoldRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getSnapshotHoldMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * ListHoldRules lists the autohold rules: from the configuration file and
+     * added through the API, with how often each has fired.
+     * </pre>
+     */
+    public dev.standby.v1.ListHoldRulesResponse listHoldRules(dev.standby.v1.ListHoldRulesRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListHoldRulesMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * CreateHoldRule adds an autohold rule: the next `count` failed jobs that
+     * match it have their nodes held. Codes: INVALID_ARGUMENT (a bad label
+     * expression, job name pattern, count or duration), ALREADY_EXISTS (a rule
+     * with that name exists).
+     * </pre>
+     */
+    public dev.standby.v1.CreateHoldRuleResponse createHoldRule(dev.standby.v1.CreateHoldRuleRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getCreateHoldRuleMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteHoldRule removes an autohold rule added through the API; holds it
+     * made stay. Codes: NOT_FOUND, FAILED_PRECONDITION (the rule comes from the
+     * configuration file: remove it there).
+     * </pre>
+     */
+    public dev.standby.v1.DeleteHoldRuleResponse deleteHoldRule(dev.standby.v1.DeleteHoldRuleRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getDeleteHoldRuleMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -1635,7 +2361,10 @@ public final class StandbyServiceGrpc {
     /**
      * <pre>
      * ReleaseLease ends a lease with the job's outcome; its nodes are deleted
-     * (machines are single use). Releasing twice with the same token is a no-op.
+     * (machines are single use), or held for diagnosis (state HELD) when
+     * hold_seconds is set or a failure matches an autohold rule; the answer's
+     * claim then lists the held nodes with their hold. Releasing twice with the
+     * same token is a no-op.
      * Codes: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (outcome unspecified).
      * </pre>
      */
@@ -1814,6 +2543,137 @@ public final class StandbyServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getSnapshotNodeMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * ListHolds lists the held nodes (state HELD) with why, for whom and until
+     * when, plus how many there are and the earliest expiry.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.ListHoldsResponse> listHolds(
+        dev.standby.v1.ListHoldsRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListHoldsMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * GetHold returns a node's hold, with the keys added to it and its
+     * snapshots; also after the hold ended. Codes: NOT_FOUND (no such node, or
+     * it never was held).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.GetHoldResponse> getHold(
+        dev.standby.v1.GetHoldRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetHoldMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * HoldNode keeps a ready or claimed node for diagnosis (a claimed one stays
+     * with its lease until released, and is then kept instead of deleted), or
+     * changes the expiry of a held one. A held node is never handed to a claim
+     * and still counts against label and provider caps. The hold lasts
+     * duration_seconds (0: the configured default), capped so that it ends no
+     * later than the configured maximum after it began.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is launching, released,
+     * being deleted or gone).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.HoldNodeResponse> holdNode(
+        dev.standby.v1.HoldNodeRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getHoldNodeMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * ReleaseHold ends a hold early; the node is deleted. Releasing a node that
+     * is already being deleted (or gone) is a no-op.
+     * Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.ReleaseHoldResponse> releaseHold(
+        dev.standby.v1.ReleaseHoldRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getReleaseHoldMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * AddHoldKey adds an OpenSSH public key to a held node's authorized keys
+     * (over SSH with the scheduler's key, checking the node's pinned host key),
+     * so that a developer can log in. Recorded with who asked.
+     * Codes: NOT_FOUND, INVALID_ARGUMENT (not an OpenSSH public key),
+     * FAILED_PRECONDITION (the node is not held, or the scheduler cannot reach
+     * it over SSH), UNAVAILABLE (the node did not answer; try again),
+     * PERMISSION_DENIED (the node's host key changed).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.AddHoldKeyResponse> addHoldKey(
+        dev.standby.v1.AddHoldKeyRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getAddHoldKeyMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * SnapshotHold makes an image of a held node on its provider, without the
+     * node's SSH host keys and without any authorized keys (the claimer's, the
+     * developers', the scheduler's), so that it can be booted elsewhere. The
+     * image is shared (not public) by default where the provider can share
+     * images, private otherwise. With wait, answers when the snapshot is done
+     * (or wait_timeout_seconds passed); otherwise at once, and GetHold shows its
+     * progress. Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held, or
+     * its provider cannot take snapshots free of keys, or cannot share images),
+     * PERMISSION_DENIED (public images need the admin role), UNAVAILABLE.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.SnapshotHoldResponse> snapshotHold(
+        dev.standby.v1.SnapshotHoldRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getSnapshotHoldMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * ListHoldRules lists the autohold rules: from the configuration file and
+     * added through the API, with how often each has fired.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.ListHoldRulesResponse> listHoldRules(
+        dev.standby.v1.ListHoldRulesRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListHoldRulesMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * CreateHoldRule adds an autohold rule: the next `count` failed jobs that
+     * match it have their nodes held. Codes: INVALID_ARGUMENT (a bad label
+     * expression, job name pattern, count or duration), ALREADY_EXISTS (a rule
+     * with that name exists).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.CreateHoldRuleResponse> createHoldRule(
+        dev.standby.v1.CreateHoldRuleRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getCreateHoldRuleMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteHoldRule removes an autohold rule added through the API; holds it
+     * made stay. Codes: NOT_FOUND, FAILED_PRECONDITION (the rule comes from the
+     * configuration file: remove it there).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.DeleteHoldRuleResponse> deleteHoldRule(
+        dev.standby.v1.DeleteHoldRuleRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getDeleteHoldRuleMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_CREATE_CLAIM = 0;
@@ -1835,6 +2695,15 @@ public final class StandbyServiceGrpc {
   private static final int METHODID_SET_IMAGE_FAMILY_PAUSED = 16;
   private static final int METHODID_DELETE_IMAGE_BUILD = 17;
   private static final int METHODID_SNAPSHOT_NODE = 18;
+  private static final int METHODID_LIST_HOLDS = 19;
+  private static final int METHODID_GET_HOLD = 20;
+  private static final int METHODID_HOLD_NODE = 21;
+  private static final int METHODID_RELEASE_HOLD = 22;
+  private static final int METHODID_ADD_HOLD_KEY = 23;
+  private static final int METHODID_SNAPSHOT_HOLD = 24;
+  private static final int METHODID_LIST_HOLD_RULES = 25;
+  private static final int METHODID_CREATE_HOLD_RULE = 26;
+  private static final int METHODID_DELETE_HOLD_RULE = 27;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1929,6 +2798,42 @@ public final class StandbyServiceGrpc {
           serviceImpl.snapshotNode((dev.standby.v1.SnapshotNodeRequest) request,
               (io.grpc.stub.StreamObserver<dev.standby.v1.SnapshotNodeResponse>) responseObserver);
           break;
+        case METHODID_LIST_HOLDS:
+          serviceImpl.listHolds((dev.standby.v1.ListHoldsRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.ListHoldsResponse>) responseObserver);
+          break;
+        case METHODID_GET_HOLD:
+          serviceImpl.getHold((dev.standby.v1.GetHoldRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.GetHoldResponse>) responseObserver);
+          break;
+        case METHODID_HOLD_NODE:
+          serviceImpl.holdNode((dev.standby.v1.HoldNodeRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.HoldNodeResponse>) responseObserver);
+          break;
+        case METHODID_RELEASE_HOLD:
+          serviceImpl.releaseHold((dev.standby.v1.ReleaseHoldRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.ReleaseHoldResponse>) responseObserver);
+          break;
+        case METHODID_ADD_HOLD_KEY:
+          serviceImpl.addHoldKey((dev.standby.v1.AddHoldKeyRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.AddHoldKeyResponse>) responseObserver);
+          break;
+        case METHODID_SNAPSHOT_HOLD:
+          serviceImpl.snapshotHold((dev.standby.v1.SnapshotHoldRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.SnapshotHoldResponse>) responseObserver);
+          break;
+        case METHODID_LIST_HOLD_RULES:
+          serviceImpl.listHoldRules((dev.standby.v1.ListHoldRulesRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.ListHoldRulesResponse>) responseObserver);
+          break;
+        case METHODID_CREATE_HOLD_RULE:
+          serviceImpl.createHoldRule((dev.standby.v1.CreateHoldRuleRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.CreateHoldRuleResponse>) responseObserver);
+          break;
+        case METHODID_DELETE_HOLD_RULE:
+          serviceImpl.deleteHoldRule((dev.standby.v1.DeleteHoldRuleRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.DeleteHoldRuleResponse>) responseObserver);
+          break;
         default:
           throw new AssertionError();
       }
@@ -2009,6 +2914,15 @@ public final class StandbyServiceGrpc {
               .addMethod(getSetImageFamilyPausedMethod())
               .addMethod(getDeleteImageBuildMethod())
               .addMethod(getSnapshotNodeMethod())
+              .addMethod(getListHoldsMethod())
+              .addMethod(getGetHoldMethod())
+              .addMethod(getHoldNodeMethod())
+              .addMethod(getReleaseHoldMethod())
+              .addMethod(getAddHoldKeyMethod())
+              .addMethod(getSnapshotHoldMethod())
+              .addMethod(getListHoldRulesMethod())
+              .addMethod(getCreateHoldRuleMethod())
+              .addMethod(getDeleteHoldRuleMethod())
               .build();
         }
       }

@@ -49,6 +49,30 @@ PROVIDER_MODE_ACTIVE: ProviderMode
 PROVIDER_MODE_DRAINING: ProviderMode
 PROVIDER_MODE_PAUSED: ProviderMode
 PROVIDER_MODE_UNSPECIFIED: ProviderMode
+SNAPSHOT_STATE_DONE: SnapshotState
+SNAPSHOT_STATE_FAILED: SnapshotState
+SNAPSHOT_STATE_RUNNING: SnapshotState
+SNAPSHOT_STATE_UNSPECIFIED: SnapshotState
+SNAPSHOT_VISIBILITY_PRIVATE: SnapshotVisibility
+SNAPSHOT_VISIBILITY_PUBLIC: SnapshotVisibility
+SNAPSHOT_VISIBILITY_SHARED: SnapshotVisibility
+SNAPSHOT_VISIBILITY_UNSPECIFIED: SnapshotVisibility
+
+class AddHoldKeyRequest(_message.Message):
+    __slots__ = ["node_id", "public_key", "requester"]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_KEY_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    node_id: str
+    public_key: str
+    requester: str
+    def __init__(self, node_id: _Optional[str] = ..., public_key: _Optional[str] = ..., requester: _Optional[str] = ...) -> None: ...
+
+class AddHoldKeyResponse(_message.Message):
+    __slots__ = ["hold"]
+    HOLD_FIELD_NUMBER: _ClassVar[int]
+    hold: Hold
+    def __init__(self, hold: _Optional[_Union[Hold, _Mapping]] = ...) -> None: ...
 
 class BuildImageRequest(_message.Message):
     __slots__ = ["family", "provider"]
@@ -142,6 +166,42 @@ class CreateClaimResponse(_message.Message):
     lease_token: str
     def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ..., claim_token: _Optional[str] = ..., lease_token: _Optional[str] = ...) -> None: ...
 
+class CreateHoldRuleRequest(_message.Message):
+    __slots__ = ["count", "created_by", "duration_seconds", "job_name_pattern", "label_expression", "name", "reason", "requester"]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    JOB_NAME_PATTERN_FIELD_NUMBER: _ClassVar[int]
+    LABEL_EXPRESSION_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    created_by: str
+    duration_seconds: int
+    job_name_pattern: str
+    label_expression: str
+    name: str
+    reason: str
+    requester: str
+    def __init__(self, name: _Optional[str] = ..., label_expression: _Optional[str] = ..., requester: _Optional[str] = ..., job_name_pattern: _Optional[str] = ..., count: _Optional[int] = ..., duration_seconds: _Optional[int] = ..., reason: _Optional[str] = ..., created_by: _Optional[str] = ...) -> None: ...
+
+class CreateHoldRuleResponse(_message.Message):
+    __slots__ = ["rule"]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    rule: HoldRule
+    def __init__(self, rule: _Optional[_Union[HoldRule, _Mapping]] = ...) -> None: ...
+
+class DeleteHoldRuleRequest(_message.Message):
+    __slots__ = ["id"]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class DeleteHoldRuleResponse(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
 class DeleteImageBuildRequest(_message.Message):
     __slots__ = ["id"]
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -180,6 +240,18 @@ class GetClaimResponse(_message.Message):
     lease_token: str
     def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ..., lease_token: _Optional[str] = ...) -> None: ...
 
+class GetHoldRequest(_message.Message):
+    __slots__ = ["node_id"]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    node_id: str
+    def __init__(self, node_id: _Optional[str] = ...) -> None: ...
+
+class GetHoldResponse(_message.Message):
+    __slots__ = ["hold"]
+    HOLD_FIELD_NUMBER: _ClassVar[int]
+    hold: Hold
+    def __init__(self, hold: _Optional[_Union[Hold, _Mapping]] = ...) -> None: ...
+
 class GetImageBuildRequest(_message.Message):
     __slots__ = ["id", "log"]
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -207,6 +279,118 @@ class GetNodeResponse(_message.Message):
     NODE_FIELD_NUMBER: _ClassVar[int]
     node: Node
     def __init__(self, node: _Optional[_Union[Node, _Mapping]] = ...) -> None: ...
+
+class Hold(_message.Message):
+    __slots__ = ["claim_id", "end_reason", "ended_at", "expires_at", "held_at", "job_name", "keys", "node", "reason", "requester", "rule_id", "snapshots", "source"]
+    CLAIM_ID_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    HELD_AT_FIELD_NUMBER: _ClassVar[int]
+    JOB_NAME_FIELD_NUMBER: _ClassVar[int]
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOTS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    claim_id: str
+    end_reason: str
+    ended_at: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    held_at: _timestamp_pb2.Timestamp
+    job_name: str
+    keys: _containers.RepeatedCompositeFieldContainer[HoldKey]
+    node: Node
+    reason: str
+    requester: str
+    rule_id: str
+    snapshots: _containers.RepeatedCompositeFieldContainer[HoldSnapshot]
+    source: str
+    def __init__(self, node: _Optional[_Union[Node, _Mapping]] = ..., reason: _Optional[str] = ..., requester: _Optional[str] = ..., held_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., source: _Optional[str] = ..., rule_id: _Optional[str] = ..., claim_id: _Optional[str] = ..., job_name: _Optional[str] = ..., keys: _Optional[_Iterable[_Union[HoldKey, _Mapping]]] = ..., snapshots: _Optional[_Iterable[_Union[HoldSnapshot, _Mapping]]] = ..., ended_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[str] = ...) -> None: ...
+
+class HoldKey(_message.Message):
+    __slots__ = ["added_at", "added_by", "fingerprint", "public_key"]
+    ADDED_AT_FIELD_NUMBER: _ClassVar[int]
+    ADDED_BY_FIELD_NUMBER: _ClassVar[int]
+    FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_KEY_FIELD_NUMBER: _ClassVar[int]
+    added_at: _timestamp_pb2.Timestamp
+    added_by: str
+    fingerprint: str
+    public_key: str
+    def __init__(self, fingerprint: _Optional[str] = ..., public_key: _Optional[str] = ..., added_by: _Optional[str] = ..., added_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HoldNodeRequest(_message.Message):
+    __slots__ = ["duration_seconds", "node_id", "reason", "requester"]
+    DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    duration_seconds: int
+    node_id: str
+    reason: str
+    requester: str
+    def __init__(self, node_id: _Optional[str] = ..., duration_seconds: _Optional[int] = ..., reason: _Optional[str] = ..., requester: _Optional[str] = ...) -> None: ...
+
+class HoldNodeResponse(_message.Message):
+    __slots__ = ["hold"]
+    HOLD_FIELD_NUMBER: _ClassVar[int]
+    hold: Hold
+    def __init__(self, hold: _Optional[_Union[Hold, _Mapping]] = ...) -> None: ...
+
+class HoldRule(_message.Message):
+    __slots__ = ["count", "created_at", "created_by", "duration_seconds", "fired", "id", "job_name_pattern", "label_expression", "reason", "requester", "source"]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    FIRED_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_NAME_PATTERN_FIELD_NUMBER: _ClassVar[int]
+    LABEL_EXPRESSION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    created_at: _timestamp_pb2.Timestamp
+    created_by: str
+    duration_seconds: int
+    fired: int
+    id: str
+    job_name_pattern: str
+    label_expression: str
+    reason: str
+    requester: str
+    source: str
+    def __init__(self, id: _Optional[str] = ..., label_expression: _Optional[str] = ..., requester: _Optional[str] = ..., job_name_pattern: _Optional[str] = ..., count: _Optional[int] = ..., fired: _Optional[int] = ..., duration_seconds: _Optional[int] = ..., reason: _Optional[str] = ..., source: _Optional[str] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HoldSnapshot(_message.Message):
+    __slots__ = ["created_at", "done_at", "error", "id", "image_id", "image_name", "node_id", "provider", "requested_by", "state", "visibility"]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    DONE_AT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_NAME_FIELD_NUMBER: _ClassVar[int]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    VISIBILITY_FIELD_NUMBER: _ClassVar[int]
+    created_at: _timestamp_pb2.Timestamp
+    done_at: _timestamp_pb2.Timestamp
+    error: str
+    id: str
+    image_id: str
+    image_name: str
+    node_id: str
+    provider: str
+    requested_by: str
+    state: SnapshotState
+    visibility: SnapshotVisibility
+    def __init__(self, id: _Optional[str] = ..., node_id: _Optional[str] = ..., provider: _Optional[str] = ..., image_name: _Optional[str] = ..., image_id: _Optional[str] = ..., visibility: _Optional[_Union[SnapshotVisibility, str]] = ..., state: _Optional[_Union[SnapshotState, str]] = ..., error: _Optional[str] = ..., requested_by: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., done_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ImageBuild(_message.Message):
     __slots__ = ["base_image", "builder_node_id", "cache_key", "created_at", "current", "failure_reason", "family", "finished_at", "id", "image_id", "image_name", "promoted_at", "provider", "requested_by", "size_bytes", "source", "state", "state_changed_at", "timings", "verified_at", "verifier_node_id"]
@@ -323,6 +507,30 @@ class LaunchFailure(_message.Message):
     reason: str
     def __init__(self, label: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., node_id: _Optional[str] = ...) -> None: ...
 
+class ListHoldRulesRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ListHoldRulesResponse(_message.Message):
+    __slots__ = ["rules"]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    rules: _containers.RepeatedCompositeFieldContainer[HoldRule]
+    def __init__(self, rules: _Optional[_Iterable[_Union[HoldRule, _Mapping]]] = ...) -> None: ...
+
+class ListHoldsRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ListHoldsResponse(_message.Message):
+    __slots__ = ["count", "holds", "next_expiry"]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    HOLDS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_EXPIRY_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    holds: _containers.RepeatedCompositeFieldContainer[Hold]
+    next_expiry: _timestamp_pb2.Timestamp
+    def __init__(self, holds: _Optional[_Iterable[_Union[Hold, _Mapping]]] = ..., count: _Optional[int] = ..., next_expiry: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class ListImagesRequest(_message.Message):
     __slots__ = ["all", "family", "provider"]
     ALL_FIELD_NUMBER: _ClassVar[int]
@@ -376,11 +584,14 @@ class ListProvidersResponse(_message.Message):
     def __init__(self, providers: _Optional[_Iterable[_Union[ProviderStatus, _Mapping]]] = ...) -> None: ...
 
 class Node(_message.Message):
-    __slots__ = ["addresses", "claim_id", "created_at", "flavor", "host_keys", "id", "image", "instance_id", "label", "provider", "purpose", "ssh_port", "state", "state_changed_at", "tags", "username"]
+    __slots__ = ["addresses", "claim_id", "created_at", "flavor", "hold_expires_at", "hold_reason", "hold_requester", "host_keys", "id", "image", "instance_id", "label", "provider", "purpose", "ssh_port", "state", "state_changed_at", "tags", "username"]
     ADDRESSES_FIELD_NUMBER: _ClassVar[int]
     CLAIM_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     FLAVOR_FIELD_NUMBER: _ClassVar[int]
+    HOLD_EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    HOLD_REASON_FIELD_NUMBER: _ClassVar[int]
+    HOLD_REQUESTER_FIELD_NUMBER: _ClassVar[int]
     HOST_KEYS_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
@@ -397,6 +608,9 @@ class Node(_message.Message):
     claim_id: str
     created_at: _timestamp_pb2.Timestamp
     flavor: str
+    hold_expires_at: _timestamp_pb2.Timestamp
+    hold_reason: str
+    hold_requester: str
     host_keys: _containers.RepeatedScalarFieldContainer[str]
     id: str
     image: str
@@ -409,7 +623,7 @@ class Node(_message.Message):
     state_changed_at: _timestamp_pb2.Timestamp
     tags: _containers.RepeatedScalarFieldContainer[str]
     username: str
-    def __init__(self, id: _Optional[str] = ..., label: _Optional[str] = ..., provider: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., addresses: _Optional[_Iterable[str]] = ..., ssh_port: _Optional[int] = ..., username: _Optional[str] = ..., host_keys: _Optional[_Iterable[str]] = ..., tags: _Optional[_Iterable[str]] = ..., image: _Optional[str] = ..., instance_id: _Optional[str] = ..., claim_id: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., state_changed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., flavor: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., label: _Optional[str] = ..., provider: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., addresses: _Optional[_Iterable[str]] = ..., ssh_port: _Optional[int] = ..., username: _Optional[str] = ..., host_keys: _Optional[_Iterable[str]] = ..., tags: _Optional[_Iterable[str]] = ..., image: _Optional[str] = ..., instance_id: _Optional[str] = ..., claim_id: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., state_changed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., flavor: _Optional[str] = ..., purpose: _Optional[str] = ..., hold_reason: _Optional[str] = ..., hold_requester: _Optional[str] = ..., hold_expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ProviderStatus(_message.Message):
     __slots__ = ["counts", "health", "last_error", "mode", "name", "paused_reason", "pid", "plugin", "plugin_version", "recent_failures", "restarts"]
@@ -436,6 +650,20 @@ class ProviderStatus(_message.Message):
     recent_failures: _containers.RepeatedCompositeFieldContainer[LaunchFailure]
     restarts: int
     def __init__(self, name: _Optional[str] = ..., health: _Optional[_Union[ProviderHealth, str]] = ..., plugin: _Optional[str] = ..., plugin_version: _Optional[str] = ..., restarts: _Optional[int] = ..., last_error: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StateCount, _Mapping]]] = ..., pid: _Optional[int] = ..., mode: _Optional[_Union[ProviderMode, str]] = ..., recent_failures: _Optional[_Iterable[_Union[LaunchFailure, _Mapping]]] = ..., paused_reason: _Optional[str] = ...) -> None: ...
+
+class ReleaseHoldRequest(_message.Message):
+    __slots__ = ["node_id", "requester"]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    node_id: str
+    requester: str
+    def __init__(self, node_id: _Optional[str] = ..., requester: _Optional[str] = ...) -> None: ...
+
+class ReleaseHoldResponse(_message.Message):
+    __slots__ = ["node"]
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    node: Node
+    def __init__(self, node: _Optional[_Union[Node, _Mapping]] = ...) -> None: ...
 
 class ReleaseLeaseRequest(_message.Message):
     __slots__ = ["hold_reason", "hold_seconds", "lease_token", "outcome"]
@@ -509,6 +737,28 @@ class SetProviderModeResponse(_message.Message):
     provider: ProviderStatus
     def __init__(self, provider: _Optional[_Union[ProviderStatus, _Mapping]] = ...) -> None: ...
 
+class SnapshotHoldRequest(_message.Message):
+    __slots__ = ["image_name", "node_id", "requester", "visibility", "wait", "wait_timeout_seconds"]
+    IMAGE_NAME_FIELD_NUMBER: _ClassVar[int]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    VISIBILITY_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FIELD_NUMBER: _ClassVar[int]
+    WAIT_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    image_name: str
+    node_id: str
+    requester: str
+    visibility: SnapshotVisibility
+    wait: bool
+    wait_timeout_seconds: int
+    def __init__(self, node_id: _Optional[str] = ..., visibility: _Optional[_Union[SnapshotVisibility, str]] = ..., image_name: _Optional[str] = ..., requester: _Optional[str] = ..., wait: bool = ..., wait_timeout_seconds: _Optional[int] = ...) -> None: ...
+
+class SnapshotHoldResponse(_message.Message):
+    __slots__ = ["snapshot"]
+    SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
+    snapshot: HoldSnapshot
+    def __init__(self, snapshot: _Optional[_Union[HoldSnapshot, _Mapping]] = ...) -> None: ...
+
 class SnapshotNodeRequest(_message.Message):
     __slots__ = ["family", "lease_token", "node_id", "wait", "wait_timeout_seconds"]
     FAMILY_FIELD_NUMBER: _ClassVar[int]
@@ -571,4 +821,10 @@ class ProviderHealth(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class ImageBuildState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SnapshotVisibility(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SnapshotState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -110,6 +110,51 @@ class StandbyServiceStub(object):
                 request_serializer=standby_dot_v1_dot_standby__pb2.SnapshotNodeRequest.SerializeToString,
                 response_deserializer=standby_dot_v1_dot_standby__pb2.SnapshotNodeResponse.FromString,
                 )
+        self.ListHolds = channel.unary_unary(
+                '/standby.v1.StandbyService/ListHolds',
+                request_serializer=standby_dot_v1_dot_standby__pb2.ListHoldsRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.ListHoldsResponse.FromString,
+                )
+        self.GetHold = channel.unary_unary(
+                '/standby.v1.StandbyService/GetHold',
+                request_serializer=standby_dot_v1_dot_standby__pb2.GetHoldRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.GetHoldResponse.FromString,
+                )
+        self.HoldNode = channel.unary_unary(
+                '/standby.v1.StandbyService/HoldNode',
+                request_serializer=standby_dot_v1_dot_standby__pb2.HoldNodeRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.HoldNodeResponse.FromString,
+                )
+        self.ReleaseHold = channel.unary_unary(
+                '/standby.v1.StandbyService/ReleaseHold',
+                request_serializer=standby_dot_v1_dot_standby__pb2.ReleaseHoldRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.ReleaseHoldResponse.FromString,
+                )
+        self.AddHoldKey = channel.unary_unary(
+                '/standby.v1.StandbyService/AddHoldKey',
+                request_serializer=standby_dot_v1_dot_standby__pb2.AddHoldKeyRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.AddHoldKeyResponse.FromString,
+                )
+        self.SnapshotHold = channel.unary_unary(
+                '/standby.v1.StandbyService/SnapshotHold',
+                request_serializer=standby_dot_v1_dot_standby__pb2.SnapshotHoldRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.SnapshotHoldResponse.FromString,
+                )
+        self.ListHoldRules = channel.unary_unary(
+                '/standby.v1.StandbyService/ListHoldRules',
+                request_serializer=standby_dot_v1_dot_standby__pb2.ListHoldRulesRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.ListHoldRulesResponse.FromString,
+                )
+        self.CreateHoldRule = channel.unary_unary(
+                '/standby.v1.StandbyService/CreateHoldRule',
+                request_serializer=standby_dot_v1_dot_standby__pb2.CreateHoldRuleRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.CreateHoldRuleResponse.FromString,
+                )
+        self.DeleteHoldRule = channel.unary_unary(
+                '/standby.v1.StandbyService/DeleteHoldRule',
+                request_serializer=standby_dot_v1_dot_standby__pb2.DeleteHoldRuleRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.DeleteHoldRuleResponse.FromString,
+                )
 
 
 class StandbyServiceServicer(object):
@@ -169,7 +214,10 @@ class StandbyServiceServicer(object):
 
     def ReleaseLease(self, request, context):
         """ReleaseLease ends a lease with the job's outcome; its nodes are deleted
-        (machines are single use). Releasing twice with the same token is a no-op.
+        (machines are single use), or held for diagnosis (state HELD) when
+        hold_seconds is set or a failure matches an autohold rule; the answer's
+        claim then lists the held nodes with their hold. Releasing twice with the
+        same token is a no-op.
         Codes: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (outcome unspecified).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -294,6 +342,101 @@ class StandbyServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListHolds(self, request, context):
+        """ListHolds lists the held nodes (state HELD) with why, for whom and until
+        when, plus how many there are and the earliest expiry.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetHold(self, request, context):
+        """GetHold returns a node's hold, with the keys added to it and its
+        snapshots; also after the hold ended. Codes: NOT_FOUND (no such node, or
+        it never was held).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HoldNode(self, request, context):
+        """HoldNode keeps a ready or claimed node for diagnosis (a claimed one stays
+        with its lease until released, and is then kept instead of deleted), or
+        changes the expiry of a held one. A held node is never handed to a claim
+        and still counts against label and provider caps. The hold lasts
+        duration_seconds (0: the configured default), capped so that it ends no
+        later than the configured maximum after it began.
+        Codes: NOT_FOUND, FAILED_PRECONDITION (the node is launching, released,
+        being deleted or gone).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseHold(self, request, context):
+        """ReleaseHold ends a hold early; the node is deleted. Releasing a node that
+        is already being deleted (or gone) is a no-op.
+        Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddHoldKey(self, request, context):
+        """AddHoldKey adds an OpenSSH public key to a held node's authorized keys
+        (over SSH with the scheduler's key, checking the node's pinned host key),
+        so that a developer can log in. Recorded with who asked.
+        Codes: NOT_FOUND, INVALID_ARGUMENT (not an OpenSSH public key),
+        FAILED_PRECONDITION (the node is not held, or the scheduler cannot reach
+        it over SSH), UNAVAILABLE (the node did not answer; try again),
+        PERMISSION_DENIED (the node's host key changed).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SnapshotHold(self, request, context):
+        """SnapshotHold makes an image of a held node on its provider, without the
+        node's SSH host keys and without any authorized keys (the claimer's, the
+        developers', the scheduler's), so that it can be booted elsewhere. The
+        image is shared (not public) by default where the provider can share
+        images, private otherwise. With wait, answers when the snapshot is done
+        (or wait_timeout_seconds passed); otherwise at once, and GetHold shows its
+        progress. Codes: NOT_FOUND, FAILED_PRECONDITION (the node is not held, or
+        its provider cannot take snapshots free of keys, or cannot share images),
+        PERMISSION_DENIED (public images need the admin role), UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListHoldRules(self, request, context):
+        """ListHoldRules lists the autohold rules: from the configuration file and
+        added through the API, with how often each has fired.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateHoldRule(self, request, context):
+        """CreateHoldRule adds an autohold rule: the next `count` failed jobs that
+        match it have their nodes held. Codes: INVALID_ARGUMENT (a bad label
+        expression, job name pattern, count or duration), ALREADY_EXISTS (a rule
+        with that name exists).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteHoldRule(self, request, context):
+        """DeleteHoldRule removes an autohold rule added through the API; holds it
+        made stay. Codes: NOT_FOUND, FAILED_PRECONDITION (the rule comes from the
+        configuration file: remove it there).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StandbyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -391,6 +534,51 @@ def add_StandbyServiceServicer_to_server(servicer, server):
                     servicer.SnapshotNode,
                     request_deserializer=standby_dot_v1_dot_standby__pb2.SnapshotNodeRequest.FromString,
                     response_serializer=standby_dot_v1_dot_standby__pb2.SnapshotNodeResponse.SerializeToString,
+            ),
+            'ListHolds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHolds,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.ListHoldsRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.ListHoldsResponse.SerializeToString,
+            ),
+            'GetHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetHold,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.GetHoldRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.GetHoldResponse.SerializeToString,
+            ),
+            'HoldNode': grpc.unary_unary_rpc_method_handler(
+                    servicer.HoldNode,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.HoldNodeRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.HoldNodeResponse.SerializeToString,
+            ),
+            'ReleaseHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseHold,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.ReleaseHoldRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.ReleaseHoldResponse.SerializeToString,
+            ),
+            'AddHoldKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddHoldKey,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.AddHoldKeyRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.AddHoldKeyResponse.SerializeToString,
+            ),
+            'SnapshotHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.SnapshotHold,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.SnapshotHoldRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.SnapshotHoldResponse.SerializeToString,
+            ),
+            'ListHoldRules': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHoldRules,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.ListHoldRulesRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.ListHoldRulesResponse.SerializeToString,
+            ),
+            'CreateHoldRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateHoldRule,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.CreateHoldRuleRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.CreateHoldRuleResponse.SerializeToString,
+            ),
+            'DeleteHoldRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteHoldRule,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.DeleteHoldRuleRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.DeleteHoldRuleResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -723,5 +911,158 @@ class StandbyService(object):
         return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/SnapshotNode',
             standby_dot_v1_dot_standby__pb2.SnapshotNodeRequest.SerializeToString,
             standby_dot_v1_dot_standby__pb2.SnapshotNodeResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListHolds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/ListHolds',
+            standby_dot_v1_dot_standby__pb2.ListHoldsRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.ListHoldsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/GetHold',
+            standby_dot_v1_dot_standby__pb2.GetHoldRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.GetHoldResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def HoldNode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/HoldNode',
+            standby_dot_v1_dot_standby__pb2.HoldNodeRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.HoldNodeResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ReleaseHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/ReleaseHold',
+            standby_dot_v1_dot_standby__pb2.ReleaseHoldRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.ReleaseHoldResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def AddHoldKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/AddHoldKey',
+            standby_dot_v1_dot_standby__pb2.AddHoldKeyRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.AddHoldKeyResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def SnapshotHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/SnapshotHold',
+            standby_dot_v1_dot_standby__pb2.SnapshotHoldRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.SnapshotHoldResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListHoldRules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/ListHoldRules',
+            standby_dot_v1_dot_standby__pb2.ListHoldRulesRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.ListHoldRulesResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateHoldRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/CreateHoldRule',
+            standby_dot_v1_dot_standby__pb2.CreateHoldRuleRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.CreateHoldRuleResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteHoldRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/DeleteHoldRule',
+            standby_dot_v1_dot_standby__pb2.DeleteHoldRuleRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.DeleteHoldRuleResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
