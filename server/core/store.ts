@@ -1,3 +1,4 @@
+import type { HoldStore } from "./holds.js";
 import type { ImageRecords } from "./images.js";
 import type { ClaimState, NodePurpose, NodeState, Outcome } from "./states.js";
 
@@ -150,6 +151,8 @@ export interface Store {
   close(): Promise<void>;
   /** Image builds and families. */
   readonly images: ImageRecords;
+  /** Holds, their keys and snapshots, autohold rules. */
+  readonly holds: HoldStore;
 
   /** A value that outlives restarts, e.g. this scheduler's owner id. */
   getMeta(key: string): Promise<string | undefined>;

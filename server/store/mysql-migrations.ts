@@ -70,6 +70,68 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 3,
+    name: "holds, their keys and snapshots, autohold rules",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS holds (
+        node_id VARCHAR(128) NOT NULL,
+        reason TEXT NOT NULL,
+        requester VARCHAR(255) NOT NULL,
+        source VARCHAR(16) NOT NULL,
+        rule_id VARCHAR(255) NOT NULL,
+        claim_id VARCHAR(128) NOT NULL,
+        job_name TEXT NOT NULL,
+        held_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        ended_at BIGINT NOT NULL,
+        end_reason TEXT NOT NULL,
+        PRIMARY KEY (node_id),
+        INDEX holds_ended_expires (ended_at, expires_at)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS hold_keys (
+        id VARCHAR(255) NOT NULL,
+        node_id VARCHAR(128) NOT NULL,
+        fingerprint VARCHAR(64) NOT NULL,
+        public_key TEXT NOT NULL,
+        added_by VARCHAR(255) NOT NULL,
+        added_at BIGINT NOT NULL,
+        PRIMARY KEY (id),
+        INDEX hold_keys_node (node_id)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS hold_snapshots (
+        id VARCHAR(128) NOT NULL,
+        node_id VARCHAR(128) NOT NULL,
+        provider VARCHAR(255) NOT NULL,
+        image_name VARCHAR(255) NOT NULL,
+        visibility VARCHAR(16) NOT NULL,
+        operation_id VARCHAR(255) NOT NULL,
+        image_id VARCHAR(255) NOT NULL,
+        state VARCHAR(16) NOT NULL,
+        error TEXT NOT NULL,
+        requested_by VARCHAR(255) NOT NULL,
+        created_at BIGINT NOT NULL,
+        done_at BIGINT NOT NULL,
+        PRIMARY KEY (id),
+        INDEX hold_snapshots_node (node_id),
+        INDEX hold_snapshots_state (state)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS hold_rules (
+        id VARCHAR(128) NOT NULL,
+        source VARCHAR(16) NOT NULL,
+        label_expression TEXT NOT NULL,
+        requester VARCHAR(255) NOT NULL,
+        job_name_pattern TEXT NOT NULL,
+        max_count INT NOT NULL,
+        fired INT NOT NULL,
+        duration_ms BIGINT NOT NULL,
+        reason TEXT NOT NULL,
+        created_by VARCHAR(255) NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+  {
     version: 4,
     name: "image builds and families; node purpose",
     statements: [

@@ -121,4 +121,68 @@ export const imageFamilies = mysqlTable("image_families", {
   changedAt: time("changed_at"),
 });
 
-export const mysqlTables = { nodes, claims, meta, schemaMigrations, imageBuilds, imageFamilies } as const;
+export const holds = mysqlTable(
+  "holds",
+  {
+    nodeId: id("node_id").primaryKey().notNull(),
+    reason: text("reason").notNull(),
+    requester: name("requester").notNull(),
+    source: varchar("source", { length: 16 }).notNull(),
+    ruleId: name("rule_id").notNull(),
+    claimId: id("claim_id").notNull(),
+    jobName: text("job_name").notNull(),
+    heldAt: time("held_at"),
+    expiresAt: time("expires_at"),
+    endedAt: time("ended_at"),
+    endReason: text("end_reason").notNull(),
+  },
+  (t) => [index("holds_ended_expires").on(t.endedAt, t.expiresAt)],
+);
+
+export const holdKeys = mysqlTable(
+  "hold_keys",
+  {
+    id: name("id").primaryKey().notNull(),
+    nodeId: id("node_id").notNull(),
+    fingerprint: varchar("fingerprint", { length: 64 }).notNull(),
+    publicKey: text("public_key").notNull(),
+    addedBy: name("added_by").notNull(),
+    addedAt: time("added_at"),
+  },
+  (t) => [index("hold_keys_node").on(t.nodeId)],
+);
+
+export const holdSnapshots = mysqlTable(
+  "hold_snapshots",
+  {
+    id: id("id").primaryKey().notNull(),
+    nodeId: id("node_id").notNull(),
+    provider: name("provider").notNull(),
+    imageName: name("image_name").notNull(),
+    visibility: varchar("visibility", { length: 16 }).notNull(),
+    operationId: name("operation_id").notNull(),
+    imageId: name("image_id").notNull(),
+    state: varchar("state", { length: 16 }).notNull(),
+    error: text("error").notNull(),
+    requestedBy: name("requested_by").notNull(),
+    createdAt: time("created_at"),
+    doneAt: time("done_at"),
+  },
+  (t) => [index("hold_snapshots_node").on(t.nodeId), index("hold_snapshots_state").on(t.state)],
+);
+
+export const holdRules = mysqlTable("hold_rules", {
+  id: id("id").primaryKey().notNull(),
+  source: varchar("source", { length: 16 }).notNull(),
+  labelExpression: text("label_expression").notNull(),
+  requester: name("requester").notNull(),
+  jobNamePattern: text("job_name_pattern").notNull(),
+  maxCount: int("max_count").notNull(),
+  fired: int("fired").notNull(),
+  durationMs: time("duration_ms"),
+  reason: text("reason").notNull(),
+  createdBy: name("created_by").notNull(),
+  createdAt: time("created_at"),
+});
+
+export const mysqlTables = { nodes, claims, meta, schemaMigrations, imageBuilds, imageFamilies, holds, holdKeys, holdSnapshots, holdRules } as const;

@@ -21,7 +21,9 @@ import {
   type NodeState,
   type NodeTransition,
 } from "../core/index.js";
+import type { HoldStore } from "../core/holds.js";
 import { isAlreadyApplied, isDuplicateKey, isRetryableConflict, storeError } from "./driver-errors.js";
+import { SqlHoldStore } from "./hold-sql.js";
 import { checkMigrationList, latestVersion } from "./migration.js";
 import { MysqlImageRecords } from "./mysql-images.js";
 import { MYSQL_MIGRATIONS, MYSQL_MIGRATIONS_TABLE } from "./mysql-migrations.js";
@@ -147,6 +149,7 @@ const rowsOf = <T>(result: Result | undefined): T[] => (result ?? []) as unknown
 export class MysqlStore implements SqlStore {
   readonly dialect = "mysql" as const;
   readonly images: MysqlImageRecords;
+  readonly holds: HoldStore;
   private readonly db: Db;
   private readonly q;
   private closed = false;
@@ -165,6 +168,11 @@ export class MysqlStore implements SqlStore {
     this.q = {
       getMeta: this.db.select({ value: meta.value }).from(meta).where(eq(meta.name, sql.placeholder("name"))).prepare(),
     };
+    this.holds = new SqlHoldStore({
+      dialect: "mysql",
+      all: (what, s) => this.run(what, async () => (await this.pool.query<mysql.RowDataPacket[]>(s.sql, s.params))[0] as Record<string, unknown>[]),
+      write: (what, list) => this.transaction(what, async (tx) => (await tx.send(list, true)).map(affected)),
+    });
   }
 
   /**

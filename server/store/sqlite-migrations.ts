@@ -62,6 +62,64 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 3,
+    name: "holds, their keys and snapshots, autohold rules",
+    statements: [
+      `CREATE TABLE holds (
+        node_id TEXT PRIMARY KEY NOT NULL,
+        reason TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        source TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        claim_id TEXT NOT NULL,
+        job_name TEXT NOT NULL,
+        held_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        ended_at INTEGER NOT NULL,
+        end_reason TEXT NOT NULL
+      )`,
+      `CREATE INDEX holds_ended_expires ON holds (ended_at, expires_at)`,
+      `CREATE TABLE hold_keys (
+        id TEXT PRIMARY KEY NOT NULL,
+        node_id TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        added_at INTEGER NOT NULL
+      )`,
+      `CREATE INDEX hold_keys_node ON hold_keys (node_id)`,
+      `CREATE TABLE hold_snapshots (
+        id TEXT PRIMARY KEY NOT NULL,
+        node_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        image_name TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        operation_id TEXT NOT NULL,
+        image_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        error TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        done_at INTEGER NOT NULL
+      )`,
+      `CREATE INDEX hold_snapshots_node ON hold_snapshots (node_id)`,
+      `CREATE INDEX hold_snapshots_state ON hold_snapshots (state)`,
+      `CREATE TABLE hold_rules (
+        id TEXT PRIMARY KEY NOT NULL,
+        source TEXT NOT NULL,
+        label_expression TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        job_name_pattern TEXT NOT NULL,
+        max_count INTEGER NOT NULL,
+        fired INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      )`,
+    ],
+  },
+  {
     version: 4,
     name: "image builds and families; node purpose",
     statements: [

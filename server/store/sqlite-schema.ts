@@ -118,4 +118,71 @@ export const imageFamilies = sqliteTable("image_families", {
   changedAt: integer("changed_at").notNull(),
 });
 
-export const sqliteTables = { nodes, claims, meta, schemaMigrations, imageBuilds, imageFamilies } as const;
+/** A held node's hold; kept after it ends (ended_at set) as its history. */
+export const holds = sqliteTable(
+  "holds",
+  {
+    nodeId: text("node_id").primaryKey().notNull(),
+    reason: text("reason").notNull(),
+    requester: text("requester").notNull(),
+    source: text("source").notNull(),
+    ruleId: text("rule_id").notNull(),
+    claimId: text("claim_id").notNull(),
+    jobName: text("job_name").notNull(),
+    heldAt: integer("held_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    endedAt: integer("ended_at").notNull(),
+    endReason: text("end_reason").notNull(),
+  },
+  (t) => [index("holds_ended_expires").on(t.endedAt, t.expiresAt)],
+);
+
+/** One row per node and key; id is "<node id>/<fingerprint>". */
+export const holdKeys = sqliteTable(
+  "hold_keys",
+  {
+    id: text("id").primaryKey().notNull(),
+    nodeId: text("node_id").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    publicKey: text("public_key").notNull(),
+    addedBy: text("added_by").notNull(),
+    addedAt: integer("added_at").notNull(),
+  },
+  (t) => [index("hold_keys_node").on(t.nodeId)],
+);
+
+export const holdSnapshots = sqliteTable(
+  "hold_snapshots",
+  {
+    id: text("id").primaryKey().notNull(),
+    nodeId: text("node_id").notNull(),
+    provider: text("provider").notNull(),
+    imageName: text("image_name").notNull(),
+    visibility: text("visibility").notNull(),
+    operationId: text("operation_id").notNull(),
+    imageId: text("image_id").notNull(),
+    state: text("state").notNull(),
+    error: text("error").notNull(),
+    requestedBy: text("requested_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    doneAt: integer("done_at").notNull(),
+  },
+  (t) => [index("hold_snapshots_node").on(t.nodeId), index("hold_snapshots_state").on(t.state)],
+);
+
+/** Autohold rules; fired survives restarts, so a rule never holds more than max_count. */
+export const holdRules = sqliteTable("hold_rules", {
+  id: text("id").primaryKey().notNull(),
+  source: text("source").notNull(),
+  labelExpression: text("label_expression").notNull(),
+  requester: text("requester").notNull(),
+  jobNamePattern: text("job_name_pattern").notNull(),
+  maxCount: integer("max_count").notNull(),
+  fired: integer("fired").notNull(),
+  durationMs: integer("duration_ms").notNull(),
+  reason: text("reason").notNull(),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const sqliteTables = { nodes, claims, meta, schemaMigrations, imageBuilds, imageFamilies, holds, holdKeys, holdSnapshots, holdRules } as const;

@@ -22,7 +22,9 @@ import {
   type NodeState,
   type NodeTransition,
 } from "../core/index.js";
+import type { HoldStore } from "../core/holds.js";
 import { isDuplicateKey, storeError } from "./driver-errors.js";
+import { SqlHoldStore } from "./hold-sql.js";
 import { checkMigrationList, latestVersion } from "./migration.js";
 import {
   candidateLimits,
@@ -67,6 +69,7 @@ const CLAIM = new Columns(claims);
 export class SqliteStore implements SqlStore {
   readonly dialect = "sqlite" as const;
   readonly images: SqliteImageRecords;
+  readonly holds: HoldStore;
   private readonly db: Db;
   private readonly q;
   /** Compare-and-set updates and other statements whose text depends on the call's shape. */
@@ -123,6 +126,12 @@ export class SqliteStore implements SqlStore {
     };
     const tx = sqlite.transaction((fn: () => unknown) => fn());
     this.immediate = (fn) => tx.immediate(fn);
+    const statement = (text: string): Stmt => this.shaped.get(text) ?? this.shaped.set(text, prepare(text)).get(text)!;
+    this.holds = new SqlHoldStore({
+      dialect: "sqlite",
+      all: async (what, s) => this.run(what, () => statement(s.sql).all(...s.params) as Record<string, unknown>[]),
+      write: async (what, list) => this.run(what, () => this.write(() => list.map((s) => statement(s.sql).run(...s.params).changes))),
+    });
   }
 
   /** Opens (creating if needed) the database at path and migrates it. */

@@ -13,6 +13,7 @@ import {
 import { suite, type Suite } from "../lib/harness.js";
 import { makeClaim, makeNode, type StoreFixture } from "./fixtures.js";
 import { defineImageStoreContract } from "./images-contract.js";
+import { defineHoldStoreContract } from "./holds-contract.js";
 
 type Open = () => Promise<SqlStore>;
 
@@ -862,7 +863,7 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
     }));
 
   defineImageStoreContract(t, fresh);
-
+  defineHoldStoreContract(t, fresh);
   return t;
 }
 
