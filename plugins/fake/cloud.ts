@@ -65,7 +65,8 @@ export class FakeCloud implements PluginImplementation {
   }
 
   describe(): PluginDescription {
-    return { name: "fake", version: this.version, capabilities: ["snapshot", "quota"] };
+    // Its images hold no files at all, so none carries a key: scrubbed by construction.
+    return { name: "fake", version: this.version, capabilities: ["snapshot", "quota", "shared-images", "scrubbed-snapshots"] };
   }
 
   async configure(config: PluginConfig): Promise<void> {

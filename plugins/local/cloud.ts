@@ -104,7 +104,8 @@ export class LocalCloud implements PluginImplementation {
   }
 
   describe(): PluginDescription {
-    return { name: "local", version: this.version, capabilities: ["snapshot", "quota"] };
+    // Snapshots leave out authorized_keys; the host key lives outside the workspace (SNAPSHOT_EXCLUDES).
+    return { name: "local", version: this.version, capabilities: ["snapshot", "quota", "scrubbed-snapshots"] };
   }
 
   /** What Configure found out about this host (undefined before it). */

@@ -30,6 +30,15 @@ export const REQUIRED_ROLE: Record<string, Role> = {
   DeleteNode: "operator",
   SetProviderMode: "operator",
   ReloadConfig: "admin",
+  ListHolds: "claimer",
+  GetHold: "claimer",
+  ListHoldRules: "claimer",
+  HoldNode: "operator",
+  ReleaseHold: "operator",
+  AddHoldKey: "operator",
+  SnapshotHold: "operator",
+  CreateHoldRule: "operator",
+  DeleteHoldRule: "operator",
 };
 
 /**

@@ -12,6 +12,7 @@ import {
 } from "../../gen/ts/standby/v1/standby.js";
 import { StandbyError } from "../core/errors.js";
 import { NODE_STATES, type ClaimState, type NodeState, type Outcome } from "../core/states.js";
+import type { HoldRecord } from "../core/holds.js";
 import type { NodeRecord } from "../core/store.js";
 import type { ClaimView } from "../scheduler/claims.js";
 import type { LabelSummary, ProviderSummary } from "../scheduler/scheduler.js";
@@ -47,7 +48,8 @@ export function outcomeFromPb(outcome: PbOutcome): Outcome {
   }
 }
 
-export function nodeToPb(n: NodeRecord): Node {
+/** With the node's hold when it is held (reason, requester, expiry). */
+export function nodeToPb(n: NodeRecord, hold?: HoldRecord): Node {
   return {
     id: n.id,
     label: n.label,
@@ -65,6 +67,9 @@ export function nodeToPb(n: NodeRecord): Node {
     stateChangedAt: date(n.stateChangedAt),
     flavor: n.flavor,
     purpose: n.purpose ?? "pool",
+    holdReason: hold?.reason ?? "",
+    holdRequester: hold?.requester ?? "",
+    holdExpiresAt: hold ? date(hold.expiresAt) : undefined,
   };
 }
 
@@ -80,7 +85,7 @@ export function claimToPb(view: ClaimView): Claim {
     leaseTtlSeconds: c.leaseTtlSeconds,
     createdAt: date(c.createdAt),
     queuePosition: view.queuePosition,
-    nodes: view.nodes.map(nodeToPb),
+    nodes: view.nodes.map((n) => nodeToPb(n, view.holds?.get(n.id))),
     leaseExpiresAt: c.state === "fulfilled" ? date(c.leaseExpiresAt) : undefined,
     failureReason: c.failureReason,
     fulfilledAt: date(c.fulfilledAt),

@@ -6,10 +6,12 @@ import {
 } from "../../gen/ts/standby/v1/standby.js";
 import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
+import type { ClaimView } from "../scheduler/claims.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize, REQUIRED_ROLE } from "./auth.js";
 import { claimToPb, labelToPb, nodeStateFromPb, nodeToPb, outcomeFromPb, providerModeFromPb, providerToPb } from "./convert.js";
 import { imageRpcs } from "./images-service.js";
+import { authenticatedAs, holdRpcs } from "./holds.js";
 import { toServiceError } from "./status.js";
 
 const DEFAULT_WAIT_S = 60;
@@ -103,16 +105,19 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger, admin
 
     getClaim: unary("GetClaim", async (req) => {
       const result = await scheduler().getClaim(req.claimToken);
-      return { claim: claimToPb(result.view), leaseToken: result.leaseToken };
+      return { claim: claimToPb(await withHolds(result.view)), leaseToken: result.leaseToken };
     }),
 
     cancelClaim: unary("CancelClaim", async (req) => ({ claim: claimToPb(await scheduler().cancelClaim(req.claimToken)) })),
 
     renewLease: unary("RenewLease", async (req) => ({ expiresAt: new Date(await scheduler().renewLease(req.leaseToken, req.ttlSeconds)) })),
 
-    releaseLease: unary("ReleaseLease", async (req) => {
+    releaseLease: unary("ReleaseLease", async (req, call) => {
       const outcome = outcomeFromPb(req.outcome);
-      return { claim: claimToPb(await scheduler().releaseLease(req.leaseToken, outcome)) };
+      if (req.holdReason.length > 1024) throw StandbyError.invalidArgument("hold_reason", "at most 1024 characters");
+      // The claim's requester asks unless the caller is authenticated as someone.
+      const hold = req.holdSeconds > 0 ? { seconds: req.holdSeconds, reason: req.holdReason, requester: authenticatedAs("ReleaseLease", call.metadata) } : undefined;
+      return { claim: claimToPb(await withHolds(await scheduler().releaseLease(req.leaseToken, outcome, hold))) };
     }),
 
     listNodes: unary("ListNodes", async (req) => {
@@ -122,12 +127,14 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger, admin
         ...(req.provider ? { provider: req.provider } : {}),
         ...(state ? { states: [state] } : {}),
       });
-      return { nodes: nodes.map(nodeToPb) };
+      const holds = await scheduler().holds.of(nodes);
+      return { nodes: nodes.map((n) => nodeToPb(n, holds.get(n.id))) };
     }),
 
     getNode: unary("GetNode", async (req) => {
       if (!req.id) throw StandbyError.invalidArgument("id", "required");
-      return { node: nodeToPb(await scheduler().getNode(req.id)) };
+      const node = await scheduler().getNode(req.id);
+      return { node: nodeToPb(node, (await scheduler().holds.of([node])).get(node.id)) };
     }),
 
     deleteNode: unary("DeleteNode", async (req) => {
@@ -150,5 +157,13 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger, admin
     }),
 
     ...imageRpcs(scheduler, unary),
+    ...holdRpcs(scheduler, unary),
   };
+
+  /** Held nodes of a claim shown with their hold. */
+  async function withHolds(view: ClaimView): Promise<ClaimView> {
+    const missing = view.nodes.filter((n) => n.state === "held" && !view.holds?.has(n.id));
+    if (missing.length === 0) return view;
+    return { ...view, holds: new Map([...(view.holds ?? []), ...(await scheduler().holds.of(missing))]) };
+  }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { duration } from "./duration.js";
 import { checkImages, familySchema, templateImageFields } from "./images.js";
+import { holdsSchema } from "./holds.js";
 import { policiesSchema } from "./policies.js";
 
 const name = z
@@ -101,6 +102,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Nodes kept for diagnosis: durations, expired leases, autohold rules (config/holds.ts). */
+    holds: holdsSchema.prefault({}),
     providers: z.array(providerSchema).min(1, "configure at least one provider"),
     labels: z.array(labelSchema).min(1, "configure at least one label"),
     templates: z.array(templateSchema).default([]),

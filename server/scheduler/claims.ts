@@ -5,6 +5,7 @@ import type { NodeAccess } from "../core/node-access.js";
 import type { Random } from "../core/random.js";
 import { sha256 } from "../core/random.js";
 import { type ClaimState, type Outcome } from "../core/states.js";
+import type { HoldRecord } from "../core/holds.js";
 import type { Allocation, ClaimRecord, NodeRecord, Slot, Store } from "../core/store.js";
 import type { Catalog } from "./catalog.js";
 import type { Tokens } from "./tokens.js";
@@ -25,6 +26,44 @@ export interface ClaimView {
   claim: ClaimRecord;
   nodes: NodeRecord[];
   queuePosition: number;
+  /** The holds of nodes the lease's end held, by node id. */
+  holds?: ReadonlyMap<string, HoldRecord>;
+}
+
+/** A hold asked for at release. */
+export interface HoldRequest {
+  seconds: number;
+  reason: string;
+  /** Who asks ("" = the claim's requester). */
+  requester: string;
+}
+
+/** How a lease ends, as the hold decision sees it. */
+export interface LeaseEnd {
+  to: ClaimState;
+  outcome: Outcome | undefined;
+  hold: HoldRequest | undefined;
+}
+
+/**
+ * How the end of a lease may hold its nodes (state held) instead of deleting
+ * them; implemented in holds.ts. The hold is written before the lease ends.
+ */
+export interface LeaseHolds {
+  /** Whether this end may hold nodes at all (only then is the claim read first). */
+  considers(end: LeaseEnd): boolean;
+  /** Decides, and writes the holds of the nodes it holds; undefined to delete them as usual. */
+  prepare(claim: ClaimRecord, nodes: NodeRecord[], end: LeaseEnd): Promise<PreparedHolds | undefined>;
+  /** The lease had already ended: the holds never took effect. */
+  abandon(prepared: PreparedHolds): Promise<void>;
+  /** The nodes are held now. */
+  held(prepared: PreparedHolds): void;
+}
+
+export interface PreparedHolds {
+  holds: HoldRecord[];
+  /** The autohold rule that fired for them ("" if none). */
+  ruleId: string;
 }
 
 export interface ClaimEvent {
@@ -94,6 +133,7 @@ export class ClaimService {
   private readyEpoch = 0;
   private allocating = false;
   private allocateAgain = false;
+  private holds: LeaseHolds | undefined;
 
   constructor(
     private readonly store: Store,
@@ -108,6 +148,11 @@ export class ClaimService {
     private readonly onHandoverFailed: (node: NodeRecord, message: string) => Promise<void> = async () => {},
     private readonly access?: NodeAccess,
   ) {}
+
+  /** Lets the end of a lease hold its nodes (holds.ts). */
+  setHolds(holds: LeaseHolds): void {
+    this.holds = holds;
+  }
 
   setCatalog(catalog: Catalog, settings: ClaimSettings): void {
     this.catalog = catalog;
@@ -549,23 +594,46 @@ export class ClaimService {
     return expiresAt;
   }
 
-  /** Ends a live lease (release, cancel, expiry); its nodes go to released and are deleted. */
-  private async end(claimId: string, to: ClaimState, outcome: Outcome | undefined, reason?: string): Promise<ClaimRecord | undefined> {
+  /**
+   * Ends a live lease (release, cancel, expiry); its nodes go to released and
+   * are deleted, or to held when the hold decision says so.
+   */
+  private async end(claimId: string, to: ClaimState, outcome: Outcome | undefined, reason?: string, hold?: HoldRequest, known?: ClaimRecord): Promise<ClaimView | undefined> {
+    let prepared: PreparedHolds | undefined;
+    const leaseEnd: LeaseEnd = { to, outcome, hold };
+    if (this.holds?.considers(leaseEnd)) {
+      const current = known ?? (await this.store.getClaim(claimId));
+      // Only nodes still claimed: one held by hand meanwhile keeps its own hold.
+      const claimed = current?.state === "fulfilled" ? await this.store.listNodes({ claimId, states: ["claimed"] }) : [];
+      if (current && claimed.length > 0) prepared = await this.holds.prepare(current, claimed, leaseEnd);
+    }
+    const nodesTo = prepared ? "held" : "released";
     const [claim] = await this.store.endClaims([
-      { claimId, from: ["fulfilled"], to, at: this.clock.now(), nodesTo: "released", ...(outcome ? { outcome } : {}), ...(reason ? { reason } : {}) },
+      { claimId, from: ["fulfilled"], to, at: this.clock.now(), nodesTo, ...(outcome ? { outcome } : {}), ...(reason ? { reason } : {}) },
     ]);
-    if (!claim) return undefined;
-    const nodes = this.leased.get(claimId) ?? (await this.store.listNodes({ claimId, states: ["released"] }));
+    if (!claim) {
+      if (prepared) await this.holds?.abandon(prepared);
+      return undefined;
+    }
+    const nodes = this.leased.get(claimId) ?? (await this.store.listNodes({ claimId, states: [nodesTo] }));
     this.leased.delete(claimId);
-    this.onNodesReleased(nodes.map((n) => ({ ...n, state: "released" })));
-    const view = { claim, nodes, queuePosition: 0 };
+    let view: ClaimView;
+    if (prepared) {
+      const heldIds = new Set(prepared.holds.map((h) => h.nodeId));
+      this.holds?.held(prepared);
+      view = { claim, nodes: nodes.map((n) => (heldIds.has(n.id) ? { ...n, state: "held" as const } : n)), queuePosition: 0, holds: new Map(prepared.holds.map((h) => [h.nodeId, h])) };
+    } else {
+      this.onNodesReleased(nodes.map((n) => ({ ...n, state: "released" })));
+      view = { claim, nodes, queuePosition: 0 };
+    }
     this.emit(claimId, to === "cancelled" ? "cancelled" : to === "expired" ? "expired" : "released", reason ?? to, view);
-    return claim;
+    return view;
   }
 
-  async release(claimId: string, outcome: Outcome): Promise<ClaimView> {
-    const ended = await this.end(claimId, "released", outcome);
-    if (ended) return { claim: ended, nodes: [], queuePosition: 0 };
+  async release(claimId: string, outcome: Outcome, hold?: HoldRequest): Promise<ClaimView> {
+    const ended = await this.end(claimId, "released", outcome, undefined, hold);
+    // Held nodes are shown with their hold; deleted ones are no longer the client's business.
+    if (ended) return { ...ended, nodes: ended.holds ? ended.nodes.filter((n) => ended.holds?.has(n.id)) : [] };
     const claim = await this.store.getClaim(claimId);
     if (!claim) throw new StandbyError("not-found", `lease of claim ${claimId} not found`);
     if (claim.state === "released") return this.view(claim);
@@ -588,7 +656,7 @@ export class ClaimService {
     }
     if (claim.state === "queued" || claim.state === "fulfilled") {
       const ended = await this.end(claimId, "cancelled", "aborted", reason);
-      if (ended) return { claim: ended, nodes: [], queuePosition: 0 };
+      if (ended) return { claim: ended.claim, nodes: [], queuePosition: 0 };
     }
     const latest = await this.store.getClaim(claimId);
     return this.view(latest ?? claim);
@@ -599,7 +667,7 @@ export class ClaimService {
     const now = this.clock.now();
     for (const claim of await this.store.listClaims({ states: ["fulfilled"], leaseExpiresBefore: now })) {
       this.logger.info({ claim: claim.id, requester: claim.requester }, "lease expired");
-      await this.end(claim.id, "expired", undefined, "the lease expired");
+      await this.end(claim.id, "expired", undefined, "the lease expired", undefined, claim);
     }
     for (const q of [...this.queue.values()]) {
       if (!this.listeners.has(q.record.id) && now - q.lastSeen > this.settings.abandonAfterMs) {

@@ -571,7 +571,9 @@ export class NodeLifecycle {
 
   private async deleteFlow(node: NodeRecord): Promise<void> {
     if (node.state !== "deleting") {
-      const ok = await this.writer.transition({ id: node.id, from: ["released", "failed", "ready", "held"], to: "deleting", at: this.clock.now() });
+      // Only from the state the caller saw: a released node's deletion must not take a node held meanwhile.
+      const from = (["released", "failed", "ready", "held"] as const).filter((s) => s === node.state);
+      const ok = await this.writer.transition({ id: node.id, from, to: "deleting", at: this.clock.now() });
       if (!ok) return;
       node.state = "deleting";
     }
@@ -649,7 +651,11 @@ export class NodeLifecycle {
       const instance = ours.get(node.id);
       if (PENDING_STATES.includes(node.state) || ["released", "failed", "deleting"].includes(node.state)) {
         void this.drive(node);
-      } else if (!instance && ["ready", "claimed", "held"].includes(node.state)) {
+      } else if (!instance && node.state === "held") {
+        // Nothing left to look at: end the hold's node like any other deletion.
+        this.logger.warn({ node: node.id, provider: providerName }, "a held node's instance is gone from the provider; deleting the node");
+        void this.drive(node, true);
+      } else if (!instance && ["ready", "claimed"].includes(node.state)) {
         this.inflight.add(node.id);
         void this.fail(node, "instance-vanished", "the instance is gone from the provider").finally(() => this.inflight.delete(node.id));
       }

@@ -8,7 +8,8 @@ import type { Random } from "../core/random.js";
 import type { NodeState, Outcome } from "../core/states.js";
 import type { NodeFilter, NodeRecord, Store } from "../core/store.js";
 import { Catalog } from "./catalog.js";
-import { ClaimService, type ClaimEvent, type ClaimInput, type ClaimView } from "./claims.js";
+import { ClaimService, type ClaimEvent, type ClaimInput, type ClaimView, type HoldRequest } from "./claims.js";
+import { holdSettings, HoldService } from "./holds.js";
 import { NodeLifecycle, type LaunchFailure, type ProviderMode } from "./lifecycle.js";
 import { ImageService, type ImageMetrics } from "./images/index.js";
 import { NodeWriter } from "./node-writer.js";
@@ -71,6 +72,8 @@ export class Scheduler {
   private readonly lifecycle: NodeLifecycle;
   /** Image families, builds, post-build snapshots and template caches. */
   readonly images: ImageService;
+  /** Held nodes, their keys, snapshots and expiry; autohold rules. */
+  readonly holds: HoldService;
   private readonly timers: Timer[] = [];
   private stopped = false;
   private readonly tickMs: number;
@@ -129,6 +132,20 @@ export class Scheduler {
       { ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }), images: this.images },
       deps.access,
     );
+    this.holds = new HoldService(
+      {
+        store: deps.store,
+        providers: deps.providers,
+        clock: deps.clock,
+        random: deps.random,
+        logger: deps.logger.child({ component: "holds" }),
+        deleteNode: (node) => void this.lifecycle.drive(node, true),
+        ...(deps.access ? { access: deps.access } : {}),
+        ...(deps.pollMs === undefined ? {} : { snapshotPollMs: deps.pollMs }),
+      },
+      holdSettings(deps.config.holds),
+    );
+    this.claims.setHolds(this.holds);
   }
 
   get config(): Config {
@@ -139,12 +156,14 @@ export class Scheduler {
   async start(): Promise<void> {
     await this.claims.load();
     await this.images.start();
+    await this.holds.start();
     this.deps.providers.onReady((name) => {
       if (!this.stopped) void this.lifecycle.reconcile(name);
     });
     await Promise.all(this.deps.providers.names().filter((n) => this.deps.providers.status(n).health === "serving").map((n) => this.lifecycle.reconcile(n)));
     this.every(this.tickMs, async () => {
       await this.claims.sweep();
+      await this.holds.sweep();
       await this.lifecycle.recycle();
       await this.images.tick();
       this.lifecycle.kick();
@@ -177,6 +196,7 @@ export class Scheduler {
     this.stopped = true;
     this.lifecycle.stop();
     this.images.stop();
+    this.holds.stop();
     for (const t of this.timers) t.cancel();
   }
 
@@ -188,6 +208,7 @@ export class Scheduler {
     this.claims.setCatalog(this.catalog, claimSettings(config));
     this.lifecycle.setCatalog(this.catalog);
     this.lifecycle.kick();
+    this.holds.reload(holdSettings(config.holds)).catch((err: unknown) => this.deps.logger.error({ err }, "applying the reloaded hold rules failed"));
   }
 
   async createClaim(input: ClaimInput, wait: { timeoutMs: number; signal?: AbortSignal } | undefined): Promise<CreateResult> {
@@ -258,8 +279,9 @@ export class Scheduler {
     return this.claims.renew(this.tokens.verifyLeaseToken(leaseToken), ttlSeconds);
   }
 
-  async releaseLease(leaseToken: string, outcome: Outcome): Promise<ClaimView> {
-    return this.claims.release(this.tokens.verifyLeaseToken(leaseToken), outcome);
+  /** With hold, the lease's nodes are held instead of deleted (see holds.ts). */
+  async releaseLease(leaseToken: string, outcome: Outcome, hold?: HoldRequest): Promise<ClaimView> {
+    return this.claims.release(this.tokens.verifyLeaseToken(leaseToken), outcome, hold);
   }
 
   listNodes(filter: NodeFilter): Promise<NodeRecord[]> {

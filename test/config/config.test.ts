@@ -75,6 +75,25 @@ t("a label that wants ready nodes needs a template", () => {
   rejects(doc, "labels[0].minReady", "no template");
 });
 
+t("holds get documented defaults; bad hold settings are refused, naming the field", () => {
+  const config = parseConfig(minimal());
+  assert.equal(config.holds.defaultDuration, 24 * 3_600_000);
+  assert.equal(config.holds.maxDuration, 7 * 24 * 3_600_000);
+  assert.equal(config.holds.expiredLeases, 0);
+  assert.deepEqual(config.holds.rules, []);
+  const rule = parseConfig({ ...minimal(), holds: { rules: [{ name: "flaky", count: 2 }] } }).holds.rules[0];
+  assert.deepEqual(rule, { name: "flaky", labels: "", requester: "", jobName: "", count: 2, duration: 0, reason: "" });
+  const withHolds = (holds: Record<string, unknown>) => ({ ...minimal(), holds });
+  rejects(withHolds({ defaultDuration: "3h", maxDuration: "2h" }), "holds.defaultDuration: exceeds maxDuration");
+  rejects(withHolds({ expiredLeases: "3d", maxDuration: "2d" }), "holds.expiredLeases: exceeds maxDuration");
+  rejects(withHolds({ rules: [{ name: "r", count: 1, jobName: "([" }] }), "holds.rules[0].jobName: not a regular expression");
+  rejects(withHolds({ rules: [{ name: "r", count: 1, labels: "a &&" }] }), "holds.rules[0].labels");
+  rejects(withHolds({ rules: [{ name: "r", count: 0 }] }), "holds.rules[0].count");
+  rejects(withHolds({ rules: [{ name: "r", count: 1, duration: "8d" }] }), "holds.rules[0].duration: exceeds maxDuration");
+  rejects(withHolds({ rules: [{ name: "r", count: 1 }, { name: "r", count: 2 }] }), "holds.rules[1].name", "duplicate");
+  rejects(withHolds({ rules: [{ name: "r", count: 1, colour: "red" }] }), "holds.rules[0]", "colour");
+});
+
 t("loading a file resolves relative paths against the file and reports YAML errors", async () => {
   const dir = await mkdtemp(join(tmpdir(), "standby-config-"));
   const file = join(dir, "c.yaml");

@@ -34,6 +34,8 @@ export interface ClusterOptions {
   providerPolicies?: Record<string, PolicyOverrides>;
   /** Reach nodes over SSH with a scheduler key (ready checks, key injection). */
   access?: boolean;
+  /** Start again where a stopped cluster left off: its directory (plugin state, keys) and its database. */
+  restartOf?: Cluster;
 }
 
 export interface Cluster {
@@ -45,8 +47,15 @@ export interface Cluster {
   api: ApiServer;
   client: StandbyServiceClient;
   ownerId: string;
+  /** The store's URL. */
+  url: string;
+  /** Drops a MariaDB database made for this cluster (close does; a restart inherits it). */
+  dropDatabase?: () => Promise<void>;
   /** The fake cloud's state file of a provider. */
   stateFile(provider: string): string;
+  /** Stops the scheduler, its plugins and API, keeping the directory and database for restartOf. */
+  stop(): Promise<void>;
+  /** Stops (if running) and removes the directory and database. */
   close(): Promise<void>;
 }
 
@@ -71,14 +80,15 @@ export async function freshMariaDb(): Promise<{ url: string; drop(): Promise<voi
  * child processes, scheduler, and the gRPC API on a loopback port.
  */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  const dir = await mkdtemp(join(tmpdir(), "standby-t-"));
+  const dir = opts.restartOf?.dir ?? (await mkdtemp(join(tmpdir(), "standby-t-")));
   const doc = structuredClone(opts.config) as { providers: { name: string; plugin?: string; settings?: Record<string, unknown> }[] };
   // The fake cloud keeps its state in a file of the test's own.
   for (const p of doc.providers) if (p.plugin === "fake") p.settings = { stateFile: join(dir, `${p.name}.json`), ...(p.settings ?? {}) };
   const config = parseConfig({ ...doc, server: { listen: "127.0.0.1:0", db: "sqlite::memory:", stateDir: dir } });
   let drop: (() => Promise<void>) | undefined;
-  let url = `sqlite:${join(dir, "standby.db")}`;
-  if (opts.db === "mariadb") {
+  let url = opts.restartOf?.url ?? `sqlite:${join(dir, "standby.db")}`;
+  if (opts.restartOf) drop = opts.restartOf.dropDatabase;
+  else if (opts.db === "mariadb") {
     const db = await freshMariaDb();
     url = db.url;
     drop = () => db.drop();
@@ -118,7 +128,17 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   await scheduler.start();
   const api = await startApiServer("127.0.0.1:0", () => scheduler, logger);
   const client = new StandbyServiceClient(api.address, credentials.createInsecure());
-  return {
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    client.close();
+    await api.close();
+    scheduler.stop();
+    await host.stop();
+    await store.close();
+  };
+  const cluster: Cluster = {
     dir,
     config,
     store,
@@ -127,17 +147,17 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     api,
     client,
     ownerId,
+    url,
     stateFile: (provider) => join(dir, `${provider}.json`),
+    stop,
     async close() {
-      client.close();
-      await api.close();
-      scheduler.stop();
-      await host.stop();
-      await store.close();
+      await stop();
       await drop?.();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  if (drop) cluster.dropDatabase = drop;
+  return cluster;
 }
 
 export function call<T>(fn: (cb: (err: Error | null, res: T) => void) => void): Promise<T> {

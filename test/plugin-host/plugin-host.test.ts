@@ -28,7 +28,7 @@ t("starts the fake plugin, configures it and reports it serving", async () => {
     assert.deepEqual(h.ready, ["p1"]);
     const description = await h.host.get("p1").describe();
     assert.equal(description.protocolVersion, 1);
-    assert.deepEqual(description.capabilities, ["snapshot", "quota"]);
+    assert.deepEqual(description.capabilities, ["snapshot", "quota", "shared-images", "scrubbed-snapshots"]);
     assert.deepEqual(h.host.names(), ["p1"]);
     assert.equal(await codeOf(Promise.resolve().then(() => h.host.get("nope"))), "not-found");
   } finally {
