@@ -6,6 +6,7 @@ import { int, positionals, str, strs, UsageError } from "./args.js";
 import { claimWatch, runClaim } from "./claim.js";
 import { durationSeconds, emit, formatSeconds, GLOBAL_HELP, readPublicKey, type Command } from "./command.js";
 import { run } from "./run.js";
+import { HOLD_COMMANDS } from "./holds.js";
 import { IMAGE_COMMANDS } from "./images.js";
 import {
   claimDetails,
@@ -199,8 +200,9 @@ const release: Command = {
   help: `  --outcome O         how the job ended: success, failure or aborted
   --hold DURATION     keep the nodes for diagnosis this long instead of deleting them (90s, 30m, 2h, 1d)
   --reason TEXT       why they are held, shown with the hold (default: "held by USER@HOST")`,
-  notes: `The scheduler caps holds at its configured maximum; a scheduler without holds
-deletes the nodes as usual.`,
+  notes: `Held nodes are listed by "standby holds"; "standby hold add-key" lets a developer
+in, "standby hold snapshot" publishes an image of one, "standby hold release" ends
+the hold. A failure may also be held by an autohold rule ("standby hold-rules").`,
   options: { outcome: { type: "string" }, hold: { type: "string" }, reason: { type: "string" } },
   async run(ctx) {
     const [token = ""] = positionals(ctx.parsed, "lease release", ["LEASE_TOKEN"]);
@@ -392,6 +394,7 @@ export const COMMANDS: Command[] = [
   renew,
   release,
   run,
+  ...HOLD_COMMANDS,
   nodes,
   nodeShow,
   nodeDelete,

@@ -84,6 +84,9 @@ export function nodeJson(n: Node): JsonObject {
     stateChangedAt: iso(n.stateChangedAt),
     flavor: n.flavor,
     purpose: n.purpose,
+    holdReason: n.holdReason,
+    holdRequester: n.holdRequester,
+    holdExpiresAt: iso(n.holdExpiresAt),
   };
 }
 
@@ -251,6 +254,13 @@ export function nodeDetails(n: Node): string {
     ["purpose", n.purpose],
     ["created", iso(n.createdAt) ?? ""],
     ["state changed", iso(n.stateChangedAt) ?? ""],
+    ...(n.state === NodeState.NODE_STATE_HELD
+      ? ([
+          ["hold reason", n.holdReason],
+          ["hold requester", n.holdRequester],
+          ["hold expires", iso(n.holdExpiresAt) ?? ""],
+        ] as [string, string][])
+      : []),
   ]);
 }
 

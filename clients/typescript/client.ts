@@ -59,6 +59,7 @@ import { retryPolicy, type RetryOptions } from "./retry.js";
 
 export { StandbyClientError, statusName } from "./errors.js";
 export type { CallOpts } from "./calls.js";
+import { createHoldsClient, type HoldsClient } from "./holds.js";
 
 /** Where the CLI and other clients find the scheduler unless told otherwise. */
 export const DEFAULT_ADDRESS = "127.0.0.1:7420";
@@ -116,6 +117,8 @@ export interface StandbyClient extends ClaimCalls {
   deleteImageBuild(req: Req<DeleteImageBuildRequest>, opts?: CallOpts): Promise<DeleteImageBuildResponse>;
   /** Waits for the snapshot (or, with wait, the whole build); its deadline outlives the server's wait. */
   snapshotNode(req: Req<SnapshotNodeRequest>, opts?: CallOpts): Promise<SnapshotNodeResponse>;
+  /** Held nodes and autohold rules. */
+  readonly holds: HoldsClient;
   close(): void;
 }
 
@@ -232,6 +235,7 @@ export function createClient(address: string = DEFAULT_ADDRESS, options: ClientO
       const waitMs = (request.waitTimeoutSeconds || 600) * 1000;
       return unary((m, o, cb) => grpc.snapshotNode(request, m, o, cb), { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadline + waitMs }, false);
     },
+    holds: createHoldsClient(grpc, unary, defaultDeadline),
     close: () => grpc.close(),
   };
   return client;

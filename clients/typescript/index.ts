@@ -30,3 +30,4 @@ export {
   UnimplementedError,
   type ClaimEnd,
 } from "./errors.js";
+export type { HoldsClient, HoldCallOpts } from "./holds.js";
