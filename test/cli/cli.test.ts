@@ -253,6 +253,7 @@ args("--help lists every command, and every command has its own --help naming ev
   assert.equal(r.code, 0);
   assert.equal(r.stdout, topHelp());
   const expected = ["serve", "claim", "claim show", "claim watch", "claim cancel", "lease renew", "lease release", "run",
+    "holds", "hold", "hold show", "hold release", "hold add-key", "hold snapshot", "hold-rules", "hold-rule add", "hold-rule delete",
     "nodes", "node show", "node delete", "labels", "label show", "providers", "provider show", "provider pause",
     "provider resume", "provider drain", "images", "image build", "image show", "image log", "image pause", "image resume",
     "image delete", "snapshot", "config reload"];
@@ -344,7 +345,7 @@ fmt("JSON has every field, lower-case enum names and ISO timestamps", () => {
   assert.equal(node?.state, "claimed");
   assert.deepEqual(Object.keys(nodeJson(Node.fromPartial({}))), [
     "id", "label", "provider", "state", "addresses", "sshPort", "username", "hostKeys", "tags", "image",
-    "instanceId", "claimId", "createdAt", "stateChangedAt", "flavor", "purpose",
+    "instanceId", "claimId", "createdAt", "stateChangedAt", "flavor", "purpose", "holdReason", "holdRequester", "holdExpiresAt",
   ]);
   assert.equal(nodeJson(Node.fromPartial({})).state, "unspecified");
 });
@@ -476,6 +477,9 @@ wire("release sends the lease token and the outcome", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 0, holdReason: "" });
   assert.equal(r.stdout, "released claim c-1 (outcome failure)\n");
+  const held = await standby(["release", "lt-9", "--outcome", "failure", "--hold", "1h30m", "--reason", "look at it", "--addr", stub.address]);
+  assert.equal(held.code, 0, held.stderr);
+  assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 5400, holdReason: "look at it" });
 });
 
 wire("lease release --hold sends the hold in seconds with its reason", async () => {

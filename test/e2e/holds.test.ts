@@ -18,11 +18,15 @@ import {
 } from "../../gen/ts/standby/v1/standby.js";
 import { readFakeCloud } from "../../plugins/fake/state.js";
 import { ManualClock } from "../../server/core/clock.js";
-import { call, eventually, startCluster, type Cluster } from "../lib/cluster.js";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { call, eventually, REPO_ROOT, startCluster, type Cluster } from "../lib/cluster.js";
 import { suite } from "../lib/harness.js";
 import { create, labels, liveInstances, readyCount } from "./helpers.js";
 
 const HOUR = 3_600_000;
+const runFile = promisify(execFile);
 
 const config = (over: { holds?: Record<string, unknown>; minReady?: number; maxNodes?: number } = {}) => ({
   providers: [{ name: "east", plugin: "fake" }],
@@ -290,6 +294,45 @@ t("an operator holds a ready node and a claimed one (kept when its lease ends), 
     const after = await call<GetHoldResponse>((cb) => c.client.getHold({ nodeId: ready.id }, cb));
     assert.equal(after.hold?.endReason, "released by ops");
     assert.deepEqual((await listHolds(c)).holds.map((h) => h.node?.id), [claimed]);
+  } finally {
+    await c.close();
+  }
+});
+
+t("the CLI holds a node, lists and shows holds, adds and deletes rules, and releases the hold", async () => {
+  const c = await startCluster({ config: config({ minReady: 1, holds: { rules: [{ name: "from-file", count: 3, jobName: "^nightly" }] } }) });
+  const cli = async (...args: string[]) => {
+    const { stdout } = await runFile(process.execPath, [join(REPO_ROOT, "dist/clients/cli/main.js"), ...args, "--addr", c.api.address]);
+    return stdout;
+  };
+  try {
+    await eventually("a ready node", async () => readyCount(await labels(c), "jammy") >= 1);
+    const node = (await c.store.listNodes({ states: ["ready"] }))[0];
+    assert.ok(node);
+    assert.match(await cli("hold", node.id, "--for", "90m", "--reason", "odd dmesg", "--requester", "ops-olga"), new RegExp(`node ${node.id} held until 20`));
+    const shown = JSON.parse(await cli("hold", "show", node.id, "--json")) as { hold: { reason: string; requester: string; source: string; heldAt: string; expiresAt: string } };
+    assert.equal(shown.hold.reason, "odd dmesg");
+    assert.equal(shown.hold.requester, "ops-olga");
+    assert.equal(shown.hold.source, "manual");
+    assert.equal(Date.parse(shown.hold.expiresAt) - Date.parse(shown.hold.heldAt), 90 * 60_000, "90m asked, within holds.maxDuration");
+    const table = await cli("holds");
+    assert.match(table, /^NODE\s+LABEL\s+PROVIDER\s+REASON\s+REQUESTER\s+EXPIRES\s+ADDRESS/);
+    assert.match(table, new RegExp(`${node.id}\\s+jammy\\s+east\\s+odd dmesg\\s+ops-olga`));
+    assert.match(await cli("node", "show", node.id), /hold reason:\s+odd dmesg/);
+
+    await cli("hold-rule", "add", "--count", "2", "--label", "py312", "--job", "^integration-", "--for", "30m", "--name", "flaky", "--by", "ops-olga");
+    const rules = JSON.parse(await cli("hold-rules", "--json")) as { rules: { id: string; count: number; fired: number; durationSeconds: number; source: string; createdBy: string }[] };
+    assert.deepEqual(
+      rules.rules.map((r) => [r.id, r.count, r.fired, r.durationSeconds, r.source, r.createdBy]).sort(),
+      [["config/from-file", 3, 0, 0, "config", "configuration"], ["flaky", 2, 0, 1800, "api", "ops-olga"]],
+    );
+    assert.match(await cli("hold-rules"), /flaky\s+py312\s+-\s+\^integration-\s+0\/2\s+1800s\s+api/);
+    await cli("hold-rule", "delete", "flaky");
+    assert.deepEqual((JSON.parse(await cli("hold-rules", "--json")) as { rules: { id: string }[] }).rules.map((r) => r.id), ["config/from-file"]);
+
+    assert.match(await cli("hold", "release", node.id, "--requester", "ops-olga"), new RegExp(`hold on ${node.id} released; the node is deleting`));
+    await eventually("the node to be gone", async () => (await c.store.getNode(node.id))?.state === "gone");
+    assert.match(await cli("holds"), /^NODE.*\n0 held\n$/);
   } finally {
     await c.close();
   }
