@@ -608,9 +608,16 @@ export class ClaimService {
       if (current && claimed.length > 0) prepared = await this.holds.prepare(current, claimed, leaseEnd);
     }
     const nodesTo = prepared ? "held" : "released";
-    const [claim] = await this.store.endClaims([
-      { claimId, from: ["fulfilled"], to, at: this.clock.now(), nodesTo, ...(outcome ? { outcome } : {}), ...(reason ? { reason } : {}) },
-    ]);
+    let claim: ClaimRecord | undefined;
+    try {
+      [claim] = await this.store.endClaims([
+        { claimId, from: ["fulfilled"], to, at: this.clock.now(), nodesTo, ...(outcome ? { outcome } : {}), ...(reason ? { reason } : {}) },
+      ]);
+    } catch (err) {
+      // Nothing ended: a retry decides again, so the rule's firing is given back.
+      if (prepared) await this.holds?.abandon(prepared).catch(() => undefined);
+      throw err;
+    }
     if (!claim) {
       if (prepared) await this.holds?.abandon(prepared);
       return undefined;
