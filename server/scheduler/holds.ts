@@ -194,6 +194,8 @@ export class HoldService implements LeaseHolds {
     if (node.state !== "ready" && node.state !== "claimed") {
       throw new StandbyError("failed-precondition", `node ${node.id} is ${node.state}; only a ready or claimed node can be held`);
     }
+    // An image build's builder or verifier belongs to its build, which deletes it.
+    if ((node.purpose ?? "pool") !== "pool") throw new StandbyError("failed-precondition", `node ${node.id} is an ${node.purpose ?? ""} node of an image build; not held`);
     const record = this.manual(node, options, now, now + Math.min(durationMs, this.settings.maxMs));
     if (node.claimId !== "") {
       const claim = await this.deps.store.getClaim(node.claimId);
