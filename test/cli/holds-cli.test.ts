@@ -30,9 +30,9 @@ const t = suite("standby CLI: hold commands");
 t("hold commands check their arguments before calling the scheduler (exit 2 with the usage)", async () => {
   const cases: [string[], RegExp][] = [
     [["release", "lt-1", "--outcome", "failure", "--reason", "why"], /--reason goes with --hold DURATION/],
-    [["release", "lt-1", "--outcome", "failure", "--hold", "soon"], /--hold: not a duration/],
+    [["release", "lt-1", "--outcome", "failure", "--hold", "soon"], /--hold must be a duration/],
     [["hold"], /missing NODE/],
-    [["hold", "n-1", "--for", "forever"], /--for: not a duration/],
+    [["hold", "n-1", "--for", "forever"], /--for must be a duration/],
     [["hold", "add-key", "n-1"], /--key FILE.pub is required/],
     [["hold", "snapshot", "n-1", "--visibility", "everyone"], /--visibility must be shared, private or public/],
     [["hold-rule"], /"hold-rule" needs a verb: add or delete/],

@@ -131,8 +131,12 @@ t("a cold claim shows its queue position and the provider launching; a failure w
   assert.equal(release?.outcome, Outcome.OUTCOME_FAILURE);
   assert.equal(release?.holdSeconds, 7200);
   assert.equal(release?.holdReason, 'standby run: "echo failing; exit 1" exited 1');
-  // The scheduler decides about the hold (capped, or not offered); the node never stays claimed.
-  await eventually("the node released", async () => (await c.store.getNode(node.id))?.state !== "claimed");
+  // The node is kept for diagnosis, with the hold the run asked for.
+  const held = await eventually("the node held", async () => {
+    const n = await c.store.getNode(node.id);
+    return n?.state === "held" ? n : undefined;
+  });
+  assert.equal(held.id, node.id);
 });
 
 t("a command killed by a signal exits 128+N, like a shell", async () => {
