@@ -63,6 +63,24 @@ export interface ClaimRecord {
   failureReason: string;
 }
 
+/**
+ * One step of a claim's timeline that its row does not record itself: a
+ * launch started for the label it waits on, an attempt that failed, a node
+ * that became ready, a hand-over that failed. Launches are not tied to one
+ * claim, so each such event is written for the claims waiting on the label
+ * at the time. Queued, fulfilled and ended come from the claim row.
+ */
+export interface ClaimEventRecord {
+  claimId: string;
+  at: number;
+  /** launching, attempt-failed, launch-failed, node-ready, handover-failed. */
+  kind: string;
+  label: string;
+  provider: string;
+  nodeId: string;
+  message: string;
+}
+
 export interface NodeFilter {
   label?: string;
   provider?: string;
@@ -158,13 +176,15 @@ export interface Store {
   getMeta(key: string): Promise<string | undefined>;
   setMetaIfAbsent(key: string, value: string): Promise<string>;
 
-  insertNodes(nodes: NodeRecord[]): Promise<void>;
+  /** Inserts nodes, and claim events in the same transaction. */
+  insertNodes(nodes: NodeRecord[], events?: readonly ClaimEventRecord[]): Promise<void>;
   getNode(id: string): Promise<NodeRecord | undefined>;
   /** Ordered by createdAt, then id. Without states: every node that is not gone. */
   listNodes(filter?: NodeFilter): Promise<NodeRecord[]>;
-  /** Applies each change whose from-state matches, in one transaction;
+  /** Applies each change whose from-state matches, in one transaction
+   * (with the claim events, which are written whatever applied);
    * returns the ids that changed. */
-  transitionNodes(changes: NodeTransition[]): Promise<string[]>;
+  transitionNodes(changes: NodeTransition[], events?: readonly ClaimEventRecord[]): Promise<string[]>;
   /** Nodes per label, provider and state, gone excluded. */
   countNodes(): Promise<NodeCount[]>;
 
@@ -186,4 +206,9 @@ export interface Store {
   /** Ends claims and moves their claimed nodes to nodesTo, in one transaction.
    * Returns the claims that changed, after the change. */
   endClaims(ends: ClaimEnd[]): Promise<ClaimRecord[]>;
+
+  /** Appends steps to claims' timelines. */
+  appendClaimEvents(events: readonly ClaimEventRecord[]): Promise<void>;
+  /** A claim's events, oldest first (by time, then in the order written). */
+  listClaimEvents(claimId: string): Promise<ClaimEventRecord[]>;
 }

@@ -70,6 +70,24 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 2,
+    name: "claim events",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS claim_events (
+        id BIGINT NOT NULL AUTO_INCREMENT,
+        claim_id VARCHAR(128) NOT NULL,
+        happened_at BIGINT NOT NULL,
+        kind VARCHAR(32) NOT NULL,
+        label VARCHAR(255) NOT NULL,
+        provider VARCHAR(255) NOT NULL,
+        node_id VARCHAR(128) NOT NULL,
+        message TEXT NOT NULL,
+        PRIMARY KEY (id),
+        INDEX claim_events_claim (claim_id, happened_at, id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+  {
     version: 3,
     name: "holds, their keys and snapshots, autohold rules",
     statements: [

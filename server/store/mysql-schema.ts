@@ -70,6 +70,22 @@ export const claims = mysqlTable(
   ],
 );
 
+/** Steps of claims' timelines (see ClaimEventRecord); id in write order. */
+export const claimEvents = mysqlTable(
+  "claim_events",
+  {
+    id: bigint("id", { mode: "number" }).autoincrement().primaryKey().notNull(),
+    claimId: id("claim_id").notNull(),
+    happenedAt: time("happened_at"),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    label: name("label").notNull(),
+    provider: name("provider").notNull(),
+    nodeId: id("node_id").notNull(),
+    message: text("message").notNull(),
+  },
+  (t) => [index("claim_events_claim").on(t.claimId, t.happenedAt, t.id)],
+);
+
 export const meta = mysqlTable("meta", {
   name: varchar("name", { length: 191 }).primaryKey().notNull(),
   value: text("value").notNull(),
@@ -185,4 +201,4 @@ export const holdRules = mysqlTable("hold_rules", {
   createdAt: time("created_at"),
 });
 
-export const mysqlTables = { nodes, claims, meta, schemaMigrations, imageBuilds, imageFamilies, holds, holdKeys, holdSnapshots, holdRules } as const;
+export const mysqlTables = { nodes, claims, claimEvents, meta, schemaMigrations, imageBuilds, imageFamilies, holds, holdKeys, holdSnapshots, holdRules } as const;

@@ -10,6 +10,7 @@ import {
   type Allocation,
   type AllocationRequest,
   type ClaimEnd,
+  type ClaimEventRecord,
   type ClaimRecord,
   type ClaimState,
   type ClaimUpdate,
@@ -22,6 +23,7 @@ import {
   type NodeTransition,
 } from "../core/index.js";
 import type { HoldStore } from "../core/holds.js";
+import { insertEvents, rowToEvent, SELECT_EVENTS_SQL, type EventRow } from "./claim-events.js";
 import { isAlreadyApplied, isDuplicateKey, isRetryableConflict, storeError } from "./driver-errors.js";
 import { SqlHoldStore } from "./hold-sql.js";
 import { checkMigrationList, latestVersion } from "./migration.js";
@@ -217,13 +219,14 @@ export class MysqlStore implements SqlStore {
   }
 
   /** Multi-row INSERTs and the COMMIT in one round trip (for up to PACKET × INSERT_CHUNK nodes). */
-  async insertNodes(records: NodeRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const statements = chunks(records, INSERT_CHUNK).map((part): Statement => {
+  async insertNodes(records: NodeRecord[], events: readonly ClaimEventRecord[] = []): Promise<void> {
+    if (records.length === 0 && events.length === 0) return;
+    const statements = (records.length === 0 ? [] : chunks(records, INSERT_CHUNK)).map((part): Statement => {
       const params: Param[] = [];
       for (const record of part) for (const value of NODE.values(nodeToRow(record))) params.push(value);
       return { sql: insertSql(NODE, part.length), params };
     });
+    statements.push(...insertEvents(events));
     await this.transaction("insertNodes", async (tx) => {
       const packets = chunks(statements, PACKET);
       for (let i = 0; i < packets.length; i++) await tx.send(packets[i]!, i === packets.length - 1);
@@ -266,8 +269,8 @@ export class MysqlStore implements SqlStore {
    * UPDATE with the COMMIT; two round trips, but far less work for the server
    * than a statement per row.
    */
-  async transitionNodes(changes: NodeTransition[]): Promise<string[]> {
-    return this.applyChanges("transitionNodes", NODE, changes, transitionSet, planTransitions);
+  async transitionNodes(changes: NodeTransition[], events: readonly ClaimEventRecord[] = []): Promise<string[]> {
+    return this.applyChanges("transitionNodes", NODE, changes, transitionSet, planTransitions, insertEvents(events));
   }
 
   async countNodes(): Promise<NodeCount[]> {
@@ -338,12 +341,17 @@ export class MysqlStore implements SqlStore {
     changes: C[],
     setOf: (change: C) => RowValues,
     plan: (states: ReadonlyMap<string, string>, changes: readonly C[]) => { changed: string[]; sets: Map<string, RowValues> },
+    /** Written in the same transaction, with the last packet (claim events). */
+    extra: readonly Statement[] = [],
   ): Promise<string[]> {
     const order = lockOrder(changes);
-    if (order.length === 0) return [];
+    if (order.length === 0) {
+      if (extra.length > 0) await this.transaction(what, async (tx) => void (await tx.send(extra, true)));
+      return [];
+    }
     if (order.length <= PER_ROW_MAX) {
       const statements = order.map((i) => casUpdate(cols, setOf(changes[i]!), changes[i]!.id, changes[i]!.from));
-      return this.transaction(what, async (tx) => changedIds(changes, await casAll(tx, order, statements, changes.length)));
+      return this.transaction(what, async (tx) => changedIds(changes, await casAll(tx, order, statements, changes.length, extra)));
     }
     // In id order (lockOrder sorts by id), as FOR UPDATE then locks them.
     const ids = chunks([...new Set(order.map((i) => changes[i]!.id))], CHUNK);
@@ -355,7 +363,8 @@ export class MysqlStore implements SqlStore {
       const states = new Map<string, string>();
       for (const result of await tx.send(reads)) for (const row of rowsOf<{ id: string; state: string }>(result)) states.set(row.id, row.state);
       const { changed, sets } = plan(states, changes);
-      if (sets.size > 0) await tx.send(mapChunks(sets, CHUNK).map((part) => updateRows(cols, "id", part)), true);
+      const writes = sets.size > 0 ? mapChunks(sets, CHUNK).map((part) => updateRows(cols, "id", part)) : [];
+      if (writes.length + extra.length > 0) await tx.send([...writes, ...extra], true);
       return changed;
     });
   }
@@ -540,6 +549,21 @@ export class MysqlStore implements SqlStore {
     });
   }
 
+  async appendClaimEvents(events: readonly ClaimEventRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.transaction("appendClaimEvents", async (tx) => {
+      const packets = chunks(insertEvents(events), PACKET);
+      for (let i = 0; i < packets.length; i++) await tx.send(packets[i]!, i === packets.length - 1);
+    });
+  }
+
+  async listClaimEvents(claimId: string): Promise<ClaimEventRecord[]> {
+    return this.run("listClaimEvents", async () => {
+      const [rows] = await this.pool.query<mysql.RowDataPacket[]>(SELECT_EVENTS_SQL, [claimId]);
+      return (rows as unknown as EventRow[]).map(rowToEvent);
+    });
+  }
+
   async appliedMigrations(): Promise<AppliedMigration[]> {
     return this.run("appliedMigrations", () => this.db.select().from(schemaMigrations).orderBy(asc(schemaMigrations.version)));
   }
@@ -629,7 +653,7 @@ export class MysqlStore implements SqlStore {
 }
 
 /** Sends compare-and-set statements (in lock order) PACKET at a time, COMMIT with the last; which changes applied. */
-async function casAll(tx: Tx, order: readonly number[], statements: readonly Statement[], count: number): Promise<boolean[]> {
+async function casAll(tx: Tx, order: readonly number[], statements: readonly Statement[], count: number, extra: readonly Statement[] = []): Promise<boolean[]> {
   const applied = new Array<boolean>(count).fill(false);
   const parts = chunks(
     order.map((_, k) => k),
@@ -637,10 +661,8 @@ async function casAll(tx: Tx, order: readonly number[], statements: readonly Sta
   );
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p]!;
-    const results = await tx.send(
-      part.map((k) => statements[k]!),
-      p === parts.length - 1,
-    );
+    const last = p === parts.length - 1;
+    const results = await tx.send([...part.map((k) => statements[k]!), ...(last ? extra : [])], last);
     part.forEach((k, j) => (applied[order[k]!] = affected(results[j]) === 1));
   }
   return applied;

@@ -62,6 +62,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 2,
+    name: "claim events",
+    statements: [
+      // id is the rowid: the order events were written in, within one time.
+      `CREATE TABLE claim_events (
+        id INTEGER PRIMARY KEY NOT NULL,
+        claim_id TEXT NOT NULL,
+        happened_at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        label TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        message TEXT NOT NULL
+      )`,
+      `CREATE INDEX claim_events_claim ON claim_events (claim_id, happened_at, id)`,
+    ],
+  },
+  {
     version: 3,
     name: "holds, their keys and snapshots, autohold rules",
     statements: [

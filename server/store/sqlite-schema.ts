@@ -66,6 +66,22 @@ export const claims = sqliteTable(
   ],
 );
 
+/** Steps of claims' timelines (see ClaimEventRecord); id is the rowid, in write order. */
+export const claimEvents = sqliteTable(
+  "claim_events",
+  {
+    id: integer("id").primaryKey().notNull(),
+    claimId: text("claim_id").notNull(),
+    happenedAt: integer("happened_at").notNull(),
+    kind: text("kind").notNull(),
+    label: text("label").notNull(),
+    provider: text("provider").notNull(),
+    nodeId: text("node_id").notNull(),
+    message: text("message").notNull(),
+  },
+  (t) => [index("claim_events_claim").on(t.claimId, t.happenedAt, t.id)],
+);
+
 export const meta = sqliteTable("meta", {
   name: text("name").primaryKey().notNull(),
   value: text("value").notNull(),
@@ -185,4 +201,4 @@ export const holdRules = sqliteTable("hold_rules", {
   createdAt: integer("created_at").notNull(),
 });
 
-export const sqliteTables = { nodes, claims, meta, schemaMigrations, imageBuilds, imageFamilies, holds, holdKeys, holdSnapshots, holdRules } as const;
+export const sqliteTables = { nodes, claims, claimEvents, meta, schemaMigrations, imageBuilds, imageFamilies, holds, holdKeys, holdSnapshots, holdRules } as const;

@@ -11,6 +11,7 @@ import {
   type Allocation,
   type AllocationRequest,
   type ClaimEnd,
+  type ClaimEventRecord,
   type ClaimRecord,
   type ClaimState,
   type ClaimUpdate,
@@ -23,6 +24,7 @@ import {
   type NodeTransition,
 } from "../core/index.js";
 import type { HoldStore } from "../core/holds.js";
+import { eventValues, insertEventsSql, rowToEvent, SELECT_EVENTS_SQL, type EventRow } from "./claim-events.js";
 import { isDuplicateKey, storeError } from "./driver-errors.js";
 import { SqlHoldStore } from "./hold-sql.js";
 import { checkMigrationList, latestVersion } from "./migration.js";
@@ -89,6 +91,8 @@ export class SqliteStore implements SqlStore {
       claimByRequestId: prepare(`SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("requestId")} = ?`),
       insertNode: prepare(insertSql(NODE, 1)),
       insertClaim: prepare(insertSql(CLAIM, 1)),
+      insertEvent: prepare(insertEventsSql(1)),
+      claimEvents: prepare(SELECT_EVENTS_SQL),
       // (id, label, provider, readyAt) of the oldest ready nodes of a label;
       // walks the (state, label, ready_at, id) index and stops at the limit.
       readyOfLabel: prepare(
@@ -175,11 +179,12 @@ export class SqliteStore implements SqlStore {
     );
   }
 
-  async insertNodes(records: NodeRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  async insertNodes(records: NodeRecord[], events: readonly ClaimEventRecord[] = []): Promise<void> {
+    if (records.length === 0 && events.length === 0) return;
     this.run("insertNodes", () =>
       this.write(() => {
         for (const record of records) this.q.insertNode.run(...NODE.values(nodeToRow(record)));
+        this.insertEvents(events);
       }),
     );
   }
@@ -208,10 +213,14 @@ export class SqliteStore implements SqlStore {
   }
 
   /** One compare-and-set UPDATE per change, in order, in one transaction: no read first. */
-  async transitionNodes(changes: NodeTransition[]): Promise<string[]> {
-    if (changes.length === 0) return [];
+  async transitionNodes(changes: NodeTransition[], events: readonly ClaimEventRecord[] = []): Promise<string[]> {
+    if (changes.length === 0 && events.length === 0) return [];
     return this.run("transitionNodes", () =>
-      this.write(() => changedIds(changes, changes.map((c) => this.cas(NODE, transitionSet(c), c.id, c.from)))),
+      this.write(() => {
+        const changed = changedIds(changes, changes.map((c) => this.cas(NODE, transitionSet(c), c.id, c.from)));
+        this.insertEvents(events);
+        return changed;
+      }),
     );
   }
 
@@ -348,6 +357,15 @@ export class SqliteStore implements SqlStore {
     );
   }
 
+  async appendClaimEvents(events: readonly ClaimEventRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    this.run("appendClaimEvents", () => this.write(() => this.insertEvents(events)));
+  }
+
+  async listClaimEvents(claimId: string): Promise<ClaimEventRecord[]> {
+    return this.run("listClaimEvents", () => (this.q.claimEvents.all(claimId) as EventRow[]).map(rowToEvent));
+  }
+
   async appliedMigrations(): Promise<AppliedMigration[]> {
     return this.run("appliedMigrations", () =>
       this.db.select().from(schemaMigrations).orderBy(asc(schemaMigrations.version)).all(),
@@ -359,6 +377,10 @@ export class SqliteStore implements SqlStore {
       const names = Object.values(sqliteTables).map((t) => getTableName(t));
       return sortShape(names.map((name) => describeSqliteTable(this.sqlite, name)));
     });
+  }
+
+  private insertEvents(events: readonly ClaimEventRecord[]): void {
+    for (const e of events) this.q.insertEvent.run(...eventValues(e));
   }
 
   private node(id: string): NodeRecord | undefined {

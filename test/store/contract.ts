@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AllocationRequest, ClaimRecord, NodeRecord, Store } from "../../server/core/index.js";
+import type { AllocationRequest, ClaimEventRecord, ClaimRecord, NodeRecord, Store } from "../../server/core/index.js";
 import { isCode, LIVE_NODE_STATES } from "../../server/core/index.js";
 import {
   MYSQL_MIGRATIONS,
@@ -853,6 +853,69 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal((await store.listNodes({ states: ["deleting"] })).length, 80);
       const owners = new Set((await store.listNodes()).map((n) => n.claimId));
       assert.equal(owners.size, 80);
+    }));
+
+  // ---- claim events ----
+
+  const event = (claimId: string, at: number, kind: string, message = `${kind} at ${at}`): ClaimEventRecord => ({
+    claimId,
+    at,
+    kind,
+    label: "jammy",
+    provider: "east",
+    nodeId: `n-${at}`,
+    message,
+  });
+
+  t("claim events round-trip every field and come back per claim, by time, then in write order", () =>
+    withStore(async (store) => {
+      await store.appendClaimEvents([event("c-1", 20, "launching"), event("c-2", 5, "launching"), event("c-1", 10, "launch-failed", "it's \"quoted\"; \\ too")]);
+      await store.appendClaimEvents([event("c-1", 20, "node-ready")]);
+      const got = await store.listClaimEvents("c-1");
+      assert.deepEqual(got, [event("c-1", 10, "launch-failed", "it's \"quoted\"; \\ too"), event("c-1", 20, "launching"), event("c-1", 20, "node-ready")]);
+      assert.deepEqual(await store.listClaimEvents("c-2"), [event("c-2", 5, "launching")]);
+      assert.deepEqual(await store.listClaimEvents("c-none"), []);
+    }));
+
+  t("claim events are written in the transaction of the node insert or transition they come with", () =>
+    withStore(async (store) => {
+      const node = makeNode({ state: "launching" });
+      await store.insertNodes([node], [event("c-1", 1, "launching")]);
+      assert.equal((await store.getNode(node.id))?.state, "launching");
+      // Written even when the transition does not apply (the node was elsewhere).
+      const applied = await store.transitionNodes([{ id: node.id, from: ["ready"], to: "failed", at: 2 }], [event("c-1", 2, "launch-failed")]);
+      assert.deepEqual(applied, []);
+      // Many changes (the batched path on MySQL) and events together.
+      const more = Array.from({ length: 8 }, () => makeNode({ state: "launching" }));
+      await store.insertNodes(more);
+      const changed = await store.transitionNodes(
+        more.map((n) => ({ id: n.id, from: ["launching"] as const, to: "booted" as const, at: 3 })),
+        [event("c-1", 3, "attempt-failed")],
+      );
+      assert.equal(changed.length, 8);
+      // Events alone.
+      await store.transitionNodes([], [event("c-1", 4, "node-ready")]);
+      await store.insertNodes([], [event("c-1", 5, "launching")]);
+      assert.deepEqual((await store.listClaimEvents("c-1")).map((e) => `${e.at} ${e.kind}`), ["1 launching", "2 launch-failed", "3 attempt-failed", "4 node-ready", "5 launching"]);
+    }));
+
+  t("a failed node insert writes none of its claim events", () =>
+    withStore(async (store) => {
+      const node = makeNode();
+      await store.insertNodes([node]);
+      await assert.rejects(store.insertNodes([node], [event("c-1", 1, "launching")]), (err) => isCode(err, "already-exists"));
+      assert.deepEqual(await store.listClaimEvents("c-1"), []);
+    }));
+
+  t("long event messages are cut, many events are written in one call", () =>
+    withStore(async (store) => {
+      await store.appendClaimEvents([event("c-1", 1, "launch-failed", "x".repeat(10_000))]);
+      const [long] = await store.listClaimEvents("c-1");
+      assert.ok(long && long.message.length <= 2000 && long.message.startsWith("xxx"));
+      await store.appendClaimEvents(Array.from({ length: 1200 }, (_, i) => event("c-2", i, "launching")));
+      const many = await store.listClaimEvents("c-2");
+      assert.equal(many.length, 1200);
+      assert.deepEqual(many.map((e) => e.at), Array.from({ length: 1200 }, (_, i) => i));
     }));
 
   t("a closed store refuses calls as unavailable", () =>
