@@ -2,6 +2,7 @@ import type { Clock } from "../core/clock.js";
 import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { NodeAccess } from "../core/node-access.js";
+import { NOOP_OBSERVER, type AllocationOutcome, type SchedulerObserver } from "../core/observer.js";
 import type { Random } from "../core/random.js";
 import { sha256 } from "../core/random.js";
 import { type ClaimState, type Outcome } from "../core/states.js";
@@ -147,6 +148,7 @@ export class ClaimService {
     private readonly onNodesReleased: (nodes: NodeRecord[]) => void,
     private readonly onHandoverFailed: (node: NodeRecord, message: string) => Promise<void> = async () => {},
     private readonly access?: NodeAccess,
+    private readonly observer: SchedulerObserver = NOOP_OBSERVER,
   ) {}
 
   /** Lets the end of a lease hold its nodes (holds.ts). */
@@ -171,6 +173,7 @@ export class ClaimService {
         slots = record.labelExpressions.map(() => ({ labels: [] }));
       }
       this.queue.set(record.id, { record, slots, triedAt: -1, lastSeen: Math.max(now, record.lastSeenAt) });
+      this.observer.claimLoaded(record);
     }
   }
 
@@ -230,6 +233,20 @@ export class ClaimService {
       current.since = now;
     }
     return next;
+  }
+
+  /** Queued claims a node of the label could serve, first in line first, at most limit. */
+  waitingOn(label: string, limit: number): string[] {
+    const found: Queued[] = [];
+    for (const q of this.queue.values()) if (q.slots.some((s) => s.labels.includes(label))) found.push(q);
+    if (found.length === 0) return [];
+    const now = this.clock.now();
+    found.sort((a, b) => (this.before(a.record, b.record, now) ? -1 : this.before(b.record, a.record, now) ? 1 : 0));
+    return found.slice(0, limit).map((q) => q.record.id);
+  }
+
+  isQueued(claimId: string): boolean {
+    return this.queue.has(claimId);
   }
 
   queuedCount(label?: string): number {
@@ -302,6 +319,7 @@ export class ClaimService {
       endedAt: 0,
       failureReason: "",
     };
+    this.observer.claimCreated(record);
     const { claim, created } = await new Promise<{ claim: ClaimRecord; created: boolean }>((resolve, reject) => {
       this.pendingCreates.push({ record, slots, resolve, reject });
       this.kickAllocation();
@@ -432,7 +450,8 @@ export class ClaimService {
       return;
     }
     this.allocating = true;
-    void this.allocateLoop();
+    // Rounds serve every claim: they run in no caller's trace context.
+    void this.observer.detached(() => this.allocateLoop());
   }
 
   private async allocateLoop(): Promise<void> {
@@ -487,6 +506,7 @@ export class ClaimService {
       throw err;
     }
     const pending = new Map(creates.map((c) => [c.record.id, c]));
+    if (this.observer !== NOOP_OBSERVER) this.observer.allocated(now, outcomesOf(results, pending));
     let fulfilled = 0;
     let unfulfilled = 0;
     for (const result of results) {
@@ -501,7 +521,9 @@ export class ClaimService {
         const queued = this.queue.get(result.claimId) ?? fresh.find((f) => f.record.id === result.claimId);
         this.queue.delete(result.claimId);
         if (this.access && result.claim.sshPublicKeys.length > 0) {
-          void this.handOver(result.claim, result.nodes, queued, create);
+          const claim = result.claim;
+          const nodes = result.nodes;
+          void this.observer.inClaim(claim, () => this.handOver(claim, nodes, queued, create));
         } else {
           this.announce(result.claim, result.nodes, create);
         }
@@ -532,6 +554,7 @@ export class ClaimService {
 
   private announce(claim: ClaimRecord, nodes: NodeRecord[], create?: PendingCreate): void {
     this.leased.set(claim.id, nodes);
+    this.observer.claimFulfilled(claim, nodes);
     create?.resolve({ claim, created: true });
     this.emit(claim.id, "fulfilled", `fulfilled by ${nodes.map((n) => `${n.id} (${n.provider})`).join(", ")}`, { claim, nodes, queuePosition: 0 });
   }
@@ -569,6 +592,10 @@ export class ClaimService {
       const reset = { fulfilledAt: 0, leaseHash: "", leaseExpiresAt: 0, nodeIds: [], endedAt: 0 };
       await this.store.updateClaims([{ id: claim.id, from: ["queued"], patch: reset }]);
       const record: ClaimRecord = { ...claim, ...reset, state: "queued" };
+      await this.store.appendClaimEvents(
+        failed.map((f) => ({ claimId: claim.id, at: now, kind: "handover-failed", label: f.node.label, provider: f.node.provider, nodeId: f.node.id, message: `hand-over of node ${f.node.id} failed: ${f.message}; waiting for another` })),
+      );
+      this.observer.claimRequeued(record, failed[0]?.message ?? "");
       this.queue.set(claim.id, { record, slots: queued?.slots ?? this.resolveSlots(claim.labelExpressions), triedAt: -1, lastSeen: now });
       create?.resolve({ claim: record, created: true });
       this.emit(claim.id, "queued", `a node failed during hand-over (${failed[0]?.message ?? ""}); waiting for another`, { claim: record, nodes: [], queuePosition: this.position(claim.id) });
@@ -624,6 +651,7 @@ export class ClaimService {
     }
     const nodes = this.leased.get(claimId) ?? (await this.store.listNodes({ claimId, states: [nodesTo] }));
     this.leased.delete(claimId);
+    this.observer.claimEnded(claim);
     let view: ClaimView;
     if (prepared) {
       const heldIds = new Set(prepared.holds.map((h) => h.nodeId));
@@ -656,6 +684,7 @@ export class ClaimService {
       if (changed.length > 0) {
         this.queue.delete(claimId);
         const view = { claim: { ...claim, state: "cancelled" as const, endedAt: now, failureReason: reason }, nodes: [], queuePosition: 0 };
+        this.observer.claimEnded(view.claim);
         this.emit(claimId, "cancelled", reason, view);
         return view;
       }
@@ -683,6 +712,18 @@ export class ClaimService {
       }
     }
   }
+}
+
+/** What a round did that observers care about: new claims tried, claims fulfilled. */
+function outcomesOf(results: readonly Allocation[], created: ReadonlyMap<string, PendingCreate>): AllocationOutcome[] {
+  const outcomes: AllocationOutcome[] = [];
+  for (const r of results) {
+    const create = created.get(r.claimId);
+    if (create && r.inserted && !r.inserted.created) continue;
+    if (r.claim && r.nodes.length > 0) outcomes.push({ claim: r.claim, nodes: r.nodes, fresh: create !== undefined });
+    else if (create) outcomes.push({ claim: r.inserted?.claim ?? create.record, nodes: [], fresh: true });
+  }
+  return outcomes;
 }
 
 /** Priority plus one step per agingStepMs waited: an old low-priority claim overtakes new high ones. */

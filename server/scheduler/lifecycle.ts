@@ -4,11 +4,13 @@ import { StandbyError, type ErrorCode } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import { NODE_TAG, OWNER_TAG, type Flavor, type Instance, type ProviderRegistry } from "../core/provider.js";
 import type { NodeAccess } from "../core/node-access.js";
+import { NOOP_OBSERVER } from "../core/observer.js";
 import type { Random } from "../core/random.js";
 import type { NodeState } from "../core/states.js";
 import type { NodeCount, NodeRecord, Store } from "../core/store.js";
 import type { Catalog } from "./catalog.js";
 import type { Demand } from "./claims.js";
+import { LaunchReporter } from "./launch-reporter.js";
 import type { NodeWriter } from "./node-writer.js";
 
 /** Errors after which the same call may well succeed if simply tried again. */
@@ -115,6 +117,8 @@ export class NodeLifecycle {
     private readonly hooks: LifecycleHooks,
     options: LifecycleOptions = {},
     private readonly access?: NodeAccess,
+    /** Timelines of waiting claims, traces and metrics. */
+    private readonly reporter: LaunchReporter = new LaunchReporter(NOOP_OBSERVER, { waitingOn: () => [], isQueued: () => false }, clock),
   ) {
     this.pollMs = options.pollMs ?? 500;
     this.failureWindowMs = options.failureWindowMs ?? 10 * 60_000;
@@ -164,7 +168,8 @@ export class NodeLifecycle {
       this.kickTimer = undefined;
     }
     this.poolRunning = true;
-    void this.poolLoop();
+    // A pass serves every label: it runs in no caller's trace context.
+    void this.reporter.observer.detached(() => this.poolLoop());
   }
 
   private async poolLoop(): Promise<void> {
@@ -234,7 +239,7 @@ export class NodeLifecycle {
       }
     }
     if (launches.length === 0) return;
-    await this.store.insertNodes(launches);
+    await this.store.insertNodes(launches, this.reporter.started(launches));
     for (const node of launches) {
       this.hooks.launching(node.label, node.provider);
       void this.drive(node);
@@ -424,7 +429,11 @@ export class NodeLifecycle {
   drive(node: NodeRecord, remove = false): Promise<void> {
     if (this.inflight.has(node.id) || this.stopped) return Promise.resolve();
     this.inflight.add(node.id);
-    const run = remove || ["released", "failed", "deleting"].includes(node.state) ? this.deleteFlow(node) : this.launchFlow(node);
+    const { observer } = this.reporter;
+    const run =
+      remove || ["released", "failed", "deleting"].includes(node.state)
+        ? observer.inDelete(node, () => this.deleteFlow(node))
+        : observer.inLaunch(node, () => this.launchFlow(node));
     return run
       .catch((err: unknown) => this.logger.error({ err, node: node.id }, "node driver failed"))
       .finally(() => this.inflight.delete(node.id));
@@ -445,7 +454,11 @@ export class NodeLifecycle {
       // The newest good image at the moment of the launch, written down before the boot
       // so every retry of the boot (also after a restart) asks for the same one.
       try {
-        const image = await this.images.resolveLaunch(template);
+        const images = this.images;
+        const wanted = template.family ? `family ${template.family}` : template.imageSelector ? `selector ${JSON.stringify(template.imageSelector)}` : (template.image ?? "");
+        const image = await this.reporter.observer.inImageResolution({ label: node.label, provider: node.provider, image: wanted }, () =>
+          images.resolveLaunch(template),
+        );
         if (!(await this.writer.transition({ id: node.id, from: ["launching"], to: "launching", at: node.stateChangedAt, patch: { image } }))) return;
         node.image = image;
       } catch (err) {
@@ -470,6 +483,7 @@ export class NodeLifecycle {
       } catch (err) {
         if (!isTransient(err)) return this.fail(node, reasonOf(err), messageOf(err));
         this.logger.warn({ node: node.id, provider: node.provider, err: messageOf(err) }, "boot failed, will retry");
+        this.writer.note(this.reporter.retrying(node, reasonOf(err), messageOf(err)));
         await this.clock.sleep(delay);
         delay = Math.min(delay * 2, 5_000);
       }
@@ -529,7 +543,7 @@ export class NodeLifecycle {
         }
       }
       const at = this.clock.now();
-      if (!(await this.writer.transition({ id: node.id, from: ["checking"], to: "ready", at, patch: { hostKeys } }))) return;
+      if (!(await this.writer.transition({ id: node.id, from: ["checking"], to: "ready", at, patch: { hostKeys } }, this.reporter.ready(node)))) return;
       Object.assign(node, { state: "ready", readyAt: at, stateChangedAt: at, hostKeys });
       this.consecutive.delete(`${node.label}\u0000${node.provider}`);
       const pause = this.pauses.get(node.provider);
@@ -556,13 +570,16 @@ export class NodeLifecycle {
     if (reason === QUOTA_REFUSAL) this.backoff(node.provider, message);
     else this.consecutive.set(key, { count: this.failuresInARow(key) + 1, at: now });
     this.logger.warn({ node: node.id, provider: node.provider, label: node.label, reason, message }, "launch failed");
-    const ok = await this.writer.transition({
-      id: node.id,
-      from: ["launching", "booted", "checking", "ready", "claimed"],
-      to: "failed",
-      at: now,
-      patch: { failureReason: `${reason}: ${message}` },
-    });
+    const ok = await this.writer.transition(
+      {
+        id: node.id,
+        from: ["launching", "booted", "checking", "ready", "claimed"],
+        to: "failed",
+        at: now,
+        patch: { failureReason: `${reason}: ${message}` },
+      },
+      this.reporter.failed(node, reason, message),
+    );
     if (!ok) return;
     node.state = "failed";
     await this.deleteFlow(node);
@@ -612,8 +629,10 @@ export class NodeLifecycle {
         this.deleteTimer = undefined;
         const batch = this.toDelete;
         this.toDelete = [];
-        for (const node of batch) void this.drive({ ...node, state: "released" });
-        this.kick();
+        this.reporter.observer.detached(() => {
+          for (const node of batch) void this.drive({ ...node, state: "released" });
+          this.kick();
+        });
       }, this.coalesceMs);
       this.deleteTimer.unref();
     }

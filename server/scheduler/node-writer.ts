@@ -1,5 +1,5 @@
 import type { Logger } from "../core/log.js";
-import type { NodeTransition, Store } from "../core/store.js";
+import type { ClaimEventRecord, NodeTransition, Store } from "../core/store.js";
 
 interface Pending {
   change: NodeTransition;
@@ -10,10 +10,12 @@ interface Pending {
 /**
  * Coalesces node state changes from many concurrent launches and deletions
  * into one store transaction per turn of the event loop. A batch holds at
- * most one change per node, so changes to one node apply in order.
+ * most one change per node, so changes to one node apply in order. Claim
+ * events ride along with the next batch.
  */
 export class NodeWriter {
   private queue: Pending[] = [];
+  private events: ClaimEventRecord[] = [];
   private flushing = false;
 
   constructor(
@@ -21,18 +23,30 @@ export class NodeWriter {
     private readonly logger: Logger,
   ) {}
 
-  transition(change: NodeTransition): Promise<boolean> {
+  transition(change: NodeTransition, events: readonly ClaimEventRecord[] = []): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ change, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
-      }
+      this.note(events);
+      this.schedule();
     });
   }
 
+  /** Writes claim events with the next batch of changes (or on their own, soon). */
+  note(events: readonly ClaimEventRecord[]): void {
+    if (events.length === 0) return;
+    for (const e of events) this.events.push(e);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || this.events.length > 0) {
       const batch: Pending[] = [];
       const rest: Pending[] = [];
       const ids = new Set<string>();
@@ -44,11 +58,13 @@ export class NodeWriter {
         }
       }
       this.queue = rest;
+      const events = this.events;
+      this.events = [];
       try {
-        const changed = new Set(await this.store.transitionNodes(batch.map((p) => p.change)));
+        const changed = new Set(await this.store.transitionNodes(batch.map((p) => p.change), events));
         for (const p of batch) p.resolve(changed.has(p.change.id));
       } catch (err) {
-        this.logger.error({ err, count: batch.length }, "writing node state changes failed");
+        this.logger.error({ err, count: batch.length, events: events.length }, "writing node state changes failed");
         for (const p of batch) p.reject(err);
       }
     }

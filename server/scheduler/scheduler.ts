@@ -4,12 +4,15 @@ import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { ProviderRegistry, ProviderStatus } from "../core/provider.js";
 import type { NodeAccess } from "../core/node-access.js";
+import { NOOP_OBSERVER, type SchedulerObserver } from "../core/observer.js";
 import type { Random } from "../core/random.js";
 import type { NodeState, Outcome } from "../core/states.js";
 import type { NodeFilter, NodeRecord, Store } from "../core/store.js";
 import { Catalog } from "./catalog.js";
+import { buildTimeline, type TimelineEntry } from "./claim-timeline.js";
 import { ClaimService, type ClaimEvent, type ClaimInput, type ClaimView, type HoldRequest } from "./claims.js";
 import { holdSettings, HoldService } from "./holds.js";
+import { LaunchReporter } from "./launch-reporter.js";
 import { NodeLifecycle, type LaunchFailure, type ProviderMode } from "./lifecycle.js";
 import { ImageService, type ImageMetrics } from "./images/index.js";
 import { NodeWriter } from "./node-writer.js";
@@ -35,6 +38,8 @@ export interface SchedulerDeps {
   access?: NodeAccess;
   /** Where image build results go (none: not recorded). */
   imageMetrics?: ImageMetrics;
+  /** Traces and metrics (server/telemetry); none: nothing is recorded. */
+  observer?: SchedulerObserver;
 }
 
 export interface LabelSummary {
@@ -85,6 +90,7 @@ export class Scheduler {
     this.tickMs = deps.tickMs ?? 1000;
     this.reconcileMs = deps.reconcileMs ?? 60_000;
     const writer = new NodeWriter(deps.store, deps.logger);
+    const observer = deps.observer ?? NOOP_OBSERVER;
     this.images = new ImageService({
       store: deps.store,
       providers: deps.providers,
@@ -114,6 +120,7 @@ export class Scheduler {
       (nodes) => this.lifecycle.deleteNodes(nodes),
       (node, message) => this.lifecycle.failHandover(node, message),
       deps.access,
+      observer,
     );
     this.lifecycle = new NodeLifecycle(
       deps.store,
@@ -131,6 +138,7 @@ export class Scheduler {
       },
       { ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }), images: this.images },
       deps.access,
+      new LaunchReporter(observer, { waitingOn: (label, limit) => this.claims.waitingOn(label, limit), isQueued: (id) => this.claims.isQueued(id) }, deps.clock),
     );
     this.holds = new HoldService(
       {
@@ -258,6 +266,17 @@ export class Scheduler {
     return unsubscribe;
   }
 
+  /**
+   * A claim and its timeline, by claim token or (for operators) by id: why
+   * it waited, from the store, without a tracing backend.
+   */
+  async claimTimeline(ref: { claimToken: string } | { claimId: string }): Promise<{ view: ClaimView; entries: TimelineEntry[] }> {
+    const claimId = "claimToken" in ref ? this.tokens.verifyClaimToken(ref.claimToken) : ref.claimId;
+    const view = await this.claims.get(claimId);
+    const events = await this.deps.store.listClaimEvents(claimId);
+    return { view, entries: buildTimeline(view.claim, events, view.nodes) };
+  }
+
   async cancelClaim(claimToken: string): Promise<ClaimView> {
     return this.claims.cancel(this.tokens.verifyClaimToken(claimToken));
   }
@@ -328,6 +347,11 @@ export class Scheduler {
         queuedClaims: this.claims.queuedCount(l.name),
       };
     });
+  }
+
+  /** Queued claims per configured label (a claim several labels can serve counts under each). */
+  queuedClaims(): { label: string; count: number }[] {
+    return [...this.catalog.labels.keys()].map((label) => ({ label, count: this.claims.queuedCount(label) }));
   }
 
   async listProviders(): Promise<ProviderSummary[]> {
