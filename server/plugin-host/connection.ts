@@ -5,6 +5,7 @@ import { fromServiceError } from "../../plugins/sdk/status.js";
 import { SECRET_METADATA_KEY } from "../../plugins/sdk/handshake.js";
 import type { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
+import { injectTraceContext } from "../telemetry/propagation.js";
 import { MalformedResponseError } from "./errors.js";
 
 type Service = typeof ProviderServiceService;
@@ -109,6 +110,8 @@ export class PluginConnection {
   private metadata(): Metadata {
     const metadata = new Metadata();
     metadata.set(SECRET_METADATA_KEY, this.secret);
+    // The caller's span (provider.boot, ...) continues in the plugin.
+    injectTraceContext(metadata);
     return metadata;
   }
 }

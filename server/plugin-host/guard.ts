@@ -16,6 +16,7 @@ import {
   type CircuitBreakerPolicy,
   type TimeoutPolicy,
 } from "cockatiel";
+import { context } from "@opentelemetry/api";
 import type { Clock, Timer } from "../core/clock.js";
 import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
@@ -216,9 +217,12 @@ export class GuardedProvider implements Provider {
     try {
       return await this.timeouts[CALL_CLASS[method]].execute(async ({ signal }) => {
         await this.limiter.acquire(deadline - Date.now(), signal);
+        // A call queued in the bulkhead is started by whichever call frees the
+        // slot; bound, it still runs in its own caller's trace context.
         return this.bulkhead.execute(
-          ({ signal: slot }) =>
+          context.bind(context.active(), ({ signal: slot }: { signal: AbortSignal }) =>
             this.breaker.execute(async () => (await this.target.invoke(method, args, { deadline })) as Awaited<ReturnType<Provider[M]>>, slot),
+          ),
           signal,
         );
       });

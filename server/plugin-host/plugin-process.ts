@@ -149,8 +149,10 @@ export class PluginProcess {
         const entry = JSON.parse(line) as Record<string, unknown>;
         const level = typeof entry.level === "number" ? LEVELS[entry.level] : undefined;
         if (level && typeof entry.msg === "string") {
-          const { level: _l, msg, time: _t, pid: _p, hostname: _h, ...fields } = entry;
-          log[level]({ stream: "stderr", plugin: fields }, msg as string);
+          const { level: _l, msg, time: _t, pid: _p, hostname: _h, trace_id, span_id, ...fields } = entry;
+          // The trace ids stay top-level, where log search expects them.
+          const trace = typeof trace_id === "string" && typeof span_id === "string" ? { trace_id, span_id } : {};
+          log[level]({ stream: "stderr", ...trace, plugin: fields }, msg as string);
           return;
         }
       } catch {
