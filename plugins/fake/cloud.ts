@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { systemClock, type Clock } from "../../server/core/clock.js";
-import { StandbyError } from "../../server/core/errors.js";
+import { StandbyError, type ErrorCode } from "../../server/core/errors.js";
 import { silentLogger, type Logger } from "../../server/core/log.js";
 import {
   NODE_TAG,
@@ -17,8 +17,9 @@ import {
 import { cryptoRandom, seededRandom, type Random } from "../../server/core/random.js";
 import type { PluginConfig, PluginDescription, PluginImplementation } from "../sdk/index.js";
 import { generateEd25519Key } from "../sdk/ssh-keys.js";
+import { cloudSpan } from "../sdk/tracing.js";
 import { FakeEndpoints } from "./endpoints.js";
-import { parseFakeSettings, type FakeSettings } from "./settings.js";
+import { BOOT_ERROR_CODES, parseFakeSettings, type FakeSettings } from "./settings.js";
 import { fakeInstanceState, type FakeImage, type FakeInstance } from "./state.js";
 import { FakeCloudStore } from "./store.js";
 
@@ -29,6 +30,37 @@ export interface FakeCloudOptions {
   version?: string;
   logger?: Logger;
 }
+
+/** How the simulated API answers each refusal (as an OpenStack-like cloud would). */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  unavailable: 503,
+  "resource-exhausted": 403,
+  "failed-precondition": 409,
+  "invalid-argument": 400,
+  "permission-denied": 403,
+  unauthenticated: 401,
+  "deadline-exceeded": 504,
+  internal: 500,
+};
+const HTTP_TITLE: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  409: "Conflict",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+const DEFAULT_REFUSAL: Record<(typeof BOOT_ERROR_CODES)[number], string> = {
+  unavailable: "the compute API failed to accept the boot",
+  "resource-exhausted": "Quota exceeded for instances",
+  "failed-precondition": "the image is not active",
+  "invalid-argument": "invalid server request",
+  "permission-denied": "policy does not allow this boot",
+  unauthenticated: "the token is not valid",
+  "deadline-exceeded": "the compute API timed out",
+  internal: "unexpected error in the compute API",
+};
 
 /** When the public base images were "published". */
 const BASE_IMAGE_CREATED_AT = Date.UTC(2024, 0, 1);
@@ -116,11 +148,44 @@ export class FakeCloud implements PluginImplementation {
     if (!flavor) throw new StandbyError("not-found", `flavor "${spec.flavor}" not found`, { field: "template.flavor" });
     const image = this.resolveImage(spec.image);
     if (!image) throw new StandbyError("not-found", `image "${spec.image}" not found`, { field: "template.image" });
-    if (settings.bootErrorRate > 0 && dice.float() < settings.bootErrorRate) {
-      throw new StandbyError("unavailable", "fake cloud API failed to accept the boot (simulated, bootErrorRate)");
-    }
-    this.checkQuota(flavor);
+    // The cloud's own API call, as a real plugin would make it: its span
+    // carries the cloud's answer, error body included.
+    return cloudSpan(
+      "fake-cloud POST /v2/servers",
+      { "http.request.method": "POST", "url.path": "/v2/servers", "standby.node.id": spec.nodeId, "standby.image": image.name, "standby.flavor": flavor.name },
+      async (span) => {
+        const refusal = this.refusal(flavor, dice);
+        if (refusal) {
+          span.setAttribute("http.response.status_code", refusal.httpStatus);
+          span.addEvent("cloud error", { "cloud.error.body": refusal.body });
+          throw new StandbyError(refusal.code, refusal.message);
+        }
+        span.setAttribute("http.response.status_code", 202);
+        return this.create(spec, flavor, image);
+      },
+    );
+  }
 
+  /** The cloud refusing a boot (simulated error, or quota), as its API would answer. */
+  private refusal(flavor: Flavor, dice: Random): { code: ErrorCode; message: string; httpStatus: number; body: string } | undefined {
+    const { settings } = this.configured();
+    let code: ErrorCode | undefined;
+    let message = "";
+    if (settings.bootErrorRate > 0 && dice.float() < settings.bootErrorRate) {
+      code = settings.bootErrorCode;
+      message = settings.bootErrorMessage ?? `${DEFAULT_REFUSAL[settings.bootErrorCode]} (simulated, bootErrorRate)`;
+    } else {
+      const quota = this.quotaProblem(flavor);
+      if (quota) [code, message] = ["resource-exhausted", quota];
+    }
+    if (!code) return undefined;
+    const httpStatus = HTTP_STATUS[code] ?? 500;
+    const body = JSON.stringify({ error: { code: httpStatus, title: HTTP_TITLE[httpStatus] ?? "Error", message } });
+    return { code, message: `fake cloud refused the boot: HTTP ${httpStatus}: ${message}`, httpStatus, body };
+  }
+
+  private async create(spec: BootSpec, flavor: Flavor, image: { name: string }): Promise<Instance> {
+    const { settings, ownerId, store, dice } = this.configured();
     const now = this.clock.now();
     const instanceId = this.random.id("fake");
     const fails = settings.failureRate > 0 && dice.float() < settings.failureRate;
@@ -297,20 +362,16 @@ export class FakeCloud implements PluginImplementation {
     return newest && { name: newest.id };
   }
 
-  private checkQuota(flavor: Flavor): void {
+  /** Why the quota refuses one more instance of the flavor, if it does. */
+  private quotaProblem(flavor: Flavor): string | undefined {
     const { settings, store } = this.configured();
     const { maxInstances, maxCores, maxRamMb } = settings.quota;
     const used = store.usage();
     const over = (max: number, inUse: number, add: number): boolean => max > 0 && inUse + add > max;
-    if (over(maxInstances, used.instances, 1)) {
-      throw new StandbyError("resource-exhausted", `quota exceeded: instances ${used.instances}/${maxInstances}`);
-    }
-    if (over(maxCores, used.cores, flavor.cores)) {
-      throw new StandbyError("resource-exhausted", `quota exceeded: cores ${used.cores}+${flavor.cores}/${maxCores}`);
-    }
-    if (over(maxRamMb, used.ramMb, flavor.ramMb)) {
-      throw new StandbyError("resource-exhausted", `quota exceeded: RAM ${used.ramMb}+${flavor.ramMb}/${maxRamMb} MB`);
-    }
+    if (over(maxInstances, used.instances, 1)) return `quota exceeded: instances ${used.instances}/${maxInstances}`;
+    if (over(maxCores, used.cores, flavor.cores)) return `quota exceeded: cores ${used.cores}+${flavor.cores}/${maxCores}`;
+    if (over(maxRamMb, used.ramMb, flavor.ramMb)) return `quota exceeded: RAM ${used.ramMb}+${flavor.ramMb}/${maxRamMb} MB`;
+    return undefined;
   }
 
   private toInstance(instance: FakeInstance): Instance {

@@ -11,6 +11,18 @@ export const DEFAULT_FLAVORS: Flavor[] = [
 export const DEFAULT_IMAGES = ["ubuntu-jammy", "ubuntu-noble"];
 
 const count = z.number().int().min(0);
+
+/** Codes a simulated boot refusal can carry. */
+export const BOOT_ERROR_CODES = [
+  "unavailable",
+  "resource-exhausted",
+  "failed-precondition",
+  "invalid-argument",
+  "permission-denied",
+  "unauthenticated",
+  "deadline-exceeded",
+  "internal",
+] as const;
 const probability = z.number().min(0).max(1);
 
 /** How the fake cloud misbehaves, for fault tests; see plugins/fake/faults.ts. */
@@ -47,8 +59,16 @@ export const fakeSettingsSchema = z.strictObject({
   snapshotLatencyMs: count.default(50),
   /** Probability that a boot ends in ERROR. */
   failureRate: probability.default(0),
-  /** Probability that Boot itself fails with UNAVAILABLE. */
+  /** Probability that Boot itself fails (the cloud's API refuses it), with bootErrorCode. */
   bootErrorRate: probability.default(0),
+  /**
+   * How such a refusal comes back: unavailable (a transient API error,
+   * retried on the same provider), resource-exhausted (quota: the provider
+   * pauses and another one is tried), or any other code of the contract.
+   */
+  bootErrorCode: z.enum(BOOT_ERROR_CODES).default("unavailable"),
+  /** The cloud's own message in the refusal (a default per code otherwise). */
+  bootErrorMessage: z.string().min(1).optional(),
   /** 0 = unlimited. */
   quota: z
     .strictObject({ maxInstances: count.default(0), maxCores: count.default(0), maxRamMb: count.default(0) })

@@ -23,3 +23,4 @@ export {
 } from "./handshake.js";
 export { grpcStatusFromCode, codeFromGrpcStatus, toStatus, fromServiceError } from "./status.js";
 export * from "./convert.js";
+export { startPluginTracing, cloudSpan, serverSpan } from "./tracing.js";

@@ -1,7 +1,7 @@
 import { existsSync, unlinkSync } from "node:fs";
 import { timingSafeEqual } from "node:crypto";
 import path from "node:path";
-import { Server, ServerCredentials, status, type handleUnaryCall, type sendUnaryData, type ServerUnaryCall } from "@grpc/grpc-js";
+import { Server, ServerCredentials, status, type handleUnaryCall, type sendUnaryData, type ServerUnaryCall, type StatusObject } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { StandbyError } from "../../server/core/errors.js";
 import { createLogger, type Logger } from "../../server/core/log.js";
@@ -35,6 +35,9 @@ import {
   SOCKET_FILE_NAME,
 } from "./handshake.js";
 import { toStatus } from "./status.js";
+import { tracingSettings } from "../../server/telemetry/otel-env.js";
+import { flushTracing } from "../../server/telemetry/tracing.js";
+import { serverSpan, startPluginTracing } from "./tracing.js";
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -89,6 +92,8 @@ export interface ServePluginOptions {
   env?: NodeJS.ProcessEnv;
   /** Defaults to process.exit. */
   exit?: (code: number) => void;
+  /** Trace calls when the OTEL_* environment asks for it (the default); false: never. */
+  tracing?: boolean;
 }
 
 export interface PluginServer {
@@ -143,6 +148,15 @@ export async function servePlugin(impl: PluginImplementation, options: ServePlug
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
+  console.dir = (item: unknown) => console.error(item);
+  if (options.tracing !== false && tracingSettings(env).exporters.length > 0) {
+    try {
+      const { name, version } = await impl.describe();
+      await startPluginTracing(name, log, version, env);
+    } catch (err) {
+      log.warn({ err }, "tracing stays off: the plugin could not describe itself");
+    }
+  }
 
   const expected = Buffer.from(secret);
   const authorized = (call: ServerUnaryCall<unknown, unknown>): boolean => {
@@ -154,6 +168,7 @@ export async function servePlugin(impl: PluginImplementation, options: ServePlug
 
   let configured = false;
   let shuttingDown = false;
+  let providerName = "";
   const health = new HealthImplementation({ "": "SERVING", [PROVIDER_SERVICE_NAME]: "NOT_SERVING" });
 
   const unary =
@@ -167,12 +182,14 @@ export async function servePlugin(impl: PluginImplementation, options: ServePlug
         callback({ code: status.FAILED_PRECONDITION, details: "plugin not configured: call Configure first" });
         return;
       }
+      let answer: Partial<StatusObject> | undefined;
+      const statusOf = (err: unknown): Partial<StatusObject> =>
+        (answer ??= toStatus(err, (cause) => log.error({ err: cause, method }, "plugin call failed with an unexpected error")));
       Promise.resolve()
-        .then(() => fn(call.request))
+        .then(() => serverSpan(method, call.metadata, { "standby.provider": providerName }, () => fn(call.request), statusOf))
         .then(
           (response) => callback(null, response),
-          (err: unknown) =>
-            callback(toStatus(err, (cause) => log.error({ err: cause, method }, "plugin call failed with an unexpected error"))),
+          (err: unknown) => callback(statusOf(err)),
         );
     };
 
@@ -197,6 +214,7 @@ export async function servePlugin(impl: PluginImplementation, options: ServePlug
         providerName: req.providerName,
       });
       configured = true;
+      providerName = req.providerName;
       if (!shuttingDown) health.setStatus(PROVIDER_SERVICE_NAME, "SERVING");
       log.info({ provider: req.providerName, owner: req.ownerId }, "configured");
       return {};
@@ -285,6 +303,11 @@ export async function servePlugin(impl: PluginImplementation, options: ServePlug
         unlinkSync(socketPath);
       } catch {
         // already gone
+      }
+      try {
+        await flushTracing();
+      } catch (err) {
+        log.warn({ err }, "exporting the last spans failed");
       }
       clearTimeout(hardStop);
       exit(0);
