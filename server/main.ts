@@ -10,16 +10,21 @@ import { PluginHost, resolvePluginCommand } from "./plugin-host/index.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { loadSchedulerKey, SshNodeAccess } from "./ssh/node-access.js";
 import { openStore } from "./store/index.js";
+import { startTelemetry } from "./telemetry/index.js";
 
 export interface ServeOptions {
   config: string;
   listen?: string;
   db?: string;
+  /** HOST:PORT for Prometheus metrics; overrides server.metrics. */
+  metrics?: string;
   logger?: Logger;
 }
 
 export interface Running {
   address: string;
+  /** Where Prometheus metrics are served (HOST:PORT), if they are. */
+  metricsAddress: string | undefined;
   close(): Promise<void>;
   /** Re-reads the config file; on any error the running config stays and the error is thrown. */
   reload(): Promise<void>;
@@ -37,11 +42,20 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   const loaded = await loadConfig(opts.config);
   const config: Config = {
     ...loaded.config,
-    server: { ...loaded.config.server, ...(opts.listen ? { listen: opts.listen } : {}), ...(opts.db ? { db: opts.db } : {}) },
+    server: {
+      ...loaded.config.server,
+      ...(opts.listen ? { listen: opts.listen } : {}),
+      ...(opts.db ? { db: opts.db } : {}),
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    },
   };
   await mkdir(config.server.stateDir, { recursive: true });
 
-  const store = await openStore(config.server.db, { logger: logger.child({ component: "store" }) });
+  const telemetry = await startTelemetry({ logger: logger.child({ component: "telemetry" }), metrics: config.server.metrics });
+  const store = await openStore(config.server.db, { logger: logger.child({ component: "store" }) }).catch(async (err: unknown) => {
+    await telemetry.close();
+    throw err;
+  });
   const ownerId = await store.setMetaIfAbsent("owner-id", cryptoRandom.id("standby"));
   const tokenKey = Buffer.from(await store.setMetaIfAbsent("token-key", cryptoRandom.secret()), "base64url");
 
@@ -61,8 +75,15 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   });
   await host.start();
 
-  const access = new SshNodeAccess(await loadSchedulerKey(config.server.stateDir));
-  const scheduler = new Scheduler({ store, providers: host, clock: systemClock, random: cryptoRandom, logger, config, ownerId, tokenKey, access });
+  const access = telemetry.access(new SshNodeAccess(await loadSchedulerKey(config.server.stateDir)));
+  const providers = telemetry.providers(host);
+  const observer = telemetry.observer;
+  const scheduler = new Scheduler({ store, providers, clock: systemClock, random: cryptoRandom, logger, config, ownerId, tokenKey, access, observer });
+  telemetry.watch({
+    countNodes: () => store.countNodes(),
+    providers: () => host.names().map((name) => host.status(name)),
+    queuedClaims: () => scheduler.queuedClaims(),
+  });
   await scheduler.start();
   const reload = async () => {
     const next = await loadConfig(opts.config);
@@ -75,6 +96,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
 
   return {
     address: api.address,
+    metricsAddress: telemetry.metricsAddress,
     async reload() {
       await reload();
     },
@@ -82,6 +104,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
       await api.close();
       scheduler.stop();
       await host.stop();
+      await telemetry.close();
       await store.close();
     },
   };

@@ -93,6 +93,7 @@ function printFulfilled(ctx: Context, c: Claim, claimToken: string, leaseToken: 
       ["claim token", claimToken],
       ["lease token", leaseToken],
       ["lease expires", c.leaseExpiresAt?.toISOString() ?? ""],
+      ...(c.traceId ? [["trace id", c.traceId] as [string, string]] : []),
     ]) +
       "\n" +
       claimedNodesTable(c.nodes),

@@ -1,5 +1,5 @@
 import { status } from "@grpc/grpc-js";
-import { ProviderMode } from "../../gen/ts/standby/v1/standby.js";
+import { ProviderMode, type Claim, type ClaimTimelineEvent } from "../../gen/ts/standby/v1/standby.js";
 import { defaultRequester } from "../typescript/claim.js";
 import { createClient, StandbyClientError, type StandbyClient } from "../typescript/client.js";
 import { int, positionals, str, strs, UsageError } from "./args.js";
@@ -28,6 +28,8 @@ import {
   providerDetails,
   providerJson,
   providersTable,
+  timelineJson,
+  timelineText,
 } from "./format.js";
 
 export { GLOBAL_OPTIONS, type Command } from "./command.js";
@@ -52,8 +54,7 @@ const serve: Command = {
     const config = str(ctx.parsed.values, "config");
     if (!config) throw new UsageError("--config FILE is required", "serve");
     const { serve: start } = await import("../../server/main.js");
-    // `metrics` is not part of ServeOptions yet; it is passed on for when it is.
-    const options: Parameters<typeof start>[0] & { metrics?: string } = { config };
+    const options: Parameters<typeof start>[0] = { config };
     const listen = str(ctx.parsed.values, "listen");
     const db = str(ctx.parsed.values, "db");
     const metrics = str(ctx.parsed.values, "metrics");
@@ -61,7 +62,7 @@ const serve: Command = {
     if (db !== undefined) options.db = db;
     if (metrics !== undefined) options.metrics = metrics;
     const running = await start(options);
-    ctx.err(`standby: serving on ${running.address}\n`);
+    ctx.err(`standby: serving on ${running.address}${running.metricsAddress ? `; metrics at http://${running.metricsAddress}/metrics` : ""}\n`);
 
     return new Promise<number>((resolve) => {
       let stopping = false;
@@ -140,18 +141,41 @@ when the claim fails or times out; on timeout or Ctrl-C the claim is cancelled.`
   },
 };
 
+/** A claim's id ("c-" and hex); a claim token is base64url of "c-…:mac" and never starts so. */
+const CLAIM_ID = /^c-[0-9a-f]+$/;
+
 const claimShow: Command = {
   name: "claim show",
-  args: "CLAIM_TOKEN",
-  summary: "show a claim, its nodes and its lease token",
+  args: "CLAIM_TOKEN|CLAIM_ID",
+  summary: "show a claim, its nodes, its lease token and its timeline",
   help: "",
+  notes: `With the claim token (printed by "claim") the lease token is shown too. With the
+claim's id (c-…) it needs the operator role and shows no tokens. The timeline says
+what happened while the claim waited: launches for its labels, attempts that
+failed and why, nodes that became ready, and when it was fulfilled.`,
   options: {},
   async run(ctx) {
-    const [token = ""] = positionals(ctx.parsed, "claim show", ["CLAIM_TOKEN"]);
-    const res = await ctx.client().getClaim({ claimToken: token });
-    const c = res.claim;
-    if (!c) throw new Error("the server answered without a claim");
-    emit(ctx, { claim: claimJson(c), leaseToken: res.leaseToken }, claimDetails(c, res.leaseToken));
+    const [ref = ""] = positionals(ctx.parsed, "claim show", ["CLAIM_TOKEN|CLAIM_ID"]);
+    const byId = CLAIM_ID.test(ref);
+    let claim: Claim | undefined;
+    let leaseToken = "";
+    if (!byId) {
+      const res = await ctx.client().getClaim({ claimToken: ref });
+      claim = res.claim;
+      leaseToken = res.leaseToken;
+    }
+    let events: ClaimTimelineEvent[] = [];
+    try {
+      const timeline = await ctx.client().getClaimTimeline(byId ? { claimId: ref } : { claimToken: ref });
+      events = timeline.events;
+      claim = claim ?? timeline.claim;
+    } catch (err) {
+      // An older scheduler has no timelines; the claim itself is still worth showing.
+      if (byId || StandbyClientError.from(err).code !== status.UNIMPLEMENTED) throw err;
+    }
+    if (!claim) throw new Error("the server answered without a claim");
+    const text = claimDetails(claim, leaseToken) + (events.length > 0 ? `\n${timelineText(events)}` : "");
+    emit(ctx, { claim: claimJson(claim), leaseToken, events: events.map(timelineJson) }, text);
     return 0;
   },
 };

@@ -10,6 +10,7 @@ import {
   providerModeToJSON,
   type ProviderMode,
   type Claim,
+  type ClaimTimelineEvent,
   type LabelStatus,
   type Node,
   type ProviderHealth,
@@ -106,7 +107,29 @@ export function claimJson(c: Claim): JsonObject {
     failureReason: c.failureReason,
     fulfilledAt: iso(c.fulfilledAt),
     requestId: c.requestId,
+    traceId: c.traceId,
   };
+}
+
+export function timelineJson(e: ClaimTimelineEvent): JsonObject {
+  return { at: iso(e.at), kind: e.kind, message: e.message, label: e.label, provider: e.provider, nodeId: e.nodeId };
+}
+
+/**
+ * A claim's timeline for people: the time of each step from the claim's
+ * creation, what happened, and the first step's date once.
+ */
+export function timelineText(events: ClaimTimelineEvent[]): string {
+  if (events.length === 0) return "";
+  const start = events[0]?.at?.getTime() ?? 0;
+  const offset = (e: ClaimTimelineEvent): string => {
+    const ms = (e.at?.getTime() ?? start) - start;
+    return ms < 1000 ? `+${ms}ms` : ms < 600_000 ? `+${(ms / 1000).toFixed(1)}s` : `+${Math.round(ms / 60_000)}m`;
+  };
+  const rows = events.map((e) => [offset(e), e.kind, e.message]);
+  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const lines = rows.map((r) => `  ${(r[0] ?? "").padStart(widths[0] ?? 0)}  ${(r[1] ?? "").padEnd(widths[1] ?? 0)}  ${r[2] ?? ""}`.trimEnd());
+  return `timeline (from ${iso(events[0]?.at) ?? "?"}):\n${lines.join("\n")}\n`;
 }
 
 function countsJson(counts: StateCount[]): Json {
@@ -280,6 +303,7 @@ export function claimDetails(c: Claim, leaseToken = ""): string {
     ["lease expires", iso(c.leaseExpiresAt) ?? ""],
     ["failure reason", c.failureReason],
     ["request id", c.requestId],
+    ["trace id", c.traceId],
   ]);
   return c.nodes.length === 0 ? head : `${head}\n${claimedNodesTable(c.nodes)}`;
 }

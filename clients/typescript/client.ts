@@ -27,6 +27,7 @@ import {
   CreateClaimRequest,
   DeleteNodeRequest,
   GetClaimRequest,
+  GetClaimTimelineRequest,
   GetNodeRequest,
   ListLabelsRequest,
   ListNodesRequest,
@@ -41,6 +42,7 @@ import {
   type CreateClaimResponse,
   type DeleteNodeResponse,
   type GetClaimResponse,
+  type GetClaimTimelineResponse,
   type GetNodeResponse,
   type ListLabelsResponse,
   type ListNodesResponse,
@@ -97,6 +99,8 @@ export interface StandbyClient extends ClaimCalls {
   claim(options: ClaimOptions): Promise<Lease>;
   createClaim(req: Req<CreateClaimRequest>, opts?: CallOpts): Promise<CreateClaimResponse>;
   getClaim(req: Req<GetClaimRequest>, opts?: CallOpts): Promise<GetClaimResponse>;
+  /** The claim and its timeline, by claim_token or (operators) claim_id. */
+  getClaimTimeline(req: Req<GetClaimTimelineRequest>, opts?: CallOpts): Promise<GetClaimTimelineResponse>;
   cancelClaim(req: Req<CancelClaimRequest>, opts?: CallOpts): Promise<CancelClaimResponse>;
   /** A server stream; iterate it with `for await`. No deadline unless given one, and not retried. */
   watchClaim(req: Req<WatchClaimRequest>, opts?: CallOpts): ClientReadableStream<WatchClaimResponse>;
@@ -188,6 +192,8 @@ export function createClient(address: string = DEFAULT_ADDRESS, options: ClientO
     },
     getClaim: (req, opts) =>
       unary((m, o, cb) => grpc.getClaim(GetClaimRequest.fromPartial(req), m, o, cb), opts),
+    getClaimTimeline: (req, opts) =>
+      unary((m, o, cb) => grpc.getClaimTimeline(GetClaimTimelineRequest.fromPartial(req), m, o, cb), opts),
     cancelClaim: (req, opts) =>
       unary((m, o, cb) => grpc.cancelClaim(CancelClaimRequest.fromPartial(req), m, o, cb), opts),
     watchClaim: (req, opts = {}) => {

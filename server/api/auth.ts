@@ -13,6 +13,8 @@ export const REQUIRED_ROLE: Record<string, Role> = {
   CreateClaim: "claimer",
   WatchClaim: "claimer",
   GetClaim: "claimer",
+  // By claim id it needs the operator role as well (service.ts).
+  GetClaimTimeline: "claimer",
   CancelClaim: "claimer",
   RenewLease: "claimer",
   ReleaseLease: "claimer",

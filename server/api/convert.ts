@@ -5,6 +5,7 @@ import {
   ProviderHealth as PbProviderHealth,
   ProviderMode as PbProviderMode,
   type Claim,
+  type ClaimTimelineEvent,
   type LabelStatus,
   type Node,
   type ProviderStatus as PbProviderStatus,
@@ -14,7 +15,9 @@ import { StandbyError } from "../core/errors.js";
 import { NODE_STATES, type ClaimState, type NodeState, type Outcome } from "../core/states.js";
 import type { HoldRecord } from "../core/holds.js";
 import type { NodeRecord } from "../core/store.js";
+import type { TimelineEntry } from "../scheduler/claim-timeline.js";
 import type { ClaimView } from "../scheduler/claims.js";
+import { claimTraceId } from "../telemetry/tracing.js";
 import type { LabelSummary, ProviderSummary } from "../scheduler/scheduler.js";
 
 const date = (ms: number): Date | undefined => (ms > 0 ? new Date(ms) : undefined);
@@ -90,8 +93,12 @@ export function claimToPb(view: ClaimView): Claim {
     failureReason: c.failureReason,
     fulfilledAt: date(c.fulfilledAt),
     requestId: c.requestId,
-    traceId: "",
+    traceId: claimTraceId(c.id),
   };
+}
+
+export function timelineToPb(e: TimelineEntry): ClaimTimelineEvent {
+  return { at: date(e.at), kind: e.kind, message: e.message, label: e.label, provider: e.provider, nodeId: e.nodeId };
 }
 
 function counts(map: Partial<Record<NodeState, number>>): StateCount[] {

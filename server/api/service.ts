@@ -8,8 +8,9 @@ import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { ClaimView } from "../scheduler/claims.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import { authorize, REQUIRED_ROLE } from "./auth.js";
-import { claimToPb, labelToPb, nodeStateFromPb, nodeToPb, outcomeFromPb, providerModeFromPb, providerToPb } from "./convert.js";
+import { authorize, REQUIRED_ROLE, type Role } from "./auth.js";
+import { withIncomingTraceContext } from "../telemetry/propagation.js";
+import { claimToPb, labelToPb, nodeStateFromPb, nodeToPb, outcomeFromPb, providerModeFromPb, providerToPb, timelineToPb } from "./convert.js";
 import { imageRpcs } from "./images-service.js";
 import { authenticatedAs, holdRpcs } from "./holds.js";
 import { toServiceError } from "./status.js";
@@ -17,10 +18,11 @@ import { toServiceError } from "./status.js";
 const DEFAULT_WAIT_S = 60;
 const MAX_WAIT_S = 3600;
 
-function check(method: string, call: { metadata: import("@grpc/grpc-js").Metadata }): void {
+function check(method: string, call: { metadata: import("@grpc/grpc-js").Metadata }, also?: Role): void {
   const caller = authorize(method, call.metadata);
-  const role = REQUIRED_ROLE[method];
-  if (role && !caller.roles.has(role)) throw new StandbyError("permission-denied", `${method} needs the ${role} role`);
+  for (const role of [REQUIRED_ROLE[method], also]) {
+    if (role && !caller.roles.has(role)) throw new StandbyError("permission-denied", `${method} needs the ${role} role`);
+  }
 }
 
 /** The StandbyService rpcs over a Scheduler. */
@@ -36,7 +38,8 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger, admin
       Promise.resolve()
         .then(() => {
           check(method, call);
-          return fn(call.request, call);
+          // A caller that traces itself gets its claim's trace linked to its own.
+          return withIncomingTraceContext(call.metadata, () => fn(call.request, call));
         })
         .then(
           (res) => callback(null, res),
@@ -106,6 +109,15 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger, admin
     getClaim: unary("GetClaim", async (req) => {
       const result = await scheduler().getClaim(req.claimToken);
       return { claim: claimToPb(await withHolds(result.view)), leaseToken: result.leaseToken };
+    }),
+
+    getClaimTimeline: unary("GetClaimTimeline", async (req, call) => {
+      if (Boolean(req.claimToken) === Boolean(req.claimId)) {
+        throw StandbyError.invalidArgument("claim_token", "give either claim_token or claim_id");
+      }
+      if (req.claimId) check("GetClaimTimeline", call, "operator");
+      const { view, entries } = await scheduler().claimTimeline(req.claimToken ? { claimToken: req.claimToken } : { claimId: req.claimId });
+      return { claim: claimToPb(view), events: entries.map(timelineToPb) };
     }),
 
     cancelClaim: unary("CancelClaim", async (req) => ({ claim: claimToPb(await scheduler().cancelClaim(req.claimToken)) })),

@@ -86,6 +86,11 @@ export const configSchema = z
         stateDir: z.string().default(".standby"),
         /** The plugin host: isolation policies of every provider. */
         plugins: z.object({ policies: policiesSchema.optional() }).strict().prefault({}),
+        /** HOST:PORT to serve Prometheus metrics on (GET /metrics); unset: no metrics. */
+        metrics: z
+          .string()
+          .regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, "use HOST:PORT, e.g. 127.0.0.1:9464")
+          .optional(),
       })
       .strict()
       .prefault({}),

@@ -670,6 +670,43 @@ export interface GetClaimResponse {
   leaseToken: string;
 }
 
+export interface GetClaimTimelineRequest {
+  /** The claim's token (claimers). */
+  claimToken: string;
+  /** Or the claim's id (operators). */
+  claimId: string;
+}
+
+export interface GetClaimTimelineResponse {
+  claim?:
+    | Claim
+    | undefined;
+  /** Oldest first. */
+  events: ClaimTimelineEvent[];
+}
+
+/** ClaimTimelineEvent is one step in a claim's story. */
+export interface ClaimTimelineEvent {
+  at?:
+    | Date
+    | undefined;
+  /**
+   * What happened: "queued", "launching", "attempt-failed", "launch-failed",
+   * "node-ready", "handover-failed", "fulfilled", "released", "expired",
+   * "cancelled", "failed".
+   */
+  kind: string;
+  /**
+   * A human-readable sentence, e.g. "launch of jammy on east failed (node
+   * n-1): resource-exhausted: ...".
+   */
+  message: string;
+  /** The label, provider and node the step is about ("" when none). */
+  label: string;
+  provider: string;
+  nodeId: string;
+}
+
 export interface CancelClaimRequest {
   claimToken: string;
 }
@@ -2613,6 +2650,339 @@ export const GetClaimResponse: MessageFns<GetClaimResponse> = {
     const message = createBaseGetClaimResponse();
     message.claim = (object.claim !== undefined && object.claim !== null) ? Claim.fromPartial(object.claim) : undefined;
     message.leaseToken = object.leaseToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetClaimTimelineRequest(): GetClaimTimelineRequest {
+  return { claimToken: "", claimId: "" };
+}
+
+export const GetClaimTimelineRequest: MessageFns<GetClaimTimelineRequest> = {
+  encode(message: GetClaimTimelineRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.claimToken !== "") {
+      writer.uint32(10).string(message.claimToken);
+    }
+    if (message.claimId !== "") {
+      writer.uint32(18).string(message.claimId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetClaimTimelineRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetClaimTimelineRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.claimToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.claimId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetClaimTimelineRequest {
+    return {
+      claimToken: isSet(object.claimToken)
+        ? globalThis.String(object.claimToken)
+        : isSet(object.claim_token)
+        ? globalThis.String(object.claim_token)
+        : "",
+      claimId: isSet(object.claimId)
+        ? globalThis.String(object.claimId)
+        : isSet(object.claim_id)
+        ? globalThis.String(object.claim_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetClaimTimelineRequest): unknown {
+    const obj: any = {};
+    if (message.claimToken !== "") {
+      obj.claimToken = message.claimToken;
+    }
+    if (message.claimId !== "") {
+      obj.claimId = message.claimId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetClaimTimelineRequest>): GetClaimTimelineRequest {
+    return GetClaimTimelineRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetClaimTimelineRequest>): GetClaimTimelineRequest {
+    const message = createBaseGetClaimTimelineRequest();
+    message.claimToken = object.claimToken ?? "";
+    message.claimId = object.claimId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetClaimTimelineResponse(): GetClaimTimelineResponse {
+  return { claim: undefined, events: [] };
+}
+
+export const GetClaimTimelineResponse: MessageFns<GetClaimTimelineResponse> = {
+  encode(message: GetClaimTimelineResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.claim !== undefined) {
+      Claim.encode(message.claim, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.events) {
+      ClaimTimelineEvent.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetClaimTimelineResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetClaimTimelineResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.claim = Claim.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.events.push(ClaimTimelineEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetClaimTimelineResponse {
+    return {
+      claim: isSet(object.claim) ? Claim.fromJSON(object.claim) : undefined,
+      events: globalThis.Array.isArray(object?.events)
+        ? object.events.map((e: any) => ClaimTimelineEvent.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetClaimTimelineResponse): unknown {
+    const obj: any = {};
+    if (message.claim !== undefined) {
+      obj.claim = Claim.toJSON(message.claim);
+    }
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => ClaimTimelineEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetClaimTimelineResponse>): GetClaimTimelineResponse {
+    return GetClaimTimelineResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetClaimTimelineResponse>): GetClaimTimelineResponse {
+    const message = createBaseGetClaimTimelineResponse();
+    message.claim = (object.claim !== undefined && object.claim !== null) ? Claim.fromPartial(object.claim) : undefined;
+    message.events = object.events?.map((e) => ClaimTimelineEvent.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseClaimTimelineEvent(): ClaimTimelineEvent {
+  return { at: undefined, kind: "", message: "", label: "", provider: "", nodeId: "" };
+}
+
+export const ClaimTimelineEvent: MessageFns<ClaimTimelineEvent> = {
+  encode(message: ClaimTimelineEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(10).fork()).join();
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.message !== "") {
+      writer.uint32(26).string(message.message);
+    }
+    if (message.label !== "") {
+      writer.uint32(34).string(message.label);
+    }
+    if (message.provider !== "") {
+      writer.uint32(42).string(message.provider);
+    }
+    if (message.nodeId !== "") {
+      writer.uint32(50).string(message.nodeId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ClaimTimelineEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseClaimTimelineEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ClaimTimelineEvent {
+    return {
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ClaimTimelineEvent): unknown {
+    const obj: any = {};
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ClaimTimelineEvent>): ClaimTimelineEvent {
+    return ClaimTimelineEvent.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ClaimTimelineEvent>): ClaimTimelineEvent {
+    const message = createBaseClaimTimelineEvent();
+    message.at = object.at ?? undefined;
+    message.kind = object.kind ?? "";
+    message.message = object.message ?? "";
+    message.label = object.label ?? "";
+    message.provider = object.provider ?? "";
+    message.nodeId = object.nodeId ?? "";
     return message;
   },
 };
@@ -9215,6 +9585,29 @@ export const StandbyServiceService = {
     responseDeserialize: (value: Buffer): GetClaimResponse => GetClaimResponse.decode(value),
   },
   /**
+   * GetClaimTimeline returns a claim and what happened to it, oldest first:
+   * queued, the launches started for its labels while it waited and how they
+   * ended (attempts that failed, nodes that became ready), failed hand-overs,
+   * fulfilled, and how it ended. It answers "why did this claim wait?" from
+   * the store, with or without a tracing backend. Name the claim by its
+   * claim token, or by its id (needs the operator role; the answer carries
+   * no secrets either way).
+   * Codes: INVALID_ARGUMENT (neither or both of claim_token and claim_id),
+   * UNAUTHENTICATED (bad claim token), PERMISSION_DENIED (by id without the
+   * operator role), NOT_FOUND (claim unknown).
+   */
+  getClaimTimeline: {
+    path: "/standby.v1.StandbyService/GetClaimTimeline" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetClaimTimelineRequest): Buffer =>
+      Buffer.from(GetClaimTimelineRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetClaimTimelineRequest => GetClaimTimelineRequest.decode(value),
+    responseSerialize: (value: GetClaimTimelineResponse): Buffer =>
+      Buffer.from(GetClaimTimelineResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetClaimTimelineResponse => GetClaimTimelineResponse.decode(value),
+  },
+  /**
    * CancelClaim withdraws a queued claim. Cancelling a fulfilled claim releases
    * its lease with outcome aborted. Cancelling a terminal claim is a no-op.
    * Codes: UNAUTHENTICATED, NOT_FOUND.
@@ -9619,6 +10012,19 @@ export interface StandbyServiceServer extends UntypedServiceImplementation {
    */
   getClaim: handleUnaryCall<GetClaimRequest, GetClaimResponse>;
   /**
+   * GetClaimTimeline returns a claim and what happened to it, oldest first:
+   * queued, the launches started for its labels while it waited and how they
+   * ended (attempts that failed, nodes that became ready), failed hand-overs,
+   * fulfilled, and how it ended. It answers "why did this claim wait?" from
+   * the store, with or without a tracing backend. Name the claim by its
+   * claim token, or by its id (needs the operator role; the answer carries
+   * no secrets either way).
+   * Codes: INVALID_ARGUMENT (neither or both of claim_token and claim_id),
+   * UNAUTHENTICATED (bad claim token), PERMISSION_DENIED (by id without the
+   * operator role), NOT_FOUND (claim unknown).
+   */
+  getClaimTimeline: handleUnaryCall<GetClaimTimelineRequest, GetClaimTimelineResponse>;
+  /**
    * CancelClaim withdraws a queued claim. Cancelling a fulfilled claim releases
    * its lease with outcome aborted. Cancelling a terminal claim is a no-op.
    * Codes: UNAUTHENTICATED, NOT_FOUND.
@@ -9837,6 +10243,33 @@ export interface StandbyServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetClaimResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetClaimTimeline returns a claim and what happened to it, oldest first:
+   * queued, the launches started for its labels while it waited and how they
+   * ended (attempts that failed, nodes that became ready), failed hand-overs,
+   * fulfilled, and how it ended. It answers "why did this claim wait?" from
+   * the store, with or without a tracing backend. Name the claim by its
+   * claim token, or by its id (needs the operator role; the answer carries
+   * no secrets either way).
+   * Codes: INVALID_ARGUMENT (neither or both of claim_token and claim_id),
+   * UNAUTHENTICATED (bad claim token), PERMISSION_DENIED (by id without the
+   * operator role), NOT_FOUND (claim unknown).
+   */
+  getClaimTimeline(
+    request: GetClaimTimelineRequest,
+    callback: (error: ServiceError | null, response: GetClaimTimelineResponse) => void,
+  ): ClientUnaryCall;
+  getClaimTimeline(
+    request: GetClaimTimelineRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetClaimTimelineResponse) => void,
+  ): ClientUnaryCall;
+  getClaimTimeline(
+    request: GetClaimTimelineRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetClaimTimelineResponse) => void,
   ): ClientUnaryCall;
   /**
    * CancelClaim withdraws a queued claim. Cancelling a fulfilled claim releases

@@ -55,6 +55,21 @@ public final class Standby {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_standby_v1_GetClaimResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_GetClaimTimelineRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_GetClaimTimelineRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_GetClaimTimelineResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_GetClaimTimelineResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_standby_v1_ClaimTimelineEvent_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_standby_v1_ClaimTimelineEvent_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_standby_v1_CancelClaimRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -412,7 +427,15 @@ public final class Standby {
       "oken\030\004 \001(\t\"&\n\017GetClaimRequest\022\023\n\013claim_t" +
       "oken\030\001 \001(\t\"I\n\020GetClaimResponse\022 \n\005claim\030" +
       "\001 \001(\0132\021.standby.v1.Claim\022\023\n\013lease_token\030" +
-      "\002 \001(\t\")\n\022CancelClaimRequest\022\023\n\013claim_tok" +
+      "\002 \001(\t\"@\n\027GetClaimTimelineRequest\022\023\n\013clai" +
+      "m_token\030\001 \001(\t\022\020\n\010claim_id\030\002 \001(\t\"l\n\030GetCl" +
+      "aimTimelineResponse\022 \n\005claim\030\001 \001(\0132\021.sta" +
+      "ndby.v1.Claim\022.\n\006events\030\002 \003(\0132\036.standby." +
+      "v1.ClaimTimelineEvent\"\215\001\n\022ClaimTimelineE" +
+      "vent\022&\n\002at\030\001 \001(\0132\032.google.protobuf.Times" +
+      "tamp\022\014\n\004kind\030\002 \001(\t\022\017\n\007message\030\003 \001(\t\022\r\n\005l" +
+      "abel\030\004 \001(\t\022\020\n\010provider\030\005 \001(\t\022\017\n\007node_id\030" +
+      "\006 \001(\t\")\n\022CancelClaimRequest\022\023\n\013claim_tok" +
       "en\030\001 \001(\t\"7\n\023CancelClaimResponse\022 \n\005claim" +
       "\030\001 \001(\0132\021.standby.v1.Claim\"=\n\021RenewLeaseR" +
       "equest\022\023\n\013lease_token\030\001 \001(\t\022\023\n\013ttl_secon" +
@@ -600,65 +623,67 @@ public final class Standby {
       "TY_PUBLIC\020\003*\177\n\rSnapshotState\022\036\n\032SNAPSHOT" +
       "_STATE_UNSPECIFIED\020\000\022\032\n\026SNAPSHOT_STATE_R" +
       "UNNING\020\001\022\027\n\023SNAPSHOT_STATE_DONE\020\002\022\031\n\025SNA" +
-      "PSHOT_STATE_FAILED\020\0032\355\021\n\016StandbyService\022" +
+      "PSHOT_STATE_FAILED\020\0032\314\022\n\016StandbyService\022" +
       "N\n\013CreateClaim\022\036.standby.v1.CreateClaimR" +
       "equest\032\037.standby.v1.CreateClaimResponse\022" +
       "M\n\nWatchClaim\022\035.standby.v1.WatchClaimReq" +
       "uest\032\036.standby.v1.WatchClaimResponse0\001\022E" +
       "\n\010GetClaim\022\033.standby.v1.GetClaimRequest\032" +
-      "\034.standby.v1.GetClaimResponse\022N\n\013CancelC" +
-      "laim\022\036.standby.v1.CancelClaimRequest\032\037.s" +
-      "tandby.v1.CancelClaimResponse\022K\n\nRenewLe" +
-      "ase\022\035.standby.v1.RenewLeaseRequest\032\036.sta" +
-      "ndby.v1.RenewLeaseResponse\022Q\n\014ReleaseLea" +
-      "se\022\037.standby.v1.ReleaseLeaseRequest\032 .st" +
-      "andby.v1.ReleaseLeaseResponse\022H\n\tListNod" +
-      "es\022\034.standby.v1.ListNodesRequest\032\035.stand" +
-      "by.v1.ListNodesResponse\022B\n\007GetNode\022\032.sta" +
-      "ndby.v1.GetNodeRequest\032\033.standby.v1.GetN" +
-      "odeResponse\022K\n\nDeleteNode\022\035.standby.v1.D" +
-      "eleteNodeRequest\032\036.standby.v1.DeleteNode" +
-      "Response\022K\n\nListLabels\022\035.standby.v1.List" +
-      "LabelsRequest\032\036.standby.v1.ListLabelsRes" +
-      "ponse\022T\n\rListProviders\022 .standby.v1.List" +
-      "ProvidersRequest\032!.standby.v1.ListProvid" +
-      "ersResponse\022Z\n\017SetProviderMode\022\".standby" +
-      ".v1.SetProviderModeRequest\032#.standby.v1." +
-      "SetProviderModeResponse\022Q\n\014ReloadConfig\022" +
-      "\037.standby.v1.ReloadConfigRequest\032 .stand" +
-      "by.v1.ReloadConfigResponse\022K\n\nListImages" +
-      "\022\035.standby.v1.ListImagesRequest\032\036.standb" +
-      "y.v1.ListImagesResponse\022K\n\nBuildImage\022\035." +
-      "standby.v1.BuildImageRequest\032\036.standby.v" +
-      "1.BuildImageResponse\022T\n\rGetImageBuild\022 ." +
-      "standby.v1.GetImageBuildRequest\032!.standb" +
-      "y.v1.GetImageBuildResponse\022i\n\024SetImageFa" +
-      "milyPaused\022\'.standby.v1.SetImageFamilyPa" +
-      "usedRequest\032(.standby.v1.SetImageFamilyP" +
-      "ausedResponse\022]\n\020DeleteImageBuild\022#.stan" +
-      "dby.v1.DeleteImageBuildRequest\032$.standby" +
-      ".v1.DeleteImageBuildResponse\022Q\n\014Snapshot" +
-      "Node\022\037.standby.v1.SnapshotNodeRequest\032 ." +
-      "standby.v1.SnapshotNodeResponse\022H\n\tListH" +
-      "olds\022\034.standby.v1.ListHoldsRequest\032\035.sta" +
-      "ndby.v1.ListHoldsResponse\022B\n\007GetHold\022\032.s" +
-      "tandby.v1.GetHoldRequest\032\033.standby.v1.Ge" +
-      "tHoldResponse\022E\n\010HoldNode\022\033.standby.v1.H" +
-      "oldNodeRequest\032\034.standby.v1.HoldNodeResp" +
-      "onse\022N\n\013ReleaseHold\022\036.standby.v1.Release" +
-      "HoldRequest\032\037.standby.v1.ReleaseHoldResp" +
-      "onse\022K\n\nAddHoldKey\022\035.standby.v1.AddHoldK" +
-      "eyRequest\032\036.standby.v1.AddHoldKeyRespons" +
-      "e\022Q\n\014SnapshotHold\022\037.standby.v1.SnapshotH" +
-      "oldRequest\032 .standby.v1.SnapshotHoldResp" +
-      "onse\022T\n\rListHoldRules\022 .standby.v1.ListH" +
-      "oldRulesRequest\032!.standby.v1.ListHoldRul" +
-      "esResponse\022W\n\016CreateHoldRule\022!.standby.v" +
-      "1.CreateHoldRuleRequest\032\".standby.v1.Cre" +
-      "ateHoldRuleResponse\022W\n\016DeleteHoldRule\022!." +
-      "standby.v1.DeleteHoldRuleRequest\032\".stand" +
-      "by.v1.DeleteHoldRuleResponseB\022\n\016dev.stan" +
-      "dby.v1P\001b\006proto3"
+      "\034.standby.v1.GetClaimResponse\022]\n\020GetClai" +
+      "mTimeline\022#.standby.v1.GetClaimTimelineR" +
+      "equest\032$.standby.v1.GetClaimTimelineResp" +
+      "onse\022N\n\013CancelClaim\022\036.standby.v1.CancelC" +
+      "laimRequest\032\037.standby.v1.CancelClaimResp" +
+      "onse\022K\n\nRenewLease\022\035.standby.v1.RenewLea" +
+      "seRequest\032\036.standby.v1.RenewLeaseRespons" +
+      "e\022Q\n\014ReleaseLease\022\037.standby.v1.ReleaseLe" +
+      "aseRequest\032 .standby.v1.ReleaseLeaseResp" +
+      "onse\022H\n\tListNodes\022\034.standby.v1.ListNodes" +
+      "Request\032\035.standby.v1.ListNodesResponse\022B" +
+      "\n\007GetNode\022\032.standby.v1.GetNodeRequest\032\033." +
+      "standby.v1.GetNodeResponse\022K\n\nDeleteNode" +
+      "\022\035.standby.v1.DeleteNodeRequest\032\036.standb" +
+      "y.v1.DeleteNodeResponse\022K\n\nListLabels\022\035." +
+      "standby.v1.ListLabelsRequest\032\036.standby.v" +
+      "1.ListLabelsResponse\022T\n\rListProviders\022 ." +
+      "standby.v1.ListProvidersRequest\032!.standb" +
+      "y.v1.ListProvidersResponse\022Z\n\017SetProvide" +
+      "rMode\022\".standby.v1.SetProviderModeReques" +
+      "t\032#.standby.v1.SetProviderModeResponse\022Q" +
+      "\n\014ReloadConfig\022\037.standby.v1.ReloadConfig" +
+      "Request\032 .standby.v1.ReloadConfigRespons" +
+      "e\022K\n\nListImages\022\035.standby.v1.ListImagesR" +
+      "equest\032\036.standby.v1.ListImagesResponse\022K" +
+      "\n\nBuildImage\022\035.standby.v1.BuildImageRequ" +
+      "est\032\036.standby.v1.BuildImageResponse\022T\n\rG" +
+      "etImageBuild\022 .standby.v1.GetImageBuildR" +
+      "equest\032!.standby.v1.GetImageBuildRespons" +
+      "e\022i\n\024SetImageFamilyPaused\022\'.standby.v1.S" +
+      "etImageFamilyPausedRequest\032(.standby.v1." +
+      "SetImageFamilyPausedResponse\022]\n\020DeleteIm" +
+      "ageBuild\022#.standby.v1.DeleteImageBuildRe" +
+      "quest\032$.standby.v1.DeleteImageBuildRespo" +
+      "nse\022Q\n\014SnapshotNode\022\037.standby.v1.Snapsho" +
+      "tNodeRequest\032 .standby.v1.SnapshotNodeRe" +
+      "sponse\022H\n\tListHolds\022\034.standby.v1.ListHol" +
+      "dsRequest\032\035.standby.v1.ListHoldsResponse" +
+      "\022B\n\007GetHold\022\032.standby.v1.GetHoldRequest\032" +
+      "\033.standby.v1.GetHoldResponse\022E\n\010HoldNode" +
+      "\022\033.standby.v1.HoldNodeRequest\032\034.standby." +
+      "v1.HoldNodeResponse\022N\n\013ReleaseHold\022\036.sta" +
+      "ndby.v1.ReleaseHoldRequest\032\037.standby.v1." +
+      "ReleaseHoldResponse\022K\n\nAddHoldKey\022\035.stan" +
+      "dby.v1.AddHoldKeyRequest\032\036.standby.v1.Ad" +
+      "dHoldKeyResponse\022Q\n\014SnapshotHold\022\037.stand" +
+      "by.v1.SnapshotHoldRequest\032 .standby.v1.S" +
+      "napshotHoldResponse\022T\n\rListHoldRules\022 .s" +
+      "tandby.v1.ListHoldRulesRequest\032!.standby" +
+      ".v1.ListHoldRulesResponse\022W\n\016CreateHoldR" +
+      "ule\022!.standby.v1.CreateHoldRuleRequest\032\"" +
+      ".standby.v1.CreateHoldRuleResponse\022W\n\016De" +
+      "leteHoldRule\022!.standby.v1.DeleteHoldRule" +
+      "Request\032\".standby.v1.DeleteHoldRuleRespo" +
+      "nseB\022\n\016dev.standby.v1P\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -713,152 +738,170 @@ public final class Standby {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_GetClaimResponse_descriptor,
         new java.lang.String[] { "Claim", "LeaseToken", });
-    internal_static_standby_v1_CancelClaimRequest_descriptor =
+    internal_static_standby_v1_GetClaimTimelineRequest_descriptor =
       getDescriptor().getMessageTypes().get(8);
+    internal_static_standby_v1_GetClaimTimelineRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_GetClaimTimelineRequest_descriptor,
+        new java.lang.String[] { "ClaimToken", "ClaimId", });
+    internal_static_standby_v1_GetClaimTimelineResponse_descriptor =
+      getDescriptor().getMessageTypes().get(9);
+    internal_static_standby_v1_GetClaimTimelineResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_GetClaimTimelineResponse_descriptor,
+        new java.lang.String[] { "Claim", "Events", });
+    internal_static_standby_v1_ClaimTimelineEvent_descriptor =
+      getDescriptor().getMessageTypes().get(10);
+    internal_static_standby_v1_ClaimTimelineEvent_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_standby_v1_ClaimTimelineEvent_descriptor,
+        new java.lang.String[] { "At", "Kind", "Message", "Label", "Provider", "NodeId", });
+    internal_static_standby_v1_CancelClaimRequest_descriptor =
+      getDescriptor().getMessageTypes().get(11);
     internal_static_standby_v1_CancelClaimRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_CancelClaimRequest_descriptor,
         new java.lang.String[] { "ClaimToken", });
     internal_static_standby_v1_CancelClaimResponse_descriptor =
-      getDescriptor().getMessageTypes().get(9);
+      getDescriptor().getMessageTypes().get(12);
     internal_static_standby_v1_CancelClaimResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_CancelClaimResponse_descriptor,
         new java.lang.String[] { "Claim", });
     internal_static_standby_v1_RenewLeaseRequest_descriptor =
-      getDescriptor().getMessageTypes().get(10);
+      getDescriptor().getMessageTypes().get(13);
     internal_static_standby_v1_RenewLeaseRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_RenewLeaseRequest_descriptor,
         new java.lang.String[] { "LeaseToken", "TtlSeconds", });
     internal_static_standby_v1_RenewLeaseResponse_descriptor =
-      getDescriptor().getMessageTypes().get(11);
+      getDescriptor().getMessageTypes().get(14);
     internal_static_standby_v1_RenewLeaseResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_RenewLeaseResponse_descriptor,
         new java.lang.String[] { "ExpiresAt", });
     internal_static_standby_v1_ReleaseLeaseRequest_descriptor =
-      getDescriptor().getMessageTypes().get(12);
+      getDescriptor().getMessageTypes().get(15);
     internal_static_standby_v1_ReleaseLeaseRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ReleaseLeaseRequest_descriptor,
         new java.lang.String[] { "LeaseToken", "Outcome", "HoldSeconds", "HoldReason", });
     internal_static_standby_v1_ReleaseLeaseResponse_descriptor =
-      getDescriptor().getMessageTypes().get(13);
+      getDescriptor().getMessageTypes().get(16);
     internal_static_standby_v1_ReleaseLeaseResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ReleaseLeaseResponse_descriptor,
         new java.lang.String[] { "Claim", });
     internal_static_standby_v1_ListNodesRequest_descriptor =
-      getDescriptor().getMessageTypes().get(14);
+      getDescriptor().getMessageTypes().get(17);
     internal_static_standby_v1_ListNodesRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListNodesRequest_descriptor,
         new java.lang.String[] { "Label", "Provider", "State", });
     internal_static_standby_v1_ListNodesResponse_descriptor =
-      getDescriptor().getMessageTypes().get(15);
+      getDescriptor().getMessageTypes().get(18);
     internal_static_standby_v1_ListNodesResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListNodesResponse_descriptor,
         new java.lang.String[] { "Nodes", });
     internal_static_standby_v1_GetNodeRequest_descriptor =
-      getDescriptor().getMessageTypes().get(16);
+      getDescriptor().getMessageTypes().get(19);
     internal_static_standby_v1_GetNodeRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_GetNodeRequest_descriptor,
         new java.lang.String[] { "Id", });
     internal_static_standby_v1_GetNodeResponse_descriptor =
-      getDescriptor().getMessageTypes().get(17);
+      getDescriptor().getMessageTypes().get(20);
     internal_static_standby_v1_GetNodeResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_GetNodeResponse_descriptor,
         new java.lang.String[] { "Node", });
     internal_static_standby_v1_DeleteNodeRequest_descriptor =
-      getDescriptor().getMessageTypes().get(18);
+      getDescriptor().getMessageTypes().get(21);
     internal_static_standby_v1_DeleteNodeRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_DeleteNodeRequest_descriptor,
         new java.lang.String[] { "Id", });
     internal_static_standby_v1_DeleteNodeResponse_descriptor =
-      getDescriptor().getMessageTypes().get(19);
+      getDescriptor().getMessageTypes().get(22);
     internal_static_standby_v1_DeleteNodeResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_DeleteNodeResponse_descriptor,
         new java.lang.String[] { "Node", });
     internal_static_standby_v1_ListLabelsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(20);
+      getDescriptor().getMessageTypes().get(23);
     internal_static_standby_v1_ListLabelsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListLabelsRequest_descriptor,
         new java.lang.String[] { });
     internal_static_standby_v1_StateCount_descriptor =
-      getDescriptor().getMessageTypes().get(21);
+      getDescriptor().getMessageTypes().get(24);
     internal_static_standby_v1_StateCount_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_StateCount_descriptor,
         new java.lang.String[] { "State", "Count", });
     internal_static_standby_v1_LabelStatus_descriptor =
-      getDescriptor().getMessageTypes().get(22);
+      getDescriptor().getMessageTypes().get(25);
     internal_static_standby_v1_LabelStatus_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_LabelStatus_descriptor,
         new java.lang.String[] { "Name", "Tags", "MinReady", "MaxNodes", "Counts", "Providers", "QueuedClaims", });
     internal_static_standby_v1_ListLabelsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(23);
+      getDescriptor().getMessageTypes().get(26);
     internal_static_standby_v1_ListLabelsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListLabelsResponse_descriptor,
         new java.lang.String[] { "Labels", });
     internal_static_standby_v1_ListProvidersRequest_descriptor =
-      getDescriptor().getMessageTypes().get(24);
+      getDescriptor().getMessageTypes().get(27);
     internal_static_standby_v1_ListProvidersRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListProvidersRequest_descriptor,
         new java.lang.String[] { });
     internal_static_standby_v1_ProviderStatus_descriptor =
-      getDescriptor().getMessageTypes().get(25);
+      getDescriptor().getMessageTypes().get(28);
     internal_static_standby_v1_ProviderStatus_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ProviderStatus_descriptor,
         new java.lang.String[] { "Name", "Health", "Plugin", "PluginVersion", "Restarts", "LastError", "Counts", "Pid", "Mode", "RecentFailures", "PausedReason", });
     internal_static_standby_v1_LaunchFailure_descriptor =
-      getDescriptor().getMessageTypes().get(26);
+      getDescriptor().getMessageTypes().get(29);
     internal_static_standby_v1_LaunchFailure_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_LaunchFailure_descriptor,
         new java.lang.String[] { "Label", "Reason", "Message", "At", "NodeId", });
     internal_static_standby_v1_SetProviderModeRequest_descriptor =
-      getDescriptor().getMessageTypes().get(27);
+      getDescriptor().getMessageTypes().get(30);
     internal_static_standby_v1_SetProviderModeRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_SetProviderModeRequest_descriptor,
         new java.lang.String[] { "Name", "Mode", });
     internal_static_standby_v1_SetProviderModeResponse_descriptor =
-      getDescriptor().getMessageTypes().get(28);
+      getDescriptor().getMessageTypes().get(31);
     internal_static_standby_v1_SetProviderModeResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_SetProviderModeResponse_descriptor,
         new java.lang.String[] { "Provider", });
     internal_static_standby_v1_ReloadConfigRequest_descriptor =
-      getDescriptor().getMessageTypes().get(29);
+      getDescriptor().getMessageTypes().get(32);
     internal_static_standby_v1_ReloadConfigRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ReloadConfigRequest_descriptor,
         new java.lang.String[] { });
     internal_static_standby_v1_ReloadConfigResponse_descriptor =
-      getDescriptor().getMessageTypes().get(30);
+      getDescriptor().getMessageTypes().get(33);
     internal_static_standby_v1_ReloadConfigResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ReloadConfigResponse_descriptor,
         new java.lang.String[] { "Labels", "Providers", });
     internal_static_standby_v1_ListProvidersResponse_descriptor =
-      getDescriptor().getMessageTypes().get(31);
+      getDescriptor().getMessageTypes().get(34);
     internal_static_standby_v1_ListProvidersResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListProvidersResponse_descriptor,
         new java.lang.String[] { "Providers", });
     internal_static_standby_v1_ImageBuild_descriptor =
-      getDescriptor().getMessageTypes().get(32);
+      getDescriptor().getMessageTypes().get(35);
     internal_static_standby_v1_ImageBuild_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ImageBuild_descriptor,
@@ -870,217 +913,217 @@ public final class Standby {
         internal_static_standby_v1_ImageBuild_TimingsEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
     internal_static_standby_v1_ImageFamilyProvider_descriptor =
-      getDescriptor().getMessageTypes().get(33);
+      getDescriptor().getMessageTypes().get(36);
     internal_static_standby_v1_ImageFamilyProvider_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ImageFamilyProvider_descriptor,
         new java.lang.String[] { "Provider", "CurrentBuildId", "NextBuildAt", });
     internal_static_standby_v1_ImageFamily_descriptor =
-      getDescriptor().getMessageTypes().get(34);
+      getDescriptor().getMessageTypes().get(37);
     internal_static_standby_v1_ImageFamily_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ImageFamily_descriptor,
         new java.lang.String[] { "Name", "TemplateCache", "Schedule", "Paused", "Keep", "Verify", "Providers", "Builds", });
     internal_static_standby_v1_ListImagesRequest_descriptor =
-      getDescriptor().getMessageTypes().get(35);
+      getDescriptor().getMessageTypes().get(38);
     internal_static_standby_v1_ListImagesRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListImagesRequest_descriptor,
         new java.lang.String[] { "Family", "Provider", "All", });
     internal_static_standby_v1_ListImagesResponse_descriptor =
-      getDescriptor().getMessageTypes().get(36);
+      getDescriptor().getMessageTypes().get(39);
     internal_static_standby_v1_ListImagesResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListImagesResponse_descriptor,
         new java.lang.String[] { "Families", });
     internal_static_standby_v1_BuildImageRequest_descriptor =
-      getDescriptor().getMessageTypes().get(37);
+      getDescriptor().getMessageTypes().get(40);
     internal_static_standby_v1_BuildImageRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_BuildImageRequest_descriptor,
         new java.lang.String[] { "Family", "Provider", });
     internal_static_standby_v1_BuildImageResponse_descriptor =
-      getDescriptor().getMessageTypes().get(38);
+      getDescriptor().getMessageTypes().get(41);
     internal_static_standby_v1_BuildImageResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_BuildImageResponse_descriptor,
         new java.lang.String[] { "Builds", });
     internal_static_standby_v1_GetImageBuildRequest_descriptor =
-      getDescriptor().getMessageTypes().get(39);
+      getDescriptor().getMessageTypes().get(42);
     internal_static_standby_v1_GetImageBuildRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_GetImageBuildRequest_descriptor,
         new java.lang.String[] { "Id", "Log", });
     internal_static_standby_v1_GetImageBuildResponse_descriptor =
-      getDescriptor().getMessageTypes().get(40);
+      getDescriptor().getMessageTypes().get(43);
     internal_static_standby_v1_GetImageBuildResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_GetImageBuildResponse_descriptor,
         new java.lang.String[] { "Build", "Log", });
     internal_static_standby_v1_SetImageFamilyPausedRequest_descriptor =
-      getDescriptor().getMessageTypes().get(41);
+      getDescriptor().getMessageTypes().get(44);
     internal_static_standby_v1_SetImageFamilyPausedRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_SetImageFamilyPausedRequest_descriptor,
         new java.lang.String[] { "Family", "Paused", });
     internal_static_standby_v1_SetImageFamilyPausedResponse_descriptor =
-      getDescriptor().getMessageTypes().get(42);
+      getDescriptor().getMessageTypes().get(45);
     internal_static_standby_v1_SetImageFamilyPausedResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_SetImageFamilyPausedResponse_descriptor,
         new java.lang.String[] { "Family", });
     internal_static_standby_v1_DeleteImageBuildRequest_descriptor =
-      getDescriptor().getMessageTypes().get(43);
+      getDescriptor().getMessageTypes().get(46);
     internal_static_standby_v1_DeleteImageBuildRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_DeleteImageBuildRequest_descriptor,
         new java.lang.String[] { "Id", });
     internal_static_standby_v1_DeleteImageBuildResponse_descriptor =
-      getDescriptor().getMessageTypes().get(44);
+      getDescriptor().getMessageTypes().get(47);
     internal_static_standby_v1_DeleteImageBuildResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_DeleteImageBuildResponse_descriptor,
         new java.lang.String[] { "Build", });
     internal_static_standby_v1_SnapshotNodeRequest_descriptor =
-      getDescriptor().getMessageTypes().get(45);
+      getDescriptor().getMessageTypes().get(48);
     internal_static_standby_v1_SnapshotNodeRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_SnapshotNodeRequest_descriptor,
         new java.lang.String[] { "LeaseToken", "NodeId", "Family", "Wait", "WaitTimeoutSeconds", });
     internal_static_standby_v1_SnapshotNodeResponse_descriptor =
-      getDescriptor().getMessageTypes().get(46);
+      getDescriptor().getMessageTypes().get(49);
     internal_static_standby_v1_SnapshotNodeResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_SnapshotNodeResponse_descriptor,
         new java.lang.String[] { "Build", });
     internal_static_standby_v1_ListHoldsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(47);
+      getDescriptor().getMessageTypes().get(50);
     internal_static_standby_v1_ListHoldsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListHoldsRequest_descriptor,
         new java.lang.String[] { });
     internal_static_standby_v1_ListHoldsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(48);
+      getDescriptor().getMessageTypes().get(51);
     internal_static_standby_v1_ListHoldsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListHoldsResponse_descriptor,
         new java.lang.String[] { "Holds", "Count", "NextExpiry", });
     internal_static_standby_v1_Hold_descriptor =
-      getDescriptor().getMessageTypes().get(49);
+      getDescriptor().getMessageTypes().get(52);
     internal_static_standby_v1_Hold_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_Hold_descriptor,
         new java.lang.String[] { "Node", "Reason", "Requester", "HeldAt", "ExpiresAt", "Source", "RuleId", "ClaimId", "JobName", "Keys", "Snapshots", "EndedAt", "EndReason", });
     internal_static_standby_v1_HoldKey_descriptor =
-      getDescriptor().getMessageTypes().get(50);
+      getDescriptor().getMessageTypes().get(53);
     internal_static_standby_v1_HoldKey_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_HoldKey_descriptor,
         new java.lang.String[] { "Fingerprint", "PublicKey", "AddedBy", "AddedAt", });
     internal_static_standby_v1_HoldSnapshot_descriptor =
-      getDescriptor().getMessageTypes().get(51);
+      getDescriptor().getMessageTypes().get(54);
     internal_static_standby_v1_HoldSnapshot_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_HoldSnapshot_descriptor,
         new java.lang.String[] { "Id", "NodeId", "Provider", "ImageName", "ImageId", "Visibility", "State", "Error", "RequestedBy", "CreatedAt", "DoneAt", });
     internal_static_standby_v1_GetHoldRequest_descriptor =
-      getDescriptor().getMessageTypes().get(52);
+      getDescriptor().getMessageTypes().get(55);
     internal_static_standby_v1_GetHoldRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_GetHoldRequest_descriptor,
         new java.lang.String[] { "NodeId", });
     internal_static_standby_v1_GetHoldResponse_descriptor =
-      getDescriptor().getMessageTypes().get(53);
+      getDescriptor().getMessageTypes().get(56);
     internal_static_standby_v1_GetHoldResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_GetHoldResponse_descriptor,
         new java.lang.String[] { "Hold", });
     internal_static_standby_v1_HoldNodeRequest_descriptor =
-      getDescriptor().getMessageTypes().get(54);
+      getDescriptor().getMessageTypes().get(57);
     internal_static_standby_v1_HoldNodeRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_HoldNodeRequest_descriptor,
         new java.lang.String[] { "NodeId", "DurationSeconds", "Reason", "Requester", });
     internal_static_standby_v1_HoldNodeResponse_descriptor =
-      getDescriptor().getMessageTypes().get(55);
+      getDescriptor().getMessageTypes().get(58);
     internal_static_standby_v1_HoldNodeResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_HoldNodeResponse_descriptor,
         new java.lang.String[] { "Hold", });
     internal_static_standby_v1_ReleaseHoldRequest_descriptor =
-      getDescriptor().getMessageTypes().get(56);
+      getDescriptor().getMessageTypes().get(59);
     internal_static_standby_v1_ReleaseHoldRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ReleaseHoldRequest_descriptor,
         new java.lang.String[] { "NodeId", "Requester", });
     internal_static_standby_v1_ReleaseHoldResponse_descriptor =
-      getDescriptor().getMessageTypes().get(57);
+      getDescriptor().getMessageTypes().get(60);
     internal_static_standby_v1_ReleaseHoldResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ReleaseHoldResponse_descriptor,
         new java.lang.String[] { "Node", });
     internal_static_standby_v1_AddHoldKeyRequest_descriptor =
-      getDescriptor().getMessageTypes().get(58);
+      getDescriptor().getMessageTypes().get(61);
     internal_static_standby_v1_AddHoldKeyRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_AddHoldKeyRequest_descriptor,
         new java.lang.String[] { "NodeId", "PublicKey", "Requester", });
     internal_static_standby_v1_AddHoldKeyResponse_descriptor =
-      getDescriptor().getMessageTypes().get(59);
+      getDescriptor().getMessageTypes().get(62);
     internal_static_standby_v1_AddHoldKeyResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_AddHoldKeyResponse_descriptor,
         new java.lang.String[] { "Hold", });
     internal_static_standby_v1_SnapshotHoldRequest_descriptor =
-      getDescriptor().getMessageTypes().get(60);
+      getDescriptor().getMessageTypes().get(63);
     internal_static_standby_v1_SnapshotHoldRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_SnapshotHoldRequest_descriptor,
         new java.lang.String[] { "NodeId", "Visibility", "ImageName", "Requester", "Wait", "WaitTimeoutSeconds", });
     internal_static_standby_v1_SnapshotHoldResponse_descriptor =
-      getDescriptor().getMessageTypes().get(61);
+      getDescriptor().getMessageTypes().get(64);
     internal_static_standby_v1_SnapshotHoldResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_SnapshotHoldResponse_descriptor,
         new java.lang.String[] { "Snapshot", });
     internal_static_standby_v1_HoldRule_descriptor =
-      getDescriptor().getMessageTypes().get(62);
+      getDescriptor().getMessageTypes().get(65);
     internal_static_standby_v1_HoldRule_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_HoldRule_descriptor,
         new java.lang.String[] { "Id", "LabelExpression", "Requester", "JobNamePattern", "Count", "Fired", "DurationSeconds", "Reason", "Source", "CreatedBy", "CreatedAt", });
     internal_static_standby_v1_ListHoldRulesRequest_descriptor =
-      getDescriptor().getMessageTypes().get(63);
+      getDescriptor().getMessageTypes().get(66);
     internal_static_standby_v1_ListHoldRulesRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListHoldRulesRequest_descriptor,
         new java.lang.String[] { });
     internal_static_standby_v1_ListHoldRulesResponse_descriptor =
-      getDescriptor().getMessageTypes().get(64);
+      getDescriptor().getMessageTypes().get(67);
     internal_static_standby_v1_ListHoldRulesResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_ListHoldRulesResponse_descriptor,
         new java.lang.String[] { "Rules", });
     internal_static_standby_v1_CreateHoldRuleRequest_descriptor =
-      getDescriptor().getMessageTypes().get(65);
+      getDescriptor().getMessageTypes().get(68);
     internal_static_standby_v1_CreateHoldRuleRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_CreateHoldRuleRequest_descriptor,
         new java.lang.String[] { "Name", "LabelExpression", "Requester", "JobNamePattern", "Count", "DurationSeconds", "Reason", "CreatedBy", });
     internal_static_standby_v1_CreateHoldRuleResponse_descriptor =
-      getDescriptor().getMessageTypes().get(66);
+      getDescriptor().getMessageTypes().get(69);
     internal_static_standby_v1_CreateHoldRuleResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_CreateHoldRuleResponse_descriptor,
         new java.lang.String[] { "Rule", });
     internal_static_standby_v1_DeleteHoldRuleRequest_descriptor =
-      getDescriptor().getMessageTypes().get(67);
+      getDescriptor().getMessageTypes().get(70);
     internal_static_standby_v1_DeleteHoldRuleRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_DeleteHoldRuleRequest_descriptor,
         new java.lang.String[] { "Id", });
     internal_static_standby_v1_DeleteHoldRuleResponse_descriptor =
-      getDescriptor().getMessageTypes().get(68);
+      getDescriptor().getMessageTypes().get(71);
     internal_static_standby_v1_DeleteHoldRuleResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_standby_v1_DeleteHoldRuleResponse_descriptor,

@@ -111,6 +111,37 @@ public final class StandbyServiceGrpc {
     return getGetClaimMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.standby.v1.GetClaimTimelineRequest,
+      dev.standby.v1.GetClaimTimelineResponse> getGetClaimTimelineMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetClaimTimeline",
+      requestType = dev.standby.v1.GetClaimTimelineRequest.class,
+      responseType = dev.standby.v1.GetClaimTimelineResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.standby.v1.GetClaimTimelineRequest,
+      dev.standby.v1.GetClaimTimelineResponse> getGetClaimTimelineMethod() {
+    io.grpc.MethodDescriptor<dev.standby.v1.GetClaimTimelineRequest, dev.standby.v1.GetClaimTimelineResponse> getGetClaimTimelineMethod;
+    if ((getGetClaimTimelineMethod = StandbyServiceGrpc.getGetClaimTimelineMethod) == null) {
+      synchronized (StandbyServiceGrpc.class) {
+        if ((getGetClaimTimelineMethod = StandbyServiceGrpc.getGetClaimTimelineMethod) == null) {
+          StandbyServiceGrpc.getGetClaimTimelineMethod = getGetClaimTimelineMethod =
+              io.grpc.MethodDescriptor.<dev.standby.v1.GetClaimTimelineRequest, dev.standby.v1.GetClaimTimelineResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetClaimTimeline"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.GetClaimTimelineRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.standby.v1.GetClaimTimelineResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new StandbyServiceMethodDescriptorSupplier("GetClaimTimeline"))
+              .build();
+        }
+      }
+    }
+    return getGetClaimTimelineMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<dev.standby.v1.CancelClaimRequest,
       dev.standby.v1.CancelClaimResponse> getCancelClaimMethod;
 
@@ -981,6 +1012,25 @@ public final class StandbyServiceGrpc {
 
     /**
      * <pre>
+     * GetClaimTimeline returns a claim and what happened to it, oldest first:
+     * queued, the launches started for its labels while it waited and how they
+     * ended (attempts that failed, nodes that became ready), failed hand-overs,
+     * fulfilled, and how it ended. It answers "why did this claim wait?" from
+     * the store, with or without a tracing backend. Name the claim by its
+     * claim token, or by its id (needs the operator role; the answer carries
+     * no secrets either way).
+     * Codes: INVALID_ARGUMENT (neither or both of claim_token and claim_id),
+     * UNAUTHENTICATED (bad claim token), PERMISSION_DENIED (by id without the
+     * operator role), NOT_FOUND (claim unknown).
+     * </pre>
+     */
+    public void getClaimTimeline(dev.standby.v1.GetClaimTimelineRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.GetClaimTimelineResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetClaimTimelineMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
      * CancelClaim withdraws a queued claim. Cancelling a fulfilled claim releases
      * its lease with outcome aborted. Cancelling a terminal claim is a no-op.
      * Codes: UNAUTHENTICATED, NOT_FOUND.
@@ -1321,6 +1371,13 @@ public final class StandbyServiceGrpc {
                 dev.standby.v1.GetClaimResponse>(
                   this, METHODID_GET_CLAIM)))
           .addMethod(
+            getGetClaimTimelineMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.standby.v1.GetClaimTimelineRequest,
+                dev.standby.v1.GetClaimTimelineResponse>(
+                  this, METHODID_GET_CLAIM_TIMELINE)))
+          .addMethod(
             getCancelClaimMethod(),
             io.grpc.stub.ServerCalls.asyncUnaryCall(
               new MethodHandlers<
@@ -1559,6 +1616,26 @@ public final class StandbyServiceGrpc {
         io.grpc.stub.StreamObserver<dev.standby.v1.GetClaimResponse> responseObserver) {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getGetClaimMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * GetClaimTimeline returns a claim and what happened to it, oldest first:
+     * queued, the launches started for its labels while it waited and how they
+     * ended (attempts that failed, nodes that became ready), failed hand-overs,
+     * fulfilled, and how it ended. It answers "why did this claim wait?" from
+     * the store, with or without a tracing backend. Name the claim by its
+     * claim token, or by its id (needs the operator role; the answer carries
+     * no secrets either way).
+     * Codes: INVALID_ARGUMENT (neither or both of claim_token and claim_id),
+     * UNAUTHENTICATED (bad claim token), PERMISSION_DENIED (by id without the
+     * operator role), NOT_FOUND (claim unknown).
+     * </pre>
+     */
+    public void getClaimTimeline(dev.standby.v1.GetClaimTimelineRequest request,
+        io.grpc.stub.StreamObserver<dev.standby.v1.GetClaimTimelineResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetClaimTimelineMethod(), getCallOptions()), request, responseObserver);
     }
 
     /**
@@ -1967,6 +2044,25 @@ public final class StandbyServiceGrpc {
 
     /**
      * <pre>
+     * GetClaimTimeline returns a claim and what happened to it, oldest first:
+     * queued, the launches started for its labels while it waited and how they
+     * ended (attempts that failed, nodes that became ready), failed hand-overs,
+     * fulfilled, and how it ended. It answers "why did this claim wait?" from
+     * the store, with or without a tracing backend. Name the claim by its
+     * claim token, or by its id (needs the operator role; the answer carries
+     * no secrets either way).
+     * Codes: INVALID_ARGUMENT (neither or both of claim_token and claim_id),
+     * UNAUTHENTICATED (bad claim token), PERMISSION_DENIED (by id without the
+     * operator role), NOT_FOUND (claim unknown).
+     * </pre>
+     */
+    public dev.standby.v1.GetClaimTimelineResponse getClaimTimeline(dev.standby.v1.GetClaimTimelineRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetClaimTimelineMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
      * CancelClaim withdraws a queued claim. Cancelling a fulfilled claim releases
      * its lease with outcome aborted. Cancelling a terminal claim is a no-op.
      * Codes: UNAUTHENTICATED, NOT_FOUND.
@@ -2334,6 +2430,26 @@ public final class StandbyServiceGrpc {
 
     /**
      * <pre>
+     * GetClaimTimeline returns a claim and what happened to it, oldest first:
+     * queued, the launches started for its labels while it waited and how they
+     * ended (attempts that failed, nodes that became ready), failed hand-overs,
+     * fulfilled, and how it ended. It answers "why did this claim wait?" from
+     * the store, with or without a tracing backend. Name the claim by its
+     * claim token, or by its id (needs the operator role; the answer carries
+     * no secrets either way).
+     * Codes: INVALID_ARGUMENT (neither or both of claim_token and claim_id),
+     * UNAUTHENTICATED (bad claim token), PERMISSION_DENIED (by id without the
+     * operator role), NOT_FOUND (claim unknown).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.standby.v1.GetClaimTimelineResponse> getClaimTimeline(
+        dev.standby.v1.GetClaimTimelineRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetClaimTimelineMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
      * CancelClaim withdraws a queued claim. Cancelling a fulfilled claim releases
      * its lease with outcome aborted. Cancelling a terminal claim is a no-op.
      * Codes: UNAUTHENTICATED, NOT_FOUND.
@@ -2679,31 +2795,32 @@ public final class StandbyServiceGrpc {
   private static final int METHODID_CREATE_CLAIM = 0;
   private static final int METHODID_WATCH_CLAIM = 1;
   private static final int METHODID_GET_CLAIM = 2;
-  private static final int METHODID_CANCEL_CLAIM = 3;
-  private static final int METHODID_RENEW_LEASE = 4;
-  private static final int METHODID_RELEASE_LEASE = 5;
-  private static final int METHODID_LIST_NODES = 6;
-  private static final int METHODID_GET_NODE = 7;
-  private static final int METHODID_DELETE_NODE = 8;
-  private static final int METHODID_LIST_LABELS = 9;
-  private static final int METHODID_LIST_PROVIDERS = 10;
-  private static final int METHODID_SET_PROVIDER_MODE = 11;
-  private static final int METHODID_RELOAD_CONFIG = 12;
-  private static final int METHODID_LIST_IMAGES = 13;
-  private static final int METHODID_BUILD_IMAGE = 14;
-  private static final int METHODID_GET_IMAGE_BUILD = 15;
-  private static final int METHODID_SET_IMAGE_FAMILY_PAUSED = 16;
-  private static final int METHODID_DELETE_IMAGE_BUILD = 17;
-  private static final int METHODID_SNAPSHOT_NODE = 18;
-  private static final int METHODID_LIST_HOLDS = 19;
-  private static final int METHODID_GET_HOLD = 20;
-  private static final int METHODID_HOLD_NODE = 21;
-  private static final int METHODID_RELEASE_HOLD = 22;
-  private static final int METHODID_ADD_HOLD_KEY = 23;
-  private static final int METHODID_SNAPSHOT_HOLD = 24;
-  private static final int METHODID_LIST_HOLD_RULES = 25;
-  private static final int METHODID_CREATE_HOLD_RULE = 26;
-  private static final int METHODID_DELETE_HOLD_RULE = 27;
+  private static final int METHODID_GET_CLAIM_TIMELINE = 3;
+  private static final int METHODID_CANCEL_CLAIM = 4;
+  private static final int METHODID_RENEW_LEASE = 5;
+  private static final int METHODID_RELEASE_LEASE = 6;
+  private static final int METHODID_LIST_NODES = 7;
+  private static final int METHODID_GET_NODE = 8;
+  private static final int METHODID_DELETE_NODE = 9;
+  private static final int METHODID_LIST_LABELS = 10;
+  private static final int METHODID_LIST_PROVIDERS = 11;
+  private static final int METHODID_SET_PROVIDER_MODE = 12;
+  private static final int METHODID_RELOAD_CONFIG = 13;
+  private static final int METHODID_LIST_IMAGES = 14;
+  private static final int METHODID_BUILD_IMAGE = 15;
+  private static final int METHODID_GET_IMAGE_BUILD = 16;
+  private static final int METHODID_SET_IMAGE_FAMILY_PAUSED = 17;
+  private static final int METHODID_DELETE_IMAGE_BUILD = 18;
+  private static final int METHODID_SNAPSHOT_NODE = 19;
+  private static final int METHODID_LIST_HOLDS = 20;
+  private static final int METHODID_GET_HOLD = 21;
+  private static final int METHODID_HOLD_NODE = 22;
+  private static final int METHODID_RELEASE_HOLD = 23;
+  private static final int METHODID_ADD_HOLD_KEY = 24;
+  private static final int METHODID_SNAPSHOT_HOLD = 25;
+  private static final int METHODID_LIST_HOLD_RULES = 26;
+  private static final int METHODID_CREATE_HOLD_RULE = 27;
+  private static final int METHODID_DELETE_HOLD_RULE = 28;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -2733,6 +2850,10 @@ public final class StandbyServiceGrpc {
         case METHODID_GET_CLAIM:
           serviceImpl.getClaim((dev.standby.v1.GetClaimRequest) request,
               (io.grpc.stub.StreamObserver<dev.standby.v1.GetClaimResponse>) responseObserver);
+          break;
+        case METHODID_GET_CLAIM_TIMELINE:
+          serviceImpl.getClaimTimeline((dev.standby.v1.GetClaimTimelineRequest) request,
+              (io.grpc.stub.StreamObserver<dev.standby.v1.GetClaimTimelineResponse>) responseObserver);
           break;
         case METHODID_CANCEL_CLAIM:
           serviceImpl.cancelClaim((dev.standby.v1.CancelClaimRequest) request,
@@ -2898,6 +3019,7 @@ public final class StandbyServiceGrpc {
               .addMethod(getCreateClaimMethod())
               .addMethod(getWatchClaimMethod())
               .addMethod(getGetClaimMethod())
+              .addMethod(getGetClaimTimelineMethod())
               .addMethod(getCancelClaimMethod())
               .addMethod(getRenewLeaseMethod())
               .addMethod(getReleaseLeaseMethod())

@@ -134,6 +134,22 @@ class Claim(_message.Message):
     trace_id: str
     def __init__(self, id: _Optional[str] = ..., state: _Optional[_Union[ClaimState, str]] = ..., label_expressions: _Optional[_Iterable[str]] = ..., requester: _Optional[str] = ..., job_name: _Optional[str] = ..., priority: _Optional[int] = ..., lease_ttl_seconds: _Optional[int] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ..., nodes: _Optional[_Iterable[_Union[Node, _Mapping]]] = ..., lease_expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., failure_reason: _Optional[str] = ..., fulfilled_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ..., trace_id: _Optional[str] = ...) -> None: ...
 
+class ClaimTimelineEvent(_message.Message):
+    __slots__ = ["at", "kind", "label", "message", "node_id", "provider"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    at: _timestamp_pb2.Timestamp
+    kind: str
+    label: str
+    message: str
+    node_id: str
+    provider: str
+    def __init__(self, at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[str] = ..., message: _Optional[str] = ..., label: _Optional[str] = ..., provider: _Optional[str] = ..., node_id: _Optional[str] = ...) -> None: ...
+
 class CreateClaimRequest(_message.Message):
     __slots__ = ["job_name", "label_expressions", "lease_ttl_seconds", "priority", "request_id", "requester", "ssh_public_keys", "wait", "wait_timeout_seconds"]
     JOB_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -239,6 +255,22 @@ class GetClaimResponse(_message.Message):
     claim: Claim
     lease_token: str
     def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ..., lease_token: _Optional[str] = ...) -> None: ...
+
+class GetClaimTimelineRequest(_message.Message):
+    __slots__ = ["claim_id", "claim_token"]
+    CLAIM_ID_FIELD_NUMBER: _ClassVar[int]
+    CLAIM_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    claim_id: str
+    claim_token: str
+    def __init__(self, claim_token: _Optional[str] = ..., claim_id: _Optional[str] = ...) -> None: ...
+
+class GetClaimTimelineResponse(_message.Message):
+    __slots__ = ["claim", "events"]
+    CLAIM_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    claim: Claim
+    events: _containers.RepeatedCompositeFieldContainer[ClaimTimelineEvent]
+    def __init__(self, claim: _Optional[_Union[Claim, _Mapping]] = ..., events: _Optional[_Iterable[_Union[ClaimTimelineEvent, _Mapping]]] = ...) -> None: ...
 
 class GetHoldRequest(_message.Message):
     __slots__ = ["node_id"]

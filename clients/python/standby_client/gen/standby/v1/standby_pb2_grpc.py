@@ -30,6 +30,11 @@ class StandbyServiceStub(object):
                 request_serializer=standby_dot_v1_dot_standby__pb2.GetClaimRequest.SerializeToString,
                 response_deserializer=standby_dot_v1_dot_standby__pb2.GetClaimResponse.FromString,
                 )
+        self.GetClaimTimeline = channel.unary_unary(
+                '/standby.v1.StandbyService/GetClaimTimeline',
+                request_serializer=standby_dot_v1_dot_standby__pb2.GetClaimTimelineRequest.SerializeToString,
+                response_deserializer=standby_dot_v1_dot_standby__pb2.GetClaimTimelineResponse.FromString,
+                )
         self.CancelClaim = channel.unary_unary(
                 '/standby.v1.StandbyService/CancelClaim',
                 request_serializer=standby_dot_v1_dot_standby__pb2.CancelClaimRequest.SerializeToString,
@@ -189,6 +194,22 @@ class StandbyServiceServicer(object):
         """GetClaim returns the claim's current state. It also counts as a keepalive
         for a queued claim.
         Codes: UNAUTHENTICATED, NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetClaimTimeline(self, request, context):
+        """GetClaimTimeline returns a claim and what happened to it, oldest first:
+        queued, the launches started for its labels while it waited and how they
+        ended (attempts that failed, nodes that became ready), failed hand-overs,
+        fulfilled, and how it ended. It answers "why did this claim wait?" from
+        the store, with or without a tracing backend. Name the claim by its
+        claim token, or by its id (needs the operator role; the answer carries
+        no secrets either way).
+        Codes: INVALID_ARGUMENT (neither or both of claim_token and claim_id),
+        UNAUTHENTICATED (bad claim token), PERMISSION_DENIED (by id without the
+        operator role), NOT_FOUND (claim unknown).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -455,6 +476,11 @@ def add_StandbyServiceServicer_to_server(servicer, server):
                     request_deserializer=standby_dot_v1_dot_standby__pb2.GetClaimRequest.FromString,
                     response_serializer=standby_dot_v1_dot_standby__pb2.GetClaimResponse.SerializeToString,
             ),
+            'GetClaimTimeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetClaimTimeline,
+                    request_deserializer=standby_dot_v1_dot_standby__pb2.GetClaimTimelineRequest.FromString,
+                    response_serializer=standby_dot_v1_dot_standby__pb2.GetClaimTimelineResponse.SerializeToString,
+            ),
             'CancelClaim': grpc.unary_unary_rpc_method_handler(
                     servicer.CancelClaim,
                     request_deserializer=standby_dot_v1_dot_standby__pb2.CancelClaimRequest.FromString,
@@ -639,6 +665,23 @@ class StandbyService(object):
         return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/GetClaim',
             standby_dot_v1_dot_standby__pb2.GetClaimRequest.SerializeToString,
             standby_dot_v1_dot_standby__pb2.GetClaimResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetClaimTimeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/standby.v1.StandbyService/GetClaimTimeline',
+            standby_dot_v1_dot_standby__pb2.GetClaimTimelineRequest.SerializeToString,
+            standby_dot_v1_dot_standby__pb2.GetClaimTimelineResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
