@@ -16,6 +16,7 @@ import { PluginHost, resolvePluginCommand, type PluginHostOptions, type PolicyOv
 import { Scheduler } from "../../server/scheduler/scheduler.js";
 import { loadSchedulerKey, SshNodeAccess } from "../../server/ssh/node-access.js";
 import { openStore } from "../../server/store/index.js";
+import type { Telemetry } from "../../server/telemetry/index.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -36,6 +37,8 @@ export interface ClusterOptions {
   access?: boolean;
   /** Start again where a stopped cluster left off: its directory (plugin state, keys) and its database. */
   restartOf?: Cluster;
+  /** Traces and metrics, wired as server/main.ts wires them (the caller closes it). */
+  telemetry?: Telemetry;
 }
 
 export interface Cluster {
@@ -111,9 +114,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     ...opts.host,
   });
   await host.start();
+  const telemetry = opts.telemetry;
+  const access = opts.access ? new SshNodeAccess(await loadSchedulerKey(dir)) : undefined;
   const scheduler = new Scheduler({
     store,
-    providers: host,
+    providers: telemetry ? telemetry.providers(host) : host,
     clock: opts.clock ?? systemClock,
     random: cryptoRandom,
     logger,
@@ -123,7 +128,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     tickMs: opts.tickMs ?? 200,
     reconcileMs: opts.reconcileMs ?? 2_000,
     pollMs: opts.pollMs ?? 50,
-    ...(opts.access ? { access: new SshNodeAccess(await loadSchedulerKey(dir)) } : {}),
+    ...(access ? { access: telemetry ? telemetry.access(access) : access } : {}),
+    ...(telemetry ? { observer: telemetry.observer } : {}),
+  });
+  telemetry?.watch({
+    countNodes: () => store.countNodes(),
+    providers: () => host.names().map((name) => host.status(name)),
+    queuedClaims: () => scheduler.queuedClaims(),
   });
   await scheduler.start();
   const api = await startApiServer("127.0.0.1:0", () => scheduler, logger);
