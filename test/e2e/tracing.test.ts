@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import { context, trace } from "@opentelemetry/api";
 import { ClaimState, type CreateClaimResponse } from "../../gen/ts/standby/v1/standby.js";
+import { generateEd25519Key } from "../../plugins/sdk/ssh-keys.js";
 import { isCode } from "../../server/core/errors.js";
 import { createLogger } from "../../server/core/log.js";
 import { claimIds, flushTracing, startTelemetry, tracer, type Telemetry } from "../../server/telemetry/index.js";
@@ -190,6 +191,46 @@ t("an expected answer (NOT_FOUND for a node without an instance) is not an error
   assert.equal(server.name, "standby.provider.v1.ProviderService/GetInstance");
   assert.equal(server.attributes["rpc.grpc.status_code"], 5);
   assert.equal(server.status.code, 0, "plugin side: status unset");
+});
+
+t("the ready check (over real SSH) is a step of the launch, the claimer's key injection a step of the claim", async () => {
+  const local = await startCluster({
+    config: {
+      providers: [{ name: "box", plugin: "local", settings: { addressRange: `127.${60 + Math.floor(Math.random() * 50)}.0.0/24` }, readyTimeout: "20s" }],
+      labels: [{ name: "local", tags: ["linux"], minReady: 0 }],
+      templates: [{ label: "local", provider: "box", image: "base", flavor: "local", readyScript: "true" }],
+    },
+    telemetry,
+    access: true,
+  });
+  try {
+    const res = await call<CreateClaimResponse>((cb) =>
+      local.client.createClaim(
+        { labelExpressions: ["local"], requester: "ci", jobName: "", priority: 0, leaseTtlSeconds: 0, sshPublicKeys: [generateEd25519Key("claimer").publicKey], requestId: "", wait: true, waitTimeoutSeconds: 60 },
+        cb,
+      ),
+    );
+    assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
+    const traceId = claimIds(res.claim.id).traceId;
+    await flushTracing();
+    const spans = await eventually("the claim's spans", () => {
+      const mine = receiver.spans.filter((s) => s.traceId === traceId);
+      return byName(mine, "claim").length === 1 && byName(mine, "ready-check").length === 1 ? mine : undefined;
+    });
+    const [root] = byName(spans, "claim");
+    const [launch] = byName(spans, "launch");
+    const [check] = byName(spans, "ready-check");
+    assert.ok(root && launch && check);
+    assert.equal(launch.parentSpanId, root.spanId);
+    assert.equal(check.parentSpanId, launch.spanId, "the ready check is a step of the launch");
+    assert.equal(check.attributes["standby.node.id"], launch.attributes["standby.node.id"]);
+    assert.notEqual(check.status.code, 2);
+    const inject = byName(spans, "inject-keys")[0];
+    assert.equal(inject?.parentSpanId, root.spanId, "the hand-over is a step of the claim");
+    assert.equal(inject?.attributes["standby.keys"], 1);
+  } finally {
+    await local.close();
+  }
 });
 
 t.run();
