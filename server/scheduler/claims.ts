@@ -588,15 +588,22 @@ export class ClaimService {
         await this.onHandoverFailed(f.node, f.message);
       }
       const now = this.clock.now();
-      await this.store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "queued", at: now, nodesTo: "ready" }]);
+      const [back] = await this.store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "queued", at: now, nodesTo: "ready" }]);
+      if (!back) {
+        // Cancelled (or expired) while its keys were being added: it stays ended, not requeued.
+        const ended = await this.store.getClaim(claim.id);
+        if (ended) create?.resolve({ claim: ended, created: true });
+        else create?.reject(new StandbyError("not-found", `claim ${claim.id} not found`));
+        return;
+      }
       const reset = { fulfilledAt: 0, leaseHash: "", leaseExpiresAt: 0, nodeIds: [], endedAt: 0 };
       await this.store.updateClaims([{ id: claim.id, from: ["queued"], patch: reset }]);
       const record: ClaimRecord = { ...claim, ...reset, state: "queued" };
-      await this.store.appendClaimEvents(
-        failed.map((f) => ({ claimId: claim.id, at: now, kind: "handover-failed", label: f.node.label, provider: f.node.provider, nodeId: f.node.id, message: `hand-over of node ${f.node.id} failed: ${f.message}; waiting for another` })),
-      );
-      this.observer.claimRequeued(record, failed[0]?.message ?? "");
       this.queue.set(claim.id, { record, slots: queued?.slots ?? this.resolveSlots(claim.labelExpressions), triedAt: -1, lastSeen: now });
+      this.observer.claimRequeued(record, failed[0]?.message ?? "");
+      // The timeline is worth less than the requeue: a failed write is only logged.
+      const events = failed.map((f) => ({ claimId: claim.id, at: now, kind: "handover-failed", label: f.node.label, provider: f.node.provider, nodeId: f.node.id, message: `hand-over of node ${f.node.id} failed: ${f.message}; waiting for another` }));
+      this.store.appendClaimEvents(events).catch((err: unknown) => this.logger.warn({ err, claim: claim.id }, "writing the claim's hand-over failure to its timeline failed"));
       create?.resolve({ claim: record, created: true });
       this.emit(claim.id, "queued", `a node failed during hand-over (${failed[0]?.message ?? ""}); waiting for another`, { claim: record, nodes: [], queuePosition: this.position(claim.id) });
     } catch (err) {

@@ -101,6 +101,9 @@ t("a full run's logs and spans hold no credential, token or private key, and plu
   const claimer = generateEd25519Key("claimer");
   const keyed = await create(c, { labelExpressions: ["noble"], sshPublicKeys: [claimer.publicKey], wait: true, waitTimeoutSeconds: 2 });
   await call<CancelClaimResponse>((cb) => c.client.cancelClaim({ claimToken: keyed.claimToken }, cb));
+  const timeline = (await c.scheduler.claimTimeline({ claimToken: keyed.claimToken })).entries.map((e) => e.kind);
+  assert.ok(timeline.includes("handover-failed"), `the failed hand-overs are in the claim's timeline: ${timeline.join(", ")}`);
+  assert.equal(timeline.at(-1), "cancelled");
   // A bad token, refused.
   await assert.rejects(call((cb) => c.client.releaseLease({ leaseToken: `${jammy.leaseToken}x`, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb)));
   // A plugin killed and restarted.

@@ -9,6 +9,7 @@ import { claimIds, flushTracing, startTelemetry, tracer, type Telemetry } from "
 import { call, eventually, startCluster, type Cluster } from "../lib/cluster.js";
 import { suite } from "../lib/harness.js";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../lib/otlp-receiver.js";
+import { parsePrometheus, sampleValue } from "../lib/prometheus.js";
 
 /**
  * A claim's trace end to end, through a real OTLP/HTTP receiver: the
@@ -54,7 +55,7 @@ t.before(async () => {
     for (const line of lines) if (line) logLines.push(JSON.parse(line) as Record<string, unknown>);
   });
   const logger = createLogger({ level: "debug", destination: stream });
-  telemetry = await startTelemetry({ logger });
+  telemetry = await startTelemetry({ logger, metrics: "127.0.0.1:0" });
   cluster = await startCluster({ config, telemetry, logger });
 });
 
@@ -193,12 +194,19 @@ t("an expected answer (NOT_FOUND for a node without an instance) is not an error
   assert.equal(server.status.code, 0, "plugin side: status unset");
 });
 
-t("the ready check (over real SSH) is a step of the launch, the claimer's key injection a step of the claim", async () => {
+t("the ready check (over real SSH) is a step of the launch, the claimer's key injection a step of the claim; a failed check is an error and counted", async () => {
   const local = await startCluster({
     config: {
       providers: [{ name: "box", plugin: "local", settings: { addressRange: `127.${60 + Math.floor(Math.random() * 50)}.0.0/24` }, readyTimeout: "20s" }],
-      labels: [{ name: "local", tags: ["linux"], minReady: 0 }],
-      templates: [{ label: "local", provider: "box", image: "base", flavor: "local", readyScript: "true" }],
+      labels: [
+        { name: "local", tags: ["linux"], minReady: 0 },
+        // Its nodes boot and answer SSH, but their ready script fails.
+        { name: "broken", tags: ["linux"], minReady: 1, maxNodes: 1 },
+      ],
+      templates: [
+        { label: "local", provider: "box", image: "base", flavor: "local", readyScript: "true" },
+        { label: "broken", provider: "box", image: "base", flavor: "local", readyScript: "echo no mirror >&2; exit 3" },
+      ],
     },
     telemetry,
     access: true,
@@ -228,6 +236,22 @@ t("the ready check (over real SSH) is a step of the launch, the claimer's key in
     const inject = byName(spans, "inject-keys")[0];
     assert.equal(inject?.parentSpanId, root.spanId, "the hand-over is a step of the claim");
     assert.equal(inject?.attributes["standby.keys"], 1);
+
+    const failedCheck = await eventually("a failed ready check's span", () =>
+      receiver.spans.find((s) => s.name === "ready-check" && s.attributes["standby.label"] === "broken" && s.status.code === 2),
+    );
+    assert.match(failedCheck.status.message, /no mirror|exit|status 3/i);
+    const failedLaunch = receiver.spans.find((s) => s.spanId === failedCheck.parentSpanId);
+    assert.equal(failedLaunch?.name, "launch");
+    assert.equal(failedLaunch?.attributes["standby.launch.for"], "pool", "a min-ready launch is a trace of its own");
+    assert.equal(failedLaunch?.parentSpanId, "");
+    assert.match(failedLaunch?.status.message ?? "", /^ready-check: /);
+    const scraped = await eventually("the ready-check failure in the metrics", async () => {
+      const text = await (await fetch(`http://${telemetry.metricsAddress}/metrics`)).text();
+      const { samples } = parsePrometheus(text);
+      return (sampleValue(samples, "standby_ready_check_failures_total", { provider: "box", label: "broken" }) ?? 0) >= 1 ? samples : undefined;
+    });
+    assert.ok((sampleValue(scraped, "standby_launch_failures_total", { provider: "box", label: "broken", reason: "ready-check" }) ?? 0) >= 1);
   } finally {
     await local.close();
   }
