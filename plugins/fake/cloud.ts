@@ -171,9 +171,11 @@ export class FakeCloud implements PluginImplementation {
     const { settings } = this.configured();
     let code: ErrorCode | undefined;
     let message = "";
+    let simulated = false;
     if (settings.bootErrorRate > 0 && dice.float() < settings.bootErrorRate) {
       code = settings.bootErrorCode;
-      message = settings.bootErrorMessage ?? `${DEFAULT_REFUSAL[settings.bootErrorCode]} (simulated, bootErrorRate)`;
+      message = settings.bootErrorMessage ?? DEFAULT_REFUSAL[settings.bootErrorCode];
+      simulated = true;
     } else {
       const quota = this.quotaProblem(flavor);
       if (quota) [code, message] = ["resource-exhausted", quota];
@@ -181,7 +183,8 @@ export class FakeCloud implements PluginImplementation {
     if (!code) return undefined;
     const httpStatus = HTTP_STATUS[code] ?? 500;
     const body = JSON.stringify({ error: { code: httpStatus, title: HTTP_TITLE[httpStatus] ?? "Error", message } });
-    return { code, message: `fake cloud refused the boot: HTTP ${httpStatus}: ${message}`, httpStatus, body };
+    // The cloud's own words first: they are what an operator sees (paused reason, timeline, span).
+    return { code, message: `${message} (HTTP ${httpStatus}${simulated ? ", simulated: bootErrorRate" : ""})`, httpStatus, body };
   }
 
   private async create(spec: BootSpec, flavor: Flavor, image: { name: string }): Promise<Instance> {

@@ -66,7 +66,7 @@ t("standby claim show explains a claim that waited because its first provider fa
   const expected: [string, RegExp][] = [
     ["queued", /queued for "jammy" by jenkins/],
     ["launching", /launching jammy on east \(node n-\w+\)/],
-    ["launch-failed", /launch of jammy on east failed \(node n-\w+\): resource-exhausted: fake cloud refused the boot: HTTP 403: Quota exceeded for instances/],
+    ["launch-failed", /launch of jammy on east failed \(node n-\w+\): resource-exhausted: Quota exceeded for instances: Requested 1, but already used 10 of 10 instances \(HTTP 403, simulated: bootErrorRate\)/],
     ["launching", /launching jammy on west \(node n-\w+\)/],
     ["node-ready", new RegExp(`node ${node.id} \\(jammy on west\\) is ready`)],
     ["fulfilled", new RegExp(`fulfilled by ${node.id} \\(jammy on west\\) after \\d`)],

@@ -130,7 +130,7 @@ t("a claim whose first provider's cloud refuses the boot is one trace: claim →
   assert.equal(failedBoot.attributes["standby.node.id"], first.attributes["standby.node.id"]);
   assert.equal(failedBoot.attributes["rpc.grpc.status_code"], 8, "RESOURCE_EXHAUSTED");
   assert.equal(failedBoot.status.code, 2);
-  assert.match(failedBoot.status.message, /resource-exhausted: .*HTTP 403: Quota exceeded for instances/);
+  assert.equal(failedBoot.status.message, `resource-exhausted: ${QUOTA} (HTTP 403, simulated: bootErrorRate)`, "the status carries the code and the cloud's message");
 
   const pluginBoot = spans.find((s) => s.parentSpanId === failedBoot.spanId);
   assert.ok(pluginBoot, "the plugin continues the scheduler's trace");
