@@ -78,11 +78,13 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   const access = telemetry.access(new SshNodeAccess(await loadSchedulerKey(config.server.stateDir)));
   const providers = telemetry.providers(host);
   const observer = telemetry.observer;
-  const scheduler = new Scheduler({ store, providers, clock: systemClock, random: cryptoRandom, logger, config, ownerId, tokenKey, access, observer });
+  const imageMetrics = telemetry.imageMetrics;
+  const scheduler = new Scheduler({ store, providers, clock: systemClock, random: cryptoRandom, logger, config, ownerId, tokenKey, access, observer, ...(imageMetrics ? { imageMetrics } : {}) });
   telemetry.watch({
     countNodes: () => store.countNodes(),
     providers: () => host.names().map((name) => host.status(name)),
     queuedClaims: () => scheduler.queuedClaims(),
+    currentBuilds: () => scheduler.images.currentBuilds(),
   });
   await scheduler.start();
   const reload = async () => {

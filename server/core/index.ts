@@ -7,4 +7,4 @@ export type * from "./store.js";
 export type * from "./holds.js";
 export { createLogger, silentLogger, type Logger } from "./log.js";
 export * from "./images.js";
-export { NOOP_OBSERVER, type SchedulerObserver, type AllocationOutcome, type ImageBuildResult } from "./observer.js";
+export { NOOP_OBSERVER, type SchedulerObserver, type AllocationOutcome } from "./observer.js";

@@ -1,8 +1,5 @@
 import type { ClaimRecord, NodeRecord } from "./store.js";
 
-/** How an image build ended, for metrics. */
-export type ImageBuildResult = "success" | "failure";
-
 /**
  * What the scheduler tells its observers (traces, metrics) as things happen.
  * The scheduler only calls these and never depends on what they do, so
@@ -10,8 +7,9 @@ export type ImageBuildResult = "success" | "failure";
  * tracing and metrics are off, costs an empty call. Implementations live in
  * server/telemetry and must not throw.
  *
- * The image and hold hooks are for the image builder and the hold keeper to
- * call; see docs/operations.md for the metrics they feed.
+ * The hold hooks are for the hold keeper to call (image builds report
+ * through the image service's own ImageMetrics); see docs/operations.md
+ * for the metrics they feed.
  */
 export interface SchedulerObserver {
   /** A new claim, before it is stored; called in the API call's context. */
@@ -51,12 +49,8 @@ export interface SchedulerObserver {
   /** Runs a node's deletion in its own context. */
   inDelete<T>(node: NodeRecord, fn: () => Promise<T>): Promise<T>;
 
-  /** Runs the resolution of the image a launch boots from (label, provider, the template's image). */
+  /** Runs the resolution of the image a launch boots from (label, provider, what the template asks for). */
   inImageResolution<T>(what: { label: string; provider: string; image: string }, fn: () => Promise<T>): Promise<T>;
-  /** An image build ended (scheduled build, post-build snapshot, template cache). */
-  imageBuildFinished(build: { image: string; provider: string; result: ImageBuildResult; durationMs: number; reason?: string }): void;
-  /** The newest promoted build of an image on a provider (its age is exported from now on). */
-  imagePromoted(build: { image: string; provider: string; createdAt: number }): void;
   /** A node was put on hold (kept for diagnosis). */
   nodeHeld(node: NodeRecord, reason: string): void;
   /** A held node's hold ended (expired, deleted by an operator). */
@@ -89,8 +83,6 @@ export const NOOP_OBSERVER: SchedulerObserver = {
   nodeReady() {},
   inDelete: pass,
   inImageResolution: pass,
-  imageBuildFinished() {},
-  imagePromoted() {},
   nodeHeld() {},
   holdEnded() {},
 };

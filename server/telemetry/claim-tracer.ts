@@ -218,8 +218,6 @@ export class ClaimTracer implements SchedulerObserver {
     });
   }
 
-  imageBuildFinished(): void {}
-  imagePromoted(): void {}
   nodeHeld(): void {}
   holdEnded(): void {}
 

@@ -28,8 +28,6 @@ export function fanOut(observers: readonly SchedulerObserver[]): SchedulerObserv
     nodeReady: each("nodeReady"),
     inDelete: nest("inDelete"),
     inImageResolution: nest("inImageResolution"),
-    imageBuildFinished: each("imageBuildFinished"),
-    imagePromoted: each("imagePromoted"),
     nodeHeld: each("nodeHeld"),
     holdEnded: each("holdEnded"),
   };

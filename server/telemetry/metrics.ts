@@ -2,9 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { Counter, Histogram, Meter, ObservableCounter, ObservableGauge } from "@opentelemetry/api";
 import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
-import type { AllocationOutcome, ImageBuildResult, SchedulerObserver } from "../core/observer.js";
+import type { AllocationOutcome, SchedulerObserver } from "../core/observer.js";
 import type { CircuitState, ProviderHealth, ProviderStatus } from "../core/provider.js";
 import type { ClaimRecord, NodeCount, NodeRecord } from "../core/store.js";
+import type { ImageMetrics } from "../scheduler/images/metrics.js";
 import type { ProviderCallRecorder } from "./traced-provider.js";
 
 /** What the gauges read when Prometheus scrapes. */
@@ -13,6 +14,8 @@ export interface MetricsSources {
   providers(): ProviderStatus[];
   /** Queued claims per label (a claim that several labels can serve counts under each). */
   queuedClaims(): { label: string; count: number }[];
+  /** The build each image family serves per provider, and when it was promoted. */
+  currentBuilds(): { family: string; provider: string; promotedAt: number }[];
 }
 
 const HEALTHS: readonly ProviderHealth[] = ["serving", "starting", "not-serving", "disabled"];
@@ -29,7 +32,7 @@ const BUILD_BUCKETS = [30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 7200]
  * fed by the scheduler through SchedulerObserver and by the provider
  * decorator; gauges read their sources at scrape time.
  */
-export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder {
+export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder, ImageMetrics {
   private readonly claimsCreated: Counter;
   private readonly claimsEnded: Counter;
   private readonly claimWait: Histogram;
@@ -49,8 +52,6 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
   private readonly circuit: ObservableGauge;
   private readonly restarts: ObservableCounter;
   private readonly imageAge: ObservableGauge;
-  /** Newest promoted build per image and provider (epoch ms). */
-  private readonly promoted = new Map<string, { image: string; provider: string; createdAt: number }>();
   /** Node series seen before, reported as 0 once empty instead of vanishing. */
   private readonly seenNodes = new Map<string, { label: string; provider: string; state: string }>();
   private readonly seenQueued = new Set<string>();
@@ -77,9 +78,12 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
       unit: "s",
       advice: { explicitBucketBoundaries: CALL_BUCKETS },
     });
-    this.imageBuilds = m.createCounter("standby_image_builds", { description: "Image builds that ended, by image, provider and result (success, failure).", unit: "{build}" });
+    this.imageBuilds = m.createCounter("standby_image_builds", {
+      description: "Image builds that ended, by family, provider, source (scheduled, requested, post-build, template-cache), result (promoted, failed) and the step that failed.",
+      unit: "{build}",
+    });
     this.imageBuildDuration = m.createHistogram("standby_image_build_duration_seconds", {
-      description: "Duration of image builds, by image, provider and result.",
+      description: "Duration of image builds, by family, provider and result.",
       unit: "s",
       advice: { explicitBucketBoundaries: BUILD_BUCKETS },
     });
@@ -90,11 +94,7 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
     this.health = m.createObservableGauge("standby_provider_health", { description: "1 for the provider's current plugin health (serving, starting, not-serving, disabled), 0 for the others.", unit: "1" });
     this.circuit = m.createObservableGauge("standby_provider_circuit_state", { description: "1 for the provider's current circuit breaker state (closed, open, half-open), 0 for the others.", unit: "1" });
     this.restarts = m.createObservableCounter("standby_plugin_restarts", { description: "Restarts of a provider's plugin process since the scheduler started.", unit: "{restart}" });
-    this.imageAge = m.createObservableGauge("standby_image_build_age_seconds", { description: "Age of the newest promoted build of an image, by image and provider.", unit: "s" });
-    this.imageAge.addCallback((result) => {
-      const now = Date.now();
-      for (const p of this.promoted.values()) result.observe(Math.max(0, (now - p.createdAt) / 1000), { image: p.image, provider: p.provider });
-    });
+    this.imageAge = m.createObservableGauge("standby_image_build_age_seconds", { description: "Time since the build each image family serves on a provider was promoted.", unit: "s" });
   }
 
   /** Registers what the gauges read. */
@@ -117,8 +117,10 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
           if (p.circuit) for (const c of CIRCUITS) result.observe(this.circuit, p.circuit === c ? 1 : 0, { provider: p.name, state: c });
           result.observe(this.restarts, p.restarts, { provider: p.name });
         }
+        const at = Date.now();
+        for (const b of sources.currentBuilds()) result.observe(this.imageAge, Math.max(0, (at - b.promotedAt) / 1000), { family: b.family, provider: b.provider });
       },
-      [this.nodes, this.queued, this.health, this.circuit, this.restarts],
+      [this.nodes, this.queued, this.health, this.circuit, this.restarts, this.imageAge],
     );
   }
 
@@ -180,16 +182,11 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
     return fn();
   }
 
-  imageBuildFinished(build: { image: string; provider: string; result: ImageBuildResult; durationMs: number }): void {
-    const attrs = { image: build.image, provider: build.provider, result: build.result };
-    this.imageBuilds.add(1, attrs);
-    this.imageBuildDuration.record(Math.max(0, build.durationMs) / 1000, attrs);
-  }
-
-  imagePromoted(build: { image: string; provider: string; createdAt: number }): void {
-    const key = `${build.image}\u0000${build.provider}`;
-    const known = this.promoted.get(key);
-    if (!known || known.createdAt <= build.createdAt) this.promoted.set(key, { ...build });
+  /** ImageMetrics: the image service reports every build that ended. */
+  buildFinished(event: Parameters<ImageMetrics["buildFinished"]>[0]): void {
+    const attrs = { family: event.family, provider: event.provider, result: event.result };
+    this.imageBuilds.add(1, { ...attrs, source: event.source, step: event.failedStep });
+    this.imageBuildDuration.record(Math.max(0, event.durationMs) / 1000, attrs);
   }
 
   nodeHeld(node: NodeRecord): void {

@@ -5,6 +5,7 @@ import type { ProviderRegistry } from "../core/provider.js";
 import { ClaimTracer } from "./claim-tracer.js";
 import { fanOut } from "./fan-out.js";
 import { startMetrics, type MetricsEndpoint, type MetricsSources } from "./metrics.js";
+import type { ImageMetrics } from "../scheduler/images/metrics.js";
 import { TracedNodeAccess } from "./traced-access.js";
 import { TracedRegistry } from "./traced-provider.js";
 import { flushTracing, startTracing } from "./tracing.js";
@@ -28,6 +29,8 @@ export interface Telemetry {
   readonly tracing: boolean;
   /** Where metrics are served (HOST:PORT), if they are. */
   readonly metricsAddress: string | undefined;
+  /** The recorder for the image service (SchedulerDeps.imageMetrics), when metrics are on. */
+  readonly imageMetrics: ImageMetrics | undefined;
   /** The registry with every provider call traced and counted. */
   providers(registry: ProviderRegistry): ProviderRegistry;
   access(access: NodeAccess): NodeAccess;
@@ -55,6 +58,7 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry>
     observer,
     tracing,
     metricsAddress: endpoint?.address,
+    imageMetrics: metrics,
     providers: (registry) => (tracing || metrics ? new TracedRegistry(registry, { tracing, recorder: metrics }) : registry),
     access: (access) => (tracing ? new TracedNodeAccess(access) : access),
     watch: (sources) => metrics?.watch(sources),

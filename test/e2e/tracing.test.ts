@@ -25,9 +25,10 @@ const config = {
     { name: "west", plugin: "fake", settings: { bootLatencyMs: 100 } },
   ],
   labels: [{ name: "jammy", tags: ["ubuntu"], minReady: 0 }],
+  // The image is looked up at each launch (the newest of the cloud's images of that name).
   templates: [
-    { label: "jammy", provider: "east", image: "ubuntu-jammy", flavor: "small", readyCheck: false },
-    { label: "jammy", provider: "west", image: "ubuntu-jammy", flavor: "small", readyCheck: false },
+    { label: "jammy", provider: "east", imageSelector: { name: "ubuntu-jammy" }, flavor: "small", readyCheck: false },
+    { label: "jammy", provider: "west", imageSelector: { name: "ubuntu-jammy" }, flavor: "small", readyCheck: false },
   ],
 };
 
@@ -118,7 +119,10 @@ t("a claim whose first provider's cloud refuses the boot is one trace: claim →
   assert.equal(first.status.code, 2);
   assert.match(first.status.message, /^resource-exhausted: .*Quota exceeded/);
   assert.equal(second.status.code, 1);
-  assert.ok(byName(spans, "image.resolve").some((s) => s.parentSpanId === first.spanId), "image resolution is a step of the launch");
+  const resolve = byName(spans, "image.resolve").find((s) => s.parentSpanId === first.spanId);
+  assert.ok(resolve, "image resolution is a step of the launch");
+  assert.equal(resolve.attributes["standby.image.resolved"], "ubuntu-jammy");
+  assert.ok(byName(spans, "provider.listImages").some((s) => s.parentSpanId === resolve.spanId), "it asked the cloud for its images");
 
   // The refused boot: the scheduler's client span, then the plugin's own spans under it.
   const boots = byName(spans, "provider.boot");

@@ -130,11 +130,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     pollMs: opts.pollMs ?? 50,
     ...(access ? { access: telemetry ? telemetry.access(access) : access } : {}),
     ...(telemetry ? { observer: telemetry.observer } : {}),
+    ...(telemetry?.imageMetrics ? { imageMetrics: telemetry.imageMetrics } : {}),
   });
   telemetry?.watch({
     countNodes: () => store.countNodes(),
     providers: () => host.names().map((name) => host.status(name)),
     queuedClaims: () => scheduler.queuedClaims(),
+    currentBuilds: () => scheduler.images.currentBuilds(),
   });
   await scheduler.start();
   const api = await startApiServer("127.0.0.1:0", () => scheduler, logger);
