@@ -51,10 +51,10 @@ export interface SchedulerObserver {
 
   /** Runs the resolution of the image a launch boots from (label, provider, what the template asks for). */
   inImageResolution<T>(what: { label: string; provider: string; image: string }, fn: () => Promise<T>): Promise<T>;
-  /** A node was put on hold (kept for diagnosis). */
-  nodeHeld(node: NodeRecord, reason: string): void;
-  /** A held node's hold ended (expired, deleted by an operator). */
-  holdEnded(node: NodeRecord, how: string): void;
+  /** A node was put on hold (kept for diagnosis); source: release, rule, lease-expired or manual. */
+  nodeHeld(node: NodeRecord, source: string): void;
+  /** A held node's hold ended: expired, or released by someone. */
+  holdEnded(node: NodeRecord, how: "expired" | "released"): void;
 }
 
 export interface AllocationOutcome {

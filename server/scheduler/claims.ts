@@ -663,6 +663,8 @@ export class ClaimService {
     if (prepared) {
       const heldIds = new Set(prepared.holds.map((h) => h.nodeId));
       this.holds?.held(prepared);
+      const source = new Map(prepared.holds.map((h) => [h.nodeId, h.source]));
+      for (const n of nodes) if (heldIds.has(n.id)) this.observer.nodeHeld(n, source.get(n.id) ?? "");
       view = { claim, nodes: nodes.map((n) => (heldIds.has(n.id) ? { ...n, state: "held" as const } : n)), queuePosition: 0, holds: new Map(prepared.holds.map((h) => [h.nodeId, h])) };
     } else {
       this.onNodesReleased(nodes.map((n) => ({ ...n, state: "released" })));

@@ -5,6 +5,7 @@ import { StandbyError } from "../core/errors.js";
 import type { HoldKeyRecord, HoldRecord, HoldRuleRecord, HoldSnapshotRecord } from "../core/holds.js";
 import type { Logger } from "../core/log.js";
 import type { NodeAccess } from "../core/node-access.js";
+import type { SchedulerObserver } from "../core/observer.js";
 import type { ProviderRegistry } from "../core/provider.js";
 import type { Random } from "../core/random.js";
 import type { ClaimRecord, NodeRecord, Store } from "../core/store.js";
@@ -51,6 +52,8 @@ export interface HoldDeps {
   /** How the scheduler reaches nodes over SSH; none: keys cannot be added. */
   access?: NodeAccess;
   snapshotPollMs?: number;
+  /** Metrics of holds taken by hand and of holds that end. */
+  observer?: SchedulerObserver;
 }
 
 const SSH_KEY = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
@@ -208,6 +211,7 @@ export class HoldService implements LeaseHolds {
       throw new StandbyError("failed-precondition", `node ${node.id} became ${current.state} meanwhile; not held`);
     }
     this.log.info({ node: node.id, state: node.state, by: options.requester, reason: record.reason, expiresAt: new Date(record.expiresAt).toISOString() }, "node held");
+    this.deps.observer?.nodeHeld(node, "manual");
     return this.view(node.id);
   }
 
@@ -239,6 +243,7 @@ export class HoldService implements LeaseHolds {
 
   private async remove(node: NodeRecord, reason: string): Promise<void> {
     await this.deps.store.holds.endHold(node.id, this.deps.clock.now(), reason);
+    this.deps.observer?.holdEnded(node, reason.startsWith("expired") ? "expired" : "released");
     this.deps.deleteNode(node);
   }
 

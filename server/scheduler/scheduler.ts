@@ -150,6 +150,7 @@ export class Scheduler {
         deleteNode: (node) => void this.lifecycle.drive(node, true),
         ...(deps.access ? { access: deps.access } : {}),
         ...(deps.pollMs === undefined ? {} : { snapshotPollMs: deps.pollMs }),
+        observer,
       },
       holdSettings(deps.config.holds),
     );

@@ -87,8 +87,11 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
       unit: "s",
       advice: { explicitBucketBoundaries: BUILD_BUCKETS },
     });
-    this.holds = m.createCounter("standby_node_holds", { description: "Nodes put on hold for diagnosis, by provider and label.", unit: "{node}" });
-    this.holdEnds = m.createCounter("standby_node_hold_ends", { description: "Holds that ended, by provider, label and how (expired, deleted).", unit: "{node}" });
+    this.holds = m.createCounter("standby_node_holds", {
+      description: "Nodes put on hold for diagnosis, by provider, label and source (release, rule, lease-expired, manual).",
+      unit: "{node}",
+    });
+    this.holdEnds = m.createCounter("standby_node_hold_ends", { description: "Holds that ended, by provider, label and how (expired, released).", unit: "{node}" });
     this.nodes = m.createObservableGauge("standby_nodes", { description: "Nodes by label, provider and state (gone excluded; held nodes have state held).", unit: "{node}" });
     this.queued = m.createObservableGauge("standby_claims_queued", { description: "Claims waiting for nodes, by a label that can serve them.", unit: "{claim}" });
     this.health = m.createObservableGauge("standby_provider_health", { description: "1 for the provider's current plugin health (serving, starting, not-serving, disabled), 0 for the others.", unit: "1" });
@@ -189,11 +192,11 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
     this.imageBuildDuration.record(Math.max(0, event.durationMs) / 1000, attrs);
   }
 
-  nodeHeld(node: NodeRecord): void {
-    this.holds.add(1, { provider: node.provider, label: node.label });
+  nodeHeld(node: NodeRecord, source: string): void {
+    this.holds.add(1, { provider: node.provider, label: node.label, source });
   }
 
-  holdEnded(node: NodeRecord, how: string): void {
+  holdEnded(node: NodeRecord, how: "expired" | "released"): void {
     this.holdEnds.add(1, { provider: node.provider, label: node.label, how });
   }
 }

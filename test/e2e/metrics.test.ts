@@ -68,11 +68,20 @@ t("a scrape after a scripted run has the counts of what happened", async () => {
   const during = (await scrape(address)).samples;
   assert.equal(sampleValue(during, "standby_nodes", { label: "jammy", provider: "west", state: "claimed" }), 1);
   assert.equal(sampleValue(during, "standby_nodes", { label: "noble", provider: "west", state: "claimed" }), 1);
-  for (const leaseToken of [jammy.leaseToken, noble.leaseToken]) {
-    const released = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+  // The jammy node is deleted; the noble one is kept for diagnosis, then let go by an operator.
+  for (const [leaseToken, holdSeconds] of [[jammy.leaseToken, 0], [noble.leaseToken, 600]] as const) {
+    const released = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_FAILURE, holdSeconds, holdReason: holdSeconds ? "flaky" : "" }, cb));
     assert.equal(released.claim?.state, ClaimState.CLAIM_STATE_RELEASED);
   }
-  await eventually("the pool refilled and the released nodes gone", async () => {
+  const heldId = noble.claim.nodes[0]?.id ?? "";
+  await eventually("the noble node held and the pool refilled", async () => {
+    const nodes = await c.store.listNodes();
+    return nodes.some((n) => n.id === heldId && n.state === "held") && nodes.some((n) => n.label === "noble" && n.state === "ready");
+  });
+  const whileHeld = (await scrape(address)).samples;
+  assert.equal(sampleValue(whileHeld, "standby_nodes", { label: "noble", provider: "west", state: "held" }), 1, "held nodes are a state of the node gauge");
+  await c.scheduler.holds.release(heldId, "an operator");
+  await eventually("the released nodes gone", async () => {
     const nodes = await c.store.listNodes();
     return nodes.length === 1 && nodes[0]?.label === "noble" && nodes[0].state === "ready";
   });
@@ -81,11 +90,6 @@ t("a scrape after a scripted run has the counts of what happened", async () => {
   const before = c.host.status("east");
   process.kill(before.pid, "SIGKILL");
   await eventually("east restarted", () => c.host.status("east").restarts === 1 && c.host.status("east").health === "serving");
-
-  // The hold keeper reports through the observer.
-  const heldNode = (await c.store.listNodes())[0];
-  assert.ok(heldNode);
-  telemetry.observer.nodeHeld(heldNode, "job failed");
 
   const { samples, types, units, text } = await scrape(address);
   const v = (name: string, labels: Record<string, string> = {}) => sampleValue(samples, name, labels);
@@ -124,7 +128,9 @@ t("a scrape after a scripted run has the counts of what happened", async () => {
   assert.equal(v("standby_provider_circuit_state", { provider: "west", state: "open" }), 0);
 
   // Holds.
-  assert.equal(v("standby_node_holds_total", { provider: heldNode.provider, label: heldNode.label }), 1);
+  assert.equal(v("standby_node_holds_total", { provider: "west", label: "noble", source: "release" }), 1);
+  assert.equal(v("standby_node_hold_ends_total", { provider: "west", label: "noble", how: "released" }), 1);
+  assert.equal(v("standby_nodes", { label: "noble", provider: "west", state: "held" }), 0);
 
   // Types and units as Prometheus and OpenTelemetry name them.
   assert.equal(types.get("standby_claim_wait_seconds"), "histogram");
