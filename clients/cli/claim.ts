@@ -64,22 +64,34 @@ export async function runClaim(ctx: Context, o: ClaimOptions): Promise<number> {
     printFulfilled(ctx, lease.claim, lease.claimToken, lease.leaseToken);
     return 0;
   } catch (err) {
-    if (err instanceof ClaimFailedError) {
-      if (ctx.json) ctx.out(renderJson({ claimToken: "", leaseToken: "", claimId: err.claimId, state: err.state, failureReason: err.reason }));
-      ctx.err(`standby: ${err.details}\n`);
-      return 1;
+    if (err instanceof ClaimFailedError && ctx.json) {
+      ctx.out(renderJson({ claimToken: "", leaseToken: "", claimId: err.claimId, state: err.state, failureReason: err.reason }));
     }
-    if (err instanceof ClaimAbortedError) {
-      ctx.err(`standby: interrupted; ${claimEndNote(err)}\n`);
-      return 130;
-    }
-    if (err instanceof ClaimTimeoutError) {
-      const where = err.queuePosition ? ` (queue position ${err.queuePosition})` : "";
-      ctx.err(`standby: timed out after ${o.timeoutSeconds}s waiting for nodes${where}; ${claimEndNote(err)}\n`);
-      return 1;
-    }
-    throw err;
+    const code = claimEndExit(ctx, err, o.timeoutSeconds, "nodes");
+    if (code === undefined) throw err;
+    return code;
   }
+}
+
+/**
+ * For a claim that ended without nodes (failed, interrupted, timed out): says
+ * why on stderr and gives the exit code; undefined for any other error.
+ */
+export function claimEndExit(ctx: Context, err: unknown, timeoutSeconds: number, what: string): number | undefined {
+  if (err instanceof ClaimFailedError) {
+    ctx.err(`standby: ${err.details}\n`);
+    return 1;
+  }
+  if (err instanceof ClaimAbortedError) {
+    ctx.err(`standby: interrupted; ${claimEndNote(err)}\n`);
+    return 130;
+  }
+  if (err instanceof ClaimTimeoutError) {
+    const where = err.queuePosition ? ` (queue position ${err.queuePosition})` : "";
+    ctx.err(`standby: timed out after ${timeoutSeconds}s waiting for ${what}${where}; ${claimEndNote(err)}\n`);
+    return 1;
+  }
+  return undefined;
 }
 
 function printFulfilled(ctx: Context, c: Claim, claimToken: string, leaseToken: string): void {

@@ -1,11 +1,11 @@
 import { constants as osConstants } from "node:os";
 import { generateEd25519Key } from "../../plugins/sdk/ssh-keys.js";
 import { defaultRequester } from "../typescript/claim.js";
-import { ClaimAbortedError, ClaimFailedError, ClaimTimeoutError, StandbyClientError } from "../typescript/errors.js";
+import { StandbyClientError } from "../typescript/errors.js";
 import type { Lease, OutcomeName } from "../typescript/lease.js";
 import { connectToNode, execStreaming, NodeSshError, type ExecResult } from "../typescript/ssh.js";
 import { bool, int, str, strs, UsageError } from "./args.js";
-import { claimEndNote, progressLine } from "./claim.js";
+import { claimEndExit, progressLine } from "./claim.js";
 import { durationSeconds, formatSeconds, readPublicKey, type Command } from "./command.js";
 import type { Context } from "./context.js";
 import { claimJson, heldSummary, nodeJson, type Json } from "./format.js";
@@ -117,20 +117,9 @@ Examples:
           report({ event: "lease-lost", message: e.message }, `the lease was lost (${e.message}); the node may be deleted under the command`),
       });
     } catch (err) {
-      if (err instanceof ClaimFailedError) {
-        ctx.err(`standby: ${err.details}\n`);
-        return 1;
-      }
-      if (err instanceof ClaimAbortedError) {
-        ctx.err(`standby: interrupted; ${claimEndNote(err)}\n`);
-        return 130;
-      }
-      if (err instanceof ClaimTimeoutError) {
-        const where = err.queuePosition ? ` (queue position ${err.queuePosition})` : "";
-        ctx.err(`standby: timed out after ${timeoutSeconds}s waiting for a node${where}; ${claimEndNote(err)}\n`);
-        return 1;
-      }
-      throw err;
+      const code = claimEndExit(ctx, err, timeoutSeconds, "a node");
+      if (code === undefined) throw err;
+      return code;
     }
 
     const node = lease.nodes[0];
