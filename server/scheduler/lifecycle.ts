@@ -89,7 +89,8 @@ export class NodeLifecycle {
   private readonly consecutive = new Map<string, { count: number; at: number }>();
   private readonly modes = new Map<string, ProviderMode>();
   /** Providers whose launches wait, until when and why (quota, backoff). */
-  private readonly pauses = new Map<string, { until: number; reason: string; backoffMs: number }>();
+  /** Every pause is about capacity: a boot refused for quota (backoff), or the cloud's quota answer. */
+  private readonly pauses = new Map<string, { until: number; reason: string; backoffMs: number; source: "refusal" | "quota-answer" }>();
   private readonly failures: LaunchFailure[] = [];
   private readonly sightings = new Map<string, number>();
   /** Flavor sizes per provider, from the plugin, for the cores/RAM caps. */
@@ -249,8 +250,7 @@ export class NodeLifecycle {
   /** Whether the provider may launch one more node of the label now: serving, active, not paused, under every cap. */
   private usable(provider: string, byProvider: Map<string, Usage>, label: string): boolean {
     const p = this.catalog.providers.get(provider);
-    if (!p || !this.providers.names().includes(provider) || this.providers.status(provider).health !== "serving") return false;
-    if (this.mode(provider) !== "active" || this.pausedReason(provider)) return false;
+    if (!p || !this.launchesNow(provider)) return false;
     const used = byProvider.get(provider) ?? { nodes: 0, cores: 0, ramMb: 0 };
     if (p.maxNodes > 0 && used.nodes >= p.maxNodes) return false;
     if (p.maxCores === 0 && p.maxRamMb === 0) return true;
@@ -258,6 +258,18 @@ export class NodeLifecycle {
     // Without the flavor's size a cores/RAM cap cannot be kept: launch nothing there until it is known.
     if (!size) return false;
     return (p.maxCores === 0 || used.cores + size.cores <= p.maxCores) && (p.maxRamMb === 0 || used.ramMb + size.ramMb <= p.maxRamMb);
+  }
+
+  /** Serving and neither paused by an operator nor for capacity (caps aside). */
+  private launchesNow(provider: string): boolean {
+    return this.providers.names().includes(provider) && this.providers.status(provider).health === "serving" && !this.pausedReason(provider);
+  }
+
+  /** Recent launch failures per provider; quota refusals are not held against it. */
+  private failureCounts(): Map<string, number> {
+    const failures = new Map<string, number>();
+    for (const f of this.recentFailures()) if (f.reason !== QUOTA_REFUSAL) failures.set(f.provider, (failures.get(f.provider) ?? 0) + 1);
+    return failures;
   }
 
   /** The size of the flavor the label's template on the provider asks for, if the plugin told it. */
@@ -341,7 +353,7 @@ export class NodeLifecycle {
   private backoff(provider: string, reason: string): void {
     const previous = this.pauses.get(provider);
     const backoffMs = Math.min(Math.max(30_000, (previous?.backoffMs ?? 0) * 2), 600_000);
-    this.pauses.set(provider, { until: this.clock.now() + backoffMs, reason: `at quota: ${reason}`, backoffMs });
+    this.pauses.set(provider, { until: this.clock.now() + backoffMs, reason: `at quota: ${reason}`, backoffMs, source: "refusal" });
     this.clock.setTimer(backoffMs, () => this.kick(true));
   }
 
@@ -352,8 +364,8 @@ export class NodeLifecycle {
       (quota.maxCores > 0 && quota.usedCores >= quota.maxCores) ||
       (quota.maxRamMb > 0 && quota.usedRamMb >= quota.maxRamMb);
     const current = this.pauses.get(provider);
-    if (full) this.pauses.set(provider, { until: this.clock.now() + 60_000, reason: "the cloud reports its quota used up", backoffMs: current?.backoffMs ?? 0 });
-    else if (current?.reason.startsWith("the cloud reports")) this.pauses.delete(provider);
+    if (full) this.pauses.set(provider, { until: this.clock.now() + 60_000, reason: "the cloud reports its quota used up", backoffMs: current?.backoffMs ?? 0, source: "quota-answer" });
+    else if (current?.source === "quota-answer") this.pauses.delete(provider);
   }
 
   /**
@@ -363,8 +375,7 @@ export class NodeLifecycle {
   private chooseProvider(label: string, byProvider: Map<string, Usage>): string | undefined {
     const entry = this.catalog.labels.get(label);
     if (!entry) return undefined;
-    const failures = new Map<string, number>();
-    for (const f of this.recentFailures()) if (f.reason !== QUOTA_REFUSAL) failures.set(f.provider, (failures.get(f.provider) ?? 0) + 1);
+    const failures = this.failureCounts();
     const usable = entry.templates
       .map((t) => this.catalog.providers.get(t.provider))
       .filter((p): p is NonNullable<typeof p> => p !== undefined)
@@ -390,12 +401,10 @@ export class NodeLifecycle {
    * place a nodeset, which must come from one provider.
    */
   rankProviders(candidates: string[], labels: string[]): string[] {
-    const failures = new Map<string, number>();
-    for (const f of this.recentFailures()) if (f.reason !== QUOTA_REFUSAL) failures.set(f.provider, (failures.get(f.provider) ?? 0) + 1);
+    const failures = this.failureCounts();
     const ok = candidates.filter((name) => {
       const p = this.catalog.providers.get(name);
-      if (!p || !this.providers.names().includes(name) || this.providers.status(name).health !== "serving") return false;
-      if (this.mode(name) !== "active" || this.pausedReason(name)) return false;
+      if (!p || !this.launchesNow(name)) return false;
       return labels.every((l) => !this.catalog.template(l, name) || this.failuresInARow(`${l}\u0000${name}`) <= p.launchRetries);
     });
     const priority = (name: string) => this.catalog.providers.get(name)?.priority ?? 0;
@@ -611,8 +620,7 @@ export class NodeLifecycle {
     node.state = "gone";
     // A deletion frees capacity: a provider paused because it was full is worth trying again now.
     // (Not so a node the cloud refused: it never took any.)
-    const pause = this.pauses.get(node.provider)?.reason ?? "";
-    if (node.instanceId !== "" && (pause.startsWith("at quota") || pause.startsWith("the cloud reports"))) {
+    if (node.instanceId !== "" && this.pauses.has(node.provider)) {
       this.pauses.delete(node.provider);
       this.kick(true);
     }
@@ -658,7 +666,8 @@ export class NodeLifecycle {
     } catch {
       // Quota is optional (UNIMPLEMENTED) and advisory.
     }
-    await this.loadFlavors(providerName);
+    const caps = this.catalog.providers.get(providerName);
+    if (caps && (caps.maxCores > 0 || caps.maxRamMb > 0)) await this.loadFlavors(providerName);
     const ours = new Map<string, Instance>();
     for (const i of instances) if (i.tags[OWNER_TAG] === this.ownerId && i.tags[NODE_TAG]) ours.set(i.tags[NODE_TAG] as string, i);
     const nodes = await this.store.listNodes({ provider: providerName });
