@@ -65,10 +65,7 @@ export default tseslint.config(
       ],
       // `${n}` with numbers, booleans and null/undefined (in messages) is
       // fine; objects and `any` still are not.
-      "@typescript-eslint/restrict-template-expressions": [
-        "error",
-        { allowNumber: true, allowBoolean: true, allowNullish: true },
-      ],
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true, allowNullish: true }],
       // Relaxed as noise: a redundant `as T` is harmless, and it fires on
       // every narrowing the author chose to spell out.
       "@typescript-eslint/no-unnecessary-type-assertion": "off",

@@ -3,7 +3,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { credentials } from "@grpc/grpc-js";
-import { NodeState, Outcome, StandbyServiceClient, type CreateClaimResponse, type ListLabelsResponse } from "../gen/ts/standby/v1/standby.js";
+import {
+  NodeState,
+  Outcome,
+  StandbyServiceClient,
+  type CreateClaimResponse,
+  type ListLabelsResponse,
+} from "../gen/ts/standby/v1/standby.js";
 
 /**
  * Warm claim+release cycles through the real gRPC API: a scheduler child
@@ -78,7 +84,10 @@ templates:
 }
 
 function readyOf(labels: ListLabelsResponse): number {
-  return labels.labels.flatMap((l) => l.counts).filter((c) => c.state === NodeState.NODE_STATE_READY).reduce((a, c) => a + c.count, 0);
+  return labels.labels
+    .flatMap((l) => l.counts)
+    .filter((c) => c.state === NodeState.NODE_STATE_READY)
+    .reduce((a, c) => a + c.count, 0);
 }
 
 export function call<T>(fn: (cb: (err: Error | null, res: T) => void) => void): Promise<T> {
@@ -112,13 +121,28 @@ export async function runCycles(server: ServerHandle, clients: number, seconds: 
     while (Date.now() < end) {
       const t0 = process.hrtime.bigint();
       const res = await call<CreateClaimResponse>((cb) =>
-        server.client.createClaim({ labelExpressions: [label], requester: "bench", jobName: "cycle", priority: 0, leaseTtlSeconds: 300, sshPublicKeys: [], requestId: "", wait: true, waitTimeoutSeconds: 60 }, cb),
+        server.client.createClaim(
+          {
+            labelExpressions: [label],
+            requester: "bench",
+            jobName: "cycle",
+            priority: 0,
+            leaseTtlSeconds: 300,
+            sshPublicKeys: [],
+            requestId: "",
+            wait: true,
+            waitTimeoutSeconds: 60,
+          },
+          cb,
+        ),
       );
       if (!res.leaseToken) throw new Error(`claim not fulfilled: ${JSON.stringify(res.claim)}`);
       const claim = res.claim;
       const node = claim?.nodes[0];
       if (claim?.createdAt && node?.createdAt && node.createdAt.getTime() >= claim.createdAt.getTime()) dry++;
-      await call((cb) => server.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+      await call((cb) =>
+        server.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+      );
       latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   };

@@ -140,7 +140,17 @@ async function claimCycle(client: StandbyServiceClient, label: string, waitSecon
   const t0 = process.hrtime.bigint();
   const res = await call<CreateClaimResponse>((cb) =>
     client.createClaim(
-      { labelExpressions: [label], requester: "bench", jobName: "fault", priority: 0, leaseTtlSeconds: 300, sshPublicKeys: [], requestId: "", wait: true, waitTimeoutSeconds: waitSeconds },
+      {
+        labelExpressions: [label],
+        requester: "bench",
+        jobName: "fault",
+        priority: 0,
+        leaseTtlSeconds: 300,
+        sshPublicKeys: [],
+        requestId: "",
+        wait: true,
+        waitTimeoutSeconds: waitSeconds,
+      },
       cb,
     ),
   );
@@ -149,7 +159,9 @@ async function claimCycle(client: StandbyServiceClient, label: string, waitSecon
     await call((cb) => client.cancelClaim({ claimToken: res.claimToken }, cb)).catch(() => undefined);
     return undefined;
   }
-  await call((cb) => client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+  await call((cb) =>
+    client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+  );
   return ms;
 }
 

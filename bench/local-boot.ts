@@ -154,8 +154,22 @@ async function benchConfig(
         await writeFile(knownHosts, `${knownHostsLine(address, instance.sshPort, instance.hostKeys[0]!)}\n`);
         const before = performance.now();
         const { stdout } = await run("ssh", [
-          "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${knownHosts}`,
-          "-o", "IdentitiesOnly=yes", "-i", client.privateFile, "-p", String(instance.sshPort), `${instance.username}@${address}`, "echo ok",
+          "-F",
+          "/dev/null",
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "StrictHostKeyChecking=yes",
+          "-o",
+          `UserKnownHostsFile=${knownHosts}`,
+          "-o",
+          "IdentitiesOnly=yes",
+          "-i",
+          client.privateFile,
+          "-p",
+          String(instance.sshPort),
+          `${instance.username}@${address}`,
+          "echo ok",
         ]);
         if (stdout !== "ok\n") throw new Error(`ssh said ${JSON.stringify(stdout)}`);
         echoOkMs = performance.now() - before;
@@ -163,7 +177,9 @@ async function benchConfig(
       // The first boot warms caches (the image's pages, node's code); it is not counted.
       if (i > 0) samples.push({ bootMs, sshMs, placementMs: status.placementMs });
       await cloud.deleteInstance(nodeId);
-      console.log(`${config.name} [${caps.placement}] boot ${i}: Boot ${fmt(bootMs)} ms, SSH answers at ${fmt(sshMs)} ms, placement ${fmt(status.placementMs)} ms${i === 0 ? " (warm-up)" : ""}`);
+      console.log(
+        `${config.name} [${caps.placement}] boot ${i}: Boot ${fmt(bootMs)} ms, SSH answers at ${fmt(sshMs)} ms, placement ${fmt(status.placementMs)} ms${i === 0 ? " (warm-up)" : ""}`,
+      );
     }
   } finally {
     for (const i of await cloud.listInstances()) await cloud.deleteInstance(i.nodeId);
@@ -189,7 +205,9 @@ try {
   const packMs = performance.now() - packStarted;
   await packer.close();
   await rm(source, { recursive: true, force: true });
-  console.log(`image: ${image.fileCount} files, ${(image.sizeBytes / 1024 / 1024).toFixed(0)} MB, packed and checksummed in ${fmt(packMs)} ms`);
+  console.log(
+    `image: ${image.fileCount} files, ${(image.sizeBytes / 1024 / 1024).toFixed(0)} MB, packed and checksummed in ${fmt(packMs)} ms`,
+  );
 
   const keyDir = path.join(root, "client");
   await mkdir(keyDir);
@@ -213,11 +231,14 @@ try {
       return `| ${configs[i]?.name} | ${r.placement} | ${r.isolation} | ${fmt(median(r.samples.map((s) => s.bootMs)))} | ${fmt(median(ssh))} | ${fmt(Math.min(...ssh))} | ${fmt(Math.max(...ssh))} | ${fmt(median(r.samples.map((s) => s.placementMs)))} | ${fmt(r.echoOkMs)} |`;
     }),
     "",
-    "\"SSH answers\" runs from the Boot call until the node's port sends an SSH identification line; \"image placement\" is the daemon's own",
+    '"SSH answers" runs from the Boot call until the node\'s port sends an SSH identification line; "image placement" is the daemon\'s own',
     "timing of the overlay mount (or of the copy), part of the former. `ssh … echo ok` is one full OpenSSH login and command on a running node.",
     "With a warm spare, each boot starts once the previous boot's replacement spare has loaded (a pool between launches); the",
     "cold row is what a burst of boots beyond the spares costs per node. The machine is shared: load average at the end",
-    `${os.loadavg().map((l) => l.toFixed(1)).join(" / ")}.`,
+    `${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")}.`,
     "",
   ];
   await mkdir("bench/results", { recursive: true });

@@ -104,17 +104,47 @@ const newId = (prefix: string) => `${prefix}-${process.pid}-${(++seq).toString(3
 
 function node(state: NodeRecord["state"], label: string, provider: string, now: number): NodeRecord {
   return {
-    id: newId("n"), label, provider, state, instanceId: "", addresses: [], sshPort: 22, username: "ci", hostKeys: [],
-    tags: ["linux", label], image: `${label}-cached`, flavor: "small", claimId: "", createdAt: now, stateChangedAt: now,
-    readyAt: state === "ready" ? now : 0, failureReason: "",
+    id: newId("n"),
+    label,
+    provider,
+    state,
+    instanceId: "",
+    addresses: [],
+    sshPort: 22,
+    username: "ci",
+    hostKeys: [],
+    tags: ["linux", label],
+    image: `${label}-cached`,
+    flavor: "small",
+    claimId: "",
+    createdAt: now,
+    stateChangedAt: now,
+    readyAt: state === "ready" ? now : 0,
+    failureReason: "",
   };
 }
 
 function queuedClaim(label: string, now: number): ClaimRecord {
   return {
-    id: newId("c"), requestId: newId("r"), requestHash: "h", state: "queued", labelExpressions: [label], requester: "bench",
-    jobName: "bench", priority: 0, leaseTtlSeconds: 600, sshPublicKeys: [], tokenHash: "t", createdAt: now,
-    lastSeenAt: now, fulfilledAt: 0, leaseHash: "", leaseExpiresAt: 0, nodeIds: [], outcome: "", endedAt: 0,
+    id: newId("c"),
+    requestId: newId("r"),
+    requestHash: "h",
+    state: "queued",
+    labelExpressions: [label],
+    requester: "bench",
+    jobName: "bench",
+    priority: 0,
+    leaseTtlSeconds: 600,
+    sshPublicKeys: [],
+    tokenHash: "t",
+    createdAt: now,
+    lastSeenAt: now,
+    fulfilledAt: 0,
+    leaseHash: "",
+    leaseExpiresAt: 0,
+    nodeIds: [],
+    outcome: "",
+    endedAt: 0,
     failureReason: "",
   };
 }
@@ -141,7 +171,9 @@ async function seed(store: Store, ready: number): Promise<void> {
   const now = Date.now();
   const gone = Array.from({ length: 2000 }, (_, i) => node("gone", LABELS[i % 2]!, PROVIDERS[(i >> 1) % 2]!, now - 86_400_000));
   await store.insertNodes(gone);
-  await store.insertNodes(Array.from({ length: ready }, (_, i) => node("ready", LABELS[i % 2]!, PROVIDERS[(i >> 1) % 2]!, now - ready + i)));
+  await store.insertNodes(
+    Array.from({ length: ready }, (_, i) => node("ready", LABELS[i % 2]!, PROVIDERS[(i >> 1) % 2]!, now - ready + i)),
+  );
 }
 
 interface CycleRun {
@@ -209,7 +241,14 @@ async function runCycles(store: Store, dialect: string, clients: number): Promis
         await store.updateClaims([{ id: claim.id, from: ["queued"], patch: { state: "cancelled" } }]);
         continue;
       }
-      await ender.submit({ claimId: claim.id, from: ["fulfilled"], to: "released", at: Date.now(), outcome: "success", nodesTo: "released" });
+      await ender.submit({
+        claimId: claim.id,
+        from: ["fulfilled"],
+        to: "released",
+        at: Date.now(),
+        outcome: "success",
+        nodesTo: "released",
+      });
       const t2 = performance.now();
       await Promise.all([
         (async () => {
@@ -275,7 +314,9 @@ async function runOps(store: Store, iterations: number): Promise<OpTimes> {
     for (let k = 0; k < 2; k++) {
       const fresh = node("launching", label, provider, at());
       await time("insertNodes (1)", () => store.insertNodes([fresh]));
-      await time("transitionNodes (1)", () => store.transitionNodes([{ id: fresh.id, from: ["launching"], to: "booted", at: at(), patch: booted }]));
+      await time("transitionNodes (1)", () =>
+        store.transitionNodes([{ id: fresh.id, from: ["launching"], to: "booted", at: at(), patch: booted }]),
+      );
       await time("transitionNodes (1)", () => store.transitionNodes([{ id: fresh.id, from: ["booted"], to: "checking", at: at() }]));
       await time("transitionNodes (1)", () => store.transitionNodes([{ id: fresh.id, from: ["checking"], to: "ready", at: at() }]));
     }
@@ -293,13 +334,17 @@ async function runOps(store: Store, iterations: number): Promise<OpTimes> {
       const inserted = queuedClaim(label, at());
       const [b] = await time("allocate+insert (1)", () => store.allocate([request(inserted, true)], at()));
       taken.push(...(b?.nodes.map((n) => n.id) ?? []));
-      await store.endClaims([{ claimId: inserted.id, from: ["fulfilled"], to: "released", at: at(), outcome: "success", nodesTo: "released" }]);
+      await store.endClaims([
+        { claimId: inserted.id, from: ["fulfilled"], to: "released", at: at(), outcome: "success", nodesTo: "released" },
+      ]);
     } else {
       const other = queuedClaim(label, at());
       await store.createClaim(other);
       const [b] = await store.allocate([request(other, false)], at());
       taken.push(...(b?.nodes.map((n) => n.id) ?? []));
-      await store.endClaims([{ claimId: other.id, from: ["fulfilled"], to: "released", at: at(), outcome: "success", nodesTo: "released" }]);
+      await store.endClaims([
+        { claimId: other.id, from: ["fulfilled"], to: "released", at: at(), outcome: "success", nodesTo: "released" },
+      ]);
     }
     for (const id of taken) {
       await time("transitionNodes (1)", () => store.transitionNodes([{ id, from: ["released"], to: "deleting", at: at() }]));
@@ -323,8 +368,10 @@ async function withMariadb<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const server = new URL(mysqlServer);
   const name = `standby_bench_${randomBytes(4).toString("hex")}`;
   const admin = await createConnection({
-    host: server.hostname, port: Number(server.port || 3306),
-    user: decodeURIComponent(server.username), password: decodeURIComponent(server.password),
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password),
   });
   await admin.query(`CREATE DATABASE \`${name}\``);
   try {
@@ -352,7 +399,12 @@ async function withStore<T>(within: typeof withSqlite, fn: (store: Store) => Pro
 const report: { cycles: CycleRun[]; ops: { dialect: string; run: number; times: OpTimes }[] } = { cycles: [], ops: [] };
 const opsSummary: string[] = [];
 const cycleSummary: string[] = [];
-const dialects = ([["sqlite", withSqlite], ["mariadb", withMariadb]] as const).filter(([d]) => !only || only === d);
+const dialects = (
+  [
+    ["sqlite", withSqlite],
+    ["mariadb", withMariadb],
+  ] as const
+).filter(([d]) => !only || only === d);
 console.log(`create=${createMode} seconds=${seconds} runs=${runs} node ${process.version}, ${cpus().length} cores`);
 
 for (const [dialect, within] of dialects) {
@@ -362,7 +414,11 @@ for (const [dialect, within] of dialects) {
       const times = await withStore(within, (store) => runOps(store, dialect === "sqlite" ? 2000 : 300));
       report.ops.push({ dialect, run, times });
       all.push(times);
-      console.log(`${dialect.padEnd(8)} ops run ${run + 1}: ${Object.entries(times).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+      console.log(
+        `${dialect.padEnd(8)} ops run ${run + 1}: ${Object.entries(times)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}`,
+      );
     }
     for (const name of Object.keys(all[0] ?? {})) {
       opsSummary.push(`| ${dialect} | ${name} | ${median(all.map((t) => t[name] ?? 0)).toFixed(3)} |`);

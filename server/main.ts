@@ -79,7 +79,19 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   const providers = telemetry.providers(host);
   const observer = telemetry.observer;
   const imageMetrics = telemetry.imageMetrics;
-  const scheduler = new Scheduler({ store, providers, clock: systemClock, random: cryptoRandom, logger, config, ownerId, tokenKey, access, observer, ...(imageMetrics ? { imageMetrics } : {}) });
+  const scheduler = new Scheduler({
+    store,
+    providers,
+    clock: systemClock,
+    random: cryptoRandom,
+    logger,
+    config,
+    ownerId,
+    tokenKey,
+    access,
+    observer,
+    ...(imageMetrics ? { imageMetrics } : {}),
+  });
   telemetry.watch({
     countNodes: () => store.countNodes(),
     providers: () => host.names().map((name) => host.status(name)),
@@ -94,7 +106,10 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     return { labels: next.config.labels.map((l) => l.name), providers: next.config.providers.map((p) => p.name) };
   };
   const api = await startApiServer(config.server.listen, () => scheduler, logger.child({ component: "api" }), { reload });
-  logger.info({ address: api.address, db: redactUrl(config.server.db), providers: config.providers.map((p) => p.name) }, "standby is serving");
+  logger.info(
+    { address: api.address, db: redactUrl(config.server.db), providers: config.providers.map((p) => p.name) },
+    "standby is serving",
+  );
 
   return {
     address: api.address,

@@ -130,14 +130,19 @@ fails or is cancelled; Ctrl-C stops watching and leaves the claim as it is.`,
       for await (const ev of stream as AsyncIterable<WatchClaimResponse>) {
         const c = ev.claim;
         if (ctx.json) {
-          ctx.out(JSON.stringify({ event: ev.event, message: ev.message, claim: c ? claimJson(c) : null, leaseToken: ev.leaseToken }) + "\n");
+          ctx.out(
+            JSON.stringify({ event: ev.event, message: ev.message, claim: c ? claimJson(c) : null, leaseToken: ev.leaseToken }) + "\n",
+          );
           continue;
         }
         const state = c ? claimStateName(c.state) : "";
         const where = c?.queuePosition ? ` (position ${c.queuePosition})` : "";
-        const nodes = c && c.state === ClaimState.CLAIM_STATE_FULFILLED ? `: ${c.nodes.map((n) => `${n.id} (${n.provider})`).join(", ")}` : "";
+        const nodes =
+          c && c.state === ClaimState.CLAIM_STATE_FULFILLED ? `: ${c.nodes.map((n) => `${n.id} (${n.provider})`).join(", ")}` : "";
         const reason = c?.failureReason ? `: ${c.failureReason}` : "";
-        ctx.out(`${new Date().toISOString()}  ${ev.event}  claim ${c?.id ?? "?"} ${state}${where}${ev.message ? ` — ${ev.message}` : ""}${nodes}${reason}\n`);
+        ctx.out(
+          `${new Date().toISOString()}  ${ev.event}  claim ${c?.id ?? "?"} ${state}${where}${ev.message ? ` — ${ev.message}` : ""}${nodes}${reason}\n`,
+        );
       }
     } catch (err) {
       if (ctx.signal.aborted) return 130;

@@ -61,7 +61,6 @@ export function readPublicKey(file: string, command = "claim"): string {
   return key;
 }
 
-
 /** A duration option ("90s", "30m", "2h", "1d", or seconds) in whole seconds, rounded up; undefined when absent. */
 export function durationSeconds(values: Values, name: string, command: string): number | undefined {
   const raw = str(values, name);
@@ -80,7 +79,12 @@ export function durationSeconds(values: Values, name: string, command: string): 
 export function formatSeconds(seconds: number): string {
   const parts: string[] = [];
   let rest = seconds;
-  for (const [unit, size] of [["d", 86_400], ["h", 3_600], ["m", 60], ["s", 1]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400],
+    ["h", 3_600],
+    ["m", 60],
+    ["s", 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

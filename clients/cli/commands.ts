@@ -62,7 +62,9 @@ const serve: Command = {
     if (db !== undefined) options.db = db;
     if (metrics !== undefined) options.metrics = metrics;
     const running = await start(options);
-    ctx.err(`standby: serving on ${running.address}${running.metricsAddress ? `; metrics at http://${running.metricsAddress}/metrics` : ""}\n`);
+    ctx.err(
+      `standby: serving on ${running.address}${running.metricsAddress ? `; metrics at http://${running.metricsAddress}/metrics` : ""}\n`,
+    );
 
     return new Promise<number>((resolve) => {
       let stopping = false;
@@ -190,11 +192,7 @@ const claimCancel: Command = {
     const [token = ""] = positionals(ctx.parsed, "claim cancel", ["CLAIM_TOKEN"]);
     const res = await ctx.client().cancelClaim({ claimToken: token });
     const c = res.claim;
-    emit(
-      ctx,
-      { claim: c ? claimJson(c) : null },
-      c ? `claim ${c.id} is ${claimStateName(c.state)}\n` : "cancelled\n",
-    );
+    emit(ctx, { claim: c ? claimJson(c) : null }, c ? `claim ${c.id} is ${claimStateName(c.state)}\n` : "cancelled\n");
     return 0;
   },
 };
@@ -369,7 +367,11 @@ const providerShow: Command = {
 };
 
 function providerModeCommand(verb: "pause" | "resume" | "drain"): Command {
-  const mode = { pause: ProviderMode.PROVIDER_MODE_PAUSED, resume: ProviderMode.PROVIDER_MODE_ACTIVE, drain: ProviderMode.PROVIDER_MODE_DRAINING }[verb];
+  const mode = {
+    pause: ProviderMode.PROVIDER_MODE_PAUSED,
+    resume: ProviderMode.PROVIDER_MODE_ACTIVE,
+    drain: ProviderMode.PROVIDER_MODE_DRAINING,
+  }[verb];
   const summary = {
     pause: "stop launching on a provider; its nodes stay as they are",
     resume: "let a paused or draining provider launch again",
@@ -400,7 +402,11 @@ const configReload: Command = {
   async run(ctx) {
     positionals(ctx.parsed, "config reload", []);
     const res = await ctx.client().reloadConfig();
-    emit(ctx, { labels: res.labels, providers: res.providers }, `reloaded: labels ${res.labels.join(", ")}; providers ${res.providers.join(", ")}\n`);
+    emit(
+      ctx,
+      { labels: res.labels, providers: res.providers },
+      `reloaded: labels ${res.labels.join(", ")}; providers ${res.providers.join(", ")}\n`,
+    );
     return 0;
   },
 };
@@ -468,7 +474,9 @@ export function commandHelp(c: Command): string {
 
 export function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}${c.aliases?.length ? ` (also: ${c.aliases.join(", ")})` : ""}`);
+  const lines = COMMANDS.map(
+    (c) => `  ${c.name.padEnd(width)}  ${c.summary}${c.aliases?.length ? ` (also: ${c.aliases.join(", ")})` : ""}`,
+  );
   return `usage: standby COMMAND [options]
 
 Keeps disposable, health-checked CI machines ready; claim them by label.

@@ -128,7 +128,9 @@ export function timelineText(events: ClaimTimelineEvent[]): string {
   };
   const rows = events.map((e) => [offset(e), e.kind, e.message]);
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const lines = rows.map((r) => `  ${(r[0] ?? "").padStart(widths[0] ?? 0)}  ${(r[1] ?? "").padEnd(widths[1] ?? 0)}  ${r[2] ?? ""}`.trimEnd());
+  const lines = rows.map((r) =>
+    `  ${(r[0] ?? "").padStart(widths[0] ?? 0)}  ${(r[1] ?? "").padEnd(widths[1] ?? 0)}  ${r[2] ?? ""}`.trimEnd(),
+  );
   return `timeline (from ${iso(events[0]?.at) ?? "?"}):\n${lines.join("\n")}\n`;
 }
 
@@ -160,7 +162,13 @@ export function providerJson(p: ProviderStatus): JsonObject {
     pid: p.pid,
     mode: modeName(p.mode),
     pausedReason: p.pausedReason,
-    recentFailures: p.recentFailures.map((f) => ({ label: f.label, reason: f.reason, message: f.message, at: f.at?.toISOString() ?? null, nodeId: f.nodeId })),
+    recentFailures: p.recentFailures.map((f) => ({
+      label: f.label,
+      reason: f.reason,
+      message: f.message,
+      at: f.at?.toISOString() ?? null,
+      nodeId: f.nodeId,
+    })),
   };
 }
 
@@ -189,9 +197,7 @@ export function table(headers: string[], rows: string[][]): string {
 export function details(pairs: [string, string][]): string {
   const width = Math.max(0, ...pairs.map(([k]) => k.length)) + 1;
   const indent = " ".repeat(width + 2);
-  return pairs
-    .map(([k, v]) => `${`${k}:`.padEnd(width)}  ${v === "" ? "-" : v.split("\n").join(`\n${indent}`)}\n`)
-    .join("");
+  return pairs.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${v === "" ? "-" : v.split("\n").join(`\n${indent}`)}\n`).join("");
 }
 
 /** How long ago, coarsely: "42s", "5m", "3h", "2d". */
@@ -334,7 +340,21 @@ function lastFailure(p: ProviderStatus): string {
 
 export function providersTable(providers: ProviderStatus[]): string {
   return table(
-    ["NAME", "HEALTH", "MODE", "PLUGIN", "VERSION", "PID", "RESTARTS", "READY", "BOOTING", "CLAIMED", "FAILED", "LAST FAILURE", "LAST ERROR"],
+    [
+      "NAME",
+      "HEALTH",
+      "MODE",
+      "PLUGIN",
+      "VERSION",
+      "PID",
+      "RESTARTS",
+      "READY",
+      "BOOTING",
+      "CLAIMED",
+      "FAILED",
+      "LAST FAILURE",
+      "LAST ERROR",
+    ],
     providers.map((p) => [
       p.name,
       healthName(p.health),
@@ -354,7 +374,10 @@ export function providersTable(providers: ProviderStatus[]): string {
 }
 
 function countsLine(counts: StateCount[]): string {
-  return counts.filter((c) => c.count > 0).map((c) => `${nodeStateName(c.state)} ${c.count}`).join(", ");
+  return counts
+    .filter((c) => c.count > 0)
+    .map((c) => `${nodeStateName(c.state)} ${c.count}`)
+    .join(", ");
 }
 
 export function labelDetails(l: LabelStatus): string {

@@ -137,7 +137,7 @@ export function holdDetails(h: Hold, now: Date): string {
     ["node", n?.id ?? ""],
     ["label", n?.label ?? ""],
     ["provider", n?.provider ?? ""],
-    ["state", n ? nodeJson(n).state as string : ""],
+    ["state", n ? (nodeJson(n).state as string) : ""],
     ["reason", h.reason],
     ["requester", h.requester],
     ["source", h.ruleId ? `${h.source} (${h.ruleId})` : h.source],
@@ -151,7 +151,13 @@ export function holdDetails(h: Hold, now: Date): string {
     ["username", n?.username ?? ""],
     ["host keys", n?.hostKeys.join("\n") ?? ""],
   ]);
-  const keys = h.keys.length === 0 ? "" : `\nkeys:\n${table(["FINGERPRINT", "ADDED BY", "ADDED"], h.keys.map((k) => [k.fingerprint, k.addedBy, iso(k.addedAt) ?? ""]))}`;
+  const keys =
+    h.keys.length === 0
+      ? ""
+      : `\nkeys:\n${table(
+          ["FINGERPRINT", "ADDED BY", "ADDED"],
+          h.keys.map((k) => [k.fingerprint, k.addedBy, iso(k.addedAt) ?? ""]),
+        )}`;
   const snaps = h.snapshots.length === 0 ? "" : `\nsnapshots:\n${snapshotsTable(h.snapshots)}`;
   return `${head}${keys}${snaps}`;
 }
@@ -244,7 +250,11 @@ const holdRelease: Command = {
   async run(ctx) {
     const [nodeId = ""] = positionals(ctx.parsed, "hold release", ["NODE"]);
     const res = await ctx.client().holds.release({ nodeId, requester: whoami(ctx.parsed.values) });
-    emit(ctx, { node: res.node ? nodeJson(res.node) : null }, `hold on ${nodeId} released; the node is ${res.node ? (nodeJson(res.node).state as string) : "being deleted"}\n`);
+    emit(
+      ctx,
+      { node: res.node ? nodeJson(res.node) : null },
+      `hold on ${nodeId} released; the node is ${res.node ? (nodeJson(res.node).state as string) : "being deleted"}\n`,
+    );
     return 0;
   },
 };
@@ -263,7 +273,9 @@ prints; pin the host key (StrictHostKeyChecking=yes).`,
     const [nodeId = ""] = positionals(ctx.parsed, "hold add-key", ["NODE"]);
     const file = str(ctx.parsed.values, "key");
     if (!file) throw new UsageError("--key FILE.pub is required", "hold add-key");
-    const res = await ctx.client().holds.addKey({ nodeId, publicKey: readKeyFile(file, "hold add-key"), requester: whoami(ctx.parsed.values) });
+    const res = await ctx
+      .client()
+      .holds.addKey({ nodeId, publicKey: readKeyFile(file, "hold add-key"), requester: whoami(ctx.parsed.values) });
     const h = res.hold;
     if (!h) throw new Error("the server answered without a hold");
     const n = h.node;
@@ -304,7 +316,8 @@ ${requesterHelp}`,
     const v = ctx.parsed.values;
     const raw = str(v, "visibility");
     const visibility = raw === undefined ? SnapshotVisibility.SNAPSHOT_VISIBILITY_UNSPECIFIED : VISIBILITIES[raw];
-    if (visibility === undefined) throw new UsageError(`--visibility must be shared, private or public, not "${raw ?? ""}"`, "hold snapshot");
+    if (visibility === undefined)
+      throw new UsageError(`--visibility must be shared, private or public, not "${raw ?? ""}"`, "hold snapshot");
     const wait = !bool(v, "no-wait");
     const res = await ctx.client().holds.snapshot({
       nodeId,
@@ -404,7 +417,17 @@ const holdRuleDelete: Command = {
 };
 
 /** In the order the top-level help lists them. */
-export const HOLD_COMMANDS: Command[] = [holds, hold, holdShow, holdRelease, holdAddKey, holdSnapshot, holdRules, holdRuleAdd, holdRuleDelete];
+export const HOLD_COMMANDS: Command[] = [
+  holds,
+  hold,
+  holdShow,
+  holdRelease,
+  holdAddKey,
+  holdSnapshot,
+  holdRules,
+  holdRuleAdd,
+  holdRuleDelete,
+];
 
 /** The nouns above that take a verb, for main.ts. */
 export const HOLD_VERBS: Record<string, string[]> = {

@@ -1,9 +1,4 @@
-import {
-  ImageBuildState,
-  imageBuildStateToJSON,
-  type ImageBuild,
-  type ImageFamily,
-} from "../../gen/ts/standby/v1/standby.js";
+import { ImageBuildState, imageBuildStateToJSON, type ImageBuild, type ImageFamily } from "../../gen/ts/standby/v1/standby.js";
 import { bool, int, positionals, str, UsageError } from "./args.js";
 import type { Command } from "./commands.js";
 import type { Context } from "./context.js";
@@ -122,7 +117,12 @@ export function buildDetails(b: ImageBuild): string {
     ["finished", iso(b.finishedAt) ?? ""],
     ["builder node", b.builderNodeId],
     ["verifier node", b.verifierNodeId],
-    ["timings", Object.entries(b.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`).join(", ")],
+    [
+      "timings",
+      Object.entries(b.timings)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
+        .join(", "),
+    ],
     ["cache key", b.cacheKey],
     ["failure", b.failureReason],
   ]);
@@ -132,7 +132,11 @@ function emit(ctx: Context, json: Json, text: string): void {
   ctx.out(ctx.json ? renderJson(json) : text);
 }
 
-const ENDED = new Set([ImageBuildState.IMAGE_BUILD_STATE_PROMOTED, ImageBuildState.IMAGE_BUILD_STATE_FAILED, ImageBuildState.IMAGE_BUILD_STATE_RETIRED]);
+const ENDED = new Set([
+  ImageBuildState.IMAGE_BUILD_STATE_PROMOTED,
+  ImageBuildState.IMAGE_BUILD_STATE_FAILED,
+  ImageBuildState.IMAGE_BUILD_STATE_RETIRED,
+]);
 
 /** Polls builds until each has ended or the timeout passes; their last states. */
 async function waitForBuilds(ctx: Context, builds: ImageBuild[], timeoutSeconds: number): Promise<ImageBuild[]> {
@@ -229,7 +233,10 @@ function pauseCommand(verb: "pause" | "resume"): Command {
   return {
     name: `image ${verb}`,
     args: "NAME",
-    summary: verb === "pause" ? "stop a family's scheduled builds (requested and post-build ones still run)" : "let a paused family's schedule build again",
+    summary:
+      verb === "pause"
+        ? "stop a family's scheduled builds (requested and post-build ones still run)"
+        : "let a paused family's schedule build again",
     help: "",
     options: {},
     async run(ctx) {
@@ -288,4 +295,13 @@ files are removed), so run it as the job's last step. Exits 1 if the build faile
 };
 
 /** In the order the top-level help lists them. */
-export const IMAGE_COMMANDS: Command[] = [images, imageBuild, imageShow, imageLog, pauseCommand("pause"), pauseCommand("resume"), imageDelete, snapshot];
+export const IMAGE_COMMANDS: Command[] = [
+  images,
+  imageBuild,
+  imageShow,
+  imageLog,
+  pauseCommand("pause"),
+  pauseCommand("resume"),
+  imageDelete,
+  snapshot,
+];

@@ -114,7 +114,10 @@ Examples:
           report({ event: p.event, claimId: p.claimId, queuePosition: p.queuePosition, message: p.message }, line);
         },
         onLost: (e) =>
-          report({ event: "lease-lost", message: e.message }, `the lease was lost (${e.message}); the node may be deleted under the command`),
+          report(
+            { event: "lease-lost", message: e.message },
+            `the lease was lost (${e.message}); the node may be deleted under the command`,
+          ),
       });
     } catch (err) {
       const code = claimEndExit(ctx, err, timeoutSeconds, "a node");
@@ -174,10 +177,14 @@ Examples:
       return 130;
     }
     const code = exitCodeOf(result);
-    const how = result.code !== null ? `exited ${result.code}` : result.signal ? `died of SIG${result.signal}` : "ended without an exit status";
+    const how =
+      result.code !== null ? `exited ${result.code}` : result.signal ? `died of SIG${result.signal}` : "ended without an exit status";
     report({ event: "exit", code: result.code, signal: result.signal ?? null }, `the command ${how}`);
     const failed = code !== 0;
-    const hold = failed && holdSeconds > 0 ? { seconds: holdSeconds, reason: holdReasonOption ?? `standby run: "${command.slice(0, 200)}" ${how}` } : undefined;
+    const hold =
+      failed && holdSeconds > 0
+        ? { seconds: holdSeconds, reason: holdReasonOption ?? `standby run: "${command.slice(0, 200)}" ${how}` }
+        : undefined;
     await release(failed ? "failure" : "success", hold);
     return code;
   },

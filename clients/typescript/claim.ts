@@ -8,14 +8,7 @@ import {
   type WatchClaimResponse,
 } from "../../gen/ts/standby/v1/standby.js";
 import type { ClaimCalls } from "./calls.js";
-import {
-  ClaimAbortedError,
-  ClaimFailedError,
-  ClaimTimeoutError,
-  InternalError,
-  StandbyClientError,
-  UnavailableError,
-} from "./errors.js";
+import { ClaimAbortedError, ClaimFailedError, ClaimTimeoutError, InternalError, StandbyClientError, UnavailableError } from "./errors.js";
 import { Lease, type LeaseOptions } from "./lease.js";
 
 /** What a waiting claim reports. */
@@ -73,7 +66,10 @@ export function defaultRequester(): string {
   }
 }
 
-export const claimStateName = (s: ClaimState): string => claimStateToJSON(s).replace(/^CLAIM_STATE_/, "").toLowerCase();
+export const claimStateName = (s: ClaimState): string =>
+  claimStateToJSON(s)
+    .replace(/^CLAIM_STATE_/, "")
+    .toLowerCase();
 
 function isTerminal(state: ClaimState): boolean {
   return (
@@ -223,7 +219,12 @@ export async function claimNodes(calls: ClaimCalls, options: ClaimOptions): Prom
     }
     if (ended.kind === "terminal") {
       const c = ended.claim;
-      throw new ClaimFailedError({ claimId: c.id, state: claimStateName(c.state), reason: c.failureReason, queuePosition: c.queuePosition });
+      throw new ClaimFailedError({
+        claimId: c.id,
+        state: claimStateName(c.state),
+        reason: c.failureReason,
+        queuePosition: c.queuePosition,
+      });
     }
     const outcome = await cancel();
     const end = { claimId: lastClaim?.id ?? "", queuePosition: lastClaim?.queuePosition ?? 0, ...outcome };

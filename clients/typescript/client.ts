@@ -190,12 +190,9 @@ export function createClient(address: string = DEFAULT_ADDRESS, options: ClientO
         deadlineMs: opts?.deadlineMs ?? defaultDeadline + waitMs,
       });
     },
-    getClaim: (req, opts) =>
-      unary((m, o, cb) => grpc.getClaim(GetClaimRequest.fromPartial(req), m, o, cb), opts),
-    getClaimTimeline: (req, opts) =>
-      unary((m, o, cb) => grpc.getClaimTimeline(GetClaimTimelineRequest.fromPartial(req), m, o, cb), opts),
-    cancelClaim: (req, opts) =>
-      unary((m, o, cb) => grpc.cancelClaim(CancelClaimRequest.fromPartial(req), m, o, cb), opts),
+    getClaim: (req, opts) => unary((m, o, cb) => grpc.getClaim(GetClaimRequest.fromPartial(req), m, o, cb), opts),
+    getClaimTimeline: (req, opts) => unary((m, o, cb) => grpc.getClaimTimeline(GetClaimTimelineRequest.fromPartial(req), m, o, cb), opts),
+    cancelClaim: (req, opts) => unary((m, o, cb) => grpc.cancelClaim(CancelClaimRequest.fromPartial(req), m, o, cb), opts),
     watchClaim: (req, opts = {}) => {
       const callOptions: Partial<CallOptions> = {};
       if (opts.deadlineMs !== undefined) callOptions.deadline = new Date(Date.now() + opts.deadlineMs);
@@ -208,30 +205,18 @@ export function createClient(address: string = DEFAULT_ADDRESS, options: ClientO
       }
       return stream;
     },
-    renewLease: (req, opts) =>
-      unary((m, o, cb) => grpc.renewLease(RenewLeaseRequest.fromPartial(req), m, o, cb), opts),
-    releaseLease: (req, opts) =>
-      unary((m, o, cb) => grpc.releaseLease(ReleaseLeaseRequest.fromPartial(req), m, o, cb), opts),
-    listNodes: (req = {}, opts) =>
-      unary((m, o, cb) => grpc.listNodes(ListNodesRequest.fromPartial(req), m, o, cb), opts),
-    getNode: (req, opts) =>
-      unary((m, o, cb) => grpc.getNode(GetNodeRequest.fromPartial(req), m, o, cb), opts),
-    deleteNode: (req, opts) =>
-      unary((m, o, cb) => grpc.deleteNode(DeleteNodeRequest.fromPartial(req), m, o, cb), opts),
-    listLabels: (req = {}, opts) =>
-      unary((m, o, cb) => grpc.listLabels(ListLabelsRequest.fromPartial(req), m, o, cb), opts),
-    listProviders: (req = {}, opts) =>
-      unary((m, o, cb) => grpc.listProviders(ListProvidersRequest.fromPartial(req), m, o, cb), opts),
-    setProviderMode: (req, opts) =>
-      unary((m, o, cb) => grpc.setProviderMode(SetProviderModeRequest.fromPartial(req), m, o, cb), opts),
-    reloadConfig: (req = {}, opts) =>
-      unary((m, o, cb) => grpc.reloadConfig(ReloadConfigRequest.fromPartial(req), m, o, cb), opts, false),
-    listImages: (req = {}, opts) =>
-      unary((m, o, cb) => grpc.listImages(ListImagesRequest.fromPartial(req), m, o, cb), opts),
-    buildImage: (req, opts) =>
-      unary((m, o, cb) => grpc.buildImage(BuildImageRequest.fromPartial(req), m, o, cb), opts, false),
-    getImageBuild: (req, opts) =>
-      unary((m, o, cb) => grpc.getImageBuild(GetImageBuildRequest.fromPartial(req), m, o, cb), opts),
+    renewLease: (req, opts) => unary((m, o, cb) => grpc.renewLease(RenewLeaseRequest.fromPartial(req), m, o, cb), opts),
+    releaseLease: (req, opts) => unary((m, o, cb) => grpc.releaseLease(ReleaseLeaseRequest.fromPartial(req), m, o, cb), opts),
+    listNodes: (req = {}, opts) => unary((m, o, cb) => grpc.listNodes(ListNodesRequest.fromPartial(req), m, o, cb), opts),
+    getNode: (req, opts) => unary((m, o, cb) => grpc.getNode(GetNodeRequest.fromPartial(req), m, o, cb), opts),
+    deleteNode: (req, opts) => unary((m, o, cb) => grpc.deleteNode(DeleteNodeRequest.fromPartial(req), m, o, cb), opts),
+    listLabels: (req = {}, opts) => unary((m, o, cb) => grpc.listLabels(ListLabelsRequest.fromPartial(req), m, o, cb), opts),
+    listProviders: (req = {}, opts) => unary((m, o, cb) => grpc.listProviders(ListProvidersRequest.fromPartial(req), m, o, cb), opts),
+    setProviderMode: (req, opts) => unary((m, o, cb) => grpc.setProviderMode(SetProviderModeRequest.fromPartial(req), m, o, cb), opts),
+    reloadConfig: (req = {}, opts) => unary((m, o, cb) => grpc.reloadConfig(ReloadConfigRequest.fromPartial(req), m, o, cb), opts, false),
+    listImages: (req = {}, opts) => unary((m, o, cb) => grpc.listImages(ListImagesRequest.fromPartial(req), m, o, cb), opts),
+    buildImage: (req, opts) => unary((m, o, cb) => grpc.buildImage(BuildImageRequest.fromPartial(req), m, o, cb), opts, false),
+    getImageBuild: (req, opts) => unary((m, o, cb) => grpc.getImageBuild(GetImageBuildRequest.fromPartial(req), m, o, cb), opts),
     setImageFamilyPaused: (req, opts) =>
       unary((m, o, cb) => grpc.setImageFamilyPaused(SetImageFamilyPausedRequest.fromPartial(req), m, o, cb), opts),
     deleteImageBuild: (req, opts) =>
@@ -239,7 +224,11 @@ export function createClient(address: string = DEFAULT_ADDRESS, options: ClientO
     snapshotNode: (req, opts) => {
       const request = SnapshotNodeRequest.fromPartial(req);
       const waitMs = (request.waitTimeoutSeconds || 600) * 1000;
-      return unary((m, o, cb) => grpc.snapshotNode(request, m, o, cb), { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadline + waitMs }, false);
+      return unary(
+        (m, o, cb) => grpc.snapshotNode(request, m, o, cb),
+        { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadline + waitMs },
+        false,
+      );
     },
     holds: createHoldsClient(grpc, unary, defaultDeadline),
     close: () => grpc.close(),

@@ -29,7 +29,11 @@ export interface HoldCallOpts {
   signal?: AbortSignal;
 }
 
-type Invoke<R> = (metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: R) => void) => ClientUnaryCall;
+type Invoke<R> = (
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: R) => void,
+) => ClientUnaryCall;
 /** The client's one way to make a unary call (deadline, abort, error mapping). */
 /** idempotent: whether a call that may have reached the server can be sent again (default true). */
 export type UnaryCaller = <R>(invoke: Invoke<R>, opts?: HoldCallOpts, idempotent?: boolean) => Promise<R>;
@@ -59,11 +63,20 @@ export function createHoldsClient(grpc: StandbyServiceClient, unary: UnaryCaller
     hold: (req, opts) => unary((m, o, cb) => grpc.holdNode(HoldNodeRequest.fromPartial(req), m, o, cb), opts),
     release: (req, opts) => unary((m, o, cb) => grpc.releaseHold(ReleaseHoldRequest.fromPartial(req), m, o, cb), opts, false),
     // Adding a key is an SSH round trip to the node (up to 30 s on the server).
-    addKey: (req, opts) => unary((m, o, cb) => grpc.addHoldKey(AddHoldKeyRequest.fromPartial(req), m, o, cb), { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadlineMs + 30_000 }, false),
+    addKey: (req, opts) =>
+      unary(
+        (m, o, cb) => grpc.addHoldKey(AddHoldKeyRequest.fromPartial(req), m, o, cb),
+        { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadlineMs + 30_000 },
+        false,
+      ),
     snapshot: (req, opts) => {
       const request = SnapshotHoldRequest.fromPartial(req);
       const waitMs = request.wait ? (request.waitTimeoutSeconds || 600) * 1000 : 0;
-      return unary((m, o, cb) => grpc.snapshotHold(request, m, o, cb), { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadlineMs + waitMs }, false);
+      return unary(
+        (m, o, cb) => grpc.snapshotHold(request, m, o, cb),
+        { ...opts, deadlineMs: opts?.deadlineMs ?? defaultDeadlineMs + waitMs },
+        false,
+      );
     },
     listRules: (req = {}, opts) => unary((m, o, cb) => grpc.listHoldRules(ListHoldRulesRequest.fromPartial(req), m, o, cb), opts),
     createRule: (req, opts) => unary((m, o, cb) => grpc.createHoldRule(CreateHoldRuleRequest.fromPartial(req), m, o, cb), opts, false),

@@ -1,10 +1,4 @@
-export {
-  createClient,
-  DEFAULT_ADDRESS,
-  DEFAULT_DEADLINE_MS,
-  type StandbyClient,
-  type ClientOptions,
-} from "./client.js";
+export { createClient, DEFAULT_ADDRESS, DEFAULT_DEADLINE_MS, type StandbyClient, type ClientOptions } from "./client.js";
 export type { CallOpts, Req } from "./calls.js";
 export { claimStateName, defaultRequester, DEFAULT_CLAIM_TIMEOUT_MS, type ClaimOptions, type ClaimProgress } from "./claim.js";
 export { Lease, type Hold, type LeaseOptions, type OutcomeName } from "./lease.js";

@@ -47,7 +47,10 @@ function pinnedBlobs(hostKeys: string[]): { type: string; blob: Buffer }[] {
 }
 
 /** Connects and authenticates; the caller ends the client. */
-export function connectToNode(node: Pick<Node, "id" | "addresses" | "sshPort" | "username" | "hostKeys">, options: NodeSshOptions): Promise<ssh2.Client> {
+export function connectToNode(
+  node: Pick<Node, "id" | "addresses" | "sshPort" | "username" | "hostKeys">,
+  options: NodeSshOptions,
+): Promise<ssh2.Client> {
   const host = options.address ?? node.addresses[0];
   if (!host) return Promise.reject(new NodeSshError("no-address", `node ${node.id} has no address`));
   const pinned = pinnedBlobs(node.hostKeys);
@@ -67,8 +70,14 @@ export function connectToNode(node: Pick<Node, "id" | "addresses" | "sshPort" | 
     client.on("error", (err: Error & { level?: string }) => {
       if (ready) return;
       client.end();
-      if (refusedKey) reject(new NodeSshError("host-key-mismatch", `${where}: host key ${refusedKey} is not the one the scheduler pinned; not connecting`, { cause: err }));
-      else if (err.level === "client-authentication") reject(new NodeSshError("auth-failed", `${where}: our key was refused`, { cause: err }));
+      if (refusedKey)
+        reject(
+          new NodeSshError("host-key-mismatch", `${where}: host key ${refusedKey} is not the one the scheduler pinned; not connecting`, {
+            cause: err,
+          }),
+        );
+      else if (err.level === "client-authentication")
+        reject(new NodeSshError("auth-failed", `${where}: our key was refused`, { cause: err }));
       else if (err.level === "client-timeout") reject(new NodeSshError("timeout", `${where}: ${err.message}`, { cause: err }));
       else reject(new NodeSshError("unreachable", `${where}: ${err.message}`, { cause: err }));
     });

@@ -129,10 +129,7 @@ export class FakeCloud implements PluginImplementation {
       endpoints: settings.endpoints && new FakeEndpoints(`${file}.nodes`, settings.endpoints.address, this.log),
     };
     this.syncEndpoints();
-    this.log.info(
-      { provider: config.providerName, stateFile: file, instances: store.instances.size },
-      "fake cloud configured",
-    );
+    this.log.info({ provider: config.providerName, stateFile: file, instances: store.instances.size }, "fake cloud configured");
   }
 
   async boot(spec: BootSpec): Promise<Instance> {
@@ -152,7 +149,13 @@ export class FakeCloud implements PluginImplementation {
     // carries the cloud's answer, error body included.
     return cloudSpan(
       "fake-cloud POST /v2/servers",
-      { "http.request.method": "POST", "url.path": "/v2/servers", "standby.node.id": spec.nodeId, "standby.image": image.name, "standby.flavor": flavor.name },
+      {
+        "http.request.method": "POST",
+        "url.path": "/v2/servers",
+        "standby.node.id": spec.nodeId,
+        "standby.image": image.name,
+        "standby.flavor": flavor.name,
+      },
       async (span) => {
         const refusal = this.refusal(flavor, dice);
         if (refusal) {
@@ -221,7 +224,12 @@ export class FakeCloud implements PluginImplementation {
       const host = generateEd25519Key(`fake-${instanceId}`);
       const endpoint = { hostPrivateKey: host.privateKey, network: down ? settings.endpoints.noNetwork : ("up" as const) };
       const port = await endpoints.start(instance, endpoint, spec.sshPublicKeys);
-      Object.assign(instance, { endpoint: { ...endpoint, port }, addresses: [settings.endpoints.address], sshPort: port, hostKeys: [host.publicKey] });
+      Object.assign(instance, {
+        endpoint: { ...endpoint, port },
+        addresses: [settings.endpoints.address],
+        sshPort: port,
+        hostKeys: [host.publicKey],
+      });
     }
     store.putInstance(instance);
     await store.flush();
@@ -343,7 +351,12 @@ export class FakeCloud implements PluginImplementation {
     const { store, endpoints } = this.configured();
     if (!endpoints) return;
     const now = this.clock.now();
-    endpoints.sync([...store.instances.values()].map((instance) => ({ instance, alive: fakeInstanceState(instance, now) !== "gone" && instance.deleteAt === 0 })));
+    endpoints.sync(
+      [...store.instances.values()].map((instance) => ({
+        instance,
+        alive: fakeInstanceState(instance, now) !== "gone" && instance.deleteAt === 0,
+      })),
+    );
   }
 
   private configured(): Configured {

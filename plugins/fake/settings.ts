@@ -99,7 +99,10 @@ export const fakeSettingsSchema = z.strictObject({
   endpoints: z
     .strictObject({
       /** A loopback address to listen on. */
-      address: z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, "must be a 127.x.y.z address").default("127.0.0.1"),
+      address: z
+        .string()
+        .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, "must be a 127.x.y.z address")
+        .default("127.0.0.1"),
       /** Probability that an instance has no network. */
       noNetworkRate: probability.default(0),
       /**

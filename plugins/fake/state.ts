@@ -155,10 +155,7 @@ export async function writeFakeCloud(file: string, state: FakeCloudState): Promi
 }
 
 /** Read-modify-write under the lock; fn may change the state in place or return a new one. */
-export async function updateFakeCloud(
-  file: string,
-  fn: (state: FakeCloudState) => FakeCloudState | void,
-): Promise<FakeCloudState> {
+export async function updateFakeCloud(file: string, fn: (state: FakeCloudState) => FakeCloudState | void): Promise<FakeCloudState> {
   return withFakeCloudLock(file, async () => {
     const state = await readFakeCloud(file);
     const next = fn(state) ?? state;

@@ -21,15 +21,7 @@ import { ENV_STATE_DIR, type PluginConfig, type PluginDescription, type PluginIm
 import { probeSsh } from "../sdk/ssh-client.js";
 import { generateEcdsaKey, generateEd25519Key } from "../sdk/ssh-keys.js";
 import { builtinImageFiles, ImageStore, Packer, type ImageMeta } from "./images.js";
-import {
-  isRunning,
-  nodeKey,
-  NodeDirs,
-  NODE_FORMAT,
-  replaceFile,
-  stopGroup,
-  type NodeRecord,
-} from "./nodes.js";
+import { isRunning, nodeKey, NodeDirs, NODE_FORMAT, replaceFile, stopGroup, type NodeRecord } from "./nodes.js";
 import { detectCapabilities, type Capabilities } from "./placement.js";
 import { numberToAddress, parseLocalSettings, parseRange, addressToNumber, type LocalSettings } from "./settings.js";
 import { Spares, spawnDaemon } from "./spares.js";
@@ -150,7 +142,9 @@ export class LocalCloud implements PluginImplementation {
       try {
         await images.create(
           { id: name, name, tags: {}, visibility: "public", source: typeof base === "string" ? `builtin:${base}` : `dir:${base.fromDir}` },
-          typeof base === "string" ? { kind: "files", files: builtinImageFiles(base) } : { kind: "copy", fromDir: path.resolve(base.fromDir) },
+          typeof base === "string"
+            ? { kind: "files", files: builtinImageFiles(base) }
+            : { kind: "copy", fromDir: path.resolve(base.fromDir) },
         );
         this.log.info({ image: name }, "base image created");
       } catch (err) {
@@ -192,7 +186,14 @@ export class LocalCloud implements PluginImplementation {
     await spares.init();
     const adopted = (await nodes.all()).size;
     this.log.info(
-      { provider: config.providerName, stateDir, placement: capabilities.placement, isolation: capabilities.isolation, notes: capabilities.notes, adopted },
+      {
+        provider: config.providerName,
+        stateDir,
+        placement: capabilities.placement,
+        isolation: capabilities.isolation,
+        notes: capabilities.notes,
+        adopted,
+      },
       "local provider configured",
     );
   }
@@ -370,12 +371,7 @@ export class LocalCloud implements PluginImplementation {
   }
 
   /** Address, quota and the node's directory, under one lock so concurrent boots never share an address. */
-  private allocate(
-    key: string,
-    spec: BootSpec,
-    image: ImageMeta,
-    flavor: Flavor,
-  ): Promise<NodeRecord> {
+  private allocate(key: string, spec: BootSpec, image: ImageMeta, flavor: Flavor): Promise<NodeRecord> {
     const c = this.configured();
     const work = async (): Promise<NodeRecord> => {
       const all = await c.nodes.all();
@@ -509,7 +505,13 @@ export class LocalCloud implements PluginImplementation {
     return path.join(`/proc/${record.pid}/root`, workspace);
   }
 
-  private async runSnapshot(c: Configured, operation: OperationRecord, source: string, spec: SnapshotSpec, record: NodeRecord): Promise<void> {
+  private async runSnapshot(
+    c: Configured,
+    operation: OperationRecord,
+    source: string,
+    spec: SnapshotSpec,
+    record: NodeRecord,
+  ): Promise<void> {
     const started = Date.now();
     try {
       const image = await c.images.create(
@@ -524,14 +526,24 @@ export class LocalCloud implements PluginImplementation {
       );
       await this.writeOperation({ ...operation, state: "done", doneAt: Date.now() });
       this.log.info(
-        { node: record.nodeId, image: image.id, name: image.name, bytes: image.sizeBytes, files: image.fileCount, ms: Date.now() - started },
+        {
+          node: record.nodeId,
+          image: image.id,
+          name: image.name,
+          bytes: image.sizeBytes,
+          files: image.fileCount,
+          ms: Date.now() - started,
+        },
         "snapshot done",
       );
     } catch (err) {
       this.log.error({ err, node: record.nodeId, operation: operation.id }, "snapshot failed");
-      await this.writeOperation({ ...operation, state: "failed", error: `snapshot failed: ${(err as Error).message}`, doneAt: Date.now() }).catch(
-        () => undefined,
-      );
+      await this.writeOperation({
+        ...operation,
+        state: "failed",
+        error: `snapshot failed: ${(err as Error).message}`,
+        doneAt: Date.now(),
+      }).catch(() => undefined);
     }
   }
 

@@ -338,7 +338,7 @@ export function builtinImageFiles(name: "empty" | "base"): Record<string, { cont
         "This is a node of standby's local provider: a workspace directory on the host, served by its own SSH server.\n" +
         "It is HOME for every command; files here came from the node's image, copy-on-write.\n",
     },
-    ".profile": { content: 'export PATH="$HOME/bin:$PATH"\nPS1=\'$(hostname):$(pwd)$ \'\n' },
+    ".profile": { content: "export PATH=\"$HOME/bin:$PATH\"\nPS1='$(hostname):$(pwd)$ '\n" },
     "bin/hello": { content: '#!/bin/sh\necho "hello from $(hostname) in $HOME"\n', mode: 0o755 },
     "etc/standby-image": { content: "base\n" },
   };

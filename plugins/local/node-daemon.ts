@@ -247,7 +247,12 @@ function orphaned(heartbeat: string): boolean {
 }
 
 function hostnameOf(nodeId: string): string {
-  const name = nodeId.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+/, "").slice(0, 63).replace(/-+$/, "");
+  const name = nodeId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 63)
+    .replace(/-+$/, "");
   return name || "standby-node";
 }
 

@@ -95,7 +95,11 @@ async function probeNamespaces(): Promise<string | undefined> {
   }
 }
 
-async function probePlacement(placement: Placement, isolation: Isolation, dirs: { scratch: string; images: string; nodes: string }): Promise<string | undefined> {
+async function probePlacement(
+  placement: Placement,
+  isolation: Isolation,
+  dirs: { scratch: string; images: string; nodes: string },
+): Promise<string | undefined> {
   if (placement === "copy") return undefined;
   const probe = path.join(dirs.scratch, `probe-${randomBytes(4).toString("hex")}`);
   try {
@@ -104,7 +108,12 @@ async function probePlacement(placement: Placement, isolation: Isolation, dirs: 
       for (const dir of [dirs.images, dirs.nodes]) {
         if (!overlaySafePath(dir)) return `the path ${dir} has a character overlayfs options cannot carry (, : \\ or space)`;
       }
-      const [lower, upper, work, merged] = ["lower", "upper", "work", "merged"].map((d) => path.join(probe, d)) as [string, string, string, string];
+      const [lower, upper, work, merged] = ["lower", "upper", "work", "merged"].map((d) => path.join(probe, d)) as [
+        string,
+        string,
+        string,
+        string,
+      ];
       for (const d of [lower, upper, work, merged]) await fs.mkdir(d, { recursive: true });
       await fs.writeFile(path.join(lower, "file"), "image\n");
       const script =
@@ -123,7 +132,8 @@ async function probePlacement(placement: Placement, isolation: Isolation, dirs: 
       return undefined;
     } finally {
       await fs.rm(source, { force: true });
-      for (const name of await fs.readdir(dirs.nodes)) if (name.startsWith(".probe-")) await fs.rm(path.join(dirs.nodes, name), { force: true });
+      for (const name of await fs.readdir(dirs.nodes))
+        if (name.startsWith(".probe-")) await fs.rm(path.join(dirs.nodes, name), { force: true });
     }
   } catch (err) {
     return firstLine(err);

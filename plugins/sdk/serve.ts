@@ -1,7 +1,15 @@
 import { existsSync, unlinkSync } from "node:fs";
 import { timingSafeEqual } from "node:crypto";
 import path from "node:path";
-import { Server, ServerCredentials, status, type handleUnaryCall, type sendUnaryData, type ServerUnaryCall, type StatusObject } from "@grpc/grpc-js";
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type handleUnaryCall,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type StatusObject,
+} from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { StandbyError } from "../../server/core/errors.js";
 import { createLogger, type Logger } from "../../server/core/log.js";
@@ -26,14 +34,7 @@ import {
   quotaToProto,
   snapshotSpecFromProto,
 } from "./convert.js";
-import {
-  ENV_SECRET,
-  ENV_SOCKET_DIR,
-  formatHandshake,
-  PROTOCOL_VERSION,
-  SECRET_METADATA_KEY,
-  SOCKET_FILE_NAME,
-} from "./handshake.js";
+import { ENV_SECRET, ENV_SOCKET_DIR, formatHandshake, PROTOCOL_VERSION, SECRET_METADATA_KEY, SOCKET_FILE_NAME } from "./handshake.js";
 import { toStatus } from "./status.js";
 import { tracingSettings } from "../../server/telemetry/otel-env.js";
 import { flushTracing } from "../../server/telemetry/tracing.js";
@@ -203,9 +204,7 @@ export async function servePlugin(impl: PluginImplementation, options: ServePlug
   };
 
   const handlers: ProviderServiceServer = {
-    describe: unary("Describe", false, async () =>
-      describeToProto({ ...(await impl.describe()), protocolVersion: PROTOCOL_VERSION }),
-    ),
+    describe: unary("Describe", false, async () => describeToProto({ ...(await impl.describe()), protocolVersion: PROTOCOL_VERSION })),
     configure: unary("Configure", false, async (req) => {
       await impl.configure({
         settings: (req.settings ?? {}) as Record<string, unknown>,

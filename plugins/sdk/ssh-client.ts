@@ -74,13 +74,21 @@ export function sshExec(target: SshTarget, command: string, options: SshExecOpti
     );
     client.on("error", (err: Error & { level?: string }) => {
       if (hostKeyWrong) {
-        settle(new SshClientError("host-key-mismatch", `ssh ${target.host}:${target.port}: host key does not match the configured one`, { cause: err }));
+        settle(
+          new SshClientError("host-key-mismatch", `ssh ${target.host}:${target.port}: host key does not match the configured one`, {
+            cause: err,
+          }),
+        );
       } else if (err.level === "client-authentication") {
         settle(new SshClientError("auth-failed", `ssh ${target.username}@${target.host}:${target.port}: key refused`, { cause: err }));
       } else if (err.level === "client-timeout") {
         settle(new SshClientError("timeout", `ssh ${target.host}:${target.port}: ${err.message}`, { cause: err }));
       } else {
-        settle(new SshClientError(authenticated ? "protocol" : "unreachable", `ssh ${target.host}:${target.port}: ${err.message}`, { cause: err }));
+        settle(
+          new SshClientError(authenticated ? "protocol" : "unreachable", `ssh ${target.host}:${target.port}: ${err.message}`, {
+            cause: err,
+          }),
+        );
       }
     });
     client.on("close", () => settle(new SshClientError("unreachable", `ssh ${target.host}:${target.port}: connection closed`)));

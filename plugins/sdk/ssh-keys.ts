@@ -103,7 +103,8 @@ export function publicKeyBlob(line: string): Buffer | undefined {
   return key?.getPublicSSH();
 }
 
-const KEY_TYPE = /(?:^|\s)((?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+[A-Za-z0-9+/=]+(?:\s.*)?)$/;
+const KEY_TYPE =
+  /(?:^|\s)((?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+[A-Za-z0-9+/=]+(?:\s.*)?)$/;
 
 /**
  * The key of one authorized_keys line, or undefined for blank lines, comments

@@ -222,29 +222,36 @@ export async function startSshServer(options: SshServerOptions): Promise<SshServ
       run(accept(), undefined, state, commandEnv(state, login, info, localPort));
     });
     session.on("sftp", (accept: () => import("ssh2").SFTPWrapper) => {
-      serveSftp(accept(), { home, ...(options.sftpRoot ? { root: options.sftpRoot } : {}), ...(options.umask !== undefined ? { umask: options.umask } : {}) });
+      serveSftp(accept(), {
+        home,
+        ...(options.sftpRoot ? { root: options.sftpRoot } : {}),
+        ...(options.umask !== undefined ? { umask: options.umask } : {}),
+      });
     });
     session.on("subsystem", (_accept: unknown, reject: (() => void) | undefined) => reject?.());
   };
 
-  const server = new ssh2.Server({ hostKeys, ident: options.ident ?? "standby", ...(options.debug ? { debug: options.debug } : {}) }, (conn, info) => {
-    if (closing) {
-      conn.end();
-      return;
-    }
-    connections.add(conn);
-    let login = options.username ?? "";
-    conn.on("authentication", (ctx: AuthContext) => {
-      login = ctx.username;
-      authenticate(ctx);
-    });
-    conn.on("ready", () => {
-      const localPort = (server.address() as AddressInfo | null)?.port ?? options.port;
-      conn.on("session", (accept: () => Session) => onSession(accept(), login, info, localPort));
-    });
-    conn.on("error", (err: Error) => log?.debug({ err: err.message, client: info.ip }, "ssh connection error"));
-    conn.on("close", () => connections.delete(conn));
-  });
+  const server = new ssh2.Server(
+    { hostKeys, ident: options.ident ?? "standby", ...(options.debug ? { debug: options.debug } : {}) },
+    (conn, info) => {
+      if (closing) {
+        conn.end();
+        return;
+      }
+      connections.add(conn);
+      let login = options.username ?? "";
+      conn.on("authentication", (ctx: AuthContext) => {
+        login = ctx.username;
+        authenticate(ctx);
+      });
+      conn.on("ready", () => {
+        const localPort = (server.address() as AddressInfo | null)?.port ?? options.port;
+        conn.on("session", (accept: () => Session) => onSession(accept(), login, info, localPort));
+      });
+      conn.on("error", (err: Error) => log?.debug({ err: err.message, client: info.ip }, "ssh connection error"));
+      conn.on("close", () => connections.delete(conn));
+    },
+  );
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => reject(err);

@@ -14,7 +14,12 @@ import { startTracing, tracer, tracingOn } from "../../server/telemetry/tracing.
  */
 
 /** Starts tracing for the plugin if the environment asks for it; true if on. */
-export function startPluginTracing(pluginName: string, logger: Logger, version?: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export function startPluginTracing(
+  pluginName: string,
+  logger: Logger,
+  version?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean> {
   return startTracing({
     env,
     serviceName: `standby-plugin-${pluginName}`,

@@ -3,15 +3,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { StandbyError } from "../../server/core/errors.js";
 import { silentLogger, type Logger } from "../../server/core/log.js";
-import {
-  NODE_TAG,
-  OWNER_TAG,
-  type BootSpec,
-  type Flavor,
-  type ImageInfo,
-  type Instance,
-  type Quota,
-} from "../../server/core/provider.js";
+import { NODE_TAG, OWNER_TAG, type BootSpec, type Flavor, type ImageInfo, type Instance, type Quota } from "../../server/core/provider.js";
 import { cryptoRandom, type Random } from "../../server/core/random.js";
 import { ENV_STATE_DIR, type PluginConfig, type PluginDescription, type PluginImplementation } from "../sdk/index.js";
 import { sshExec, SshClientError, type SshTarget } from "../sdk/ssh-client.js";
@@ -177,10 +169,15 @@ export class StaticHosts implements PluginImplementation {
       const matching = [...c.hosts.values()].filter((h) => h.labels.length === 0 || h.labels.includes(spec.label));
       const byImage = matching.filter((h) => !spec.image || h.image === spec.image);
       if (byImage.length === 0) {
-        throw new StandbyError("not-found", `image "${spec.image}" not found: no host for label "${spec.label}" has it`, { field: "template.image" });
+        throw new StandbyError("not-found", `image "${spec.image}" not found: no host for label "${spec.label}" has it`, {
+          field: "template.image",
+        });
       }
       const candidates = byImage.filter((h) => !spec.flavor || h.flavor === spec.flavor);
-      if (candidates.length === 0) throw new StandbyError("not-found", `flavor "${spec.flavor}" not found on any host with image "${spec.image}"`, { field: "template.flavor" });
+      if (candidates.length === 0)
+        throw new StandbyError("not-found", `flavor "${spec.flavor}" not found on any host with image "${spec.image}"`, {
+          field: "template.flavor",
+        });
 
       const tried = new Set<string>();
       for (;;) {
@@ -328,7 +325,10 @@ export class StaticHosts implements PluginImplementation {
   /** Installs the boot's keys on the host; a host that does not answer is marked failed (unavailable). */
   private async finishClaim(assignment: Assignment, spec: BootSpec): Promise<Instance> {
     const c = this.configured();
-    const lines = spec.sshPublicKeys.map((k) => k.trim()).filter(Boolean).map((k) => `${k} ${marker(assignment.nodeId)}`);
+    const lines = spec.sshPublicKeys
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map((k) => `${k} ${marker(assignment.nodeId)}`);
     const script = [
       "set -e",
       "umask 077",
@@ -350,7 +350,10 @@ export class StaticHosts implements PluginImplementation {
       // The keys may be half written: clean up before the host is used again.
       this.deferCleanup(assignment, `claim failed: ${(err as Error).message}`, Date.now() + c.settings.retryFailedMs);
       await this.save();
-      this.log.warn({ node: assignment.nodeId, host: assignment.host, err: (err as Error).message }, "host did not take the claim; marked failed");
+      this.log.warn(
+        { node: assignment.nodeId, host: assignment.host, err: (err as Error).message },
+        "host did not take the claim; marked failed",
+      );
       throw new StandbyError("unavailable", `static host ${assignment.host} does not answer: ${(err as Error).message}`, { cause: err });
     }
     assignment.state = "assigned";
@@ -398,7 +401,11 @@ export class StaticHosts implements PluginImplementation {
       hostKey: host.hostKey,
     };
     // The script goes on stdin so no login shell (bash, zsh, fish) has to parse it.
-    return sshExec(target, "/bin/sh -s", { stdin: script, connectTimeoutMs: c.settings.connectTimeoutMs, timeoutMs: c.settings.cleanupTimeoutMs });
+    return sshExec(target, "/bin/sh -s", {
+      stdin: script,
+      connectTimeoutMs: c.settings.connectTimeoutMs,
+      timeoutMs: c.settings.cleanupTimeoutMs,
+    });
   }
 
   private removeAssignment(assignment: Assignment): void {
@@ -410,7 +417,8 @@ export class StaticHosts implements PluginImplementation {
     this.removeAssignment(assignment);
     const state = this.hostState(assignment.host);
     const { host, address, port, username, hostKey, nodeId, instanceId } = assignment;
-    if (!state.pending.some((p) => p.instanceId === instanceId)) state.pending.push({ host, address, port, username, hostKey, nodeId, instanceId });
+    if (!state.pending.some((p) => p.instanceId === instanceId))
+      state.pending.push({ host, address, port, username, hostKey, nodeId, instanceId });
     if (!state.failed) state.failedAt = Date.now();
     state.failed = true;
     state.reason = reason;

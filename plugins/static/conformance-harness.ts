@@ -66,7 +66,13 @@ plugin.configure = (config: PluginConfig) =>
     ...config,
     settings: {
       ...config.settings,
-      hosts: fixture.hosts.map((h, i) => ({ name: `host${i + 1}`, address: h.address, port: h.port, username: "ci", hostKey: h.hostKey.publicKey })),
+      hosts: fixture.hosts.map((h, i) => ({
+        name: `host${i + 1}`,
+        address: h.address,
+        port: h.port,
+        username: "ci",
+        hostKey: h.hostKey.publicKey,
+      })),
     },
     secrets: { ...config.secrets, sshPrivateKey: fixture.pluginKey.privateKey },
   });

@@ -135,7 +135,13 @@ export function providerToPb(p: ProviderSummary): PbProviderStatus {
     counts: counts(p.counts),
     pid: p.pid,
     mode: MODE[p.mode],
-    recentFailures: p.recentFailures.map((f) => ({ label: f.label, reason: f.reason, message: f.message, at: date(f.at), nodeId: f.nodeId })),
+    recentFailures: p.recentFailures.map((f) => ({
+      label: f.label,
+      reason: f.reason,
+      message: f.message,
+      at: date(f.at),
+      nodeId: f.nodeId,
+    })),
     pausedReason: p.pausedReason,
   };
 }

@@ -16,11 +16,22 @@ import { authorize } from "./auth.js";
 import { nodeToPb } from "./convert.js";
 
 /** The unary-call wrapper of service.ts: authorisation, then the handler, then the error table. */
-export type Unary = <Req, Res>(method: string, fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) => handleUnaryCall<Req, Res>;
+export type Unary = <Req, Res>(
+  method: string,
+  fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+) => handleUnaryCall<Req, Res>;
 
 type HoldRpcs = Pick<
   StandbyServiceServer,
-  "listHolds" | "getHold" | "holdNode" | "releaseHold" | "addHoldKey" | "snapshotHold" | "listHoldRules" | "createHoldRule" | "deleteHoldRule"
+  | "listHolds"
+  | "getHold"
+  | "holdNode"
+  | "releaseHold"
+  | "addHoldKey"
+  | "snapshotHold"
+  | "listHoldRules"
+  | "createHoldRule"
+  | "deleteHoldRule"
 >;
 
 const DEFAULT_SNAPSHOT_WAIT_S = 600;
@@ -83,7 +94,11 @@ export function holdRpcs(scheduler: () => Scheduler, unary: Unary): HoldRpcs {
       const waitS = req.waitTimeoutSeconds > 0 ? req.waitTimeoutSeconds : DEFAULT_SNAPSHOT_WAIT_S;
       if (waitS > MAX_SNAPSHOT_WAIT_S) throw StandbyError.invalidArgument("wait_timeout_seconds", `at most ${MAX_SNAPSHOT_WAIT_S}`);
       const holds = scheduler().holds;
-      let snapshot = await holds.snapshot(req.nodeId, { visibility, imageName: req.imageName, requester: recordedAs("SnapshotHold", call.metadata, req.requester) });
+      let snapshot = await holds.snapshot(req.nodeId, {
+        visibility,
+        imageName: req.imageName,
+        requester: recordedAs("SnapshotHold", call.metadata, req.requester),
+      });
       if (req.wait && snapshot.state === "running") {
         const abort = new AbortController();
         call.on("cancelled", () => abort.abort());

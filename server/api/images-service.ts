@@ -12,15 +12,26 @@ import type { ImageFamilyView } from "../scheduler/images/index.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 
 /** The image rpcs of StandbyService; service.ts mounts them with its own unary wrapper (authorisation, error mapping). */
-type Unary = <Req, Res>(method: string, fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) => (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
+type Unary = <Req, Res>(
+  method: string,
+  fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+) => (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
-export type ImageRpcs = Pick<StandbyServiceServer, "listImages" | "buildImage" | "getImageBuild" | "setImageFamilyPaused" | "deleteImageBuild" | "snapshotNode">;
+export type ImageRpcs = Pick<
+  StandbyServiceServer,
+  "listImages" | "buildImage" | "getImageBuild" | "setImageFamilyPaused" | "deleteImageBuild" | "snapshotNode"
+>;
 
 const DEFAULT_SNAPSHOT_WAIT_S = 600;
 const MAX_SNAPSHOT_WAIT_S = 7200;
 
 export function imageRpcs(scheduler: () => Scheduler, unary: Unary): ImageRpcs {
-  const currentIds = () => new Set(scheduler().images.currentBuilds().map((c) => c.buildId));
+  const currentIds = () =>
+    new Set(
+      scheduler()
+        .images.currentBuilds()
+        .map((c) => c.buildId),
+    );
   return {
     listImages: unary("ListImages", async (req) => {
       const views = scheduler().images.list({

@@ -12,7 +12,9 @@ import { standbyService, type AdminHooks } from "./service.js";
 /** The proto/ folder, found from this file both in the source tree and in dist/. */
 export function protoRoot(): string {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  return here.includes("/dist/") ? fileURLToPath(new URL("../../../proto/", import.meta.url)) : fileURLToPath(new URL("../../proto/", import.meta.url));
+  return here.includes("/dist/")
+    ? fileURLToPath(new URL("../../../proto/", import.meta.url))
+    : fileURLToPath(new URL("../../proto/", import.meta.url));
 }
 
 export interface ApiServer {
@@ -27,10 +29,19 @@ export async function startApiServer(listen: string, scheduler: () => Scheduler,
   server.addService(StandbyServiceService, standbyService(scheduler, logger, admin));
   const health = new HealthImplementation({ "": "SERVING", "standby.v1.StandbyService": "SERVING" });
   health.addToServer(server);
-  const definition = loadSync("standby/v1/standby.proto", { includeDirs: [protoRoot()], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+  const definition = loadSync("standby/v1/standby.proto", {
+    includeDirs: [protoRoot()],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
   new ReflectionService(definition).addToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(listen, ServerCredentials.createInsecure(), (err, p) => (err ? reject(new StandbyError("unavailable", `cannot listen on ${listen}: ${err.message}`, { cause: err })) : resolve(p))),
+    server.bindAsync(listen, ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(new StandbyError("unavailable", `cannot listen on ${listen}: ${err.message}`, { cause: err })) : resolve(p),
+    ),
   );
   const host = listen.slice(0, listen.lastIndexOf(":"));
   return {

@@ -1,16 +1,21 @@
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
-import {
-  type StandbyServiceServer,
-  type WatchClaimRequest,
-  type WatchClaimResponse,
-} from "../../gen/ts/standby/v1/standby.js";
+import { type StandbyServiceServer, type WatchClaimRequest, type WatchClaimResponse } from "../../gen/ts/standby/v1/standby.js";
 import { StandbyError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { ClaimView } from "../scheduler/claims.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize, REQUIRED_ROLE, type Role } from "./auth.js";
 import { withIncomingTraceContext } from "../telemetry/propagation.js";
-import { claimToPb, labelToPb, nodeStateFromPb, nodeToPb, outcomeFromPb, providerModeFromPb, providerToPb, timelineToPb } from "./convert.js";
+import {
+  claimToPb,
+  labelToPb,
+  nodeStateFromPb,
+  nodeToPb,
+  outcomeFromPb,
+  providerModeFromPb,
+  providerToPb,
+  timelineToPb,
+} from "./convert.js";
 import { imageRpcs } from "./images-service.js";
 import { authenticatedAs, holdRpcs } from "./holds.js";
 import { toServiceError } from "./status.js";
@@ -128,7 +133,10 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger, admin
       const outcome = outcomeFromPb(req.outcome);
       if (req.holdReason.length > 1024) throw StandbyError.invalidArgument("hold_reason", "at most 1024 characters");
       // The claim's requester asks unless the caller is authenticated as someone.
-      const hold = req.holdSeconds > 0 ? { seconds: req.holdSeconds, reason: req.holdReason, requester: authenticatedAs("ReleaseLease", call.metadata) } : undefined;
+      const hold =
+        req.holdSeconds > 0
+          ? { seconds: req.holdSeconds, reason: req.holdReason, requester: authenticatedAs("ReleaseLease", call.metadata) }
+          : undefined;
       return { claim: claimToPb(await withHolds(await scheduler().releaseLease(req.leaseToken, outcome, hold))) };
     }),
 

@@ -75,7 +75,8 @@ export const holdsSchema = z
     holds.rules.forEach((rule, i) => {
       if (seen.has(rule.name)) ctx.addIssue({ code: "custom", path: ["rules", i, "name"], message: `duplicate name "${rule.name}"` });
       seen.add(rule.name);
-      if (rule.duration > holds.maxDuration) ctx.addIssue({ code: "custom", path: ["rules", i, "duration"], message: "exceeds maxDuration" });
+      if (rule.duration > holds.maxDuration)
+        ctx.addIssue({ code: "custom", path: ["rules", i, "duration"], message: "exceeds maxDuration" });
     });
   });
 

@@ -7,9 +7,7 @@ import { duration } from "./duration.js";
  * template (`family`, `imageSelector`, `cache`). Validated together with the
  * rest of the file in schema.ts.
  */
-const name = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' (starting with a letter or digit)");
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' (starting with a letter or digit)");
 
 /** The newest image of the provider whose name is `name` and whose tags include `tags`. */
 export const imageSelectorSchema = z
@@ -112,8 +110,14 @@ export function checkImages(
     families.set(f.name, f);
     const seen = new Set<string>();
     f.providers.forEach((p, j) => {
-      if (!providers.has(p.provider)) ctx.addIssue({ code: "custom", path: ["images", i, "providers", j, "provider"], message: `no provider named "${p.provider}"` });
-      if (seen.has(p.provider)) ctx.addIssue({ code: "custom", path: ["images", i, "providers", j, "provider"], message: `a second entry for provider "${p.provider}"` });
+      if (!providers.has(p.provider))
+        ctx.addIssue({ code: "custom", path: ["images", i, "providers", j, "provider"], message: `no provider named "${p.provider}"` });
+      if (seen.has(p.provider))
+        ctx.addIssue({
+          code: "custom",
+          path: ["images", i, "providers", j, "provider"],
+          message: `a second entry for provider "${p.provider}"`,
+        });
       seen.add(p.provider);
     });
   });
@@ -126,7 +130,11 @@ export function checkImages(
       const family = families.get(t.family);
       if (!family) ctx.addIssue({ code: "custom", path: ["templates", i, "family"], message: `no image family named "${t.family}"` });
       else if (!family.providers.some((p) => p.provider === t.provider)) {
-        ctx.addIssue({ code: "custom", path: ["templates", i, "family"], message: `image family "${t.family}" has no entry for provider "${t.provider}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["templates", i, "family"],
+          message: `image family "${t.family}" has no entry for provider "${t.provider}"`,
+        });
       }
     }
   });

@@ -51,8 +51,9 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 
 /** Relative paths in the file mean "relative to the file". */
 function resolvePaths(config: Config, base: string): Config {
-  const db = config.server.db.startsWith("sqlite:") && !config.server.db.startsWith("sqlite::memory:")
-    ? `sqlite:${resolve(base, config.server.db.slice("sqlite:".length))}`
-    : config.server.db;
+  const db =
+    config.server.db.startsWith("sqlite:") && !config.server.db.startsWith("sqlite::memory:")
+      ? `sqlite:${resolve(base, config.server.db.slice("sqlite:".length))}`
+      : config.server.db;
   return { ...config, server: { ...config.server, db, stateDir: resolve(base, config.server.stateDir) } };
 }

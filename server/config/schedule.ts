@@ -11,9 +11,7 @@ import { parseDuration } from "./duration.js";
  * month and weekday names (jan, mon), 0 or 7 for Sunday. When both
  * day-of-month and day-of-week are restricted, a day matching either runs.
  */
-export type ScheduleSpec =
-  | { kind: "cron"; text: string; cron: Cron }
-  | { kind: "interval"; text: string; everyMs: number };
+export type ScheduleSpec = { kind: "cron"; text: string; cron: Cron } | { kind: "interval"; text: string; everyMs: number };
 
 export interface Cron {
   minutes: ReadonlySet<number>;
@@ -47,7 +45,9 @@ export function parseSchedule(text: string): ScheduleSpec {
   try {
     everyMs = parseDuration(trimmed);
   } catch {
-    throw new Error(`"${text}" is neither a cron expression ("0 3 * * *": five fields, minute hour day month weekday, in UTC) nor an interval ("24h")`);
+    throw new Error(
+      `"${text}" is neither a cron expression ("0 3 * * *": five fields, minute hour day month weekday, in UTC) nor an interval ("24h")`,
+    );
   }
   if (everyMs < 60_000) throw new Error(`an interval of "${text}" is shorter than a minute`);
   return { kind: "interval", text: trimmed, everyMs };
@@ -57,7 +57,8 @@ export function parseCron(text: string): Cron {
   const expanded = MACROS[text.trim().toLowerCase()] ?? text.trim();
   if (expanded.startsWith("@")) throw new Error(`unknown macro "${text}" (use @yearly, @monthly, @weekly, @daily, @hourly)`);
   const fields = expanded.split(/\s+/);
-  if (fields.length !== 5) throw new Error(`"${text}" has ${fields.length} fields; a cron expression has five: minute hour day-of-month month day-of-week`);
+  if (fields.length !== 5)
+    throw new Error(`"${text}" has ${fields.length} fields; a cron expression has five: minute hour day-of-month month day-of-week`);
   const [minute, hour, day, month, weekday] = fields as [string, string, string, string, string];
   const weekdays = parseField(weekday, "day-of-week", 0, 7, WEEKDAYS);
   if (weekdays.has(7)) {

@@ -4,9 +4,7 @@ import { checkImages, familySchema, templateImageFields } from "./images.js";
 import { holdsSchema } from "./holds.js";
 import { policiesSchema } from "./policies.js";
 
-const name = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' (starting with a letter or digit)");
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' (starting with a letter or digit)");
 const tag = z.string().regex(/^[^\s&|!()"']+$/, "a tag may not contain spaces, quotes, &, |, ! or parentheses");
 
 export const providerSchema = z
@@ -135,13 +133,21 @@ export const configSchema = z
         ctx.addIssue({ code: "custom", path: ["templates", i, "provider"], message: `no provider named "${t.provider}"` });
       const key = `${t.label}\u0000${t.provider}`;
       if (pairs.has(key))
-        ctx.addIssue({ code: "custom", path: ["templates", i], message: `a second template for label "${t.label}" on provider "${t.provider}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["templates", i],
+          message: `a second template for label "${t.label}" on provider "${t.provider}"`,
+        });
       pairs.add(key);
     });
     checkImages(config, ctx);
     config.labels.forEach((l, i) => {
       if (l.minReady > 0 && !config.templates.some((t) => t.label === l.name))
-        ctx.addIssue({ code: "custom", path: ["labels", i, "minReady"], message: `label "${l.name}" wants ready nodes but no template makes it` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["labels", i, "minReady"],
+          message: `label "${l.name}" wants ready nodes but no template makes it`,
+        });
       if (l.maxNodes > 0 && l.minReady > l.maxNodes)
         ctx.addIssue({ code: "custom", path: ["labels", i, "minReady"], message: `minReady ${l.minReady} exceeds maxNodes ${l.maxNodes}` });
     });

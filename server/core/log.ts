@@ -7,17 +7,7 @@ import { pino, type Logger as PinoLogger } from "pino";
 export type Logger = PinoLogger;
 
 /** Field names whose values never reach a log line, at the top level or one level down. */
-const SECRET_FIELDS = [
-  "secret",
-  "secrets",
-  "password",
-  "token",
-  "claimToken",
-  "leaseToken",
-  "privateKey",
-  "authorization",
-  "credentials",
-];
+const SECRET_FIELDS = ["secret", "secrets", "password", "token", "claimToken", "leaseToken", "privateKey", "authorization", "credentials"];
 const REDACT = {
   paths: SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]),
   censor: "[redacted]",

@@ -25,5 +25,9 @@ export interface NodeAccess {
    * Throws StandbyError when the node cannot be reached; a failing script is
    * a result with a non-zero code.
    */
-  run(node: NodeRecord, script: string, options: { env?: Record<string, string>; timeoutMs: number }): Promise<{ code: number | null; output: string }>;
+  run(
+    node: NodeRecord,
+    script: string,
+    options: { env?: Record<string, string>; timeoutMs: number },
+  ): Promise<{ code: number | null; output: string }>;
 }

@@ -27,7 +27,11 @@ export function seededRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const hex = (bytes: number): string =>
-    Array.from({ length: bytes }, () => Math.floor(next() * 256).toString(16).padStart(2, "0")).join("");
+    Array.from({ length: bytes }, () =>
+      Math.floor(next() * 256)
+        .toString(16)
+        .padStart(2, "0"),
+    ).join("");
   return {
     id: (prefix) => `${prefix}-${hex(8)}`,
     secret: () => Buffer.from(hex(32), "hex").toString("base64url"),

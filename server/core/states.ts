@@ -163,7 +163,16 @@ export function imageBuildStatesInto(to: ImageBuildState): ImageBuildState[] {
 }
 
 /** Builds still under way: something of them may be in the cloud and someone must drive them on. */
-export const ACTIVE_IMAGE_BUILD_STATES: readonly ImageBuildState[] = ["pending", "booting", "setup", "scrubbing", "snapshotting", "verifying", "failing", "retiring"];
+export const ACTIVE_IMAGE_BUILD_STATES: readonly ImageBuildState[] = [
+  "pending",
+  "booting",
+  "setup",
+  "scrubbing",
+  "snapshotting",
+  "verifying",
+  "failing",
+  "retiring",
+];
 
 /**
  * What a node is for. Pool nodes are the ones claims get; image-build and

@@ -221,7 +221,10 @@ export class GuardedProvider implements Provider {
         // slot; bound, it still runs in its own caller's trace context.
         return this.bulkhead.execute(
           context.bind(context.active(), ({ signal: slot }: { signal: AbortSignal }) =>
-            this.breaker.execute(async () => (await this.target.invoke(method, args, { deadline })) as Awaited<ReturnType<Provider[M]>>, slot),
+            this.breaker.execute(
+              async () => (await this.target.invoke(method, args, { deadline })) as Awaited<ReturnType<Provider[M]>>,
+              slot,
+            ),
           ),
           signal,
         );

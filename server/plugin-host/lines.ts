@@ -5,11 +5,7 @@ import type { Readable } from "node:stream";
  * cut there (truncated=true) and the rest of it dropped, so a plugin that
  * never writes a newline cannot make us buffer without bound.
  */
-export function readLines(
-  stream: Readable,
-  onLine: (line: string, truncated: boolean) => void,
-  maxLineBytes = 16 * 1024,
-): void {
+export function readLines(stream: Readable, onLine: (line: string, truncated: boolean) => void, maxLineBytes = 16 * 1024): void {
   let buffer = "";
   let skipping = false;
   stream.setEncoding("utf8");

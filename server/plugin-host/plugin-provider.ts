@@ -86,7 +86,11 @@ export class PluginProvider implements Provider, CallTarget {
     return quotaFromProto(await this.call("getQuota", {}, ctx));
   }
 
-  private call<M extends MethodName & ProviderMethod>(method: M, request: RequestOf<M>, ctx: CallContext | undefined): Promise<ResponseOf<M>> {
+  private call<M extends MethodName & ProviderMethod>(
+    method: M,
+    request: RequestOf<M>,
+    ctx: CallContext | undefined,
+  ): Promise<ResponseOf<M>> {
     const connection = this.supervisor.connection();
     return connection.call(method, request, ctx?.deadline ?? Date.now() + deadlineOf(method, this.deadlines));
   }

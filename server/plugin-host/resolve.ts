@@ -25,9 +25,13 @@ export function resolvePluginCommand(spec: PluginCommandSpec, repoRoot: string):
   }
   const main = path.join(repoRoot, "dist", "plugins", name, "main.js");
   if (!existsSync(main)) {
-    throw new StandbyError("failed-precondition", `plugin "${name}": ${main} does not exist (unknown plugin, or not built: npm run build)`, {
-      field: "plugin",
-    });
+    throw new StandbyError(
+      "failed-precondition",
+      `plugin "${name}": ${main} does not exist (unknown plugin, or not built: npm run build)`,
+      {
+        field: "plugin",
+      },
+    );
   }
   return [process.execPath, main];
 }

@@ -7,7 +7,14 @@ import type { Logger } from "../core/log.js";
 import type { ProviderDescription, ProviderHealth, ProviderStatus } from "../core/provider.js";
 import type { Random } from "../core/random.js";
 import { describeFromProto } from "../../plugins/sdk/convert.js";
-import { ENV_SECRET, ENV_SOCKET_DIR, ENV_STATE_DIR, parseHandshake, PROTOCOL_VERSION, type Handshake } from "../../plugins/sdk/handshake.js";
+import {
+  ENV_SECRET,
+  ENV_SOCKET_DIR,
+  ENV_STATE_DIR,
+  parseHandshake,
+  PROTOCOL_VERSION,
+  type Handshake,
+} from "../../plugins/sdk/handshake.js";
 import { restartDelay, type RestartPolicy } from "./backoff.js";
 import { PluginConnection } from "./connection.js";
 import { CrashLoopDetector } from "./crash-loop.js";
@@ -30,16 +37,7 @@ import { describeExit, makeSocketDir, PluginProcess, removeDir } from "./plugin-
  *                then started once more with a clean slate.
  * - stopping / stopped: stop() was called.
  */
-export type PluginPhase =
-  | "idle"
-  | "starting"
-  | "serving"
-  | "not-serving"
-  | "backoff"
-  | "rejected"
-  | "crash-loop"
-  | "stopping"
-  | "stopped";
+export type PluginPhase = "idle" | "starting" | "serving" | "not-serving" | "backoff" | "rejected" | "crash-loop" | "stopping" | "stopped";
 
 const HEALTH_OF_PHASE: Record<PluginPhase, ProviderHealth> = {
   idle: "starting",
@@ -54,7 +52,8 @@ const HEALTH_OF_PHASE: Record<PluginPhase, ProviderHealth> = {
 };
 
 /** Inherited from the scheduler's environment; everything else must be asked for with env. */
-const INHERITED_ENV = /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LC_[A-Z_]+|TZ|TMPDIR|TERM|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|OTEL_[A-Z0-9_]+|STANDBY_LOG_LEVEL)$/;
+const INHERITED_ENV =
+  /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LC_[A-Z_]+|TZ|TMPDIR|TERM|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|OTEL_[A-Z0-9_]+|STANDBY_LOG_LEVEL)$/;
 
 /** The part of this process's environment a plugin inherits (docs/plugin-protocol.md §1). */
 export function inheritedEnvironment(): NodeJS.ProcessEnv {
@@ -276,8 +275,7 @@ export class PluginSupervisor {
         const t = timeouts;
         await attempt.proc.terminate({ stdinMs: 0, termMs: t.termGraceMs, killMs: t.killWaitMs });
       }
-      const rejected =
-        spawnError !== undefined || failure.code === "failed-precondition" || failure.code === "invalid-argument";
+      const rejected = spawnError !== undefined || failure.code === "failed-precondition" || failure.code === "invalid-argument";
       return { servedMs: servingSince ? clock.now() - servingSince : 0, rejected: rejected && !this.stopping };
     } finally {
       if (attempt) {
@@ -357,7 +355,10 @@ export class PluginSupervisor {
             attempt.killReason = `plugin stopped answering: ${attempt.healthFailures} health checks failed in a row (last: ${failure.message})`;
             this.lastError = attempt.killReason;
             this.phase = "not-serving";
-            log.error({ pid: attempt.proc.pid }, `${attempt.killReason}; stopping it (stdin closed, then SIGTERM, then SIGKILL to its process group)`);
+            log.error(
+              { pid: attempt.proc.pid },
+              `${attempt.killReason}; stopping it (stdin closed, then SIGTERM, then SIGKILL to its process group)`,
+            );
             await attempt.proc.terminate({ stdinMs: timeouts.stopGraceMs, termMs: timeouts.termGraceMs, killMs: timeouts.killWaitMs });
             return;
           }

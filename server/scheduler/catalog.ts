@@ -56,7 +56,9 @@ export class Catalog {
         if (evaluateLabelExpression(parsed, label.tags)) slot.labels.push(label.name);
         continue;
       }
-      const fits = label.templates.filter((t) => evaluateLabelExpression(parsed, new Set(this.nodeTags(label.name, t.provider)))).map((t) => t.provider);
+      const fits = label.templates
+        .filter((t) => evaluateLabelExpression(parsed, new Set(this.nodeTags(label.name, t.provider))))
+        .map((t) => t.provider);
       if (fits.length === 0) continue;
       slot.labels.push(label.name);
       if (fits.length < label.templates.length) (slot.providers ??= {})[label.name] = fits;
@@ -68,12 +70,16 @@ export class Catalog {
 
   /** Whether the provider's nodes of the label fit the slot. */
   fits(slot: Slot, label: string, provider: string): boolean {
-    return slot.labels.includes(label) && this.template(label, provider) !== undefined && (slot.providers?.[label]?.includes(provider) ?? true);
+    return (
+      slot.labels.includes(label) && this.template(label, provider) !== undefined && (slot.providers?.[label]?.includes(provider) ?? true)
+    );
   }
 
   /** The providers that can make a node for the slot. */
   makers(slot: Slot): Set<string> {
-    return new Set(slot.labels.flatMap((l) => (this.labels.get(l)?.templates ?? []).map((t) => t.provider).filter((p) => this.fits(slot, l, p))));
+    return new Set(
+      slot.labels.flatMap((l) => (this.labels.get(l)?.templates ?? []).map((t) => t.provider).filter((p) => this.fits(slot, l, p))),
+    );
   }
 
   template(label: string, provider: string): TemplateConfig | undefined {

@@ -29,7 +29,11 @@ export function buildTimeline(claim: ClaimRecord, events: readonly ClaimEventRec
   });
   const expressions = claim.labelExpressions.map((e) => JSON.stringify(e)).join(", ");
   const entries: TimelineEntry[] = [
-    entry(claim.createdAt, "queued", `queued for ${expressions}${claim.priority !== 0 ? ` at priority ${claim.priority}` : ""}${claim.requester ? ` by ${claim.requester}` : ""}`),
+    entry(
+      claim.createdAt,
+      "queued",
+      `queued for ${expressions}${claim.priority !== 0 ? ` at priority ${claim.priority}` : ""}${claim.requester ? ` by ${claim.requester}` : ""}`,
+    ),
   ];
   for (const e of events) entries.push(entry(e.at, e.kind, e.message, { label: e.label, provider: e.provider, nodeId: e.nodeId }));
   if (claim.fulfilledAt > 0) {
@@ -50,7 +54,10 @@ export function buildTimeline(claim: ClaimRecord, events: readonly ClaimEventRec
   }
   if (claim.endedAt > 0) entries.push(entry(claim.endedAt, claim.state, endMessage(claim)));
   // Stable: the row's own steps and the events keep their order within one time.
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map(({ e }) => e);
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at - b.e.at || a.i - b.i)
+    .map(({ e }) => e);
 }
 
 function endMessage(claim: ClaimRecord): string {

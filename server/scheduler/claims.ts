@@ -114,7 +114,8 @@ interface Queued {
   pin?: { provider: string; since: number };
 }
 
-const SSH_KEY = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+const SSH_KEY =
+  /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
 
 /**
  * Claims and their leases: validation, the priority queue, allocation in
@@ -266,37 +267,49 @@ export class ClaimService {
   }
 
   private validate(input: ClaimInput): { slots: Slot[]; ttlMs: number } {
-    if (input.labelExpressions.length === 0) throw StandbyError.invalidArgument("label_expressions", "at least one label expression is required");
+    if (input.labelExpressions.length === 0)
+      throw StandbyError.invalidArgument("label_expressions", "at least one label expression is required");
     if (input.labelExpressions.length > 32) throw StandbyError.invalidArgument("label_expressions", "at most 32 nodes per claim");
     const slots = this.resolveSlots(input.labelExpressions);
     slots.forEach((slot, i) => {
       if (slot.labels.length === 0) {
-        throw new StandbyError("failed-precondition", `label_expressions[${i}]: no configured label satisfies "${input.labelExpressions[i]}"`, {
-          field: `label_expressions[${i}]`,
-        });
+        throw new StandbyError(
+          "failed-precondition",
+          `label_expressions[${i}]: no configured label satisfies "${input.labelExpressions[i]}"`,
+          {
+            field: `label_expressions[${i}]`,
+          },
+        );
       }
     });
     if (slots.length > 1) {
       // A nodeset comes from one provider: some provider must make a label of every slot.
       const common = slots.map((slot) => this.catalog.makers(slot)).reduce((a, b) => new Set([...a].filter((p) => b.has(p))));
-      if (common.size === 0) throw new StandbyError("failed-precondition", "label_expressions: no single provider can make every node of this nodeset", { field: "label_expressions" });
+      if (common.size === 0)
+        throw new StandbyError("failed-precondition", "label_expressions: no single provider can make every node of this nodeset", {
+          field: "label_expressions",
+        });
     }
     const ttlMs = input.leaseTtlSeconds > 0 ? input.leaseTtlSeconds * 1000 : this.settings.defaultLeaseTtlMs;
-    if (ttlMs > this.settings.maxLeaseTtlMs) throw StandbyError.invalidArgument("lease_ttl_seconds", `at most ${this.settings.maxLeaseTtlMs / 1000}`);
+    if (ttlMs > this.settings.maxLeaseTtlMs)
+      throw StandbyError.invalidArgument("lease_ttl_seconds", `at most ${this.settings.maxLeaseTtlMs / 1000}`);
     input.sshPublicKeys.forEach((key, i) => {
       if (!SSH_KEY.test(key.trim())) throw StandbyError.invalidArgument(`ssh_public_keys[${i}]`, "not an OpenSSH public key");
     });
     if (input.requestId.length > 128) throw StandbyError.invalidArgument("request_id", "at most 128 characters");
     if (input.requester.length > 256) throw StandbyError.invalidArgument("requester", "at most 256 characters");
     if (input.jobName.length > 1024) throw StandbyError.invalidArgument("job_name", "at most 1024 characters");
-    if (!Number.isInteger(input.priority) || Math.abs(input.priority) > 1_000_000) throw StandbyError.invalidArgument("priority", "an integer within ±1000000");
+    if (!Number.isInteger(input.priority) || Math.abs(input.priority) > 1_000_000)
+      throw StandbyError.invalidArgument("priority", "an integer within ±1000000");
     return { slots, ttlMs };
   }
 
   async create(input: ClaimInput): Promise<{ view: ClaimView; created: boolean }> {
     const { slots, ttlMs } = this.validate(input);
     const now = this.clock.now();
-    const requestHash = sha256(JSON.stringify([input.labelExpressions, input.requester, input.jobName, input.priority, input.leaseTtlSeconds, input.sshPublicKeys]));
+    const requestHash = sha256(
+      JSON.stringify([input.labelExpressions, input.requester, input.jobName, input.priority, input.leaseTtlSeconds, input.sshPublicKeys]),
+    );
     const record: ClaimRecord = {
       id: this.random.id("c"),
       requestId: input.requestId,
@@ -364,7 +377,9 @@ export class ClaimService {
   private async view(claim: ClaimRecord): Promise<ClaimView> {
     let nodes: NodeRecord[] = [];
     if (claim.nodeIds.length > 0) {
-      nodes = this.leased.get(claim.id) ?? (await this.store.listNodes({ claimId: claim.id, states: ["claimed", "released", "deleting", "gone", "failed", "held"] }));
+      nodes =
+        this.leased.get(claim.id) ??
+        (await this.store.listNodes({ claimId: claim.id, states: ["claimed", "released", "deleting", "gone", "failed", "held"] }));
       const order = new Map(claim.nodeIds.map((id, i) => [id, i]));
       nodes = [...nodes].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     }
@@ -434,7 +449,11 @@ export class ClaimService {
   launching(label: string, provider: string): void {
     for (const q of this.queue.values()) {
       if (this.listeners.has(q.record.id) && q.slots.some((s) => s.labels.includes(label))) {
-        this.emit(q.record.id, "launching", `launching ${label} on ${provider}`, { claim: q.record, nodes: [], queuePosition: this.position(q.record.id) });
+        this.emit(q.record.id, "launching", `launching ${label} on ${provider}`, {
+          claim: q.record,
+          nodes: [],
+          queuePosition: this.position(q.record.id),
+        });
       }
     }
   }
@@ -546,7 +565,11 @@ export class ClaimService {
       // Positions moved for everyone still waiting.
       for (const q of this.queue.values()) {
         if (this.listeners.has(q.record.id)) {
-          this.emit(q.record.id, "queued", `position ${this.position(q.record.id)}`, { claim: q.record, nodes: [], queuePosition: this.position(q.record.id) });
+          this.emit(q.record.id, "queued", `position ${this.position(q.record.id)}`, {
+            claim: q.record,
+            nodes: [],
+            queuePosition: this.position(q.record.id),
+          });
         }
       }
     }
@@ -556,7 +579,11 @@ export class ClaimService {
     this.leased.set(claim.id, nodes);
     this.observer.claimFulfilled(claim, nodes);
     create?.resolve({ claim, created: true });
-    this.emit(claim.id, "fulfilled", `fulfilled by ${nodes.map((n) => `${n.id} (${n.provider})`).join(", ")}`, { claim, nodes, queuePosition: 0 });
+    this.emit(claim.id, "fulfilled", `fulfilled by ${nodes.map((n) => `${n.id} (${n.provider})`).join(", ")}`, {
+      claim,
+      nodes,
+      queuePosition: 0,
+    });
   }
 
   /**
@@ -584,7 +611,10 @@ export class ClaimService {
     }
     try {
       for (const f of failed) {
-        this.logger.warn({ claim: claim.id, node: f.node.id, provider: f.node.provider, reason: f.message }, "hand-over failed; the claim waits for another node");
+        this.logger.warn(
+          { claim: claim.id, node: f.node.id, provider: f.node.provider, reason: f.message },
+          "hand-over failed; the claim waits for another node",
+        );
         await this.onHandoverFailed(f.node, f.message);
       }
       const now = this.clock.now();
@@ -602,10 +632,26 @@ export class ClaimService {
       this.queue.set(claim.id, { record, slots: queued?.slots ?? this.resolveSlots(claim.labelExpressions), triedAt: -1, lastSeen: now });
       this.observer.claimRequeued(record, failed[0]?.message ?? "");
       // The timeline is worth less than the requeue: a failed write is only logged.
-      const events = failed.map((f) => ({ claimId: claim.id, at: now, kind: "handover-failed", label: f.node.label, provider: f.node.provider, nodeId: f.node.id, message: `hand-over of node ${f.node.id} failed: ${f.message}; waiting for another` }));
-      this.store.appendClaimEvents(events).catch((err: unknown) => this.logger.warn({ err, claim: claim.id }, "writing the claim's hand-over failure to its timeline failed"));
+      const events = failed.map((f) => ({
+        claimId: claim.id,
+        at: now,
+        kind: "handover-failed",
+        label: f.node.label,
+        provider: f.node.provider,
+        nodeId: f.node.id,
+        message: `hand-over of node ${f.node.id} failed: ${f.message}; waiting for another`,
+      }));
+      this.store
+        .appendClaimEvents(events)
+        .catch((err: unknown) =>
+          this.logger.warn({ err, claim: claim.id }, "writing the claim's hand-over failure to its timeline failed"),
+        );
       create?.resolve({ claim: record, created: true });
-      this.emit(claim.id, "queued", `a node failed during hand-over (${failed[0]?.message ?? ""}); waiting for another`, { claim: record, nodes: [], queuePosition: this.position(claim.id) });
+      this.emit(claim.id, "queued", `a node failed during hand-over (${failed[0]?.message ?? ""}); waiting for another`, {
+        claim: record,
+        nodes: [],
+        queuePosition: this.position(claim.id),
+      });
     } catch (err) {
       this.logger.error({ err, claim: claim.id }, "requeueing a claim after a failed hand-over failed");
       create?.reject(err);
@@ -618,7 +664,8 @@ export class ClaimService {
   }
 
   async renew(claimId: string, ttlSeconds: number): Promise<number> {
-    if (ttlSeconds * 1000 > this.settings.maxLeaseTtlMs) throw StandbyError.invalidArgument("ttl_seconds", `at most ${this.settings.maxLeaseTtlMs / 1000}`);
+    if (ttlSeconds * 1000 > this.settings.maxLeaseTtlMs)
+      throw StandbyError.invalidArgument("ttl_seconds", `at most ${this.settings.maxLeaseTtlMs / 1000}`);
     const claim = await this.store.getClaim(claimId);
     if (!claim) throw new StandbyError("not-found", `lease of claim ${claimId} not found`);
     if (claim.state !== "fulfilled") throw new StandbyError("failed-precondition", `the lease is ${claim.state}`);
@@ -632,7 +679,14 @@ export class ClaimService {
    * Ends a live lease (release, cancel, expiry); its nodes go to released and
    * are deleted, or to held when the hold decision says so.
    */
-  private async end(claimId: string, to: ClaimState, outcome: Outcome | undefined, reason?: string, hold?: HoldRequest, known?: ClaimRecord): Promise<ClaimView | undefined> {
+  private async end(
+    claimId: string,
+    to: ClaimState,
+    outcome: Outcome | undefined,
+    reason?: string,
+    hold?: HoldRequest,
+    known?: ClaimRecord,
+  ): Promise<ClaimView | undefined> {
     let prepared: PreparedHolds | undefined;
     const leaseEnd: LeaseEnd = { to, outcome, hold };
     if (this.holds?.considers(leaseEnd)) {
@@ -665,7 +719,12 @@ export class ClaimService {
       this.holds?.held(prepared);
       const source = new Map(prepared.holds.map((h) => [h.nodeId, h.source]));
       for (const n of nodes) if (heldIds.has(n.id)) this.observer.nodeHeld(n, source.get(n.id) ?? "");
-      view = { claim, nodes: nodes.map((n) => (heldIds.has(n.id) ? { ...n, state: "held" as const } : n)), queuePosition: 0, holds: new Map(prepared.holds.map((h) => [h.nodeId, h])) };
+      view = {
+        claim,
+        nodes: nodes.map((n) => (heldIds.has(n.id) ? { ...n, state: "held" as const } : n)),
+        queuePosition: 0,
+        holds: new Map(prepared.holds.map((h) => [h.nodeId, h])),
+      };
     } else {
       this.onNodesReleased(nodes.map((n) => ({ ...n, state: "released" })));
       view = { claim, nodes, queuePosition: 0 };
@@ -689,7 +748,9 @@ export class ClaimService {
     if (!claim) throw new StandbyError("not-found", `claim ${claimId} not found`);
     if (claim.state === "queued") {
       const now = this.clock.now();
-      const changed = await this.store.updateClaims([{ id: claimId, from: ["queued"], patch: { state: "cancelled", endedAt: now, failureReason: reason } }]);
+      const changed = await this.store.updateClaims([
+        { id: claimId, from: ["queued"], patch: { state: "cancelled", endedAt: now, failureReason: reason } },
+      ]);
       if (changed.length > 0) {
         this.queue.delete(claimId);
         const view = { claim: { ...claim, state: "cancelled" as const, endedAt: now, failureReason: reason }, nodes: [], queuePosition: 0 };

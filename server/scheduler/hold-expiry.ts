@@ -14,7 +14,11 @@ export interface HoldDurations {
  * shortens holds already made). A held node without a hold record (not
  * written by this scheduler) gets the default from when it entered held.
  */
-export function effectiveExpiry(node: Pick<NodeRecord, "stateChangedAt">, hold: Pick<HoldRecord, "heldAt" | "expiresAt"> | undefined, durations: HoldDurations): number {
+export function effectiveExpiry(
+  node: Pick<NodeRecord, "stateChangedAt">,
+  hold: Pick<HoldRecord, "heldAt" | "expiresAt"> | undefined,
+  durations: HoldDurations,
+): number {
   const began = hold?.heldAt ?? node.stateChangedAt;
   const asked = hold?.expiresAt ?? began + durations.defaultMs;
   return Math.min(asked, began + durations.maxMs);
@@ -47,7 +51,16 @@ export class HoldExpiry {
       holds.delete(node.id);
       const due = effectiveExpiry(node, hold, durations);
       if (due > now) continue;
-      this.logger.info({ node: node.id, provider: node.provider, reason: hold?.reason, requester: hold?.requester, expiredAt: new Date(due).toISOString() }, "hold expired; deleting the node");
+      this.logger.info(
+        {
+          node: node.id,
+          provider: node.provider,
+          reason: hold?.reason,
+          requester: hold?.requester,
+          expiredAt: new Date(due).toISOString(),
+        },
+        "hold expired; deleting the node",
+      );
       await this.expire(node, hold);
     }
     // Records of nodes that are not held: either about to be (the record is

@@ -72,7 +72,10 @@ export class AutoholdRules {
     for (const rule of await this.store.listRules()) {
       if (rule.fired >= rule.maxCount || !this.matches(rule, claim, nodes)) continue;
       if (await this.store.fireRule(rule.id)) {
-        this.logger.info({ rule: rule.id, claim: claim.id, job: claim.jobName, fired: rule.fired + 1, count: rule.maxCount }, "autohold rule fired");
+        this.logger.info(
+          { rule: rule.id, claim: claim.id, job: claim.jobName, fired: rule.fired + 1, count: rule.maxCount },
+          "autohold rule fired",
+        );
         return { ...rule, fired: rule.fired + 1 };
       }
     }
@@ -99,13 +102,15 @@ export class AutoholdRules {
 
   async create(input: HoldRuleInput, maxDurationMs: number): Promise<HoldRuleRecord> {
     const name = input.name === "" ? this.random.id("rule") : input.name;
-    if (!NAME.test(name) || name.length > 128) throw StandbyError.invalidArgument("name", "use up to 128 letters, digits, '.', '_' and '-' (starting with a letter or digit)");
+    if (!NAME.test(name) || name.length > 128)
+      throw StandbyError.invalidArgument("name", "use up to 128 letters, digits, '.', '_' and '-' (starting with a letter or digit)");
     const expressionError = expressionProblem(input.labelExpression);
     if (expressionError) throw StandbyError.invalidArgument("label_expression", `${expressionError} in "${input.labelExpression}"`);
     const patternError = patternProblem(input.jobNamePattern);
     if (patternError) throw StandbyError.invalidArgument("job_name_pattern", patternError);
     if (!Number.isInteger(input.count) || input.count < 1) throw StandbyError.invalidArgument("count", "at least 1");
-    if (input.durationMs > maxDurationMs) throw StandbyError.invalidArgument("duration_seconds", `at most ${maxDurationMs / 1000} (holds.maxDuration)`);
+    if (input.durationMs > maxDurationMs)
+      throw StandbyError.invalidArgument("duration_seconds", `at most ${maxDurationMs / 1000} (holds.maxDuration)`);
     if (input.requester.length > 255) throw StandbyError.invalidArgument("requester", "at most 255 characters");
     if (input.reason.length > 1024) throw StandbyError.invalidArgument("reason", "at most 1024 characters");
     const rule: HoldRuleRecord = {
@@ -121,7 +126,8 @@ export class AutoholdRules {
       createdBy: input.createdBy,
       createdAt: this.clock.now(),
     };
-    if (!(await this.store.createRule(rule))) throw new StandbyError("already-exists", `a hold rule named ${name} exists`, { field: "name" });
+    if (!(await this.store.createRule(rule)))
+      throw new StandbyError("already-exists", `a hold rule named ${name} exists`, { field: "name" });
     this.logger.info({ rule: rule.id, by: rule.createdBy, count: rule.maxCount }, "autohold rule added");
     return rule;
   }
@@ -133,7 +139,8 @@ export class AutoholdRules {
   async delete(id: string, by: string): Promise<void> {
     const rule = await this.store.getRule(id);
     if (!rule) throw new StandbyError("not-found", `no hold rule ${id}`);
-    if (rule.source === "config") throw new StandbyError("failed-precondition", `hold rule ${id} comes from the configuration file; remove it there`);
+    if (rule.source === "config")
+      throw new StandbyError("failed-precondition", `hold rule ${id} comes from the configuration file; remove it there`);
     await this.store.deleteRule(id);
     this.logger.info({ rule: id, by }, "autohold rule deleted");
   }

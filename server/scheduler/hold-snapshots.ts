@@ -60,7 +60,11 @@ export class HoldSnapshots {
     for (const snapshot of await this.store.holds.listSnapshots({ states: ["running"] })) {
       if (snapshot.operationId === "") {
         // Stored, but the provider never answered: whether it started one is unknown.
-        await this.finish({ ...snapshot, state: "failed", error: "the scheduler restarted before the provider accepted the snapshot; take it again" });
+        await this.finish({
+          ...snapshot,
+          state: "failed",
+          error: "the scheduler restarted before the provider accepted the snapshot; take it again",
+        });
         continue;
       }
       void this.poll(snapshot);
@@ -71,7 +75,8 @@ export class HoldSnapshots {
     if (options.imageName !== "" && (!IMAGE_NAME.test(options.imageName) || options.imageName.length > 200)) {
       throw StandbyError.invalidArgument("image_name", "use up to 200 letters, digits, '.', '_' and '-' (starting with a letter or digit)");
     }
-    if (!this.providers.names().includes(node.provider)) throw new StandbyError("failed-precondition", `provider ${node.provider} is not configured`);
+    if (!this.providers.names().includes(node.provider))
+      throw new StandbyError("failed-precondition", `provider ${node.provider} is not configured`);
     const provider = this.providers.get(node.provider);
     const { capabilities } = await provider.describe();
     if (!capabilities.includes(SNAPSHOT_CAPABILITY)) {
@@ -85,7 +90,9 @@ export class HoldSnapshots {
     }
     const canShare = capabilities.includes(SHARED_IMAGES);
     if (options.visibility === "shared" && !canShare) {
-      throw new StandbyError("failed-precondition", `provider ${node.provider} cannot share images; ask for private (or public)`, { field: "visibility" });
+      throw new StandbyError("failed-precondition", `provider ${node.provider} cannot share images; ask for private (or public)`, {
+        field: "visibility",
+      });
     }
     const visibility: Visibility = options.visibility ?? (canShare ? "shared" : "private");
     const now = this.clock.now();
@@ -115,11 +122,21 @@ export class HoldSnapshots {
     } catch (err) {
       const e = StandbyError.from(err);
       await this.finish({ ...snapshot, state: "failed", error: e.message });
-      throw e.code === "unimplemented" ? new StandbyError("failed-precondition", `provider ${node.provider} cannot take snapshots`, { cause: e }) : e;
+      throw e.code === "unimplemented"
+        ? new StandbyError("failed-precondition", `provider ${node.provider} cannot take snapshots`, { cause: e })
+        : e;
     }
     const started = { ...snapshot, operationId: operation.id };
-    this.logger.info({ node: node.id, provider: node.provider, snapshot: started.id, operation: operation.id, visibility, by: options.requester }, "snapshot of a held node started");
-    if (operation.done) return this.finish(operation.error ? { ...started, state: "failed", error: operation.error } : { ...started, state: "done", imageId: operation.imageId });
+    this.logger.info(
+      { node: node.id, provider: node.provider, snapshot: started.id, operation: operation.id, visibility, by: options.requester },
+      "snapshot of a held node started",
+    );
+    if (operation.done)
+      return this.finish(
+        operation.error
+          ? { ...started, state: "failed", error: operation.error }
+          : { ...started, state: "done", imageId: operation.imageId },
+      );
     await this.store.holds.putSnapshot(started);
     void this.poll(started);
     return started;
@@ -182,7 +199,11 @@ export class HoldSnapshots {
           return;
         }
         if (!operation.done) continue;
-        await this.finish(operation.error ? { ...snapshot, state: "failed", error: operation.error } : { ...snapshot, state: "done", imageId: operation.imageId });
+        await this.finish(
+          operation.error
+            ? { ...snapshot, state: "failed", error: operation.error }
+            : { ...snapshot, state: "done", imageId: operation.imageId },
+        );
         return;
       }
     } catch (err) {
@@ -196,9 +217,15 @@ export class HoldSnapshots {
     const done = { ...snapshot, doneAt: this.clock.now() };
     await this.store.holds.putSnapshot(done);
     if (done.state === "done") {
-      this.logger.info({ node: done.nodeId, provider: done.provider, snapshot: done.id, image: done.imageId, visibility: done.visibility }, "snapshot of a held node done");
+      this.logger.info(
+        { node: done.nodeId, provider: done.provider, snapshot: done.id, image: done.imageId, visibility: done.visibility },
+        "snapshot of a held node done",
+      );
     } else {
-      this.logger.warn({ node: done.nodeId, provider: done.provider, snapshot: done.id, error: done.error }, "snapshot of a held node failed");
+      this.logger.warn(
+        { node: done.nodeId, provider: done.provider, snapshot: done.id, error: done.error },
+        "snapshot of a held node failed",
+      );
     }
     for (const listener of [...(this.waiters.get(done.id) ?? [])]) listener(done);
     return done;

@@ -56,7 +56,8 @@ export interface HoldDeps {
   observer?: SchedulerObserver;
 }
 
-const SSH_KEY = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+const SSH_KEY =
+  /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
 const MAX_REASON = 1024;
 
 /**
@@ -81,7 +82,13 @@ export class HoldService implements LeaseHolds {
     this.log = deps.logger;
     this.rules = new AutoholdRules(deps.store.holds, deps.clock, deps.random, deps.logger);
     this.snapshots = new HoldSnapshots(deps.store, deps.providers, deps.clock, deps.random, deps.logger, deps.snapshotPollMs);
-    this.expiry = new HoldExpiry(deps.store, deps.clock, deps.logger, () => this.settings, (node, hold) => this.remove(node, hold ? "expired" : "expired (no hold record)"));
+    this.expiry = new HoldExpiry(
+      deps.store,
+      deps.clock,
+      deps.logger,
+      () => this.settings,
+      (node, hold) => this.remove(node, hold ? "expired" : "expired (no hold record)"),
+    );
   }
 
   /** Config rules into the store, unfinished snapshots polled again. */
@@ -125,7 +132,13 @@ export class HoldService implements LeaseHolds {
         durationMs: end.hold.seconds * 1000,
       };
     } else if (end.to === "expired" && this.settings.expiredLeasesMs > 0) {
-      hold = { reason: "the lease expired", requester: claim.requester, source: "lease-expired", ruleId: "", durationMs: this.settings.expiredLeasesMs };
+      hold = {
+        reason: "the lease expired",
+        requester: claim.requester,
+        source: "lease-expired",
+        ruleId: "",
+        durationMs: this.settings.expiredLeasesMs,
+      };
     } else if (end.outcome === "failure") {
       const rule = await this.rules.fire(claim, nodes);
       if (!rule) return undefined;
@@ -168,7 +181,18 @@ export class HoldService implements LeaseHolds {
 
   held(prepared: PreparedHolds): void {
     for (const h of prepared.holds) {
-      this.log.info({ node: h.nodeId, claim: h.claimId, source: h.source, rule: h.ruleId || undefined, requester: h.requester, reason: h.reason, expiresAt: new Date(h.expiresAt).toISOString() }, "node held");
+      this.log.info(
+        {
+          node: h.nodeId,
+          claim: h.claimId,
+          source: h.source,
+          rule: h.ruleId || undefined,
+          requester: h.requester,
+          reason: h.reason,
+          expiresAt: new Date(h.expiresAt).toISOString(),
+        },
+        "node held",
+      );
     }
   }
 
@@ -198,7 +222,8 @@ export class HoldService implements LeaseHolds {
       throw new StandbyError("failed-precondition", `node ${node.id} is ${node.state}; only a ready or claimed node can be held`);
     }
     // An image build's builder or verifier belongs to its build, which deletes it.
-    if ((node.purpose ?? "pool") !== "pool") throw new StandbyError("failed-precondition", `node ${node.id} is an ${node.purpose ?? ""} node of an image build; not held`);
+    if ((node.purpose ?? "pool") !== "pool")
+      throw new StandbyError("failed-precondition", `node ${node.id} is an ${node.purpose ?? ""} node of an image build; not held`);
     const record = this.manual(node, options, now, now + Math.min(durationMs, this.settings.maxMs));
     if (node.claimId !== "") {
       const claim = await this.deps.store.getClaim(node.claimId);
@@ -210,7 +235,16 @@ export class HoldService implements LeaseHolds {
       const current = await this.node(nodeId);
       throw new StandbyError("failed-precondition", `node ${node.id} became ${current.state} meanwhile; not held`);
     }
-    this.log.info({ node: node.id, state: node.state, by: options.requester, reason: record.reason, expiresAt: new Date(record.expiresAt).toISOString() }, "node held");
+    this.log.info(
+      {
+        node: node.id,
+        state: node.state,
+        by: options.requester,
+        reason: record.reason,
+        expiresAt: new Date(record.expiresAt).toISOString(),
+      },
+      "node held",
+    );
     this.deps.observer?.nodeHeld(node, "manual");
     return this.view(node.id);
   }
@@ -254,10 +288,17 @@ export class HoldService implements LeaseHolds {
     if (!SSH_KEY.test(key)) throw StandbyError.invalidArgument("public_key", "not an OpenSSH public key");
     const node = await this.node(nodeId);
     if (node.state !== "held") throw new StandbyError("failed-precondition", `node ${node.id} is ${node.state}, not held`);
-    if (!this.deps.access) throw new StandbyError("failed-precondition", "this scheduler has no SSH access to nodes, so it cannot add keys");
+    if (!this.deps.access)
+      throw new StandbyError("failed-precondition", "this scheduler has no SSH access to nodes, so it cannot add keys");
     await this.deps.access.injectKeys(node, [key], 30_000);
     const fingerprint = fingerprintOf(key);
-    await this.deps.store.holds.putKey({ nodeId: node.id, fingerprint, publicKey: key, addedBy: requester, addedAt: this.deps.clock.now() });
+    await this.deps.store.holds.putKey({
+      nodeId: node.id,
+      fingerprint,
+      publicKey: key,
+      addedBy: requester,
+      addedAt: this.deps.clock.now(),
+    });
     this.log.info({ node: node.id, fingerprint, by: requester }, "key added to a held node");
     return this.view(node.id);
   }

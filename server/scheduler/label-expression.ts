@@ -88,8 +88,8 @@ export function parseLabelExpression(input: string): LabelExpression {
   };
   const describe = (t: Token): string => (t.type === "end" ? "end of expression" : `"${t.value}"`);
 
-  const binary = (op: "<->" | "->" | "||" | "&&", kind: "iff" | "implies" | "or" | "and", next: () => LabelExpression) =>
-    (): LabelExpression => {
+  const binary =
+    (op: "<->" | "->" | "||" | "&&", kind: "iff" | "implies" | "or" | "and", next: () => LabelExpression) => (): LabelExpression => {
       let left = next();
       while (isOp(op)) {
         at++;

@@ -52,7 +52,10 @@ export class LaunchReporter {
     for (const group of groups.values()) {
       const first = group[0] as NodeRecord;
       const ids = group.map((n) => n.id).join(", ");
-      const what = group.length === 1 ? `launching ${first.label} on ${first.provider} (node ${ids})` : `launching ${group.length} ${first.label} nodes on ${first.provider} (${ids})`;
+      const what =
+        group.length === 1
+          ? `launching ${first.label} on ${first.provider} (node ${ids})`
+          : `launching ${group.length} ${first.label} nodes on ${first.provider} (${ids})`;
       events.push(...this.events(waiting.get(first.label) ?? [], "launching", first, what, group.length === 1 ? first.id : ""));
     }
     return events;

@@ -74,7 +74,17 @@ interface Usage {
   ramMb: number;
 }
 /** States that hold a cloud instance (or may): they count against caps. */
-const HOLDING_STATES: readonly NodeState[] = ["launching", "booted", "checking", "ready", "claimed", "released", "deleting", "failed", "held"];
+const HOLDING_STATES: readonly NodeState[] = [
+  "launching",
+  "booted",
+  "checking",
+  "ready",
+  "claimed",
+  "released",
+  "deleting",
+  "failed",
+  "held",
+];
 
 /**
  * Drives nodes through their lifecycle: keeps pools at min-ready (plus what
@@ -201,7 +211,8 @@ export class NodeLifecycle {
       if (PENDING_STATES.includes(c.state) && serving.has(c.provider)) l.pending += c.count;
       if (HOLDING_STATES.includes(c.state)) l.holding += c.count;
       byLabel.set(c.label, l);
-      if (c.state === "ready" || (PENDING_STATES.includes(c.state) && serving.has(c.provider))) byPair.set(`${c.label}\u0000${c.provider}`, (byPair.get(`${c.label}\u0000${c.provider}`) ?? 0) + c.count);
+      if (c.state === "ready" || (PENDING_STATES.includes(c.state) && serving.has(c.provider)))
+        byPair.set(`${c.label}\u0000${c.provider}`, (byPair.get(`${c.label}\u0000${c.provider}`) ?? 0) + c.count);
       if (HOLDING_STATES.includes(c.state)) this.addUsage(byProvider, c.label, c.provider, c.count);
     }
     const anyProvider = new Map<string, number>();
@@ -228,7 +239,8 @@ export class NodeLifecycle {
     // Nodesets first: they can only be served by one provider.
     for (const d of pinned) {
       let deficit = d.count - (byPair.get(`${d.label}\u0000${d.provider}`) ?? 0);
-      while (deficit-- > 0 && room(d.label) && this.usable(d.provider as string, byProvider, d.label)) launch(d.label, d.provider as string);
+      while (deficit-- > 0 && room(d.label) && this.usable(d.provider as string, byProvider, d.label))
+        launch(d.label, d.provider as string);
     }
     for (const label of this.catalog.labels.values()) {
       const have = byLabel.get(label.name) ?? { ready: 0, pending: 0, holding: 0 };
@@ -262,7 +274,9 @@ export class NodeLifecycle {
 
   /** Serving and neither paused by an operator nor for capacity (caps aside). */
   private launchesNow(provider: string): boolean {
-    return this.providers.names().includes(provider) && this.providers.status(provider).health === "serving" && !this.pausedReason(provider);
+    return (
+      this.providers.names().includes(provider) && this.providers.status(provider).health === "serving" && !this.pausedReason(provider)
+    );
   }
 
   /** Recent launch failures per provider; quota refusals are not held against it. */
@@ -358,13 +372,22 @@ export class NodeLifecycle {
   }
 
   /** The cloud's own quota answer pauses launches while it is used up (not a failure). */
-  noteQuota(provider: string, quota: { maxInstances: number; usedInstances: number; maxCores: number; usedCores: number; maxRamMb: number; usedRamMb: number }): void {
+  noteQuota(
+    provider: string,
+    quota: { maxInstances: number; usedInstances: number; maxCores: number; usedCores: number; maxRamMb: number; usedRamMb: number },
+  ): void {
     const full =
       (quota.maxInstances > 0 && quota.usedInstances >= quota.maxInstances) ||
       (quota.maxCores > 0 && quota.usedCores >= quota.maxCores) ||
       (quota.maxRamMb > 0 && quota.usedRamMb >= quota.maxRamMb);
     const current = this.pauses.get(provider);
-    if (full) this.pauses.set(provider, { until: this.clock.now() + 60_000, reason: "the cloud reports its quota used up", backoffMs: current?.backoffMs ?? 0, source: "quota-answer" });
+    if (full)
+      this.pauses.set(provider, {
+        until: this.clock.now() + 60_000,
+        reason: "the cloud reports its quota used up",
+        backoffMs: current?.backoffMs ?? 0,
+        source: "quota-answer",
+      });
     else if (current?.source === "quota-answer") this.pauses.delete(provider);
   }
 
@@ -464,11 +487,18 @@ export class NodeLifecycle {
       // so every retry of the boot (also after a restart) asks for the same one.
       try {
         const images = this.images;
-        const wanted = template.family ? `family ${template.family}` : template.imageSelector ? `selector ${JSON.stringify(template.imageSelector)}` : (template.image ?? "");
+        const wanted = template.family
+          ? `family ${template.family}`
+          : template.imageSelector
+            ? `selector ${JSON.stringify(template.imageSelector)}`
+            : (template.image ?? "");
         const image = await this.reporter.observer.inImageResolution({ label: node.label, provider: node.provider, image: wanted }, () =>
           images.resolveLaunch(template),
         );
-        if (!(await this.writer.transition({ id: node.id, from: ["launching"], to: "launching", at: node.stateChangedAt, patch: { image } }))) return;
+        if (
+          !(await this.writer.transition({ id: node.id, from: ["launching"], to: "launching", at: node.stateChangedAt, patch: { image } }))
+        )
+          return;
         node.image = image;
       } catch (err) {
         return this.fail(node, "image", messageOf(err));
@@ -504,7 +534,13 @@ export class NodeLifecycle {
       if (this.clock.now() > this.deadline(node)) return this.fail(node, "boot-timeout", "boot timed out");
       if (instance && node.state === "launching" && !node.instanceId && instance.instanceId) {
         // Record the cloud's id as soon as it exists.
-        await this.writer.transition({ id: node.id, from: ["launching"], to: "launching", at: node.stateChangedAt, patch: { instanceId: instance.instanceId } });
+        await this.writer.transition({
+          id: node.id,
+          from: ["launching"],
+          to: "launching",
+          at: node.stateChangedAt,
+          patch: { instanceId: instance.instanceId },
+        });
         node.instanceId = instance.instanceId;
       }
       await this.clock.sleep(delay);
@@ -552,7 +588,13 @@ export class NodeLifecycle {
         }
       }
       const at = this.clock.now();
-      if (!(await this.writer.transition({ id: node.id, from: ["checking"], to: "ready", at, patch: { hostKeys } }, this.reporter.ready(node)))) return;
+      if (
+        !(await this.writer.transition(
+          { id: node.id, from: ["checking"], to: "ready", at, patch: { hostKeys } },
+          this.reporter.ready(node),
+        ))
+      )
+        return;
       Object.assign(node, { state: "ready", readyAt: at, stateChangedAt: at, hostKeys });
       this.consecutive.delete(`${node.label}\u0000${node.provider}`);
       const pause = this.pauses.get(node.provider);

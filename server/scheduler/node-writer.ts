@@ -61,7 +61,12 @@ export class NodeWriter {
       const events = this.events;
       this.events = [];
       try {
-        const changed = new Set(await this.store.transitionNodes(batch.map((p) => p.change), events));
+        const changed = new Set(
+          await this.store.transitionNodes(
+            batch.map((p) => p.change),
+            events,
+          ),
+        );
         for (const p of batch) p.resolve(changed.has(p.change.id));
       } catch (err) {
         this.logger.error({ err, count: batch.length, events: events.length }, "writing node state changes failed");

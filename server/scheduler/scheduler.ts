@@ -138,7 +138,11 @@ export class Scheduler {
       },
       { ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }), images: this.images },
       deps.access,
-      new LaunchReporter(observer, { waitingOn: (label, limit) => this.claims.waitingOn(label, limit), isQueued: (id) => this.claims.isQueued(id) }, deps.clock),
+      new LaunchReporter(
+        observer,
+        { waitingOn: (label, limit) => this.claims.waitingOn(label, limit), isQueued: (id) => this.claims.isQueued(id) },
+        deps.clock,
+      ),
     );
     this.holds = new HoldService(
       {
@@ -169,7 +173,12 @@ export class Scheduler {
     this.deps.providers.onReady((name) => {
       if (!this.stopped) void this.lifecycle.reconcile(name);
     });
-    await Promise.all(this.deps.providers.names().filter((n) => this.deps.providers.status(n).health === "serving").map((n) => this.lifecycle.reconcile(n)));
+    await Promise.all(
+      this.deps.providers
+        .names()
+        .filter((n) => this.deps.providers.status(n).health === "serving")
+        .map((n) => this.lifecycle.reconcile(n)),
+    );
     this.every(this.tickMs, async () => {
       await this.claims.sweep();
       await this.holds.sweep();
@@ -217,7 +226,9 @@ export class Scheduler {
     this.claims.setCatalog(this.catalog, claimSettings(config));
     this.lifecycle.setCatalog(this.catalog);
     this.lifecycle.kick();
-    this.holds.reload(holdSettings(config.holds)).catch((err: unknown) => this.deps.logger.error({ err }, "applying the reloaded hold rules failed"));
+    this.holds
+      .reload(holdSettings(config.holds))
+      .catch((err: unknown) => this.deps.logger.error({ err }, "applying the reloaded hold rules failed"));
   }
 
   async createClaim(input: ClaimInput, wait: { timeoutMs: number; signal?: AbortSignal } | undefined): Promise<CreateResult> {
@@ -251,11 +262,16 @@ export class Scheduler {
     });
     try {
       const view = await this.claims.get(claimId);
-      listener({ kind: initialKind(view), message: view.claim.state === "queued" ? `position ${view.queuePosition}` : "current state", view }, view.claim.state === "fulfilled" ? lease() : "");
+      listener(
+        { kind: initialKind(view), message: view.claim.state === "queued" ? `position ${view.queuePosition}` : "current state", view },
+        view.claim.state === "fulfilled" ? lease() : "",
+      );
       if (view.claim.state === "queued") {
         // Launches already under way for its labels are part of the current state too.
         const wanted = new Set(this.claims.slotsOf(claimId).flat());
-        const pending = (await this.lifecycle.counts()).filter((c) => wanted.has(c.label) && ["launching", "booted", "checking"].includes(c.state));
+        const pending = (await this.lifecycle.counts()).filter(
+          (c) => wanted.has(c.label) && ["launching", "booted", "checking"].includes(c.state),
+        );
         for (const p of pending) listener({ kind: "launching", message: `launching ${p.label} on ${p.provider}`, view }, "");
       }
       for (const event of buffered) listener(event, event.view.claim.state === "fulfilled" ? lease() : "");
@@ -318,7 +334,8 @@ export class Scheduler {
     const node = await this.getNode(id);
     if (node.state === "claimed") throw new StandbyError("failed-precondition", `node ${id} is claimed; release its lease instead`);
     if (node.state === "gone" || node.state === "deleting") return node;
-    if (["launching", "booted", "checking"].includes(node.state)) throw new StandbyError("failed-precondition", `node ${id} is ${node.state}; delete it once it is ready`);
+    if (["launching", "booted", "checking"].includes(node.state))
+      throw new StandbyError("failed-precondition", `node ${id} is ${node.state}; delete it once it is ready`);
     void this.lifecycle.drive(node, true);
     return { ...node, state: "deleting" };
   }

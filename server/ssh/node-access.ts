@@ -63,7 +63,10 @@ export class SshNodeAccess implements NodeAccess {
       });
       if (result.code !== 0) {
         const detail = (result.stderr || result.stdout).trim().split("\n").slice(-3).join(" | ");
-        throw new StandbyError("failed-precondition", `ready script exited with ${result.code ?? result.signal}${detail ? `: ${detail}` : ""}`);
+        throw new StandbyError(
+          "failed-precondition",
+          `ready script exited with ${result.code ?? result.signal}${detail ? `: ${detail}` : ""}`,
+        );
       }
     } catch (err) {
       throw err instanceof StandbyError ? err : explain(err, node);
@@ -71,10 +74,16 @@ export class SshNodeAccess implements NodeAccess {
     return { hostKey: reported ?? seen };
   }
 
-  async run(node: NodeRecord, script: string, options: { env?: Record<string, string>; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
+  async run(
+    node: NodeRecord,
+    script: string,
+    options: { env?: Record<string, string>; timeoutMs: number },
+  ): Promise<{ code: number | null; output: string }> {
     const pinned = node.hostKeys[0];
     if (!pinned) throw new StandbyError("failed-precondition", `node ${node.id} has no pinned host key`);
-    const exports = Object.entries(options.env ?? {}).map(([k, v]) => `export ${k}=${shellQuote(v)}\n`).join("");
+    const exports = Object.entries(options.env ?? {})
+      .map(([k, v]) => `export ${k}=${shellQuote(v)}\n`)
+      .join("");
     // The script (with its environment) arrives on stdin and waits in a private
     // file under ~/.standby-build, removed at once after; stdin stays free for
     // the script's own commands, which get /dev/null.
@@ -99,7 +108,10 @@ export class SshNodeAccess implements NodeAccess {
     for (const key of keys) parseSshKey(key, "ssh public key");
     const command = 'umask 077; mkdir -p "$HOME/.ssh" && cat >> "$HOME/.ssh/authorized_keys"';
     try {
-      const result = await sshExec({ ...target(node, this.key.privateKey), hostKey: pinned }, command, { stdin: `${keys.join("\n")}\n`, timeoutMs });
+      const result = await sshExec({ ...target(node, this.key.privateKey), hostKey: pinned }, command, {
+        stdin: `${keys.join("\n")}\n`,
+        timeoutMs,
+      });
       if (result.code !== 0) throw new StandbyError("unavailable", `adding keys on ${node.id} failed: ${result.stderr.trim()}`);
     } catch (err) {
       throw err instanceof StandbyError ? err : explain(err, node);

@@ -55,7 +55,10 @@ export class SqlHoldStore implements HoldStore {
     const out: HoldRecord[] = [];
     for (const part of chunks([...new Set(nodeIds)], IN_CHUNK)) {
       if (part.length === 0) continue;
-      const rows = await this.db.all("getHolds", { sql: `SELECT ${HOLD.select} FROM ${HOLD.table} WHERE ${HOLD.col("nodeId")} IN (${marks(part.length)})`, params: part });
+      const rows = await this.db.all("getHolds", {
+        sql: `SELECT ${HOLD.select} FROM ${HOLD.table} WHERE ${HOLD.col("nodeId")} IN (${marks(part.length)})`,
+        params: part,
+      });
       out.push(...rows.map(rowToHold));
     }
     return out;
@@ -119,7 +122,10 @@ export class SqlHoldStore implements HoldStore {
   }
 
   async getSnapshot(id: string): Promise<HoldSnapshotRecord | undefined> {
-    const rows = await this.db.all("getSnapshot", { sql: `SELECT ${SNAPSHOT.select} FROM ${SNAPSHOT.table} WHERE ${SNAPSHOT.col("id")} = ?`, params: [id] });
+    const rows = await this.db.all("getSnapshot", {
+      sql: `SELECT ${SNAPSHOT.select} FROM ${SNAPSHOT.table} WHERE ${SNAPSHOT.col("id")} = ?`,
+      params: [id],
+    });
     return rows[0] && rowToSnapshot(rows[0]);
   }
 
@@ -166,12 +172,18 @@ export class SqlHoldStore implements HoldStore {
   }
 
   async listRules(): Promise<HoldRuleRecord[]> {
-    const rows = await this.db.all("listRules", { sql: `SELECT ${RULE.select} FROM ${RULE.table} ORDER BY ${RULE.col("createdAt")}, ${RULE.col("id")}`, params: [] });
+    const rows = await this.db.all("listRules", {
+      sql: `SELECT ${RULE.select} FROM ${RULE.table} ORDER BY ${RULE.col("createdAt")}, ${RULE.col("id")}`,
+      params: [],
+    });
     return rows.map(rowToRule);
   }
 
   async getRule(id: string): Promise<HoldRuleRecord | undefined> {
-    const rows = await this.db.all("getRule", { sql: `SELECT ${RULE.select} FROM ${RULE.table} WHERE ${RULE.col("id")} = ?`, params: [id] });
+    const rows = await this.db.all("getRule", {
+      sql: `SELECT ${RULE.select} FROM ${RULE.table} WHERE ${RULE.col("id")} = ?`,
+      params: [id],
+    });
     return rows[0] && rowToRule(rows[0]);
   }
 
@@ -192,7 +204,10 @@ export class SqlHoldStore implements HoldStore {
 
   async unfireRule(id: string): Promise<void> {
     await this.db.write("unfireRule", [
-      { sql: `UPDATE ${RULE.table} SET ${RULE.col("fired")} = ${RULE.col("fired")} - 1 WHERE ${RULE.col("id")} = ? AND ${RULE.col("fired")} > 0`, params: [id] },
+      {
+        sql: `UPDATE ${RULE.table} SET ${RULE.col("fired")} = ${RULE.col("fired")} - 1 WHERE ${RULE.col("id")} = ? AND ${RULE.col("fired")} > 0`,
+        params: [id],
+      },
     ]);
   }
 

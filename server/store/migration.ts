@@ -25,7 +25,9 @@ export function checkMigrationList(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     const previous = i === 0 ? 0 : (migrations[i - 1] as Migration).version;
     if (!Number.isInteger(m.version) || m.version <= previous || (i === 0 && m.version !== 1)) {
-      throw new Error(`migration ${m.name} has version ${m.version}, expected a version above ${previous}${i === 0 ? " (the first is 1)" : ""}`);
+      throw new Error(
+        `migration ${m.name} has version ${m.version}, expected a version above ${previous}${i === 0 ? " (the first is 1)" : ""}`,
+      );
     }
   });
 }

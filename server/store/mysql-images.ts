@@ -1,6 +1,13 @@
 import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
 import type { MySql2Database } from "drizzle-orm/mysql2";
-import { StandbyError, type ImageBuildFilter, type ImageBuildRecord, type ImageBuildUpdate, type ImageFamilyState, type ImageRecords } from "../core/index.js";
+import {
+  StandbyError,
+  type ImageBuildFilter,
+  type ImageBuildRecord,
+  type ImageBuildUpdate,
+  type ImageFamilyState,
+  type ImageRecords,
+} from "../core/index.js";
 import { isDuplicateKey, storeError } from "./driver-errors.js";
 import { buildToRow, buildUpdateSet, rowToBuild } from "./image-rows.js";
 import { imageBuilds, imageFamilies } from "./mysql-schema.js";
@@ -17,7 +24,8 @@ export class MysqlImageRecords implements ImageRecords {
       try {
         await this.db.insert(imageBuilds).values(buildToRow(build));
       } catch (err) {
-        if (isDuplicateKey(err)) throw new StandbyError("already-exists", `image build ${build.id} (or its schedule slot ${build.slot}) exists`, { cause: err });
+        if (isDuplicateKey(err))
+          throw new StandbyError("already-exists", `image build ${build.id} (or its schedule slot ${build.slot}) exists`, { cause: err });
         throw err;
       }
     });

@@ -64,10 +64,7 @@ export const claims = mysqlTable(
     endedAt: time("ended_at"),
     failureReason: text("failure_reason").notNull(),
   },
-  (t) => [
-    index("claims_state_priority_created").on(t.state, t.priority, t.createdAt),
-    uniqueIndex("claims_request_id").on(t.requestId),
-  ],
+  (t) => [index("claims_state_priority_created").on(t.state, t.priority, t.createdAt), uniqueIndex("claims_request_id").on(t.requestId)],
 );
 
 /** Steps of claims' timelines (see ClaimEventRecord); id in write order. */
@@ -201,4 +198,16 @@ export const holdRules = mysqlTable("hold_rules", {
   createdAt: time("created_at"),
 });
 
-export const mysqlTables = { nodes, claims, claimEvents, meta, schemaMigrations, imageBuilds, imageFamilies, holds, holdKeys, holdSnapshots, holdRules } as const;
+export const mysqlTables = {
+  nodes,
+  claims,
+  claimEvents,
+  meta,
+  schemaMigrations,
+  imageBuilds,
+  imageFamilies,
+  holds,
+  holdKeys,
+  holdSnapshots,
+  holdRules,
+} as const;

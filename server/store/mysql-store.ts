@@ -168,11 +168,16 @@ export class MysqlStore implements SqlStore {
     this.db = drizzle({ client: pool });
     this.images = new MysqlImageRecords(this.db, () => this.closed);
     this.q = {
-      getMeta: this.db.select({ value: meta.value }).from(meta).where(eq(meta.name, sql.placeholder("name"))).prepare(),
+      getMeta: this.db
+        .select({ value: meta.value })
+        .from(meta)
+        .where(eq(meta.name, sql.placeholder("name")))
+        .prepare(),
     };
     this.holds = new SqlHoldStore({
       dialect: "mysql",
-      all: (what, s) => this.run(what, async () => (await this.pool.query<mysql.RowDataPacket[]>(s.sql, s.params))[0] as Record<string, unknown>[]),
+      all: (what, s) =>
+        this.run(what, async () => (await this.pool.query<mysql.RowDataPacket[]>(s.sql, s.params))[0] as Record<string, unknown>[]),
       write: (what, list) => this.transaction(what, async (tx) => (await tx.send(list, true)).map(affected)),
     });
   }
@@ -235,7 +240,9 @@ export class MysqlStore implements SqlStore {
 
   async getNode(id: string): Promise<NodeRecord | undefined> {
     return this.run("getNode", async () => {
-      const [rows] = await this.pool.query<mysql.RowDataPacket[]>(`SELECT ${NODE.select} FROM ${NODE.table} WHERE ${NODE.col("id")} = ?`, [id]);
+      const [rows] = await this.pool.query<mysql.RowDataPacket[]>(`SELECT ${NODE.select} FROM ${NODE.table} WHERE ${NODE.col("id")} = ?`, [
+        id,
+      ]);
       const row = rows[0] as NodeRow | undefined;
       return row && rowToNode(row);
     });
@@ -305,7 +312,10 @@ export class MysqlStore implements SqlStore {
 
   async getClaim(id: string): Promise<ClaimRecord | undefined> {
     return this.run("getClaim", async () => {
-      const [rows] = await this.pool.query<mysql.RowDataPacket[]>(`SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("id")} = ?`, [id]);
+      const [rows] = await this.pool.query<mysql.RowDataPacket[]>(
+        `SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("id")} = ?`,
+        [id],
+      );
       const row = rows[0] as ClaimRow | undefined;
       return row && rowToClaim(row);
     });
@@ -361,7 +371,8 @@ export class MysqlStore implements SqlStore {
         params: part,
       }));
       const states = new Map<string, string>();
-      for (const result of await tx.send(reads)) for (const row of rowsOf<{ id: string; state: string }>(result)) states.set(row.id, row.state);
+      for (const result of await tx.send(reads))
+        for (const row of rowsOf<{ id: string; state: string }>(result)) states.set(row.id, row.state);
       const { changed, sets } = plan(states, changes);
       const writes = sets.size > 0 ? mapChunks(sets, CHUNK).map((part) => updateRows(cols, "id", part)) : [];
       if (writes.length + extra.length > 0) await tx.send([...writes, ...extra], true);
@@ -396,10 +407,18 @@ export class MysqlStore implements SqlStore {
     // All new claims in one INSERT; one INSERT each when that skipped a row, to learn which.
     const oneInsert = !rowByRow && inserting.length > 1;
     const first: Statement[] = oneInsert
-      ? [{ sql: insertSql(CLAIM, inserting.length, "INSERT IGNORE"), params: inserting.flatMap((i) => CLAIM.values(claimToRow(requests[i]!.insert!))) }]
+      ? [
+          {
+            sql: insertSql(CLAIM, inserting.length, "INSERT IGNORE"),
+            params: inserting.flatMap((i) => CLAIM.values(claimToRow(requests[i]!.insert!))),
+          },
+        ]
       : inserting.map((i) => ({ sql: insertSql(CLAIM, 1, "INSERT IGNORE"), params: CLAIM.values(claimToRow(requests[i]!.insert!)) }));
     for (const part of toLock) {
-      first.push({ sql: `SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("id")} IN (${marks(part.length)}) FOR UPDATE SKIP LOCKED`, params: part });
+      first.push({
+        sql: `SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("id")} IN (${marks(part.length)}) FOR UPDATE SKIP LOCKED`,
+        params: part,
+      });
     }
     if (limits.size > 0) first.push(candidateRead(limits));
     const out = await tx.send(first);
@@ -493,17 +512,25 @@ export class MysqlStore implements SqlStore {
     const writes: Statement[] = [
       ...nodeParts.map((part) => updateRows(NODE, "id", part, { sql: `${NODE.col("state")} = 'ready'`, params: [] })),
       ...claimParts.map((part) => updateRows(CLAIM, "id", part, { sql: `${CLAIM.col("state")} = 'queued'`, params: [] })),
-      ...idParts.map((part) => ({ sql: `SELECT ${NODE.select} FROM ${NODE.table} WHERE ${NODE.col("id")} IN (${marks(part.length)})`, params: part })),
+      ...idParts.map((part) => ({
+        sql: `SELECT ${NODE.select} FROM ${NODE.table} WHERE ${NODE.col("id")} IN (${marks(part.length)})`,
+        params: part,
+      })),
     ];
     const written = await tx.send(writes, true);
     const nodesWritten = written.slice(0, nodeParts.length).reduce((n, r) => n + affected(r), 0);
     const claimsWritten = written.slice(nodeParts.length, nodeParts.length + claimParts.length).reduce((n, r) => n + affected(r), 0);
     if (nodesWritten !== nodeSets.size || claimsWritten !== claimSets.size) {
-      this.logger.error({ nodesWritten, nodes: nodeSets.size, claimsWritten, claims: claimSets.size }, "store: allocate wrote rows it had not locked");
+      this.logger.error(
+        { nodesWritten, nodes: nodeSets.size, claimsWritten, claims: claimSets.size },
+        "store: allocate wrote rows it had not locked",
+      );
       throw new StandbyError("internal", "allocate: a locked row changed under the transaction");
     }
     const nodeById = new Map(
-      written.slice(nodeParts.length + claimParts.length).flatMap((r) => rowsOf<NodeRow>(r).map((row) => [row.id, rowToNode(row)] as const)),
+      written
+        .slice(nodeParts.length + claimParts.length)
+        .flatMap((r) => rowsOf<NodeRow>(r).map((row) => [row.id, rowToNode(row)] as const)),
     );
 
     const after = new Map<string, ClaimRecord>();
@@ -653,7 +680,13 @@ export class MysqlStore implements SqlStore {
 }
 
 /** Sends compare-and-set statements (in lock order) PACKET at a time, COMMIT with the last; which changes applied. */
-async function casAll(tx: Tx, order: readonly number[], statements: readonly Statement[], count: number, extra: readonly Statement[] = []): Promise<boolean[]> {
+async function casAll(
+  tx: Tx,
+  order: readonly number[],
+  statements: readonly Statement[],
+  count: number,
+  extra: readonly Statement[] = [],
+): Promise<boolean[]> {
   const applied = new Array<boolean>(count).fill(false);
   const parts = chunks(
     order.map((_, k) => k),
@@ -692,7 +725,6 @@ function candidateRead(limits: ReadonlyMap<string, number | undefined>): Stateme
 function claimsByRequestIdSql(count: number): string {
   return `SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("requestId")} IN (${marks(count)})`;
 }
-
 
 /**
  * Every connection runs READ COMMITTED with a short lock wait and without
@@ -758,7 +790,10 @@ async function checkSession(pool: mysql.Pool, transactions: boolean): Promise<vo
   const autocommit = vars.get("autocommit");
   const sqlMode = vars.get("sql_mode") ?? "";
   if (isolation !== "READ-COMMITTED" || autocommit !== (transactions ? "OFF" : "ON") || /NO_BACKSLASH_ESCAPES/i.test(sqlMode)) {
-    throw new StandbyError("internal", `store session misconfigured: isolation ${isolation}, autocommit ${autocommit}, sql_mode ${sqlMode}`);
+    throw new StandbyError(
+      "internal",
+      `store session misconfigured: isolation ${isolation}, autocommit ${autocommit}, sql_mode ${sqlMode}`,
+    );
   }
 }
 

@@ -219,7 +219,9 @@ export function planAllocations(
     let best: Candidate[] | undefined;
     let bestOldest: Candidate | undefined;
     for (const provider of providers) {
-      const slots = restricted ? request.slots.map((s) => new Set(s.labels.filter((l) => s.providers?.[l]?.includes(provider) ?? true))) : unrestricted;
+      const slots = restricted
+        ? request.slots.map((s) => new Set(s.labels.filter((l) => s.providers?.[l]?.includes(provider) ?? true)))
+        : unrestricted;
       const match = matchSlots(slots, byProvider.get(provider) ?? [], taken);
       if (!match) continue;
       const oldest = match.reduce((a, b) => (olderFirst(a, b) <= 0 ? a : b));

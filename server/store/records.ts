@@ -11,10 +11,7 @@ export type NodeRow = typeof sqliteNodes.$inferSelect;
 export type ClaimRow = typeof sqliteClaims.$inferSelect;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const rowShapesMatch: [
-  Same<NodeRow, typeof mysqlNodes.$inferSelect>,
-  Same<ClaimRow, typeof mysqlClaims.$inferSelect>,
-] = [true, true];
+const rowShapesMatch: [Same<NodeRow, typeof mysqlNodes.$inferSelect>, Same<ClaimRow, typeof mysqlClaims.$inferSelect>] = [true, true];
 void rowShapesMatch;
 
 export function nodeToRow(node: NodeRecord): NodeRow {
@@ -118,13 +115,42 @@ export function rowToClaim(row: ClaimRow): ClaimRecord {
 export type RowValues = Record<string, string | number | null>;
 
 const NODE_PATCHABLE: ReadonlySet<string> = new Set<keyof NodeRecord>([
-  "label", "provider", "instanceId", "addresses", "sshPort", "username", "hostKeys", "tags",
-  "image", "flavor", "claimId", "createdAt", "readyAt", "failureReason", "purpose",
+  "label",
+  "provider",
+  "instanceId",
+  "addresses",
+  "sshPort",
+  "username",
+  "hostKeys",
+  "tags",
+  "image",
+  "flavor",
+  "claimId",
+  "createdAt",
+  "readyAt",
+  "failureReason",
+  "purpose",
 ]);
 const CLAIM_PATCHABLE: ReadonlySet<string> = new Set<keyof ClaimRecord>([
-  "requestId", "requestHash", "state", "labelExpressions", "requester", "jobName", "priority",
-  "leaseTtlSeconds", "sshPublicKeys", "tokenHash", "createdAt", "lastSeenAt", "fulfilledAt",
-  "leaseHash", "leaseExpiresAt", "nodeIds", "outcome", "endedAt", "failureReason",
+  "requestId",
+  "requestHash",
+  "state",
+  "labelExpressions",
+  "requester",
+  "jobName",
+  "priority",
+  "leaseTtlSeconds",
+  "sshPublicKeys",
+  "tokenHash",
+  "createdAt",
+  "lastSeenAt",
+  "fulfilledAt",
+  "leaseHash",
+  "leaseExpiresAt",
+  "nodeIds",
+  "outcome",
+  "endedAt",
+  "failureReason",
 ]);
 
 /** The columns a node patch sets (arrays as JSON). Keys that are not

@@ -34,7 +34,9 @@ export class Columns {
     const columns = Object.entries(getTableColumns(table));
     this.fields = columns.map(([field]) => field);
     this.names = new Map(columns.map(([field, column]) => [field, quote(column.name)]));
-    this.select = columns.map(([field, column]) => (field === column.name ? quote(field) : `${quote(column.name)} AS ${quote(field)}`)).join(", ");
+    this.select = columns
+      .map(([field, column]) => (field === column.name ? quote(field) : `${quote(column.name)} AS ${quote(field)}`))
+      .join(", ");
     this.list = columns.map(([, column]) => quote(column.name)).join(", ");
     this.row = `(${marks(columns.length)})`;
   }

@@ -60,10 +60,7 @@ export const claims = sqliteTable(
     endedAt: integer("ended_at").notNull(),
     failureReason: text("failure_reason").notNull(),
   },
-  (t) => [
-    index("claims_state_priority_created").on(t.state, t.priority, t.createdAt),
-    uniqueIndex("claims_request_id").on(t.requestId),
-  ],
+  (t) => [index("claims_state_priority_created").on(t.state, t.priority, t.createdAt), uniqueIndex("claims_request_id").on(t.requestId)],
 );
 
 /** Steps of claims' timelines (see ClaimEventRecord); id is the rowid, in write order. */
@@ -201,4 +198,16 @@ export const holdRules = sqliteTable("hold_rules", {
   createdAt: integer("created_at").notNull(),
 });
 
-export const sqliteTables = { nodes, claims, claimEvents, meta, schemaMigrations, imageBuilds, imageFamilies, holds, holdKeys, holdSnapshots, holdRules } as const;
+export const sqliteTables = {
+  nodes,
+  claims,
+  claimEvents,
+  meta,
+  schemaMigrations,
+  imageBuilds,
+  imageFamilies,
+  holds,
+  holdKeys,
+  holdSnapshots,
+  holdRules,
+} as const;

@@ -121,7 +121,11 @@ export class SqliteStore implements SqlStore {
           `GROUP BY ${NODE.col("label")}, ${NODE.col("provider")}, ${NODE.col("state")} ` +
           `ORDER BY ${NODE.col("label")}, ${NODE.col("provider")}, ${NODE.col("state")}`,
       ).raw(true),
-      getMeta: this.db.select({ value: meta.value }).from(meta).where(eq(meta.name, sql.placeholder("name"))).prepare(),
+      getMeta: this.db
+        .select({ value: meta.value })
+        .from(meta)
+        .where(eq(meta.name, sql.placeholder("name")))
+        .prepare(),
       insertMeta: this.db
         .insert(meta)
         .values({ name: sql`${sql.placeholder("name")}`, value: sql`${sql.placeholder("value")}` })
@@ -217,7 +221,10 @@ export class SqliteStore implements SqlStore {
     if (changes.length === 0 && events.length === 0) return [];
     return this.run("transitionNodes", () =>
       this.write(() => {
-        const changed = changedIds(changes, changes.map((c) => this.cas(NODE, transitionSet(c), c.id, c.from)));
+        const changed = changedIds(
+          changes,
+          changes.map((c) => this.cas(NODE, transitionSet(c), c.id, c.from)),
+        );
         this.insertEvents(events);
         return changed;
       }),
@@ -269,7 +276,12 @@ export class SqliteStore implements SqlStore {
   async updateClaims(updates: ClaimUpdate[]): Promise<string[]> {
     if (updates.length === 0) return [];
     return this.run("updateClaims", () =>
-      this.write(() => changedIds(updates, updates.map((u) => this.cas(CLAIM, claimUpdateSet(u), u.id, u.from)))),
+      this.write(() =>
+        changedIds(
+          updates,
+          updates.map((u) => this.cas(CLAIM, claimUpdateSet(u), u.id, u.from)),
+        ),
+      ),
     );
   }
 
@@ -367,9 +379,7 @@ export class SqliteStore implements SqlStore {
   }
 
   async appliedMigrations(): Promise<AppliedMigration[]> {
-    return this.run("appliedMigrations", () =>
-      this.db.select().from(schemaMigrations).orderBy(asc(schemaMigrations.version)).all(),
-    );
+    return this.run("appliedMigrations", () => this.db.select().from(schemaMigrations).orderBy(asc(schemaMigrations.version)).all());
   }
 
   async describeSchema(): Promise<SchemaShape> {
@@ -487,4 +497,3 @@ function describeSqliteTable(sqlite: Database.Database, name: string): TableShap
     indexes,
   };
 }
-

@@ -1,4 +1,14 @@
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from "@opentelemetry/api";
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from "@opentelemetry/api";
 import type { AllocationOutcome, SchedulerObserver } from "../core/observer.js";
 import type { ClaimRecord, NodeRecord } from "../core/store.js";
 import { startClaimRootSpan, tracer } from "./tracing.js";
@@ -81,7 +91,13 @@ export class ClaimTracer implements SchedulerObserver {
         ...more.attributes,
       },
     });
-    this.claims.set(claim.id, { span, ctx: trace.setSpan(ROOT_CONTEXT, span), launches: 0, pending: new Set(), slots: claim.labelExpressions.length });
+    this.claims.set(claim.id, {
+      span,
+      ctx: trace.setSpan(ROOT_CONTEXT, span),
+      launches: 0,
+      pending: new Set(),
+      slots: claim.labelExpressions.length,
+    });
   }
 
   allocated(startedAt: number, results: readonly AllocationOutcome[]): void {
@@ -163,7 +179,13 @@ export class ClaimTracer implements SchedulerObserver {
     const parent = owner?.ctx ?? ROOT_CONTEXT;
     const span = tracer().startSpan(
       "launch",
-      { attributes: { ...nodeAttributes(node), [ATTR.attempt]: attempt, ...(claimId ? { [ATTR.claimId]: claimId } : { "standby.launch.for": "pool" }) } },
+      {
+        attributes: {
+          ...nodeAttributes(node),
+          [ATTR.attempt]: attempt,
+          ...(claimId ? { [ATTR.claimId]: claimId } : { "standby.launch.for": "pool" }),
+        },
+      },
       parent,
     );
     this.launches.set(node.id, { span, ctx: trace.setSpan(parent, span), claimId });
@@ -211,11 +233,15 @@ export class ClaimTracer implements SchedulerObserver {
   }
 
   inImageResolution<T>(what: { label: string; provider: string; image: string }, fn: () => Promise<T>): Promise<T> {
-    return this.span("image.resolve", { [ATTR.label]: what.label, [ATTR.provider]: what.provider, [ATTR.image]: what.image }, async (span) => {
-      const result = await fn();
-      if (typeof result === "string") span.setAttribute("standby.image.resolved", result);
-      return result;
-    });
+    return this.span(
+      "image.resolve",
+      { [ATTR.label]: what.label, [ATTR.provider]: what.provider, [ATTR.image]: what.image },
+      async (span) => {
+        const result = await fn();
+        if (typeof result === "string") span.setAttribute("standby.image.resolved", result);
+        return result;
+      },
+    );
   }
 
   nodeHeld(): void {}

@@ -11,7 +11,10 @@ export function fanOut(observers: readonly SchedulerObserver[]): SchedulerObserv
   const nest =
     (key: "inLaunch" | "inDelete" | "inImageResolution" | "inClaim") =>
     <T>(what: never, fn: () => Promise<T>): Promise<T> =>
-      observers.reduceRight<() => Promise<T>>((inner, o) => () => (o[key] as (w: never, f: () => Promise<T>) => Promise<T>)(what, inner), fn)();
+      observers.reduceRight<() => Promise<T>>(
+        (inner, o) => () => (o[key] as (w: never, f: () => Promise<T>) => Promise<T>)(what, inner),
+        fn,
+      )();
   return {
     claimCreated: each("claimCreated"),
     claimLoaded: each("claimLoaded"),

@@ -1,5 +1,15 @@
 export { startTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.js";
-export { startTracing, stopTracing, flushTracing, tracingOn, tracer, claimIds, claimTraceId, TRACER_NAME, type TracingOptions } from "./tracing.js";
+export {
+  startTracing,
+  stopTracing,
+  flushTracing,
+  tracingOn,
+  tracer,
+  claimIds,
+  claimTraceId,
+  TRACER_NAME,
+  type TracingOptions,
+} from "./tracing.js";
 export { tracingSettings, type TracingSettings, type TraceExporterName } from "./otel-env.js";
 export { injectTraceContext, extractTraceContext, withIncomingTraceContext } from "./propagation.js";
 export { ClaimTracer, ATTR } from "./claim-tracer.js";

@@ -59,7 +59,10 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
   constructor(private readonly meter: Meter) {
     const m = meter;
     this.claimsCreated = m.createCounter("standby_claims_created", { description: "Claims accepted.", unit: "{claim}" });
-    this.claimsEnded = m.createCounter("standby_claims_ended", { description: "Claims that reached a terminal state, by state (released, expired, cancelled, failed).", unit: "{claim}" });
+    this.claimsEnded = m.createCounter("standby_claims_ended", {
+      description: "Claims that reached a terminal state, by state (released, expired, cancelled, failed).",
+      unit: "{claim}",
+    });
     this.claimWait = m.createHistogram("standby_claim_wait_seconds", {
       description: "Time from a claim's creation to its fulfilment, by the label of the node that served it.",
       unit: "s",
@@ -67,19 +70,30 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
     });
     this.launches = m.createCounter("standby_launches", { description: "Node launches started, by provider and label.", unit: "{launch}" });
     this.launchFailures = m.createCounter("standby_launch_failures", {
-      description: "Nodes that failed, by provider, label and reason (resource-exhausted, boot-timeout, instance-error, ready-check, instance-vanished, handover, ...).",
+      description:
+        "Nodes that failed, by provider, label and reason (resource-exhausted, boot-timeout, instance-error, ready-check, instance-vanished, handover, ...).",
       unit: "{launch}",
     });
-    this.attemptFailures = m.createCounter("standby_boot_retries", { description: "Boot calls that failed transiently and were retried, by provider, label and reason.", unit: "{call}" });
-    this.readyCheckFailures = m.createCounter("standby_ready_check_failures", { description: "Nodes that failed their ready check, by provider and label.", unit: "{node}" });
-    this.providerCalls = m.createCounter("standby_provider_calls", { description: "Calls to provider plugins, by provider, method and result code (ok or the error code).", unit: "{call}" });
+    this.attemptFailures = m.createCounter("standby_boot_retries", {
+      description: "Boot calls that failed transiently and were retried, by provider, label and reason.",
+      unit: "{call}",
+    });
+    this.readyCheckFailures = m.createCounter("standby_ready_check_failures", {
+      description: "Nodes that failed their ready check, by provider and label.",
+      unit: "{node}",
+    });
+    this.providerCalls = m.createCounter("standby_provider_calls", {
+      description: "Calls to provider plugins, by provider, method and result code (ok or the error code).",
+      unit: "{call}",
+    });
     this.providerCallDuration = m.createHistogram("standby_provider_call_duration_seconds", {
       description: "Duration of calls to provider plugins (waits for rate limit and concurrency slots included), by provider and method.",
       unit: "s",
       advice: { explicitBucketBoundaries: CALL_BUCKETS },
     });
     this.imageBuilds = m.createCounter("standby_image_builds", {
-      description: "Image builds that ended, by family, provider, source (scheduled, requested, post-build, template-cache), result (promoted, failed) and the step that failed.",
+      description:
+        "Image builds that ended, by family, provider, source (scheduled, requested, post-build, template-cache), result (promoted, failed) and the step that failed.",
       unit: "{build}",
     });
     this.imageBuildDuration = m.createHistogram("standby_image_build_duration_seconds", {
@@ -91,13 +105,34 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
       description: "Nodes put on hold for diagnosis, by provider, label and source (release, rule, lease-expired, manual).",
       unit: "{node}",
     });
-    this.holdEnds = m.createCounter("standby_node_hold_ends", { description: "Holds that ended, by provider, label and how (expired, released).", unit: "{node}" });
-    this.nodes = m.createObservableGauge("standby_nodes", { description: "Nodes by label, provider and state (gone excluded; held nodes have state held).", unit: "{node}" });
-    this.queued = m.createObservableGauge("standby_claims_queued", { description: "Claims waiting for nodes, by a label that can serve them.", unit: "{claim}" });
-    this.health = m.createObservableGauge("standby_provider_health", { description: "1 for the provider's current plugin health (serving, starting, not-serving, disabled), 0 for the others.", unit: "1" });
-    this.circuit = m.createObservableGauge("standby_provider_circuit_state", { description: "1 for the provider's current circuit breaker state (closed, open, half-open), 0 for the others.", unit: "1" });
-    this.restarts = m.createObservableCounter("standby_plugin_restarts", { description: "Restarts of a provider's plugin process since the scheduler started.", unit: "{restart}" });
-    this.imageAge = m.createObservableGauge("standby_image_build_age_seconds", { description: "Time since the build each image family serves on a provider was promoted.", unit: "s" });
+    this.holdEnds = m.createCounter("standby_node_hold_ends", {
+      description: "Holds that ended, by provider, label and how (expired, released).",
+      unit: "{node}",
+    });
+    this.nodes = m.createObservableGauge("standby_nodes", {
+      description: "Nodes by label, provider and state (gone excluded; held nodes have state held).",
+      unit: "{node}",
+    });
+    this.queued = m.createObservableGauge("standby_claims_queued", {
+      description: "Claims waiting for nodes, by a label that can serve them.",
+      unit: "{claim}",
+    });
+    this.health = m.createObservableGauge("standby_provider_health", {
+      description: "1 for the provider's current plugin health (serving, starting, not-serving, disabled), 0 for the others.",
+      unit: "1",
+    });
+    this.circuit = m.createObservableGauge("standby_provider_circuit_state", {
+      description: "1 for the provider's current circuit breaker state (closed, open, half-open), 0 for the others.",
+      unit: "1",
+    });
+    this.restarts = m.createObservableCounter("standby_plugin_restarts", {
+      description: "Restarts of a provider's plugin process since the scheduler started.",
+      unit: "{restart}",
+    });
+    this.imageAge = m.createObservableGauge("standby_image_build_age_seconds", {
+      description: "Time since the build each image family serves on a provider was promoted.",
+      unit: "s",
+    });
   }
 
   /** Registers what the gauges read. */
@@ -121,7 +156,8 @@ export class SchedulerMetrics implements SchedulerObserver, ProviderCallRecorder
           result.observe(this.restarts, p.restarts, { provider: p.name });
         }
         const at = Date.now();
-        for (const b of sources.currentBuilds()) result.observe(this.imageAge, Math.max(0, (at - b.promotedAt) / 1000), { family: b.family, provider: b.provider });
+        for (const b of sources.currentBuilds())
+          result.observe(this.imageAge, Math.max(0, (at - b.promotedAt) / 1000), { family: b.family, provider: b.provider });
       },
       [this.nodes, this.queued, this.health, this.circuit, this.restarts, this.imageAge],
     );
@@ -235,7 +271,9 @@ export async function startMetrics(listen: string, logger: Logger, serviceName =
     res.end("standby serves its metrics at /metrics\n");
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (err) => reject(new StandbyError("unavailable", `cannot serve metrics on ${listen}: ${err.message}`, { cause: err })));
+    server.once("error", (err) =>
+      reject(new StandbyError("unavailable", `cannot serve metrics on ${listen}: ${err.message}`, { cause: err })),
+    );
     server.listen(port, host, () => resolve());
   });
   const bound = server.address();

@@ -25,9 +25,13 @@ export function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings {
   let names: string[];
   const listed = env.OTEL_TRACES_EXPORTER?.trim();
   if (listed) {
-    names = listed.split(",").map((n) => n.trim().toLowerCase()).filter((n) => n !== "");
+    names = listed
+      .split(",")
+      .map((n) => n.trim().toLowerCase())
+      .filter((n) => n !== "");
     if (names.includes("none")) return { exporters: [], batch, warnings };
-    for (const n of names) if (!KNOWN.includes(n)) warnings.push(`OTEL_TRACES_EXPORTER: "${n}" is not supported (use otlp, console or none); ignored`);
+    for (const n of names)
+      if (!KNOWN.includes(n)) warnings.push(`OTEL_TRACES_EXPORTER: "${n}" is not supported (use otlp, console or none); ignored`);
     names = names.filter((n) => KNOWN.includes(n));
   } else {
     names = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() ? ["otlp"] : [];

@@ -13,14 +13,20 @@ export class TracedNodeAccess implements NodeAccess {
   }
 
   readyCheck(node: NodeRecord, script: string, timeoutMs: number): Promise<{ hostKey: string }> {
-    return this.span("ready-check", node, { "standby.ready_check.timeout_ms": timeoutMs }, () => this.inner.readyCheck(node, script, timeoutMs));
+    return this.span("ready-check", node, { "standby.ready_check.timeout_ms": timeoutMs }, () =>
+      this.inner.readyCheck(node, script, timeoutMs),
+    );
   }
 
   injectKeys(node: NodeRecord, keys: string[], timeoutMs: number): Promise<void> {
     return this.span("inject-keys", node, { "standby.keys": keys.length }, () => this.inner.injectKeys(node, keys, timeoutMs));
   }
 
-  run(node: NodeRecord, script: string, options: { env?: Record<string, string>; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
+  run(
+    node: NodeRecord,
+    script: string,
+    options: { env?: Record<string, string>; timeoutMs: number },
+  ): Promise<{ code: number | null; output: string }> {
     // The script's environment may hold build secrets: only their names are recorded.
     return this.span("run-script", node, { "standby.script.env": Object.keys(options.env ?? {}) }, async (span) => {
       const result = await this.inner.run(node, script, options);
@@ -32,7 +38,13 @@ export class TracedNodeAccess implements NodeAccess {
 
   private async span<T>(name: string, node: NodeRecord, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
     const span = tracer().startSpan(name, {
-      attributes: { [ATTR.nodeId]: node.id, [ATTR.label]: node.label, [ATTR.provider]: node.provider, "server.address": node.addresses[0] ?? "", ...attributes },
+      attributes: {
+        [ATTR.nodeId]: node.id,
+        [ATTR.label]: node.label,
+        [ATTR.provider]: node.provider,
+        "server.address": node.addresses[0] ?? "",
+        ...attributes,
+      },
     });
     try {
       return await context.with(trace.setSpan(context.active(), span), () => fn(span));

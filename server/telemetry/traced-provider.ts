@@ -99,8 +99,10 @@ export class TracedProvider implements Provider {
     return this.call("describe", {}, () => this.inner.describe());
   }
   boot(spec: BootSpec): Promise<Instance> {
-    return this.call("boot", { [ATTR.nodeId]: spec.nodeId, [ATTR.label]: spec.label, [ATTR.image]: spec.image, "standby.flavor": spec.flavor }, () =>
-      this.inner.boot(spec),
+    return this.call(
+      "boot",
+      { [ATTR.nodeId]: spec.nodeId, [ATTR.label]: spec.label, [ATTR.image]: spec.image, "standby.flavor": spec.flavor },
+      () => this.inner.boot(spec),
     );
   }
   getInstance(nodeId: string): Promise<Instance> {

@@ -13,7 +13,9 @@ const healthProto = join(dirname(require.resolve("grpc-health-check/package.json
 type Ctor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;
 
 function clientFor(file: string, includeDirs: string[], path: string[]): Ctor {
-  const pkg = loadPackageDefinition(loadSync(file, { includeDirs, keepCase: true, longs: String, enums: String, defaults: true })) as Record<string, unknown>;
+  const pkg = loadPackageDefinition(
+    loadSync(file, { includeDirs, keepCase: true, longs: String, enums: String, defaults: true }),
+  ) as Record<string, unknown>;
   return path.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], pkg) as Ctor;
 }
 
@@ -24,7 +26,11 @@ interface ReflectionResponse {
 }
 
 function reflect(c: Cluster, request: Record<string, unknown>): Promise<ReflectionResponse> {
-  const Reflection = clientFor("grpc/reflection/v1/reflection.proto", [reflectionProtoDir], ["grpc", "reflection", "v1", "ServerReflection"]);
+  const Reflection = clientFor(
+    "grpc/reflection/v1/reflection.proto",
+    [reflectionProtoDir],
+    ["grpc", "reflection", "v1", "ServerReflection"],
+  );
   const client = new Reflection(c.api.address, credentials.createInsecure()) as Client & {
     ServerReflectionInfo(): ClientDuplexStream<Record<string, unknown>, ReflectionResponse>;
   };
@@ -81,7 +87,10 @@ t("the health service answers SERVING for the server and for standby.v1.StandbyS
   };
   try {
     for (const service of ["", "standby.v1.StandbyService"]) {
-      const res = await eventually(`health of "${service}"`, () => new Promise<{ status: string }>((resolve, reject) => client.Check({ service }, (err, r) => (err ? reject(err) : resolve(r)))));
+      const res = await eventually(
+        `health of "${service}"`,
+        () => new Promise<{ status: string }>((resolve, reject) => client.Check({ service }, (err, r) => (err ? reject(err) : resolve(r)))),
+      );
       assert.equal(res.status, "SERVING");
     }
     await assert.rejects(

@@ -159,15 +159,35 @@ async function startStub(): Promise<Stub> {
       }
       cb(null, { nodes: [readyNode({ state: NodeState.NODE_STATE_READY, claimId: "" })] });
     }) as Unary<ListNodesRequest, ListNodesResponse>,
-    getNode: (call: ServerUnaryCall<GetNodeRequest, { node?: Node }>, cb: sendUnaryData<{ node?: Node }>) =>
-      stub.onGetNode(call, cb),
+    getNode: (call: ServerUnaryCall<GetNodeRequest, { node?: Node }>, cb: sendUnaryData<{ node?: Node }>) => stub.onGetNode(call, cb),
     listLabels: ((_call, cb) => {
-      cb(null, { labels: [LabelStatus.fromPartial({ name: "jammy", tags: ["ubuntu"], minReady: 2, providers: ["fake-a"],
-        counts: [{ state: NodeState.NODE_STATE_READY, count: 3 }, { state: NodeState.NODE_STATE_LAUNCHING, count: 1 }] })] });
+      cb(null, {
+        labels: [
+          LabelStatus.fromPartial({
+            name: "jammy",
+            tags: ["ubuntu"],
+            minReady: 2,
+            providers: ["fake-a"],
+            counts: [
+              { state: NodeState.NODE_STATE_READY, count: 3 },
+              { state: NodeState.NODE_STATE_LAUNCHING, count: 1 },
+            ],
+          }),
+        ],
+      });
     }) as Unary<unknown, { labels: LabelStatus[] }>,
     listProviders: ((_call, cb) => {
-      cb(null, { providers: [ProviderStatus.fromPartial({ name: "a", health: ProviderHealth.PROVIDER_HEALTH_SERVING, plugin: "fake",
-        mode: ProviderMode.PROVIDER_MODE_PAUSED, recentFailures: [{ label: "jammy", reason: "instance-error", message: "no capacity", nodeId: "n-1", at: T0 }] })] });
+      cb(null, {
+        providers: [
+          ProviderStatus.fromPartial({
+            name: "a",
+            health: ProviderHealth.PROVIDER_HEALTH_SERVING,
+            plugin: "fake",
+            mode: ProviderMode.PROVIDER_MODE_PAUSED,
+            recentFailures: [{ label: "jammy", reason: "instance-error", message: "no capacity", nodeId: "n-1", at: T0 }],
+          }),
+        ],
+      });
     }) as Unary<unknown, { providers: ProviderStatus[] }>,
   });
   const port = await new Promise<number>((resolve, reject) =>
@@ -252,12 +272,48 @@ args("--help lists every command, and every command has its own --help naming ev
   const r = await standby(["--help"]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, topHelp());
-  const expected = ["serve", "claim", "claim show", "claim watch", "claim cancel", "lease renew", "lease release", "run",
-    "holds", "hold", "hold show", "hold release", "hold add-key", "hold snapshot", "hold-rules", "hold-rule add", "hold-rule delete",
-    "nodes", "node show", "node delete", "labels", "label show", "providers", "provider show", "provider pause",
-    "provider resume", "provider drain", "images", "image build", "image show", "image log", "image pause", "image resume",
-    "image delete", "snapshot", "config reload"];
-  assert.deepEqual(COMMANDS.map((c) => c.name), expected);
+  const expected = [
+    "serve",
+    "claim",
+    "claim show",
+    "claim watch",
+    "claim cancel",
+    "lease renew",
+    "lease release",
+    "run",
+    "holds",
+    "hold",
+    "hold show",
+    "hold release",
+    "hold add-key",
+    "hold snapshot",
+    "hold-rules",
+    "hold-rule add",
+    "hold-rule delete",
+    "nodes",
+    "node show",
+    "node delete",
+    "labels",
+    "label show",
+    "providers",
+    "provider show",
+    "provider pause",
+    "provider resume",
+    "provider drain",
+    "images",
+    "image build",
+    "image show",
+    "image log",
+    "image pause",
+    "image resume",
+    "image delete",
+    "snapshot",
+    "config reload",
+  ];
+  assert.deepEqual(
+    COMMANDS.map((c) => c.name),
+    expected,
+  );
   for (const name of expected) assert.match(r.stdout, new RegExp(`^ {2}${name} +\\S`, "m"), name);
   const each = await Promise.all(expected.map((name) => standby([...name.split(" "), "--help"])));
   each.forEach((h, i) => {
@@ -266,7 +322,11 @@ args("--help lists every command, and every command has its own --help naming ev
     assert.ok(h.stdout.startsWith(`usage: standby ${expected[i]}`), h.stdout);
     assert.match(h.stdout, /--addr HOST:PORT/);
     for (const [option, spec] of Object.entries(c.options)) {
-      assert.match(h.stdout, new RegExp(`^ {2}${spec.short ? `-${spec.short}, ` : ""}--${option}\\b`, "m"), `${c.name} --help documents --${option}`);
+      assert.match(
+        h.stdout,
+        new RegExp(`^ {2}${spec.short ? `-${spec.short}, ` : ""}--${option}\\b`, "m"),
+        `${c.name} --help documents --${option}`,
+      );
     }
   });
   const viaHelp = await standby(["help", "node", "delete"]);
@@ -313,7 +373,13 @@ args.run();
 const fmt = suite("standby CLI formatting");
 
 fmt("tables align columns, mark empty cells and keep no trailing blanks", () => {
-  const out = table(["A", "LONGER", "C"], [["x", "", "last"], ["wide cell", "y", ""]]);
+  const out = table(
+    ["A", "LONGER", "C"],
+    [
+      ["x", "", "last"],
+      ["wide cell", "y", ""],
+    ],
+  );
   assert.equal(out, "A          LONGER  C\nx          -       last\nwide cell  y       -\n");
 });
 
@@ -344,8 +410,25 @@ fmt("JSON has every field, lower-case enum names and ISO timestamps", () => {
   assert.deepEqual(node, nodeJson(readyNode()));
   assert.equal(node?.state, "claimed");
   assert.deepEqual(Object.keys(nodeJson(Node.fromPartial({}))), [
-    "id", "label", "provider", "state", "addresses", "sshPort", "username", "hostKeys", "tags", "image",
-    "instanceId", "claimId", "createdAt", "stateChangedAt", "flavor", "purpose", "holdReason", "holdRequester", "holdExpiresAt",
+    "id",
+    "label",
+    "provider",
+    "state",
+    "addresses",
+    "sshPort",
+    "username",
+    "hostKeys",
+    "tags",
+    "image",
+    "instanceId",
+    "claimId",
+    "createdAt",
+    "stateChangedAt",
+    "flavor",
+    "purpose",
+    "holdReason",
+    "holdRequester",
+    "holdExpiresAt",
   ]);
   assert.equal(nodeJson(Node.fromPartial({})).state, "unspecified");
 });
@@ -358,17 +441,35 @@ fmt("labels and providers tables sum node counts per state", () => {
     { state: NodeState.NODE_STATE_CLAIMED, count: 4 },
   ];
   const labels = labelsTable([
-    LabelStatus.fromPartial({ name: "jammy", tags: ["jammy", "py312"], minReady: 2, maxNodes: 10, counts,
-      providers: ["a", "b"], queuedClaims: 1 }),
+    LabelStatus.fromPartial({
+      name: "jammy",
+      tags: ["jammy", "py312"],
+      minReady: 2,
+      maxNodes: 10,
+      counts,
+      providers: ["a", "b"],
+      queuedClaims: 1,
+    }),
   ]);
   assert.match(labels.split("\n")[1] ?? "", /^jammy +3 +3 +4 +0 +0 +2 +10 +1 +a,b +jammy py312$/);
   const providers = providersTable([
-    ProviderStatus.fromPartial({ name: "a", health: ProviderHealth.PROVIDER_HEALTH_NOT_SERVING, plugin: "fake",
-      pluginVersion: "0.1.0", pid: 42, counts, lastError: "boom", mode: ProviderMode.PROVIDER_MODE_PAUSED,
+    ProviderStatus.fromPartial({
+      name: "a",
+      health: ProviderHealth.PROVIDER_HEALTH_NOT_SERVING,
+      plugin: "fake",
+      pluginVersion: "0.1.0",
+      pid: 42,
+      counts,
+      lastError: "boom",
+      mode: ProviderMode.PROVIDER_MODE_PAUSED,
       pausedReason: "paused by an operator",
-      recentFailures: [{ label: "jammy", reason: "instance-error", message: "no capacity", nodeId: "n-1" }] }),
+      recentFailures: [{ label: "jammy", reason: "instance-error", message: "no capacity", nodeId: "n-1" }],
+    }),
   ]);
-  assert.match(providers.split("\n")[1] ?? "", /^a +not_serving +paused \(paused by an operator\) +fake +0\.1\.0 +42 +0 +3 +3 +4 +1 +jammy: instance-error \(no capacity\) +boom$/);
+  assert.match(
+    providers.split("\n")[1] ?? "",
+    /^a +not_serving +paused \(paused by an operator\) +fake +0\.1\.0 +42 +0 +3 +3 +4 +1 +jammy: instance-error \(no capacity\) +boom$/,
+  );
 });
 
 fmt("state names parse back to enum values", () => {
@@ -434,8 +535,12 @@ wire("a queued claim is watched, its progress goes to stderr and the fulfilled n
   stub.onCreate = () => ({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 2 }), claimToken: "ct-q", leaseToken: "" });
   stub.onWatch = (call) => {
     assert.equal(call.request.claimToken, "ct-q");
-    call.write({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 1 }), event: "launching",
-      message: "launching jammy on fake-a", leaseToken: "" });
+    call.write({
+      claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 1 }),
+      event: "launching",
+      message: "launching jammy on fake-a",
+      leaseToken: "",
+    });
     setTimeout(() => {
       call.write({ claim: claimOf(ClaimState.CLAIM_STATE_FULFILLED), event: "fulfilled", message: "", leaseToken: "lt-q" });
       call.end();
@@ -458,7 +563,10 @@ wire("a claim that times out is cancelled and exits 1", async () => {
   const r = await standby(["claim", "--label", "x", "--timeout", "1", "--addr", stub.address]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /timed out after 1s waiting for nodes \(queue position 7\); claim c-1 cancelled/);
-  assert.deepEqual(stub.cancels.map((c) => c.claimToken), ["ct-t"]);
+  assert.deepEqual(
+    stub.cancels.map((c) => c.claimToken),
+    ["ct-t"],
+  );
 });
 
 wire("a failed claim exits 1 with its reason", async () => {
@@ -477,15 +585,48 @@ wire("release sends the lease token and the outcome", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 0, holdReason: "" });
   assert.equal(r.stdout, "released claim c-1 (outcome failure)\n");
-  const held = await standby(["release", "lt-9", "--outcome", "failure", "--hold", "1h30m", "--reason", "look at it", "--addr", stub.address]);
+  const held = await standby([
+    "release",
+    "lt-9",
+    "--outcome",
+    "failure",
+    "--hold",
+    "1h30m",
+    "--reason",
+    "look at it",
+    "--addr",
+    stub.address,
+  ]);
   assert.equal(held.code, 0, held.stderr);
-  assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 5400, holdReason: "look at it" });
+  assert.deepEqual(stub.releases.at(-1), {
+    leaseToken: "lt-9",
+    outcome: Outcome.OUTCOME_FAILURE,
+    holdSeconds: 5400,
+    holdReason: "look at it",
+  });
 });
 
 wire("lease release --hold sends the hold in seconds with its reason", async () => {
-  const r = await standby(["lease", "release", "lt-9", "--outcome", "failure", "--hold", "1h30m", "--reason", "flaky test", "--addr", stub.address]);
+  const r = await standby([
+    "lease",
+    "release",
+    "lt-9",
+    "--outcome",
+    "failure",
+    "--hold",
+    "1h30m",
+    "--reason",
+    "flaky test",
+    "--addr",
+    stub.address,
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(stub.releases.at(-1), { leaseToken: "lt-9", outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 5400, holdReason: "flaky test" });
+  assert.deepEqual(stub.releases.at(-1), {
+    leaseToken: "lt-9",
+    outcome: Outcome.OUTCOME_FAILURE,
+    holdSeconds: 5400,
+    holdReason: "flaky test",
+  });
   assert.equal(r.stdout, "released claim c-1 (outcome failure); hold for 1h30m asked\n");
   const byDefault = await standby(["release", "lt-9", "--outcome", "failure", "--hold", "2h", "--json", "--addr", stub.address]);
   assert.equal(stub.releases.at(-1)?.holdSeconds, 7200);
@@ -497,8 +638,18 @@ wire("lease release --hold sends the hold in seconds with its reason", async () 
 
 wire("claim watch prints each event until the stream ends", async () => {
   stub.onWatch = (call) => {
-    call.write({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 3 }), event: "queued", message: "position 3", leaseToken: "" });
-    call.write({ claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 1 }), event: "launching", message: "launching jammy on fake-a", leaseToken: "" });
+    call.write({
+      claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 3 }),
+      event: "queued",
+      message: "position 3",
+      leaseToken: "",
+    });
+    call.write({
+      claim: claimOf(ClaimState.CLAIM_STATE_QUEUED, { queuePosition: 1 }),
+      event: "launching",
+      message: "launching jammy on fake-a",
+      leaseToken: "",
+    });
     call.write({ claim: claimOf(ClaimState.CLAIM_STATE_FULFILLED), event: "fulfilled", message: "", leaseToken: "lt-w" });
     call.write({ claim: claimOf(ClaimState.CLAIM_STATE_RELEASED), event: "released", message: "", leaseToken: "" });
     call.end();
@@ -512,8 +663,14 @@ wire("claim watch prints each event until the stream ends", async () => {
   assert.match(lines[2] ?? "", /fulfilled {2}claim c-1 fulfilled: n-1 \(fake-a\)$/);
   assert.match(lines[3] ?? "", /released {2}claim c-1 released$/);
   const j = await standby(["claim", "watch", "ct-w", "--json", "--addr", stub.address]);
-  const events = j.stdout.trim().split("\n").map((l) => JSON.parse(l) as { event: string; leaseToken: string; claim: { queuePosition: number } });
-  assert.deepEqual(events.map((e) => e.event), ["queued", "launching", "fulfilled", "released"]);
+  const events = j.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { event: string; leaseToken: string; claim: { queuePosition: number } });
+  assert.deepEqual(
+    events.map((e) => e.event),
+    ["queued", "launching", "fulfilled", "released"],
+  );
   assert.equal(events[2]?.leaseToken, "lt-w");
   assert.equal(events[0]?.claim.queuePosition, 3);
 });
@@ -529,8 +686,13 @@ wire("label show and provider show pick one from the list, and say when there is
   const provider = await standby(["provider", "show", "a", "--addr", stub.address]);
   assert.equal(provider.code, 0, provider.stderr);
   assert.match(provider.stdout, /^mode: +paused$/m);
-  assert.match(provider.stdout, /^Recent launch failures:\nAT +LABEL +REASON +NODE +MESSAGE\n\S+ +jammy +instance-error +n-1 +no capacity$/m);
-  const json = JSON.parse((await standby(["provider", "show", "a", "--json", "--addr", stub.address])).stdout) as { provider: { name: string; mode: string } };
+  assert.match(
+    provider.stdout,
+    /^Recent launch failures:\nAT +LABEL +REASON +NODE +MESSAGE\n\S+ +jammy +instance-error +n-1 +no capacity$/m,
+  );
+  const json = JSON.parse((await standby(["provider", "show", "a", "--json", "--addr", stub.address])).stdout) as {
+    provider: { name: string; mode: string };
+  };
   assert.deepEqual([json.provider.name, json.provider.mode], ["a", "paused"]);
 });
 

@@ -15,7 +15,10 @@ const cli = path.resolve(here, "../../clients/cli/main.js");
 /** The built CLI as a child process, pointed at an address nothing listens on (usage errors never call it). */
 function standby(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, STANDBY_ADDR: "127.0.0.1:1" } });
+    const child = spawn(process.execPath, [cli, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, STANDBY_ADDR: "127.0.0.1:1" },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -62,7 +65,17 @@ t("add-key refuses a private key file and never sends it", async () => {
 
 t("help lists the hold commands and explains release --hold", async () => {
   const top = await standby(["--help"]);
-  for (const name of ["holds", "hold ", "hold show", "hold release", "hold add-key", "hold snapshot", "hold-rules", "hold-rule add", "hold-rule delete"]) {
+  for (const name of [
+    "holds",
+    "hold ",
+    "hold show",
+    "hold release",
+    "hold add-key",
+    "hold snapshot",
+    "hold-rules",
+    "hold-rule add",
+    "hold-rule delete",
+  ]) {
     assert.ok(top.stdout.includes(`  ${name}`), `${name} in the help`);
   }
   const release = await standby(["release", "--help"]);
@@ -72,7 +85,15 @@ t("help lists the hold commands and explains release --hold", async () => {
 t("the holds table shows node, reason, requester, expiry and address, and a summary line", () => {
   const now = new Date("2026-03-01T10:00:00Z");
   const hold = Hold.fromPartial({
-    node: Node.fromPartial({ id: "n-1", label: "jammy", provider: "east", state: NodeState.NODE_STATE_HELD, addresses: ["10.0.0.5"], sshPort: 22, holdRequester: "alice" }),
+    node: Node.fromPartial({
+      id: "n-1",
+      label: "jammy",
+      provider: "east",
+      state: NodeState.NODE_STATE_HELD,
+      addresses: ["10.0.0.5"],
+      sshPort: 22,
+      holdRequester: "alice",
+    }),
     reason: "segfault",
     requester: "alice",
     expiresAt: new Date("2026-03-01T13:00:00Z"),

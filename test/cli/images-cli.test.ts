@@ -11,7 +11,10 @@ const cli = path.resolve(here, "../../clients/cli/main.js");
 
 function standby(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, STANDBY_ADDR: "127.0.0.1:1", STANDBY_LEASE_TOKEN: "", ...env } });
+    const child = spawn(process.execPath, [cli, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, STANDBY_ADDR: "127.0.0.1:1", STANDBY_LEASE_TOKEN: "", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -33,16 +36,33 @@ t("sizes read like an operator writes them", () => {
 t("the images tables show each family per provider, and each build's state, size, verification and failure", () => {
   const now = new Date("2026-01-02T06:00:00Z");
   const good = ImageBuild.fromPartial({
-    id: "b-2", family: "jammy-cached", provider: "here", state: ImageBuildState.IMAGE_BUILD_STATE_PROMOTED, source: "scheduled",
-    createdAt: new Date("2026-01-02T03:00:00Z"), verifiedAt: new Date("2026-01-02T03:05:00Z"), sizeBytes: 2_000_000_000, imageId: "img-2", current: true,
+    id: "b-2",
+    family: "jammy-cached",
+    provider: "here",
+    state: ImageBuildState.IMAGE_BUILD_STATE_PROMOTED,
+    source: "scheduled",
+    createdAt: new Date("2026-01-02T03:00:00Z"),
+    verifiedAt: new Date("2026-01-02T03:05:00Z"),
+    sizeBytes: 2_000_000_000,
+    imageId: "img-2",
+    current: true,
   });
   const bad = ImageBuild.fromPartial({
-    id: "b-3", family: "jammy-cached", provider: "here", state: ImageBuildState.IMAGE_BUILD_STATE_FAILED, source: "manual",
-    createdAt: new Date("2026-01-02T05:00:00Z"), failureReason: "setup: the setup script exited with 3 (E: Unable to locate package)",
+    id: "b-3",
+    family: "jammy-cached",
+    provider: "here",
+    state: ImageBuildState.IMAGE_BUILD_STATE_FAILED,
+    source: "manual",
+    createdAt: new Date("2026-01-02T05:00:00Z"),
+    failureReason: "setup: the setup script exited with 3 (E: Unable to locate package)",
   });
   const family = ImageFamily.fromPartial({
-    name: "jammy-cached", schedule: "0 3 * * *", keep: 2, verify: true,
-    providers: [{ provider: "here", currentBuildId: "b-2", nextBuildAt: new Date("2026-01-03T03:00:00Z") }], builds: [bad, good],
+    name: "jammy-cached",
+    schedule: "0 3 * * *",
+    keep: 2,
+    verify: true,
+    providers: [{ provider: "here", currentBuildId: "b-2", nextBuildAt: new Date("2026-01-03T03:00:00Z") }],
+    builds: [bad, good],
   });
   assert.equal(
     familiesTable([family], now),

@@ -29,7 +29,13 @@ t.before(async () => {
       providers: [
         { name: "box", plugin: "local", settings: { addressRange: range() }, readyTimeout: "20s", bootTimeout: "20s" },
         // Nodes that take a while: claims for "cold" wait for a launch.
-        { name: "slowbox", plugin: "local", settings: { addressRange: range(), bootDelayMs: 1_500 }, readyTimeout: "20s", bootTimeout: "20s" },
+        {
+          name: "slowbox",
+          plugin: "local",
+          settings: { addressRange: range(), bootDelayMs: 1_500 },
+          readyTimeout: "20s",
+          bootTimeout: "20s",
+        },
       ],
       labels: [
         { name: "local", tags: ["linux"], minReady: 1 },
@@ -75,7 +81,10 @@ t("run -- 'uname -a; exit 3' prints the remote output, exits 3, releases with fa
   assert.equal(r.code, 3, describeRun(r));
   assert.match(r.stdout, new RegExp(`^Linux \\S+ ${os.release().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} .*\\n$`));
   const nodeId = nodeOf(r.stderr);
-  assert.match(r.stderr, new RegExp(`^standby: node ${nodeId} \\(label local, provider box\\) at \\S+@127\\.\\d+\\.\\d+\\.\\d+:\\d+$`, "m"));
+  assert.match(
+    r.stderr,
+    new RegExp(`^standby: node ${nodeId} \\(label local, provider box\\) at \\S+@127\\.\\d+\\.\\d+\\.\\d+:\\d+$`, "m"),
+  );
   assert.match(r.stderr, /^standby: the command exited 3$/m);
   assert.match(r.stderr, new RegExp(`^standby: released node ${nodeId} \\(outcome failure\\)$`, "m"));
   const node = await c.store.getNode(nodeId);
@@ -96,7 +105,16 @@ t("the command's stdout and stderr stay apart; exit 0 releases with success; --q
 });
 
 t("output arrives as the command writes it, not at its end", async () => {
-  const p = new LineProcess(process.execPath, [CLI, "run", "--label", "local", "--addr", c.api.address, "--", "echo first; sleep 4; echo second"]);
+  const p = new LineProcess(process.execPath, [
+    CLI,
+    "run",
+    "--label",
+    "local",
+    "--addr",
+    c.api.address,
+    "--",
+    "echo first; sleep 4; echo second",
+  ]);
   try {
     await p.waitFor("the first line", (line) => line === "first", 60_000);
     assert.equal(p.child.exitCode, null, "still running when the first line came");
@@ -109,17 +127,34 @@ t("output arrives as the command writes it, not at its end", async () => {
 });
 
 t("a cold claim shows its queue position and the provider launching; a failure with --hold-on-failure asks for the hold", async () => {
-  const r = await standby(["run", "--label", "cold", "--json", "--hold-on-failure", "2h", "--addr", proxy.address, "--", "echo failing; exit 1"]);
+  const r = await standby([
+    "run",
+    "--label",
+    "cold",
+    "--json",
+    "--hold-on-failure",
+    "2h",
+    "--addr",
+    proxy.address,
+    "--",
+    "echo failing; exit 1",
+  ]);
   assert.equal(r.code, 1, describeRun(r));
   assert.equal(r.stdout, "failing\n");
-  const events = r.stderr.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown> & { event: string });
+  const events = r.stderr
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { event: string });
   const queued = events.find((e) => e.event === "queued");
   assert.equal(queued?.queuePosition, 1, r.stderr);
   const launching = events.find((e) => e.event === "launching");
   assert.match(String(launching?.message), /^launching cold on slowbox$/, r.stderr);
   const node = events.find((e) => e.event === "node")?.node as { id: string; provider: string; hostKeys: string[] };
   assert.equal(node.provider, "slowbox");
-  assert.deepEqual(events.find((e) => e.event === "exit"), { event: "exit", code: 1, signal: null });
+  assert.deepEqual(
+    events.find((e) => e.event === "exit"),
+    { event: "exit", code: 1, signal: null },
+  );
   const released = events.find((e) => e.event === "released");
   assert.equal(released?.outcome, "failure");
   assert.equal(released?.holdSeconds, 7200);
@@ -154,7 +189,16 @@ t("stdin goes to the command unless -n", async () => {
 });
 
 t("Ctrl-C stops the command, releases the node as aborted and exits 130", async () => {
-  const p = new LineProcess(process.execPath, [CLI, "run", "--label", "local", "--addr", c.api.address, "--", "echo started; sleep 60; echo never"]);
+  const p = new LineProcess(process.execPath, [
+    CLI,
+    "run",
+    "--label",
+    "local",
+    "--addr",
+    c.api.address,
+    "--",
+    "echo started; sleep 60; echo never",
+  ]);
   try {
     await p.waitFor("the command to start", (line) => line === "started", 60_000);
     p.child.kill("SIGINT");

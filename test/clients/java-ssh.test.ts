@@ -6,7 +6,14 @@ import path from "node:path";
 import { credentials } from "@grpc/grpc-js";
 import ssh2 from "ssh2";
 import { stringify } from "yaml";
-import { NodeState, Outcome, StandbyServiceClient, type GetNodeResponse, type ListNodesResponse, type ReleaseLeaseRequest } from "../../gen/ts/standby/v1/standby.js";
+import {
+  NodeState,
+  Outcome,
+  StandbyServiceClient,
+  type GetNodeResponse,
+  type ListNodesResponse,
+  type ReleaseLeaseRequest,
+} from "../../gen/ts/standby/v1/standby.js";
 import { publicKeyLine } from "../../plugins/sdk/ssh-keys.js";
 import { startSshServer, type SshServer } from "../../plugins/sdk/ssh-server.js";
 import { silentLogger } from "../../server/core/log.js";
@@ -40,7 +47,9 @@ class Driver {
   constructor(readonly proc: LineProcess) {}
 
   static async start(target: string): Promise<Driver> {
-    const d = new Driver(new LineProcess(JAVA, ["-cp", classpath, "dev.standby.launcher.LauncherDriver", "--target", target, "--ttl", "60", "--wait", "60"]));
+    const d = new Driver(
+      new LineProcess(JAVA, ["-cp", classpath, "dev.standby.launcher.LauncherDriver", "--target", target, "--ttl", "60", "--wait", "60"]),
+    );
     d.publicKey = (await d.next("ready")).publicKey as string;
     return d;
   }
@@ -63,7 +72,9 @@ class Driver {
 
   async collect(event: string, n: number): Promise<Event[]> {
     await this.proc.waitFor(`${n} "${event}" events`, () => this.events().filter((e) => e.event === event).length >= n, 60_000);
-    return this.events().filter((e) => e.event === event).slice(0, n);
+    return this.events()
+      .filter((e) => e.event === event)
+      .slice(0, n);
   }
 
   send(line: string): void {
@@ -207,7 +218,11 @@ async function scheduler(
   const file = path.join(dir, "standby.yaml");
   const provider =
     hostKeyType === "local"
-      ? { name: "sshnodes", plugin: "local", settings: { addressRange: `127.42.${Math.floor(Math.random() * 250)}.0/24`, ecdsaHostKey: true } }
+      ? {
+          name: "sshnodes",
+          plugin: "local",
+          settings: { addressRange: `127.42.${Math.floor(Math.random() * 250)}.0/24`, ecdsaHostKey: true },
+        }
       : { name: "sshnodes", command: [process.execPath, PLUGIN], settings: { hostKeyType } };
   const template = hostKeyType === "local" ? { image: "base", flavor: "local" } : { image: "ubuntu-jammy", flavor: "small" };
   await writeFile(
@@ -235,52 +250,55 @@ async function scheduler(
   };
 }
 
-t("provision 3 nodes from a live scheduler, SSH to each from Java verifying the pinned host key, release one with failure and a hold", async () => {
-  const s = await scheduler("ecdsa", 2);
-  const d = await Driver.start(s.proxy.address);
-  try {
-    d.send("provision 3 jammy && py312");
-    const nodes = (await d.collect("provisioned", 3)).map((e) => e.node as DriverNode);
-    assert.equal(new Set(nodes.map((n) => n.id)).size, 3);
-    for (const n of nodes) {
-      assert.equal(n.address, "127.0.0.1");
-      assert.equal(n.username, "ci");
-      assert.equal(n.hostKeys.length, 1);
-      assert.match(n.hostKeys[0]!, /^ecdsa-sha2-nistp256 /);
-      // The scheduler injected the launcher's key at claim time; the node accepts it.
-      d.send(`ssh ${n.id} echo "$USER on $(hostname)"; grep -c launcher-driver .ssh/authorized_keys; exit 7`);
-      const r = await d.next("ssh", "ssh-failed");
-      assert.equal(r.event, "ssh", JSON.stringify(r));
-      assert.equal(r.id, n.id);
-      assert.equal(r.exit, 7);
-      assert.match(r.stdout as string, /^ci on .+\n1\n$/);
-      assert.equal(r.hostKeyType, "ecdsa-sha2-nistp256");
-    }
+t(
+  "provision 3 nodes from a live scheduler, SSH to each from Java verifying the pinned host key, release one with failure and a hold",
+  async () => {
+    const s = await scheduler("ecdsa", 2);
+    const d = await Driver.start(s.proxy.address);
+    try {
+      d.send("provision 3 jammy && py312");
+      const nodes = (await d.collect("provisioned", 3)).map((e) => e.node as DriverNode);
+      assert.equal(new Set(nodes.map((n) => n.id)).size, 3);
+      for (const n of nodes) {
+        assert.equal(n.address, "127.0.0.1");
+        assert.equal(n.username, "ci");
+        assert.equal(n.hostKeys.length, 1);
+        assert.match(n.hostKeys[0]!, /^ecdsa-sha2-nistp256 /);
+        // The scheduler injected the launcher's key at claim time; the node accepts it.
+        d.send(`ssh ${n.id} echo "$USER on $(hostname)"; grep -c launcher-driver .ssh/authorized_keys; exit 7`);
+        const r = await d.next("ssh", "ssh-failed");
+        assert.equal(r.event, "ssh", JSON.stringify(r));
+        assert.equal(r.id, n.id);
+        assert.equal(r.exit, 7);
+        assert.match(r.stdout as string, /^ci on .+\n1\n$/);
+        assert.equal(r.hostKeyType, "ecdsa-sha2-nistp256");
+      }
 
-    const [failed, ...passed] = nodes as [DriverNode, ...DriverNode[]];
-    d.send(`terminate ${failed.id} failure 7200 flaky test, keep it`);
-    const term = await d.next("terminated", "terminate-failed");
-    assert.equal(term.event, "terminated", JSON.stringify(term));
-    assert.equal(term.outcome, "FAILURE");
-    assert.equal(term.claimState, "released");
-    assert.equal(term.holdRequested, "PT2H");
-    await expectHoldSent(s, failed.id, term, 7200, "flaky test, keep it");
-    for (const n of passed) {
-      d.send(`terminate ${n.id} success`);
-      assert.equal((await d.next("terminated", "terminate-failed")).claimState, "released");
+      const [failed, ...passed] = nodes as [DriverNode, ...DriverNode[]];
+      d.send(`terminate ${failed.id} failure 7200 flaky test, keep it`);
+      const term = await d.next("terminated", "terminate-failed");
+      assert.equal(term.event, "terminated", JSON.stringify(term));
+      assert.equal(term.outcome, "FAILURE");
+      assert.equal(term.claimState, "released");
+      assert.equal(term.holdRequested, "PT2H");
+      await expectHoldSent(s, failed.id, term, 7200, "flaky test, keep it");
+      for (const n of passed) {
+        d.send(`terminate ${n.id} success`);
+        assert.equal((await d.next("terminated", "terminate-failed")).claimState, "released");
+      }
+      const ids = new Set(passed.map((n) => n.id));
+      await eventually("the two passed nodes deleted", async () => {
+        const res = await call<ListNodesResponse>((cb) => s.client.listNodes({ label: "", provider: "", state: 0 }, cb));
+        return res.nodes.every((n) => !ids.has(n.id));
+      });
+      const kept = await call<GetNodeResponse>((cb) => s.client.getNode({ id: failed.id }, cb));
+      assert.equal(kept.node?.state, NodeState.NODE_STATE_HELD, "the failed one is held for diagnosis");
+    } finally {
+      await d.stop();
+      await s.close();
     }
-    const ids = new Set(passed.map((n) => n.id));
-    await eventually("the two passed nodes deleted", async () => {
-      const res = await call<ListNodesResponse>((cb) => s.client.listNodes({ label: "", provider: "", state: 0 }, cb));
-      return res.nodes.every((n) => !ids.has(n.id));
-    });
-    const kept = await call<GetNodeResponse>((cb) => s.client.getNode({ id: failed.id }, cb));
-    assert.equal(kept.node?.state, NodeState.NODE_STATE_HELD, "the failed one is held for diagnosis");
-  } finally {
-    await d.stop();
-    await s.close();
-  }
-});
+  },
+);
 
 t("nodes whose only host key is ed25519 (the local provider's default) are provisioned, and Java refuses to connect to them", async () => {
   const s = await scheduler("ed25519", 1);
@@ -301,52 +319,65 @@ t("nodes whose only host key is ed25519 (the local provider's default) are provi
   }
 });
 
-t("against the local provider with ecdsaHostKey: 3 nodes for a label expression, Java SSHes to each verifying the pinned ECDSA key, one is released with failure and a hold", async () => {
-  requireFile(path.join(REPO_ROOT, "dist/plugins/local/main.js"), "(none: plugins/local, built by `npx tsc -p .`)");
-  const s = await scheduler("local", 2);
-  const d = await Driver.start(s.proxy.address);
-  try {
-    d.send("provision 3 jammy && py312");
-    const nodes = (await d.collect("provisioned", 3)).map((e) => e.node as DriverNode);
-    assert.equal(new Set(nodes.map((n) => n.id)).size, 3);
-    for (const n of nodes) {
-      assert.match(n.address, /^127\.42\.\d+\.\d+$/);
-      // ed25519 for everyone else, ECDSA for JSch: both pinned by the scheduler.
-      assert.deepEqual(n.hostKeys.map((k) => k.split(" ")[0]), ["ssh-ed25519", "ecdsa-sha2-nistp256"]);
-      d.send(`ssh ${n.id} echo "ok $USER"; grep -c launcher-driver .ssh/authorized_keys; hostname`);
-      const r = await d.next("ssh", "ssh-failed");
-      assert.equal(r.event, "ssh", JSON.stringify(r));
-      assert.equal(r.id, n.id);
-      assert.equal(r.exit, 0);
-      const [greeting, keys] = (r.stdout as string).split("\n");
-      assert.match(greeting ?? "", /^ok \S+$/);
-      assert.equal(keys, "1", "the launcher's key was injected at claim time");
-      assert.equal(r.hostKeyType, "ecdsa-sha2-nistp256", "JSch verified the pinned ECDSA key");
+t(
+  "against the local provider with ecdsaHostKey: 3 nodes for a label expression, Java SSHes to each verifying the pinned ECDSA key, one is released with failure and a hold",
+  async () => {
+    requireFile(path.join(REPO_ROOT, "dist/plugins/local/main.js"), "(none: plugins/local, built by `npx tsc -p .`)");
+    const s = await scheduler("local", 2);
+    const d = await Driver.start(s.proxy.address);
+    try {
+      d.send("provision 3 jammy && py312");
+      const nodes = (await d.collect("provisioned", 3)).map((e) => e.node as DriverNode);
+      assert.equal(new Set(nodes.map((n) => n.id)).size, 3);
+      for (const n of nodes) {
+        assert.match(n.address, /^127\.42\.\d+\.\d+$/);
+        // ed25519 for everyone else, ECDSA for JSch: both pinned by the scheduler.
+        assert.deepEqual(
+          n.hostKeys.map((k) => k.split(" ")[0]),
+          ["ssh-ed25519", "ecdsa-sha2-nistp256"],
+        );
+        d.send(`ssh ${n.id} echo "ok $USER"; grep -c launcher-driver .ssh/authorized_keys; hostname`);
+        const r = await d.next("ssh", "ssh-failed");
+        assert.equal(r.event, "ssh", JSON.stringify(r));
+        assert.equal(r.id, n.id);
+        assert.equal(r.exit, 0);
+        const [greeting, keys] = (r.stdout as string).split("\n");
+        assert.match(greeting ?? "", /^ok \S+$/);
+        assert.equal(keys, "1", "the launcher's key was injected at claim time");
+        assert.equal(r.hostKeyType, "ecdsa-sha2-nistp256", "JSch verified the pinned ECDSA key");
+      }
+      const [failed, ...passed] = nodes as [DriverNode, ...DriverNode[]];
+      d.send(`terminate ${failed.id} failure 3600`);
+      const term = await d.next("terminated", "terminate-failed");
+      assert.equal(term.claimState, "released", JSON.stringify(term));
+      await expectHoldSent(s, failed.id, term, 3600, /^job failure \(/);
+      for (const n of passed) {
+        d.send(`terminate ${n.id} success`);
+        const t2 = await d.next("terminated", "terminate-failed");
+        assert.equal(t2.claimState, "released");
+        assert.equal(t2.held, false);
+      }
+      const successes = s.proxy.of<ReleaseLeaseRequest>("ReleaseLease").filter((r) => r.outcome === Outcome.OUTCOME_SUCCESS);
+      assert.equal(successes.length, 2);
+      assert.ok(
+        successes.every((r) => r.holdSeconds === 0 && r.holdReason === ""),
+        "no hold without asking",
+      );
+      const ids = new Set(passed.map((n) => n.id));
+      await eventually(
+        "the two released local nodes deleted",
+        async () => {
+          const res = await call<ListNodesResponse>((cb) => s.client.listNodes({ label: "", provider: "", state: 0 }, cb));
+          return res.nodes.every((n) => !ids.has(n.id));
+        },
+        60_000,
+      );
+    } finally {
+      await d.stop();
+      await s.close();
     }
-    const [failed, ...passed] = nodes as [DriverNode, ...DriverNode[]];
-    d.send(`terminate ${failed.id} failure 3600`);
-    const term = await d.next("terminated", "terminate-failed");
-    assert.equal(term.claimState, "released", JSON.stringify(term));
-    await expectHoldSent(s, failed.id, term, 3600, /^job failure \(/);
-    for (const n of passed) {
-      d.send(`terminate ${n.id} success`);
-      const t2 = await d.next("terminated", "terminate-failed");
-      assert.equal(t2.claimState, "released");
-      assert.equal(t2.held, false);
-    }
-    const successes = s.proxy.of<ReleaseLeaseRequest>("ReleaseLease").filter((r) => r.outcome === Outcome.OUTCOME_SUCCESS);
-    assert.equal(successes.length, 2);
-    assert.ok(successes.every((r) => r.holdSeconds === 0 && r.holdReason === ""), "no hold without asking");
-    const ids = new Set(passed.map((n) => n.id));
-    await eventually("the two released local nodes deleted", async () => {
-      const res = await call<ListNodesResponse>((cb) => s.client.listNodes({ label: "", provider: "", state: 0 }, cb));
-      return res.nodes.every((n) => !ids.has(n.id));
-    }, 60_000);
-  } finally {
-    await d.stop();
-    await s.close();
-  }
-});
+  },
+);
 
 /**
  * The launcher sent the hold with the failed node's release, and its

@@ -66,10 +66,16 @@ t("the example claims a node, reads its details and releases it; the node is the
     assert.deepEqual(node.addresses, ["127.0.0.1"]);
     assert.equal(node.ssh_port, 22);
     assert.equal(node.username, "standby");
-    assert.ok((node.host_keys as string[]).length > 0 && (node.host_keys as string[]).every((k) => k.startsWith("ssh-")), "pinned host keys");
+    assert.ok(
+      (node.host_keys as string[]).length > 0 && (node.host_keys as string[]).every((k) => k.startsWith("ssh-")),
+      "pinned host keys",
+    );
     assert.ok((node.tags as string[]).includes("py312"));
     assert.equal(node.claim_id, claimed.claim_id);
-    assert.deepEqual(node.known_hosts, (node.host_keys as string[]).map((k) => `127.0.0.1 ${k}`));
+    assert.deepEqual(
+      node.known_hosts,
+      (node.host_keys as string[]).map((k) => `127.0.0.1 ${k}`),
+    );
     assert.ok(one(list, "renewed").expires_at);
     assert.equal(one(list, "released").claim_state, "released");
 
@@ -136,11 +142,13 @@ t("refusals arrive as typed errors: a malformed expression and a label nobody ma
   }
 });
 
-t("the client module: get_node of an unknown id is NotFoundError, release twice is a no-op, renew after release is FailedPreconditionError", async () => {
-  const c = await startCluster({ config: config(1) });
-  try {
-    await eventually("a ready jammy node", async () => readyCount(await labels(c), "jammy") >= 1);
-    const script = `
+t(
+  "the client module: get_node of an unknown id is NotFoundError, release twice is a no-op, renew after release is FailedPreconditionError",
+  async () => {
+    const c = await startCluster({ config: config(1) });
+    try {
+      await eventually("a ready jammy node", async () => readyCount(await labels(c), "jammy") >= 1);
+      const script = `
 import json, sys
 sys.path.insert(0, ${JSON.stringify(path.join(REPO_ROOT, "clients/python"))})
 import standby_client as sc
@@ -161,19 +169,20 @@ with sc.StandbyClient(${JSON.stringify(c.api.address)}) as client:
         out["renew"] = type(err).__name__
 print(json.dumps(out))
 `;
-    const r = await run(PYTHON, ["-c", script], { timeoutMs: 60_000 });
-    assert.equal(r.code, 0, describeRun(r));
-    const out = jsonLines(r.stdout)[0] as Record<string, unknown>;
-    assert.equal(out.get_node, "NotFoundError");
-    assert.deepEqual(out.ready_before, [out.node]);
-    assert.equal(out.first, "released");
-    assert.equal(out.second, "released");
-    assert.equal(out.renew, "FailedPreconditionError");
-    await eventually("the aborted node to be gone", async () => (await c.store.getNode(out.node as string))?.state === "gone");
-  } finally {
-    await c.close();
-  }
-});
+      const r = await run(PYTHON, ["-c", script], { timeoutMs: 60_000 });
+      assert.equal(r.code, 0, describeRun(r));
+      const out = jsonLines(r.stdout)[0] as Record<string, unknown>;
+      assert.equal(out.get_node, "NotFoundError");
+      assert.deepEqual(out.ready_before, [out.node]);
+      assert.equal(out.first, "released");
+      assert.equal(out.second, "released");
+      assert.equal(out.renew, "FailedPreconditionError");
+      await eventually("the aborted node to be gone", async () => (await c.store.getNode(out.node as string))?.state === "gone");
+    } finally {
+      await c.close();
+    }
+  },
+);
 
 t("release with a hold sends hold_seconds and hold_reason with the failure", async () => {
   const c = await startCluster({ config: config(1) });

@@ -4,7 +4,13 @@ import path from "node:path";
 import ssh2 from "ssh2";
 import { StandbyError } from "../../server/core/errors.js";
 import { NODE_TAG, OWNER_TAG, type BootSpec, type Flavor, type ImageInfo, type Instance } from "../../server/core/provider.js";
-import { createPluginLogger, servePlugin, type PluginConfig, type PluginDescription, type PluginImplementation } from "../../plugins/sdk/index.js";
+import {
+  createPluginLogger,
+  servePlugin,
+  type PluginConfig,
+  type PluginDescription,
+  type PluginImplementation,
+} from "../../plugins/sdk/index.js";
 import { publicKeyLine } from "../../plugins/sdk/ssh-keys.js";
 import { startSshServer, type SshServer } from "../../plugins/sdk/ssh-server.js";
 

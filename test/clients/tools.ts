@@ -156,7 +156,10 @@ export class LineProcess {
           throw new Error(`exited (${code}) before ${what}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
         }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`timed out waiting for ${what}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`)),
+            timeoutMs,
+          );
         }),
       ]);
     } finally {
@@ -174,7 +177,10 @@ export class LineProcess {
       return await Promise.race([
         this.exited,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`did not exit within ${timeoutMs} ms\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`did not exit within ${timeoutMs} ms\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`)),
+            timeoutMs,
+          );
         }),
       ]);
     } finally {

@@ -70,7 +70,10 @@ t.after(async () => {
   await c.close();
 });
 
-async function withClient<T>(fn: (client: StandbyClient, rec: ReturnType<typeof recorder>) => Promise<T>, address = c.api.address): Promise<T> {
+async function withClient<T>(
+  fn: (client: StandbyClient, rec: ReturnType<typeof recorder>) => Promise<T>,
+  address = c.api.address,
+): Promise<T> {
   const rec = recorder();
   const client = createClient(address, { interceptors: [rec.interceptor] });
   try {
@@ -136,7 +139,10 @@ t("background renewal keeps a 2-second lease alive well past its TTL; without it
       const unkeptNow = await client.getClaim({ claimToken: unkept.claimToken });
       assert.equal(unkeptNow.claim?.state, ClaimState.CLAIM_STATE_EXPIRED, "the lease nobody renewed ran out");
       assert.equal(unkept.renewals, 0);
-      assert.equal(rec.calls.filter((x) => x.method === "RenewLease" && (x.message as { leaseToken: string }).leaseToken === unkept.leaseToken).length, 0);
+      assert.equal(
+        rec.calls.filter((x) => x.method === "RenewLease" && (x.message as { leaseToken: string }).leaseToken === unkept.leaseToken).length,
+        0,
+      );
       // Renewing an expired lease says why; the lease object does not pretend otherwise.
       await assert.rejects(unkept.renew(), (e) => e instanceof FailedPreconditionError);
       assert.deepEqual(lost, [], "a lease that stopped renewing by request is not 'lost'");
@@ -164,7 +170,8 @@ t("a lease whose renewal finds it gone stops renewing and reports it lost", asyn
 t("renewal stops after release: no RenewLease goes out any more", async () => {
   await withClient(async (client, rec) => {
     const lease = await client.claim({ labels: "jammy", ttlSeconds: 1 });
-    const mine = () => rec.calls.filter((x) => x.method === "RenewLease" && (x.message as { leaseToken: string }).leaseToken === lease.leaseToken).length;
+    const mine = () =>
+      rec.calls.filter((x) => x.method === "RenewLease" && (x.message as { leaseToken: string }).leaseToken === lease.leaseToken).length;
     await eventually("a few renewals", () => mine() >= 3, 10_000);
     await lease.release("success");
     const atRelease = mine();
@@ -210,7 +217,11 @@ t("a create retried after a dropped connection returns the same claim, not a sec
         assert.equal(new Set(creates.map((r) => r.requestId)).size, 1, "every attempt carried the same request id");
         assert.match(creates[0]!.requestId, /^[0-9a-f-]{36}$/);
         const mine = (await c.store.listClaims({})).filter((x) => !before.has(x.id));
-        assert.deepEqual(mine.map((x) => x.id), [created.id], "exactly one claim was created");
+        assert.deepEqual(
+          mine.map((x) => x.id),
+          [created.id],
+          "exactly one claim was created",
+        );
         assert.ok(proxy.accepted() >= 2, "the client reconnected");
       } finally {
         await lease.release("success");
@@ -229,9 +240,15 @@ t("refused calls reject with typed errors that keep the server's message", async
       assert.equal(e.codeName, "INVALID_ARGUMENT");
       return true;
     });
-    await assert.rejects(client.claim({ labels: "windows", timeoutMs: 5_000 }), (e) => e instanceof FailedPreconditionError && /windows/.test(e.details));
+    await assert.rejects(
+      client.claim({ labels: "windows", timeoutMs: 5_000 }),
+      (e) => e instanceof FailedPreconditionError && /windows/.test(e.details),
+    );
     await assert.rejects(client.getNode({ id: "n-nope" }), (e) => e instanceof NotFoundError);
-    await assert.rejects(client.renewLease({ leaseToken: "c-1:forged" }), (e) => e instanceof UnauthenticatedError || e instanceof NotFoundError);
+    await assert.rejects(
+      client.renewLease({ leaseToken: "c-1:forged" }),
+      (e) => e instanceof UnauthenticatedError || e instanceof NotFoundError,
+    );
   });
 });
 
@@ -253,12 +270,17 @@ t("claim() that gets no node in time cancels its claim and says where it stood",
 t("a claim that ends without nodes rejects with ClaimFailedError and its state", async () => {
   await withClient(async (client) => {
     const pending = client.claim({ labels: "slow", requester: "t", requestId: "to-be-cancelled", timeoutMs: 30_000 });
-    const claim = await eventually("the claim queued", async () => (await c.store.listClaims({ states: ["queued"] })).find((x) => x.requestId === "to-be-cancelled"));
+    const claim = await eventually("the claim queued", async () =>
+      (await c.store.listClaims({ states: ["queued"] })).find((x) => x.requestId === "to-be-cancelled"),
+    );
     // Someone else holding its token cancels it (the same request id gives the same claim and token).
     const res = await client.createClaim({ labelExpressions: ["slow"], requester: "t", requestId: "to-be-cancelled" });
     assert.equal(res.claim?.id, claim.id);
     await client.cancelClaim({ claimToken: res.claimToken });
-    const err = await pending.then(() => assert.fail("claimed"), (e: unknown) => e);
+    const err = await pending.then(
+      () => assert.fail("claimed"),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ClaimFailedError, String(err));
     assert.equal(err.state, "cancelled");
     assert.equal(err.claimId, claim.id);

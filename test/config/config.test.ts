@@ -90,14 +90,26 @@ t("holds get documented defaults; bad hold settings are refused, naming the fiel
   rejects(withHolds({ rules: [{ name: "r", count: 1, labels: "a &&" }] }), "holds.rules[0].labels");
   rejects(withHolds({ rules: [{ name: "r", count: 0 }] }), "holds.rules[0].count");
   rejects(withHolds({ rules: [{ name: "r", count: 1, duration: "8d" }] }), "holds.rules[0].duration: exceeds maxDuration");
-  rejects(withHolds({ rules: [{ name: "r", count: 1 }, { name: "r", count: 2 }] }), "holds.rules[1].name", "duplicate");
+  rejects(
+    withHolds({
+      rules: [
+        { name: "r", count: 1 },
+        { name: "r", count: 2 },
+      ],
+    }),
+    "holds.rules[1].name",
+    "duplicate",
+  );
   rejects(withHolds({ rules: [{ name: "r", count: 1, colour: "red" }] }), "holds.rules[0]", "colour");
 });
 
 t("loading a file resolves relative paths against the file and reports YAML errors", async () => {
   const dir = await mkdtemp(join(tmpdir(), "standby-config-"));
   const file = join(dir, "c.yaml");
-  await writeFile(file, "providers:\n  - {name: a, plugin: fake}\nlabels:\n  - {name: x}\nserver:\n  db: sqlite:data/s.db\n  stateDir: state\n");
+  await writeFile(
+    file,
+    "providers:\n  - {name: a, plugin: fake}\nlabels:\n  - {name: x}\nserver:\n  db: sqlite:data/s.db\n  stateDir: state\n",
+  );
   const { config } = await loadConfig(file);
   assert.equal(config.server.db, `sqlite:${join(dir, "data/s.db")}`);
   assert.equal(config.server.stateDir, join(dir, "state"));

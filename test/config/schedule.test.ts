@@ -81,7 +81,9 @@ const base = () => ({
   ],
   labels: [{ name: "jammy", minReady: 1 }],
   templates: [{ label: "jammy", provider: "a", family: "jc", flavor: "small" }] as Record<string, unknown>[],
-  images: [{ name: "jc", schedule: "0 3 * * *", setupScript: "make cache", providers: [{ provider: "a", base: "ubuntu-jammy", flavor: "small" }] }] as Record<string, unknown>[],
+  images: [
+    { name: "jc", schedule: "0 3 * * *", setupScript: "make cache", providers: [{ provider: "a", base: "ubuntu-jammy", flavor: "small" }] },
+  ] as Record<string, unknown>[],
 });
 
 function rejects(doc: unknown, ...fragments: string[]) {
@@ -98,7 +100,13 @@ function rejects(doc: unknown, ...fragments: string[]) {
 
 t("image families get documented defaults and templates may name a family, a selector or a cache", () => {
   const doc = base();
-  doc.templates.push({ label: "jammy", provider: "b", imageSelector: { name: "ubuntu-jammy", tags: { os: "jammy" } }, flavor: "small", cache: { ttl: "12h" } });
+  doc.templates.push({
+    label: "jammy",
+    provider: "b",
+    imageSelector: { name: "ubuntu-jammy", tags: { os: "jammy" } },
+    flavor: "small",
+    cache: { ttl: "12h" },
+  });
   const config = parseConfig(doc);
   const family = config.images[0];
   assert.equal(family?.keep, 2);

@@ -36,11 +36,20 @@ t("a plugin that breaks boot idempotency, delete idempotency and list tags fails
   assert.equal(report.passed, false);
   const failed = report.results.filter((r) => r.status === "failed").map((r) => r.rule);
   assert.deepEqual(failed.sort(), ["boot.idempotent", "delete.idempotent", "list.tags"], formatReport(report));
-  assert.ok(report.results.every((r) => r.status !== "blocked"), "no rule was left unchecked");
+  assert.ok(
+    report.results.every((r) => r.status !== "blocked"),
+    "no rule was left unchecked",
+  );
   const byRule = new Map(report.results.map((r) => [r.rule, r]));
-  assert.match(byRule.get("boot.idempotent")?.message ?? "", /a second Boot of cf-\w+-1 answered instance broken-\d+; the first answered broken-\d+/);
+  assert.match(
+    byRule.get("boot.idempotent")?.message ?? "",
+    /a second Boot of cf-\w+-1 answered instance broken-\d+; the first answered broken-\d+/,
+  );
   assert.match(byRule.get("delete.idempotent")?.message ?? "", /second DeleteInstance of the same node failed with NOT_FOUND/);
-  assert.match(byRule.get("list.tags")?.message ?? "", /listed without standby-owner=conformance-\w+, standby-node=cf-\w+-1, conformance-run=\w+/);
+  assert.match(
+    byRule.get("list.tags")?.message ?? "",
+    /listed without standby-owner=conformance-\w+, standby-node=cf-\w+-1, conformance-run=\w+/,
+  );
   // The snapshot and quota capabilities are absent, so those calls must be (and are) UNIMPLEMENTED.
   assert.equal(byRule.get("snapshot")?.status, "passed");
   assert.equal(byRule.get("quota")?.status, "passed");

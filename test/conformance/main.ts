@@ -68,7 +68,8 @@ function plugins(values: ReturnType<typeof parse>): DiscoveredPlugin[] {
   const config = parseConformanceConfig(values.config ? readDocument(values.config) : {}, values.config ?? "options");
   if (values.settings) config.settings = readDocument(values.settings) as Record<string, unknown>;
   if (values.secrets) config.secrets = readDocument(values.secrets) as Record<string, string>;
-  if (typeof config.settings !== "object" || config.settings === null || Array.isArray(config.settings)) usage("--settings must hold an object");
+  if (typeof config.settings !== "object" || config.settings === null || Array.isArray(config.settings))
+    usage("--settings must hold an object");
   config.command = command;
   if (values.image) config.image = values.image;
   if (values.flavor) config.flavor = values.flavor;

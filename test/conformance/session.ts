@@ -1,7 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import { ProviderServiceClient, ProviderServiceService } from "../../gen/ts/standby/provider/v1/provider.js";
-import { ENV_SECRET, ENV_SOCKET_DIR, ENV_STATE_DIR, parseHandshake, SECRET_METADATA_KEY, type Handshake } from "../../plugins/sdk/handshake.js";
+import {
+  ENV_SECRET,
+  ENV_SOCKET_DIR,
+  ENV_STATE_DIR,
+  parseHandshake,
+  SECRET_METADATA_KEY,
+  type Handshake,
+} from "../../plugins/sdk/handshake.js";
 import { codeFromGrpcStatus } from "../../plugins/sdk/status.js";
 import { systemClock } from "../../server/core/clock.js";
 import type { ErrorCode } from "../../server/core/errors.js";
@@ -152,14 +159,22 @@ export class PluginSession {
         }
       });
       void this.proc.exited.then((exit) =>
-        finish(new HandshakeError(`the plugin ended (${exit.spawnError?.message ?? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`)}) before its handshake`)),
+        finish(
+          new HandshakeError(
+            `the plugin ended (${exit.spawnError?.message ?? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`)}) before its handshake`,
+          ),
+        ),
       );
     });
   }
 }
 
 /** Runs the command without a scheduler's environment and reports how it ended. */
-export async function runWithoutEnvironment(target: PluginTarget, workDir: string, ms = 10_000): Promise<{ exit: ExitInfo | undefined; stdout: string[]; stderr: string[] }> {
+export async function runWithoutEnvironment(
+  target: PluginTarget,
+  workDir: string,
+  ms = 10_000,
+): Promise<{ exit: ExitInfo | undefined; stdout: string[]; stderr: string[] }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const proc = PluginProcess.spawn({

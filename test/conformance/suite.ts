@@ -198,14 +198,15 @@ export const CHECKS: readonly Check[] = [
       ] as const) {
         for (const method of ["describe", "listInstances"] as const) {
           const got = await s.callWithSecret(method, {}, secret);
-          if (got !== "unauthenticated") fail(`${method === "describe" ? "Describe" : "ListInstances"} ${what} answered ${codeName(got)}; want UNAUTHENTICATED`);
+          if (got !== "unauthenticated")
+            fail(`${method === "describe" ? "Describe" : "ListInstances"} ${what} answered ${codeName(got)}; want UNAUTHENTICATED`);
         }
       }
     },
   },
   {
     rule: "health",
-    title: "serves grpc.health.v1 and reports service \"\" SERVING (§5)",
+    title: 'serves grpc.health.v1 and reports service "" SERVING (§5)',
     needs: ["handshake"],
     async run(ctx) {
       let got: string;
@@ -280,7 +281,9 @@ export const CHECKS: readonly Check[] = [
     title: "GetInstance of a node id without an instance answers NOT_FOUND (§9)",
     needs: ["configure"],
     async run(ctx) {
-      await expectCode("GetInstance of a node never booted", session(ctx).call("getInstance", { nodeId: `${ctx.n1}-never` }), ["not-found"]);
+      await expectCode("GetInstance of a node never booted", session(ctx).call("getInstance", { nodeId: `${ctx.n1}-never` }), [
+        "not-found",
+      ]);
     },
   },
   {
@@ -310,10 +313,11 @@ export const CHECKS: readonly Check[] = [
     needs: ["flavors", "images"],
     async run(ctx) {
       const node = `${ctx.n1}-noflavor`;
-      await expectCode("Boot with a made-up flavor", session(ctx).call("boot", bootRequest(ctx, node, ctx.image, `no-such-flavor-${ctx.runId}`)), [
-        "not-found",
-        "invalid-argument",
-      ]);
+      await expectCode(
+        "Boot with a made-up flavor",
+        session(ctx).call("boot", bootRequest(ctx, node, ctx.image, `no-such-flavor-${ctx.runId}`)),
+        ["not-found", "invalid-argument"],
+      );
       await expectCode("GetInstance after a refused Boot", session(ctx).call("getInstance", { nodeId: node }), ["not-found"]);
     },
   },
@@ -339,9 +343,14 @@ export const CHECKS: readonly Check[] = [
     async run(ctx) {
       const again = await ok("a second Boot", session(ctx).call("boot", bootRequest(ctx, ctx.n1), 120_000));
       if (again.instance?.instanceId !== ctx.n1InstanceId) {
-        fail(`a second Boot of ${ctx.n1} answered instance ${again.instance?.instanceId ?? "none"}; the first answered ${ctx.n1InstanceId}`);
+        fail(
+          `a second Boot of ${ctx.n1} answered instance ${again.instance?.instanceId ?? "none"}; the first answered ${ctx.n1InstanceId}`,
+        );
       }
-      const racing = await ok("concurrent Boots", Promise.all(Array.from({ length: 5 }, () => session(ctx).call("boot", bootRequest(ctx, ctx.n2), 120_000))));
+      const racing = await ok(
+        "concurrent Boots",
+        Promise.all(Array.from({ length: 5 }, () => session(ctx).call("boot", bootRequest(ctx, ctx.n2), 120_000))),
+      );
       const ids = new Set(racing.map((r) => r.instance?.instanceId));
       if (ids.size !== 1) fail(`5 concurrent Boots of ${ctx.n2} answered ${ids.size} different instances`);
       const { instances } = await ok("ListInstances", session(ctx).call("listInstances", {}));
@@ -406,7 +415,9 @@ export const CHECKS: readonly Check[] = [
         const want = { [OWNER_TAG]: ctx.owner, [NODE_TAG]: node, "conformance-run": ctx.runId };
         const missing = Object.entries(want).filter(([k, v]) => instance.tags[k] !== v);
         if (missing.length > 0) {
-          fail(`node ${node}'s instance is listed without ${missing.map(([k, v]) => `${k}=${v}`).join(", ")} (its tags: ${JSON.stringify(instance.tags)})`);
+          fail(
+            `node ${node}'s instance is listed without ${missing.map(([k, v]) => `${k}=${v}`).join(", ")} (its tags: ${JSON.stringify(instance.tags)})`,
+          );
         }
         if (instance.nodeId !== node) fail(`node ${node}'s instance is listed with node_id "${instance.nodeId}"`);
       }
@@ -414,7 +425,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     rule: "quota",
-    title: "GetQuota answers (capability \"quota\"), or UNIMPLEMENTED without the capability (§10)",
+    title: 'GetQuota answers (capability "quota"), or UNIMPLEMENTED without the capability (§10)',
     needs: ["configure", "describe"],
     async run(ctx) {
       if (!ctx.session) fail("no plugin session");
@@ -434,11 +445,17 @@ export const CHECKS: readonly Check[] = [
   },
   {
     rule: "snapshot",
-    title: "CreateSnapshot makes an image (GetOperation until done, listed, bootable, DeleteImage idempotent), or UNIMPLEMENTED without the capability",
+    title:
+      "CreateSnapshot makes an image (GetOperation until done, listed, bootable, DeleteImage idempotent), or UNIMPLEMENTED without the capability",
     needs: ["status.transitions", "describe"],
     async run(ctx) {
       const s = session(ctx);
-      const request = { nodeId: ctx.n1, imageName: `conformance-${ctx.runId}`, visibility: Visibility.VISIBILITY_PRIVATE, tags: { "conformance-run": ctx.runId } };
+      const request = {
+        nodeId: ctx.n1,
+        imageName: `conformance-${ctx.runId}`,
+        visibility: Visibility.VISIBILITY_PRIVATE,
+        tags: { "conformance-run": ctx.runId },
+      };
       if (!ctx.capabilities.includes("snapshot")) {
         await expectCode("CreateSnapshot without the snapshot capability", s.call("createSnapshot", request), ["unimplemented"]);
         return;
@@ -455,7 +472,8 @@ export const CHECKS: readonly Check[] = [
       const { images } = await ok("ListImages", s.call("listImages", {}));
       const image = images.find((i) => i.id === done.imageId);
       if (!image) fail(`ListImages does not show the new image ${done.imageId}`);
-      if (image.tags[OWNER_TAG] !== ctx.owner) fail(`the new image is not tagged ${OWNER_TAG}=${ctx.owner} (its tags: ${JSON.stringify(image.tags)})`);
+      if (image.tags[OWNER_TAG] !== ctx.owner)
+        fail(`the new image is not tagged ${OWNER_TAG}=${ctx.owner} (its tags: ${JSON.stringify(image.tags)})`);
       const boot = await ok("Boot from the new image", s.call("boot", bootRequest(ctx, ctx.n3, done.imageId), 120_000));
       if (!boot.instance?.instanceId) fail("Boot from the new image answered no instance");
       await ok("DeleteInstance", s.call("deleteInstance", { nodeId: ctx.n3 }, 120_000));
@@ -502,7 +520,8 @@ export const CHECKS: readonly Check[] = [
       });
       const { instances } = await ok("ListInstances", s.call("listInstances", {}));
       const left = ofNode(instances, ctx.n1).filter((i) => i.state !== InstanceState.INSTANCE_STATE_DELETING);
-      if (left.length > 0) fail(`ListInstances still shows ${ctx.n1} as ${stateName(left[0]?.state ?? 0)} after GetInstance said NOT_FOUND`);
+      if (left.length > 0)
+        fail(`ListInstances still shows ${ctx.n1} as ${stateName(left[0]?.state ?? 0)} after GetInstance said NOT_FOUND`);
     },
   },
   {
@@ -570,7 +589,13 @@ export async function runConformance(target: PluginTarget, options: ConformanceO
       const blocker = check.needs.find((rule) => results.find((r) => r.rule === rule)?.status !== "passed");
       let result: RuleResult;
       if (blocker) {
-        result = { rule: check.rule, title: check.title, status: "blocked", message: `not run: needs ${blocker}, which did not pass`, ms: 0 };
+        result = {
+          rule: check.rule,
+          title: check.title,
+          status: "blocked",
+          message: `not run: needs ${blocker}, which did not pass`,
+          ms: 0,
+        };
       } else {
         const started = Date.now();
         try {
@@ -605,7 +630,8 @@ export function formatReport(report: ConformanceReport): string {
   }
   const failed = report.results.filter((r) => r.status === "failed").map((r) => r.rule);
   const blocked = report.results.filter((r) => r.status === "blocked").length;
-  if (!report.passed && report.stderrTail.length > 0) lines.push("  the plugin's last stderr lines:", ...report.stderrTail.map((l) => `    ${l}`));
+  if (!report.passed && report.stderrTail.length > 0)
+    lines.push("  the plugin's last stderr lines:", ...report.stderrTail.map((l) => `    ${l}`));
   lines.push(
     report.passed
       ? `  PASS: ${report.results.length} rules`

@@ -13,7 +13,12 @@ import { create } from "./helpers.js";
 const QUOTA = "Quota exceeded for instances: Requested 1, but already used 10 of 10 instances";
 const config = {
   providers: [
-    { name: "east", plugin: "fake", priority: 10, settings: { bootErrorRate: 1, bootErrorCode: "resource-exhausted", bootErrorMessage: QUOTA } },
+    {
+      name: "east",
+      plugin: "fake",
+      priority: 10,
+      settings: { bootErrorRate: 1, bootErrorCode: "resource-exhausted", bootErrorMessage: QUOTA },
+    },
     { name: "west", plugin: "fake", settings: { bootLatencyMs: 200 } },
   ],
   labels: [{ name: "jammy", tags: ["ubuntu"], minReady: 0 }],
@@ -25,7 +30,9 @@ const config = {
 
 function standby(c: Cluster, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, "dist/clients/cli/main.js"), ...args, "--addr", c.api.address], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, "dist/clients/cli/main.js"), ...args, "--addr", c.api.address], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -51,7 +58,9 @@ t("standby claim show explains a claim that waited because its first provider fa
   assert.equal(claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
   const node = claim.nodes[0];
   assert.equal(node?.provider, "west");
-  await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+  await call<ReleaseLeaseResponse>((cb) =>
+    c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+  );
 
   // By id (an operator asking about a job), as a person reads it.
   const shown = await standby(c, ["claim", "show", claim.id]);
@@ -62,11 +71,18 @@ t("standby claim show explains a claim that waited because its first provider fa
   assert.match(out, /^state: +released$/m);
   assert.doesNotMatch(out, /lease token/, "no secrets by id");
   assert.match(out, /^timeline \(from \d{4}-\d\d-\d\dT/m);
-  const steps = out.slice(out.indexOf("timeline")).split("\n").slice(1).filter((l) => l.trim() !== "");
+  const steps = out
+    .slice(out.indexOf("timeline"))
+    .split("\n")
+    .slice(1)
+    .filter((l) => l.trim() !== "");
   const expected: [string, RegExp][] = [
     ["queued", /queued for "jammy" by jenkins/],
     ["launching", /launching jammy on east \(node n-\w+\)/],
-    ["launch-failed", /launch of jammy on east failed \(node n-\w+\): resource-exhausted: Quota exceeded for instances: Requested 1, but already used 10 of 10 instances \(HTTP 403, simulated: bootErrorRate\)/],
+    [
+      "launch-failed",
+      /launch of jammy on east failed \(node n-\w+\): resource-exhausted: Quota exceeded for instances: Requested 1, but already used 10 of 10 instances \(HTTP 403, simulated: bootErrorRate\)/,
+    ],
     ["launching", /launching jammy on west \(node n-\w+\)/],
     ["node-ready", new RegExp(`node ${node.id} \\(jammy on west\\) is ready`)],
     ["fulfilled", new RegExp(`fulfilled by ${node.id} \\(jammy on west\\) after \\d`)],
@@ -82,14 +98,27 @@ t("standby claim show explains a claim that waited because its first provider fa
   // By claim token (the claimer): the lease token too, and the same timeline as JSON.
   const json = await standby(c, ["claim", "show", res.claimToken, "--json"]);
   assert.equal(json.code, 0, json.stderr);
-  const doc = JSON.parse(json.stdout) as { claim: { id: string; traceId: string }; events: { kind: string; provider: string; nodeId: string; at: string }[] };
+  const doc = JSON.parse(json.stdout) as {
+    claim: { id: string; traceId: string };
+    events: { kind: string; provider: string; nodeId: string; at: string }[];
+  };
   assert.equal(doc.claim.id, claim.id);
   assert.equal(doc.claim.traceId, "", "no trace id while tracing is off");
-  assert.deepEqual(doc.events.map((e) => e.kind), expected.map(([k]) => k));
-  assert.deepEqual(doc.events.map((e) => e.provider), ["", "east", "east", "west", "west", "west", ""]);
+  assert.deepEqual(
+    doc.events.map((e) => e.kind),
+    expected.map(([k]) => k),
+  );
+  assert.deepEqual(
+    doc.events.map((e) => e.provider),
+    ["", "east", "east", "west", "west", "west", ""],
+  );
   assert.equal(doc.events[4]?.nodeId, node.id);
   const times = doc.events.map((e) => Date.parse(e.at));
-  assert.deepEqual([...times].sort((a, b) => a - b), times, "oldest first");
+  assert.deepEqual(
+    [...times].sort((a, b) => a - b),
+    times,
+    "oldest first",
+  );
 });
 
 t("a claim served at once from the pool has a short timeline, and an unknown one is NOT_FOUND", async () => {

@@ -53,7 +53,9 @@ for (const db of ["sqlite", "mariadb"] as const) {
       assert.ok(node.tags.includes("py312"));
       assert.ok((await liveInstances(c, node.provider)).includes(node.id), "the claimed node has an instance");
 
-      const released = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+      const released = await call<ReleaseLeaseResponse>((cb) =>
+        c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+      );
       assert.equal(released.claim?.state, ClaimState.CLAIM_STATE_RELEASED);
       await eventually("the released node's instance to be gone", async () => !(await liveInstances(c, node.provider)).includes(node.id));
       await eventually("the pool back at min-ready", async () => readyCount(await labels(c), "jammy") >= 2);
@@ -61,7 +63,9 @@ for (const db of ["sqlite", "mariadb"] as const) {
       assert.equal(stored?.state, "gone");
 
       // Releasing again is a no-op, not an error.
-      const again = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+      const again = await call<ReleaseLeaseResponse>((cb) =>
+        c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+      );
       assert.equal(again.claim?.state, ClaimState.CLAIM_STATE_RELEASED);
     } finally {
       await c.close();
@@ -78,7 +82,10 @@ t("a retried create with the same request id returns the same claim and tokens",
     assert.equal(second.claim?.id, first.claim?.id);
     assert.equal(second.claimToken, first.claimToken);
     assert.equal(second.leaseToken, first.leaseToken);
-    assert.deepEqual(second.claim?.nodes.map((n) => n.id), first.claim?.nodes.map((n) => n.id));
+    assert.deepEqual(
+      second.claim?.nodes.map((n) => n.id),
+      first.claim?.nodes.map((n) => n.id),
+    );
     const claims = await c.store.listClaims({});
     assert.equal(claims.filter((x) => x.requestId === "build-42").length, 1);
     await assert.rejects(create(c, { requestId: "build-42", jobName: "another job" }), (err) => grpcCode(err) === status.ALREADY_EXISTS);
@@ -143,7 +150,11 @@ t("a queued claim whose client went away is cancelled after the abandon time", a
     const seen = await call<GetClaimResponse>((cb) => c.client.getClaim({ claimToken: res.claimToken }, cb));
     assert.equal(seen.claim?.state, ClaimState.CLAIM_STATE_QUEUED, "a get is a keepalive");
     await clock.advance(45_000);
-    assert.equal((await c.store.getClaim(res.claim?.id ?? ""))?.state, "queued", "75 s after creation but only 45 s after the last keepalive");
+    assert.equal(
+      (await c.store.getClaim(res.claim?.id ?? ""))?.state,
+      "queued",
+      "75 s after creation but only 45 s after the last keepalive",
+    );
     await clock.advance(20_000);
     await eventually("the claim to be cancelled", async () => (await c.store.getClaim(res.claim?.id ?? ""))?.state === "cancelled");
     const after = await call<GetClaimResponse>((cb) => c.client.getClaim({ claimToken: res.claimToken }, cb));
@@ -172,7 +183,10 @@ t("a watch replays the current state, reports fulfilment, and a re-opened watch 
       stream.on("error", (err: ServiceError) => (err.code === status.CANCELLED ? resolve() : reject(err)));
     });
     assert.equal(events[0]?.event, "queued", "the first message replays the current state");
-    assert.ok(events.some((e) => e.event === "launching"), "the watcher hears that a node is launching");
+    assert.ok(
+      events.some((e) => e.event === "launching"),
+      "the watcher hears that a node is launching",
+    );
     const fulfilled = events.find((e) => e.event === "fulfilled");
     assert.ok(fulfilled?.leaseToken, "fulfilment carries the lease token");
     const replay = await new Promise<WatchClaimResponse>((resolve, reject) => {
@@ -215,7 +229,9 @@ t("bad input is refused with the field named, and nothing accepted is lost", asy
     await expectError({ sshPublicKeys: ["not a key"] }, status.INVALID_ARGUMENT, "ssh_public_keys\\[0\\]");
     await expectError({ leaseTtlSeconds: 10 * 86_400 }, status.INVALID_ARGUMENT, "lease_ttl_seconds");
     await assert.rejects(
-      call((cb) => c.client.releaseLease({ leaseToken: held.leaseToken, outcome: Outcome.OUTCOME_UNSPECIFIED, holdSeconds: 0, holdReason: "" }, cb)),
+      call((cb) =>
+        c.client.releaseLease({ leaseToken: held.leaseToken, outcome: Outcome.OUTCOME_UNSPECIFIED, holdSeconds: 0, holdReason: "" }, cb),
+      ),
       (err) => grpcCode(err) === status.INVALID_ARGUMENT && /outcome/.test((err as ServiceError).details),
     );
     const still = await call<GetClaimResponse>((cb) => c.client.getClaim({ claimToken: held.claimToken }, cb));
@@ -226,7 +242,15 @@ t("bad input is refused with the field named, and nothing accepted is lost", asy
 });
 
 t("a nodeset comes from one provider, and expressions select labels by tag", async () => {
-  const c = await startCluster({ config: { ...twoProviders(0), labels: [{ name: "jammy", tags: ["ubuntu", "py312"], minReady: 1 }, { name: "noble", tags: ["ubuntu", "py313"], minReady: 1 }] } });
+  const c = await startCluster({
+    config: {
+      ...twoProviders(0),
+      labels: [
+        { name: "jammy", tags: ["ubuntu", "py312"], minReady: 1 },
+        { name: "noble", tags: ["ubuntu", "py313"], minReady: 1 },
+      ],
+    },
+  });
   try {
     const res = await create(c, { labelExpressions: ["ubuntu && py313", "jammy || windows"] });
     assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);

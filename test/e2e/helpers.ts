@@ -1,9 +1,4 @@
-import {
-  NodeState,
-  type CreateClaimRequest,
-  type CreateClaimResponse,
-  type ListLabelsResponse,
-} from "../../gen/ts/standby/v1/standby.js";
+import { NodeState, type CreateClaimRequest, type CreateClaimResponse, type ListLabelsResponse } from "../../gen/ts/standby/v1/standby.js";
 import { readFakeCloud } from "../../plugins/fake/state.js";
 import { NODE_TAG } from "../../server/core/provider.js";
 import { call, type Cluster } from "../lib/cluster.js";
@@ -23,7 +18,8 @@ export function claimRequest(over: Partial<CreateClaimRequest> = {}): CreateClai
   };
 }
 
-export const create = (c: Cluster, over: Partial<CreateClaimRequest> = {}) => call<CreateClaimResponse>((cb) => c.client.createClaim(claimRequest(over), cb));
+export const create = (c: Cluster, over: Partial<CreateClaimRequest> = {}) =>
+  call<CreateClaimResponse>((cb) => c.client.createClaim(claimRequest(over), cb));
 
 export function readyCount(labels: ListLabelsResponse, label: string): number {
   return labels.labels.find((l) => l.name === label)?.counts.find((c) => c.state === NodeState.NODE_STATE_READY)?.count ?? 0;
@@ -37,4 +33,3 @@ export async function liveInstances(c: Cluster, provider: string): Promise<strin
   const now = Date.now();
   return cloud.instances.filter((i) => !(i.deleteAt > 0 && i.deleteAt <= now)).map((i) => i.tags[NODE_TAG] ?? "");
 }
-

@@ -53,7 +53,18 @@ async function ssh(node: { addresses: string[]; sshPort: number; username: strin
   const host = node.addresses[0] as string;
   await writeFile(knownHosts, node.hostKeys.map((k) => `[${host}]:${node.sshPort} ${k}\n`).join(""));
   const { stdout } = await run("ssh", [
-    ...["-i", keyFile, "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "BatchMode=yes"],
+    ...[
+      "-i",
+      keyFile,
+      "-o",
+      "IdentitiesOnly=yes",
+      "-o",
+      "StrictHostKeyChecking=yes",
+      "-o",
+      `UserKnownHostsFile=${knownHosts}`,
+      "-o",
+      "BatchMode=yes",
+    ],
     ...["-o", "ConnectTimeout=5", "-p", String(node.sshPort), `${node.username}@${host}`, command],
   ]);
   return stdout;
@@ -90,126 +101,157 @@ async function leftovers(c: Cluster, build: ImageBuildRecord): Promise<string[]>
   const provider = c.host.get(build.provider);
   const nodeIds = [build.builderNodeId, build.verifierNodeId].filter(Boolean);
   const instances = (await provider.listInstances()).filter((i) => nodeIds.includes(i.nodeId)).map((i) => `instance of ${i.nodeId}`);
-  const images = (await provider.listImages()).filter((i) => i.tags[BUILD_TAG] === build.id || (build.imageId && i.id === build.imageId)).map((i) => `image ${i.id}`);
+  const images = (await provider.listImages())
+    .filter((i) => i.tags[BUILD_TAG] === build.id || (build.imageId && i.id === build.imageId))
+    .map((i) => `image ${i.id}`);
   return [...instances, ...images];
 }
 
-const releaseLease = (c: Cluster, leaseToken: string) => call((cb) => c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+const releaseLease = (c: Cluster, leaseToken: string) =>
+  call((cb) => c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
 
-t("a nightly build runs in virtual time; a node claimed afterwards has the setup's file without running setup, and a host key of its own", async () => {
-  const clock = new ManualClock(Date.parse("2026-01-01T02:50:00Z"));
-  const c = await startCluster({
-    config: localConfig({
-      schedule: "0 3 * * *",
-      keep: 2,
-      setupScript: 'mkdir -p cache && echo "built on $STANDBY_NODE_ID" > cache/warm.txt && echo setup wrote the cache',
-      verifyScript: "test -f cache/warm.txt",
-    }),
-    clock,
-    tickMs: 1000,
-    access: true,
-  });
-  try {
-    // No build yet on this provider: the first is made at once...
-    const first = await driving(clock, "the first build promoted", async () => (await buildsOf(c)).find((b) => b.state === "promoted"));
-    assert.equal(first.slot, "first");
-    assert.ok(clock.now() < Date.parse("2026-01-01T03:00:00Z"), "the first build is done before 03:00");
-    // ...and the nightly one at 03:00.
-    await clock.advance(Date.parse("2026-01-01T03:00:00Z") - clock.now());
-    const nightly = await driving(clock, "the nightly build promoted", async () => (await buildsOf(c)).find((b) => b.state === "promoted" && b.id !== first.id));
-    assert.equal(nightly.slot, "2026-01-01T03:00:00.000Z");
-    assert.equal(nightly.source, "scheduled");
-    assert.ok(nightly.createdAt >= Date.parse("2026-01-01T03:00:00Z"));
-    assert.match(nightly.log, /setup wrote the cache/, "the setup script's output is in the build log");
-    for (const step of ["boot", "setup", "scrub", "snapshot", "verify"]) assert.ok(step in nightly.timings, `timing of ${step}`);
-    assert.ok(nightly.verifiedAt > 0 && nightly.sizeBytes > 0);
-    const instances = (await c.host.get("box").listInstances()).map((i) => i.nodeId);
-    assert.ok(!instances.includes(nightly.builderNodeId) && !instances.includes(nightly.verifierNodeId), "builder and verifier are gone");
-    assert.equal((await c.store.getNode(nightly.builderNodeId))?.state, "gone");
-    assert.equal((await c.store.getNode(nightly.builderNodeId))?.purpose, "image-build");
-    assert.equal((await c.store.images.getBuild(first.id))?.state, "promoted", "keep 2: the first build stays");
+t(
+  "a nightly build runs in virtual time; a node claimed afterwards has the setup's file without running setup, and a host key of its own",
+  async () => {
+    const clock = new ManualClock(Date.parse("2026-01-01T02:50:00Z"));
+    const c = await startCluster({
+      config: localConfig({
+        schedule: "0 3 * * *",
+        keep: 2,
+        setupScript: 'mkdir -p cache && echo "built on $STANDBY_NODE_ID" > cache/warm.txt && echo setup wrote the cache',
+        verifyScript: "test -f cache/warm.txt",
+      }),
+      clock,
+      tickMs: 1000,
+      access: true,
+    });
+    try {
+      // No build yet on this provider: the first is made at once...
+      const first = await driving(clock, "the first build promoted", async () => (await buildsOf(c)).find((b) => b.state === "promoted"));
+      assert.equal(first.slot, "first");
+      assert.ok(clock.now() < Date.parse("2026-01-01T03:00:00Z"), "the first build is done before 03:00");
+      // ...and the nightly one at 03:00.
+      await clock.advance(Date.parse("2026-01-01T03:00:00Z") - clock.now());
+      const nightly = await driving(clock, "the nightly build promoted", async () =>
+        (await buildsOf(c)).find((b) => b.state === "promoted" && b.id !== first.id),
+      );
+      assert.equal(nightly.slot, "2026-01-01T03:00:00.000Z");
+      assert.equal(nightly.source, "scheduled");
+      assert.ok(nightly.createdAt >= Date.parse("2026-01-01T03:00:00Z"));
+      assert.match(nightly.log, /setup wrote the cache/, "the setup script's output is in the build log");
+      for (const step of ["boot", "setup", "scrub", "snapshot", "verify"]) assert.ok(step in nightly.timings, `timing of ${step}`);
+      assert.ok(nightly.verifiedAt > 0 && nightly.sizeBytes > 0);
+      const instances = (await c.host.get("box").listInstances()).map((i) => i.nodeId);
+      assert.ok(!instances.includes(nightly.builderNodeId) && !instances.includes(nightly.verifierNodeId), "builder and verifier are gone");
+      assert.equal((await c.store.getNode(nightly.builderNodeId))?.state, "gone");
+      assert.equal((await c.store.getNode(nightly.builderNodeId))?.purpose, "image-build");
+      assert.equal((await c.store.images.getBuild(first.id))?.state, "promoted", "keep 2: the first build stays");
 
-    const pub = (await readFile(`${keyFile}.pub`, "utf8")).trim();
-    let res: CreateClaimResponse | undefined;
-    const pending = call<CreateClaimResponse>((cb) => c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb)).then((r) => (res = r));
-    await driving(clock, "the claim", async () => res);
-    await pending;
-    assert.equal(res?.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
-    const node = res?.claim?.nodes[0];
-    assert.ok(node);
-    assert.equal(node.image, nightly.imageId, "the claimed node booted from the newest build");
-    assert.equal((await ssh(node, "cat cache/warm.txt")).trim(), `built on ${nightly.builderNodeId}`, "the file came with the image, not from a setup run on this node");
-    assert.notEqual(node.id, nightly.builderNodeId);
-    assert.ok(nightly.builderHostKey.startsWith("ssh-ed25519 "));
-    assert.ok(node.hostKeys.length > 0 && !node.hostKeys.some((k) => k.split(" ")[1] === nightly.builderHostKey.split(" ")[1]), "its host key differs from the builder's");
-    // The setup ran from ~/.standby-build on the builder; the scrub removed it before the snapshot.
-    assert.equal((await ssh(node, "test -e .standby-build && echo left || echo scrubbed")).trim(), "scrubbed");
-    await releaseLease(c, res?.leaseToken ?? "");
-  } finally {
-    await c.close();
-  }
-});
-
-t("a build whose setup fails, and one whose verification fails, leave the previous build serving, nothing in the provider, and say why", async () => {
-  const family = (setupScript: string, verifyScript = "true") => localConfig({ setupScript, verifyScript });
-  const c = await startCluster({ config: family("echo good > good.txt"), access: true });
-  try {
-    const good = await eventually("the good build", async () => {
-      const r = await cli(c, "image", "build", "jammy-cached", "--wait", "--json");
-      return r.code === 0 ? (JSON.parse(r.stdout) as { builds: { id: string; state: string }[] }).builds[0] : undefined;
-    }, 120_000);
-    assert.equal(good.state, "promoted");
-
-    reload(c, family("echo about to fail; exit 3"));
-    const failedSetup = await cli(c, "image", "build", "jammy-cached", "--wait", "--json");
-    assert.equal(failedSetup.code, 1, failedSetup.stderr);
-    const setupBuild = (JSON.parse(failedSetup.stdout) as { builds: { id: string; state: string; failureReason: string }[] }).builds[0];
-    assert.equal(setupBuild?.state, "failed");
-    assert.match(setupBuild?.failureReason ?? "", /^setup: the setup script exited with 3 \(about to fail\)/);
-
-    reload(c, family("touch broken-marker", "test ! -e broken-marker"));
-    const failedVerify = await cli(c, "image", "build", "jammy-cached", "--wait", "--json");
-    assert.equal(failedVerify.code, 1);
-    const verifyBuild = (JSON.parse(failedVerify.stdout) as { builds: { id: string; state: string; failureReason: string }[] }).builds[0];
-    assert.equal(verifyBuild?.state, "failed");
-    assert.match(verifyBuild?.failureReason ?? "", /^verify: ready check: ready script exited with 1/);
-
-    for (const id of [setupBuild?.id ?? "", verifyBuild?.id ?? ""]) {
-      const build = (await c.store.images.getBuild(id)) as ImageBuildRecord;
-      assert.deepEqual(await leftovers(c, build), [], `nothing of ${id} remains in the provider`);
-      for (const nodeId of [build.builderNodeId, build.verifierNodeId].filter(Boolean)) assert.equal((await c.store.getNode(nodeId))?.state, "gone");
+      const pub = (await readFile(`${keyFile}.pub`, "utf8")).trim();
+      let res: CreateClaimResponse | undefined;
+      const pending = call<CreateClaimResponse>((cb) =>
+        c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb),
+      ).then((r) => (res = r));
+      await driving(clock, "the claim", async () => res);
+      await pending;
+      assert.equal(res?.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
+      const node = res?.claim?.nodes[0];
+      assert.ok(node);
+      assert.equal(node.image, nightly.imageId, "the claimed node booted from the newest build");
+      assert.equal(
+        (await ssh(node, "cat cache/warm.txt")).trim(),
+        `built on ${nightly.builderNodeId}`,
+        "the file came with the image, not from a setup run on this node",
+      );
+      assert.notEqual(node.id, nightly.builderNodeId);
+      assert.ok(nightly.builderHostKey.startsWith("ssh-ed25519 "));
+      assert.ok(
+        node.hostKeys.length > 0 && !node.hostKeys.some((k) => k.split(" ")[1] === nightly.builderHostKey.split(" ")[1]),
+        "its host key differs from the builder's",
+      );
+      // The setup ran from ~/.standby-build on the builder; the scrub removed it before the snapshot.
+      assert.equal((await ssh(node, "test -e .standby-build && echo left || echo scrubbed")).trim(), "scrubbed");
+      await releaseLease(c, res?.leaseToken ?? "");
+    } finally {
+      await c.close();
     }
-    const verifyRecord = (await c.store.images.getBuild(verifyBuild?.id ?? "")) as ImageBuildRecord;
-    assert.ok(verifyRecord.imageId, "the failed verification had made an image, which is deleted");
+  },
+);
 
-    const table = await cli(c, "images");
-    assert.equal(table.code, 0);
-    assert.match(table.stdout, new RegExp(`${good.id}\\s+jammy-cached\\s+box\\s+promoted \\(current\\)`));
-    assert.match(table.stdout, /failed .*setup: the setup script exited with 3/);
-    assert.match(table.stdout, /failed .*verify: ready check: ready script exited with 1/);
-    const log = await cli(c, "image", "log", setupBuild?.id ?? "");
-    assert.match(log.stdout, /about to fail/);
-    assert.match(log.stdout, /FAILED at setup/);
+t(
+  "a build whose setup fails, and one whose verification fails, leave the previous build serving, nothing in the provider, and say why",
+  async () => {
+    const family = (setupScript: string, verifyScript = "true") => localConfig({ setupScript, verifyScript });
+    const c = await startCluster({ config: family("echo good > good.txt"), access: true });
+    try {
+      const good = await eventually(
+        "the good build",
+        async () => {
+          const r = await cli(c, "image", "build", "jammy-cached", "--wait", "--json");
+          return r.code === 0 ? (JSON.parse(r.stdout) as { builds: { id: string; state: string }[] }).builds[0] : undefined;
+        },
+        120_000,
+      );
+      assert.equal(good.state, "promoted");
 
-    // Launches still use the good build.
-    const pub = (await readFile(`${keyFile}.pub`, "utf8")).trim();
-    const res = await call<CreateClaimResponse>((cb) => c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb));
-    const node = res.claim?.nodes[0];
-    assert.ok(node);
-    assert.equal(node.image, (await c.store.images.getBuild(good.id))?.imageId);
-    assert.equal((await ssh(node, "cat good.txt; test -e broken-marker || echo no-marker")).trim(), "good\nno-marker");
-    await releaseLease(c, res.leaseToken);
-  } finally {
-    await c.close();
-  }
-});
+      reload(c, family("echo about to fail; exit 3"));
+      const failedSetup = await cli(c, "image", "build", "jammy-cached", "--wait", "--json");
+      assert.equal(failedSetup.code, 1, failedSetup.stderr);
+      const setupBuild = (JSON.parse(failedSetup.stdout) as { builds: { id: string; state: string; failureReason: string }[] }).builds[0];
+      assert.equal(setupBuild?.state, "failed");
+      assert.match(setupBuild?.failureReason ?? "", /^setup: the setup script exited with 3 \(about to fail\)/);
+
+      reload(c, family("touch broken-marker", "test ! -e broken-marker"));
+      const failedVerify = await cli(c, "image", "build", "jammy-cached", "--wait", "--json");
+      assert.equal(failedVerify.code, 1);
+      const verifyBuild = (JSON.parse(failedVerify.stdout) as { builds: { id: string; state: string; failureReason: string }[] }).builds[0];
+      assert.equal(verifyBuild?.state, "failed");
+      assert.match(verifyBuild?.failureReason ?? "", /^verify: ready check: ready script exited with 1/);
+
+      for (const id of [setupBuild?.id ?? "", verifyBuild?.id ?? ""]) {
+        const build = (await c.store.images.getBuild(id)) as ImageBuildRecord;
+        assert.deepEqual(await leftovers(c, build), [], `nothing of ${id} remains in the provider`);
+        for (const nodeId of [build.builderNodeId, build.verifierNodeId].filter(Boolean))
+          assert.equal((await c.store.getNode(nodeId))?.state, "gone");
+      }
+      const verifyRecord = (await c.store.images.getBuild(verifyBuild?.id ?? "")) as ImageBuildRecord;
+      assert.ok(verifyRecord.imageId, "the failed verification had made an image, which is deleted");
+
+      const table = await cli(c, "images");
+      assert.equal(table.code, 0);
+      assert.match(table.stdout, new RegExp(`${good.id}\\s+jammy-cached\\s+box\\s+promoted \\(current\\)`));
+      assert.match(table.stdout, /failed .*setup: the setup script exited with 3/);
+      assert.match(table.stdout, /failed .*verify: ready check: ready script exited with 1/);
+      const log = await cli(c, "image", "log", setupBuild?.id ?? "");
+      assert.match(log.stdout, /about to fail/);
+      assert.match(log.stdout, /FAILED at setup/);
+
+      // Launches still use the good build.
+      const pub = (await readFile(`${keyFile}.pub`, "utf8")).trim();
+      const res = await call<CreateClaimResponse>((cb) =>
+        c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb),
+      );
+      const node = res.claim?.nodes[0];
+      assert.ok(node);
+      assert.equal(node.image, (await c.store.images.getBuild(good.id))?.imageId);
+      assert.equal((await ssh(node, "cat good.txt; test -e broken-marker || echo no-marker")).trim(), "good\nno-marker");
+      await releaseLease(c, res.leaseToken);
+    } finally {
+      await c.close();
+    }
+  },
+);
 
 t("a scheduler restarted while the setup script runs fails the build cleanly; the next build goes through", async () => {
   const c = await startCluster({ config: localConfig({ setupScript: "sleep 3; echo slow setup done" }), access: true, reconcileMs: 1_000 });
   let second: Scheduler | undefined;
   try {
     await call((cb) => c.client.buildImage({ family: "jammy-cached", provider: "" }, cb));
-    const running = await eventually("the build in its setup step", async () => (await buildsOf(c)).find((b) => b.state === "setup"), 60_000);
+    const running = await eventually(
+      "the build in its setup step",
+      async () => (await buildsOf(c)).find((b) => b.state === "setup"),
+      60_000,
+    );
     c.scheduler.stop();
     const tokenKey = Buffer.from((await c.store.getMeta("token-key")) ?? "", "base64url");
     second = new Scheduler({
@@ -227,10 +269,14 @@ t("a scheduler restarted while the setup script runs fails the build cleanly; th
       access: new SshNodeAccess(await loadSchedulerKey(c.dir)),
     });
     await second.start();
-    const failed = await eventually("the interrupted build failed", async () => {
-      const b = await c.store.images.getBuild(running.id);
-      return b?.state === "failed" ? b : undefined;
-    }, 60_000);
+    const failed = await eventually(
+      "the interrupted build failed",
+      async () => {
+        const b = await c.store.images.getBuild(running.id);
+        return b?.state === "failed" ? b : undefined;
+      },
+      60_000,
+    );
     assert.match(failed.failureReason, /^setup: interrupted by a restart/);
     assert.deepEqual(await leftovers(c, failed), []);
     assert.equal((await c.store.getNode(failed.builderNodeId))?.state, "gone");
@@ -239,10 +285,14 @@ t("a scheduler restarted while the setup script runs fails the build cleanly; th
     assert.equal((await c.store.images.getBuild(running.id))?.state, "failed");
 
     const [next] = await second.images.build("jammy-cached", undefined);
-    const done = await eventually("the next build", async () => {
-      const b = await c.store.images.getBuild(next?.id ?? "");
-      return b && ["promoted", "failed"].includes(b.state) ? b : undefined;
-    }, 120_000);
+    const done = await eventually(
+      "the next build",
+      async () => {
+        const b = await c.store.images.getBuild(next?.id ?? "");
+        return b && ["promoted", "failed"].includes(b.state) ? b : undefined;
+      },
+      120_000,
+    );
     assert.equal(done.state, "promoted", done.failureReason);
   } finally {
     second?.stop();
@@ -260,12 +310,18 @@ t("build secrets reach the setup script only: masked in the log, absent from the
   });
   try {
     await call((cb) => c.client.buildImage({ family: "jammy-cached", provider: "" }, cb));
-    const build = await eventually("the build", async () => (await buildsOf(c)).find((b) => ["promoted", "failed"].includes(b.state)), 120_000);
+    const build = await eventually(
+      "the build",
+      async () => (await buildsOf(c)).find((b) => ["promoted", "failed"].includes(b.state)),
+      120_000,
+    );
     assert.equal(build.state, "promoted", build.failureReason);
     assert.match(build.log, /token is \*\*\*/);
     assert.ok(!build.log.includes("s3cr3t-t0ken-value"));
     const pub = (await readFile(`${keyFile}.pub`, "utf8")).trim();
-    const res = await call<CreateClaimResponse>((cb) => c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb));
+    const res = await call<CreateClaimResponse>((cb) =>
+      c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb),
+    );
     const node = res.claim?.nodes[0];
     assert.ok(node);
     assert.equal(node.image, build.imageId);
@@ -282,7 +338,9 @@ t("standby snapshot NODE --image NAME, authorised by the lease, makes the node's
     await call((cb) => c.client.buildImage({ family: "jammy-cached", provider: "" }, cb));
     const first = await eventually("the first build", async () => (await buildsOf(c)).find((b) => b.state === "promoted"), 120_000);
     const pub = (await readFile(`${keyFile}.pub`, "utf8")).trim();
-    const res = await call<CreateClaimResponse>((cb) => c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb));
+    const res = await call<CreateClaimResponse>((cb) =>
+      c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb),
+    );
     const node = res.claim?.nodes[0];
     assert.ok(node);
     await ssh(node, "echo built-by-the-job > artifact.txt");
@@ -299,7 +357,9 @@ t("standby snapshot NODE --image NAME, authorised by the lease, makes the node's
     assert.equal(build.current, true);
     await releaseLease(c, res.leaseToken);
 
-    const next = await call<CreateClaimResponse>((cb) => c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb));
+    const next = await call<CreateClaimResponse>((cb) =>
+      c.client.createClaim(claimRequest({ labelExpressions: ["cached"], sshPublicKeys: [pub], waitTimeoutSeconds: 120 }), cb),
+    );
     const fresh = next.claim?.nodes[0];
     assert.ok(fresh);
     assert.equal(fresh.image, (await c.store.images.getBuild(build.id))?.imageId);

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { ClaimState, Outcome, type CancelClaimResponse, type ReleaseLeaseResponse, type RenewLeaseResponse } from "../../gen/ts/standby/v1/standby.js";
+import {
+  ClaimState,
+  Outcome,
+  type CancelClaimResponse,
+  type ReleaseLeaseResponse,
+  type RenewLeaseResponse,
+} from "../../gen/ts/standby/v1/standby.js";
 import { generateEd25519Key } from "../../plugins/sdk/ssh-keys.js";
 import { createLogger } from "../../server/core/log.js";
 import { flushTracing, startTelemetry, type Telemetry } from "../../server/telemetry/index.js";
@@ -85,7 +91,10 @@ t("a full run's logs and spans hold no credential, token or private key, and plu
   const pluginSecrets = await Promise.all(
     ["east", "west"].map(async (name) => {
       const environ = await readFile(`/proc/${c.host.status(name).pid}/environ`, "utf8");
-      const secret = environ.split("\0").find((e) => e.startsWith("STANDBY_PLUGIN_SECRET="))?.slice("STANDBY_PLUGIN_SECRET=".length);
+      const secret = environ
+        .split("\0")
+        .find((e) => e.startsWith("STANDBY_PLUGIN_SECRET="))
+        ?.slice("STANDBY_PLUGIN_SECRET=".length);
       assert.ok(secret && secret.length > 20, `${name}'s per-start secret`);
       return secret;
     }),
@@ -96,7 +105,9 @@ t("a full run's logs and spans hold no credential, token or private key, and plu
   const jammy = await create(c, { labelExpressions: ["jammy"], waitTimeoutSeconds: 30 });
   assert.equal(jammy.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
   await call<RenewLeaseResponse>((cb) => c.client.renewLease({ leaseToken: jammy.leaseToken, ttlSeconds: 120 }, cb));
-  await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken: jammy.leaseToken, outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 0, holdReason: "" }, cb));
+  await call<ReleaseLeaseResponse>((cb) =>
+    c.client.releaseLease({ leaseToken: jammy.leaseToken, outcome: Outcome.OUTCOME_FAILURE, holdSeconds: 0, holdReason: "" }, cb),
+  );
   // A claimer's key cannot be handed over to a fake node (no SSH there): failures, requeues, a cancel.
   const claimer = generateEd25519Key("claimer");
   const keyed = await create(c, { labelExpressions: ["noble"], sshPublicKeys: [claimer.publicKey], wait: true, waitTimeoutSeconds: 2 });
@@ -105,7 +116,11 @@ t("a full run's logs and spans hold no credential, token or private key, and plu
   assert.ok(timeline.includes("handover-failed"), `the failed hand-overs are in the claim's timeline: ${timeline.join(", ")}`);
   assert.equal(timeline.at(-1), "cancelled");
   // A bad token, refused.
-  await assert.rejects(call((cb) => c.client.releaseLease({ leaseToken: `${jammy.leaseToken}x`, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb)));
+  await assert.rejects(
+    call((cb) =>
+      c.client.releaseLease({ leaseToken: `${jammy.leaseToken}x`, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+    ),
+  );
   // A plugin killed and restarted.
   process.kill(c.host.status("west").pid, "SIGKILL");
   await eventually("west restarted", () => c.host.status("west").restarts === 1 && c.host.status("west").health === "serving");
@@ -143,13 +158,17 @@ t("a full run's logs and spans hold no credential, token or private key, and plu
   const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   const fromPlugins = entries.filter((e) => e.stream === "stderr");
   assert.ok(fromPlugins.length >= 4, `plugins' stderr is in the log (${fromPlugins.length} lines)`);
-  for (const e of fromPlugins) assert.ok(e.provider === "east" || e.provider === "west", `plugin line without its provider: ${JSON.stringify(e)}`);
+  for (const e of fromPlugins)
+    assert.ok(e.provider === "east" || e.provider === "west", `plugin line without its provider: ${JSON.stringify(e)}`);
   assert.ok(fromPlugins.some((e) => e.provider === "east") && fromPlugins.some((e) => e.provider === "west"));
   // Lines written inside a trace carry its ids.
   const traced = entries.filter((e) => typeof e.trace_id === "string");
   assert.ok(traced.length > 0, "log lines carry trace ids");
   for (const e of traced) assert.match(`${String(e.trace_id)} ${String(e.span_id)}`, /^[0-9a-f]{32} [0-9a-f]{16}$/);
-  assert.ok(entries.some((e) => e.msg === "hand-over failed; the claim waits for another node"), "the hand-over failures were logged");
+  assert.ok(
+    entries.some((e) => e.msg === "hand-over failed; the claim waits for another node"),
+    "the hand-over failures were logged",
+  );
 });
 
 t.run();

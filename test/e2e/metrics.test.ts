@@ -33,7 +33,9 @@ const config = {
   ],
 };
 
-async function scrape(address: string): Promise<{ samples: Sample[]; types: Map<string, string>; units: Map<string, string>; text: string }> {
+async function scrape(
+  address: string,
+): Promise<{ samples: Sample[]; types: Map<string, string>; units: Map<string, string>; text: string }> {
   const res = await fetch(`http://${address}/metrics`);
   assert.equal(res.status, 200);
   const text = await res.text();
@@ -69,8 +71,13 @@ t("a scrape after a scripted run has the counts of what happened", async () => {
   assert.equal(sampleValue(during, "standby_nodes", { label: "jammy", provider: "west", state: "claimed" }), 1);
   assert.equal(sampleValue(during, "standby_nodes", { label: "noble", provider: "west", state: "claimed" }), 1);
   // The jammy node is deleted; the noble one is kept for diagnosis, then let go by an operator.
-  for (const [leaseToken, holdSeconds] of [[jammy.leaseToken, 0], [noble.leaseToken, 600]] as const) {
-    const released = await call<ReleaseLeaseResponse>((cb) => c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_FAILURE, holdSeconds, holdReason: holdSeconds ? "flaky" : "" }, cb));
+  for (const [leaseToken, holdSeconds] of [
+    [jammy.leaseToken, 0],
+    [noble.leaseToken, 600],
+  ] as const) {
+    const released = await call<ReleaseLeaseResponse>((cb) =>
+      c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_FAILURE, holdSeconds, holdReason: holdSeconds ? "flaky" : "" }, cb),
+    );
     assert.equal(released.claim?.state, ClaimState.CLAIM_STATE_RELEASED);
   }
   const heldId = noble.claim.nodes[0]?.id ?? "";
@@ -79,7 +86,11 @@ t("a scrape after a scripted run has the counts of what happened", async () => {
     return nodes.some((n) => n.id === heldId && n.state === "held") && nodes.some((n) => n.label === "noble" && n.state === "ready");
   });
   const whileHeld = (await scrape(address)).samples;
-  assert.equal(sampleValue(whileHeld, "standby_nodes", { label: "noble", provider: "west", state: "held" }), 1, "held nodes are a state of the node gauge");
+  assert.equal(
+    sampleValue(whileHeld, "standby_nodes", { label: "noble", provider: "west", state: "held" }),
+    1,
+    "held nodes are a state of the node gauge",
+  );
   await c.scheduler.holds.release(heldId, "an operator");
   await eventually("the released nodes gone", async () => {
     const nodes = await c.store.listNodes();
@@ -144,7 +155,15 @@ t("a scrape after a scripted run has the counts of what happened", async () => {
 t("image builds are counted by result and step, and the age of the build each family serves is exported", async () => {
   const own = await startTelemetry({ logger: silentLogger, metrics: "127.0.0.1:0" });
   const doc = (setupScript: string) => ({
-    providers: [{ name: "box", plugin: "local", settings: { addressRange: `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}.0/24` }, readyTimeout: "2m", bootTimeout: "2m" }],
+    providers: [
+      {
+        name: "box",
+        plugin: "local",
+        settings: { addressRange: `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}.0/24` },
+        readyTimeout: "2m",
+        bootTimeout: "2m",
+      },
+    ],
     labels: [{ name: "cached", tags: ["linux"], minReady: 0 }],
     templates: [{ label: "cached", provider: "box", family: "jammy-cached", flavor: "local" }],
     images: [{ name: "jammy-cached", providers: [{ provider: "box", base: "base", flavor: "local" }], setupScript }],
@@ -152,10 +171,20 @@ t("image builds are counted by result and step, and the age of the build each fa
   const local = await startCluster({ config: doc("echo warm > warm.txt"), telemetry: own, access: true });
   try {
     await local.scheduler.images.build("jammy-cached", "box");
-    const first = await eventually("the first build promoted", async () => (await local.store.images.listBuilds({ family: "jammy-cached" })).find((b) => b.state === "promoted"), 120_000);
-    local.scheduler.reload(parseConfig({ ...doc("echo broken >&2; exit 7"), server: { listen: "127.0.0.1:0", db: "sqlite::memory:", stateDir: local.dir } }));
+    const first = await eventually(
+      "the first build promoted",
+      async () => (await local.store.images.listBuilds({ family: "jammy-cached" })).find((b) => b.state === "promoted"),
+      120_000,
+    );
+    local.scheduler.reload(
+      parseConfig({ ...doc("echo broken >&2; exit 7"), server: { listen: "127.0.0.1:0", db: "sqlite::memory:", stateDir: local.dir } }),
+    );
     await local.scheduler.images.build("jammy-cached", "box");
-    await eventually("the second build failed", async () => (await local.store.images.listBuilds({ family: "jammy-cached" })).find((b) => b.state === "failed"), 120_000);
+    await eventually(
+      "the second build failed",
+      async () => (await local.store.images.listBuilds({ family: "jammy-cached" })).find((b) => b.state === "failed"),
+      120_000,
+    );
     const { samples } = await scrape(own.metricsAddress ?? "");
     const v = (name: string, labels: Record<string, string> = {}) => sampleValue(samples, name, labels);
     assert.equal(v("standby_image_builds_total", { family: "jammy-cached", provider: "box", result: "promoted", step: "" }), 1);
@@ -187,10 +216,14 @@ labels: [{ name: l, minReady: 1 }]
 templates: [{ label: l, provider: p, image: ubuntu-jammy, flavor: small, readyCheck: false }]
 `,
   );
-  const child = spawn(process.execPath, [join(REPO_ROOT, "dist/clients/cli/main.js"), "serve", "--config", file, "--metrics", "127.0.0.1:0"], {
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, STANDBY_LOG_LEVEL: "warn" },
-  });
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, "dist/clients/cli/main.js"), "serve", "--config", file, "--metrics", "127.0.0.1:0"],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, STANDBY_LOG_LEVEL: "warn" },
+    },
+  );
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   try {

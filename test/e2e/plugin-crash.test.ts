@@ -28,13 +28,18 @@ t("is restarted, reconciled, keeps serving claims, and its cloud never holds two
     const before = c.host.status("east");
     assert.ok(before.pid > 0);
     process.kill(before.pid, "SIGKILL");
-    await eventually("east to be restarted", () => c.host.status("east").restarts >= 1 && c.host.status("east").health === "serving" && c.host.status("east").pid !== before.pid);
+    await eventually(
+      "east to be restarted",
+      () => c.host.status("east").restarts >= 1 && c.host.status("east").health === "serving" && c.host.status("east").pid !== before.pid,
+    );
 
     await eventually("the pool to fill again", async () => readyCount(await labels(c), "jammy") >= 6, 30_000);
     for (let i = 0; i < 8; i++) {
       const res = await create(c);
       assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
-      await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+      await call((cb) =>
+        c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+      );
     }
     await eventually("the pool to fill after the claims", async () => readyCount(await labels(c), "jammy") >= 6, 30_000);
 
@@ -44,7 +49,10 @@ t("is restarted, reconciled, keeps serving claims, and its cloud never holds two
       assert.equal(new Set(ids).size, ids.length, `${provider} holds one instance per node id: ${ids.join(", ")}`);
     }
     const nodes = await c.store.listNodes({ provider: "east" });
-    assert.ok(nodes.some((n) => n.state === "ready"), "east serves again after its restart");
+    assert.ok(
+      nodes.some((n) => n.state === "ready"),
+      "east serves again after its restart",
+    );
   } finally {
     await c.close();
   }

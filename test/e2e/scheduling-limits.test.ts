@@ -33,7 +33,10 @@ t("cores and RAM caps use the plugin's flavor sizes: a provider launches only wh
     },
   });
   try {
-    await eventually("both providers at their caps", async () => (await nodesOf(c, "cores")).length === 2 && (await nodesOf(c, "ram")).length === 1);
+    await eventually(
+      "both providers at their caps",
+      async () => (await nodesOf(c, "cores")).length === 2 && (await nodesOf(c, "ram")).length === 1,
+    );
     await settle();
     assert.equal((await liveInstances(c, "cores")).length, 2, "5 cores hold two 2-core nodes, not three");
     assert.equal((await liveInstances(c, "ram")).length, 1, "10000 MiB hold one 8192 MiB node, not two");
@@ -76,7 +79,10 @@ t("RESOURCE_EXHAUSTED from a boot pauses the provider; launches go elsewhere unt
     assert.equal((await nodesOf(c, "full")).length, 2, "the full cloud holds its two");
     const full = (await providersOf(c)).providers.find((p) => p.name === "full");
     assert.match(full?.pausedReason ?? "", /at quota: quota exceeded: instances 2\/2/);
-    assert.ok(full?.recentFailures.some((f) => f.reason === "resource-exhausted"), "the refusal is listed with its reason");
+    assert.ok(
+      full?.recentFailures.some((f) => f.reason === "resource-exhausted"),
+      "the refusal is listed with its reason",
+    );
     // Past the backoff the cloud still reports its quota used up: still no launches there.
     await clock.advance(31_000);
     await settle();
@@ -156,50 +162,58 @@ t("a node stuck in launching past its boot timeout is deleted from the cloud and
     await eventually("the stuck node failed and deleted", async () => (await c.store.getNode(stuck.id))?.state === "gone");
     assert.match((await c.store.getNode(stuck.id))?.failureReason ?? "", /^boot-timeout/);
     assert.ok(!(await liveInstances(c, "slow")).includes(stuck.id), "its instance is gone from the cloud");
-    await eventually("a replacement launching", async () => (await c.store.listNodes({ provider: "slow", states: ["launching"] })).some((n) => n.id !== stuck.id));
+    await eventually("a replacement launching", async () =>
+      (await c.store.listNodes({ provider: "slow", states: ["launching"] })).some((n) => n.id !== stuck.id),
+    );
   } finally {
     await c.close();
   }
 });
 
-t("a nodeset waits for one provider that can make all of it; when that provider keeps failing a node, the set moves to another, never mixed", async () => {
-  const c = await startCluster({
-    config: {
-      claims: { nodesetTimeout: "5m" },
-      providers: [
-        // alpha (first by name) makes a and b, but its image for c does not exist: every c boot fails.
-        { name: "alpha", plugin: "fake", settings: { bootLatencyMs: 10 }, launchRetries: 1 },
-        { name: "beta", plugin: "fake", settings: { bootLatencyMs: 10 } },
-      ],
-      labels: [{ name: "a" }, { name: "b" }, { name: "c" }],
-      templates: [
-        { label: "a", provider: "alpha", image: "ubuntu-jammy", flavor: "small" },
-        { label: "b", provider: "alpha", image: "ubuntu-jammy", flavor: "small" },
-        { label: "c", provider: "alpha", image: "no-such-image", flavor: "small" },
-        { label: "a", provider: "beta", image: "ubuntu-jammy", flavor: "small" },
-        { label: "b", provider: "beta", image: "ubuntu-jammy", flavor: "small" },
-        { label: "c", provider: "beta", image: "ubuntu-jammy", flavor: "small" },
-      ],
-    },
-  });
-  try {
-    const res = await create(c, { labelExpressions: ["a", "b", "c"], waitTimeoutSeconds: 60 });
-    assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_FULFILLED, res.claim?.failureReason);
-    const providers = new Set(res.claim?.nodes.map((n) => n.provider));
-    assert.deepEqual([...providers], ["beta"], "all three from one provider");
-    const alpha = (await providersOf(c)).providers.find((p) => p.name === "alpha");
-    assert.ok(alpha?.recentFailures.some((f) => f.label === "c"), "alpha's failures for c are listed");
-    // What alpha made for the set is back in the pool for anyone, not held by the set.
-    const leftovers = await c.store.listNodes({ provider: "alpha", states: ["ready"] });
-    for (const n of leftovers) assert.equal(n.claimId, "");
-    if (leftovers.some((n) => n.label === "a")) {
-      const single = await create(c, { labelExpressions: ["a"] });
-      assert.equal(single.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
+t(
+  "a nodeset waits for one provider that can make all of it; when that provider keeps failing a node, the set moves to another, never mixed",
+  async () => {
+    const c = await startCluster({
+      config: {
+        claims: { nodesetTimeout: "5m" },
+        providers: [
+          // alpha (first by name) makes a and b, but its image for c does not exist: every c boot fails.
+          { name: "alpha", plugin: "fake", settings: { bootLatencyMs: 10 }, launchRetries: 1 },
+          { name: "beta", plugin: "fake", settings: { bootLatencyMs: 10 } },
+        ],
+        labels: [{ name: "a" }, { name: "b" }, { name: "c" }],
+        templates: [
+          { label: "a", provider: "alpha", image: "ubuntu-jammy", flavor: "small" },
+          { label: "b", provider: "alpha", image: "ubuntu-jammy", flavor: "small" },
+          { label: "c", provider: "alpha", image: "no-such-image", flavor: "small" },
+          { label: "a", provider: "beta", image: "ubuntu-jammy", flavor: "small" },
+          { label: "b", provider: "beta", image: "ubuntu-jammy", flavor: "small" },
+          { label: "c", provider: "beta", image: "ubuntu-jammy", flavor: "small" },
+        ],
+      },
+    });
+    try {
+      const res = await create(c, { labelExpressions: ["a", "b", "c"], waitTimeoutSeconds: 60 });
+      assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_FULFILLED, res.claim?.failureReason);
+      const providers = new Set(res.claim?.nodes.map((n) => n.provider));
+      assert.deepEqual([...providers], ["beta"], "all three from one provider");
+      const alpha = (await providersOf(c)).providers.find((p) => p.name === "alpha");
+      assert.ok(
+        alpha?.recentFailures.some((f) => f.label === "c"),
+        "alpha's failures for c are listed",
+      );
+      // What alpha made for the set is back in the pool for anyone, not held by the set.
+      const leftovers = await c.store.listNodes({ provider: "alpha", states: ["ready"] });
+      for (const n of leftovers) assert.equal(n.claimId, "");
+      if (leftovers.some((n) => n.label === "a")) {
+        const single = await create(c, { labelExpressions: ["a"] });
+        assert.equal(single.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
+      }
+    } finally {
+      await c.close();
     }
-  } finally {
-    await c.close();
-  }
-});
+  },
+);
 
 t("a queued nodeset whose provider cannot assemble it within the bound moves to another provider (virtual time)", async () => {
   const clock = new ManualClock(Date.now());
@@ -224,14 +238,20 @@ t("a queued nodeset whose provider cannot assemble it within the bound moves to 
   });
   try {
     const res = await create(c, { labelExpressions: ["a", "b"], wait: false });
-    await eventually("both launches on alpha", async () => (await c.store.listNodes({ provider: "alpha", states: ["launching"] })).length === 2);
+    await eventually(
+      "both launches on alpha",
+      async () => (await c.store.listNodes({ provider: "alpha", states: ["launching"] })).length === 2,
+    );
     await settle();
     assert.equal((await c.store.listNodes({ provider: "beta" })).length, 0, "within the bound nothing is launched elsewhere");
     await clock.advance(5 * 60_000 + 1_000);
     await eventually("the set fulfilled from beta", async () => (await c.store.getClaim(res.claim?.id ?? ""))?.state === "fulfilled");
     const claim = await c.store.getClaim(res.claim?.id ?? "");
     const nodes = await Promise.all((claim?.nodeIds ?? []).map((id) => c.store.getNode(id)));
-    assert.deepEqual(nodes.map((n) => n?.provider), ["beta", "beta"]);
+    assert.deepEqual(
+      nodes.map((n) => n?.provider),
+      ["beta", "beta"],
+    );
   } finally {
     await c.close();
   }

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ClaimState, NodeState, Outcome, ProviderMode, type ListProvidersResponse, type SetProviderModeResponse } from "../../gen/ts/standby/v1/standby.js";
+import {
+  ClaimState,
+  NodeState,
+  Outcome,
+  ProviderMode,
+  type ListProvidersResponse,
+  type SetProviderModeResponse,
+} from "../../gen/ts/standby/v1/standby.js";
 import { fakeInstance, readFakeCloud, updateFakeCloud } from "../../plugins/fake/state.js";
 import { silentLogger } from "../../server/core/log.js";
 import { NODE_TAG, OWNER_TAG } from "../../server/core/provider.js";
@@ -45,9 +52,16 @@ t("with one of two providers failing every boot, 100 claims are all fulfilled an
     const providers = await providersOf(c);
     const bad = providers.providers.find((p) => p.name === "bad");
     assert.ok((bad?.recentFailures.length ?? 0) >= 2, "the failing provider's failures are listed");
-    assert.ok(bad?.recentFailures.every((f) => f.reason === "instance-error" && f.label === "jammy"), JSON.stringify(bad?.recentFailures));
+    assert.ok(
+      bad?.recentFailures.every((f) => f.reason === "instance-error" && f.label === "jammy"),
+      JSON.stringify(bad?.recentFailures),
+    );
     assert.equal(providers.providers.find((p) => p.name === "good")?.recentFailures.length, 0);
-    await Promise.all(leases.map((leaseToken) => call((cb) => c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb))));
+    await Promise.all(
+      leases.map((leaseToken) =>
+        call((cb) => c.client.releaseLease({ leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb)),
+      ),
+    );
   } finally {
     await c.close();
   }
@@ -71,9 +85,14 @@ t("a provider at its node cap launches nothing more; claims queue, then flow aga
     for (const claim of fulfilled) {
       const token = claims.find((x) => x.claim?.id === claim.id);
       const got = await call<{ leaseToken: string }>((cb) => c.client.getClaim({ claimToken: token?.claimToken ?? "" }, cb));
-      await call((cb) => c.client.releaseLease({ leaseToken: got.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+      await call((cb) =>
+        c.client.releaseLease({ leaseToken: got.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+      );
     }
-    await eventually("the two queued claims to be fulfilled", async () => (await c.store.listClaims({ states: ["fulfilled"] })).length === 2);
+    await eventually(
+      "the two queued claims to be fulfilled",
+      async () => (await c.store.listClaims({ states: ["fulfilled"] })).length === 2,
+    );
   } finally {
     await c.close();
   }
@@ -92,7 +111,9 @@ t("paused and draining providers launch nothing, draining recycles ready nodes, 
   });
   try {
     await eventually("four ready", async () => readyCount(await labels(c), "jammy") >= 4);
-    const drained = await call<SetProviderModeResponse>((cb) => c.client.setProviderMode({ name: "east", mode: ProviderMode.PROVIDER_MODE_DRAINING }, cb));
+    const drained = await call<SetProviderModeResponse>((cb) =>
+      c.client.setProviderMode({ name: "east", mode: ProviderMode.PROVIDER_MODE_DRAINING }, cb),
+    );
     assert.equal(drained.provider?.mode, ProviderMode.PROVIDER_MODE_DRAINING);
     await eventually("east to hold no ready nodes and west to fill the pool", async () => {
       const nodes = await c.store.listNodes({ states: ["ready"] });
@@ -102,7 +123,11 @@ t("paused and draining providers launch nothing, draining recycles ready nodes, 
     const res = await create(c);
     assert.equal(res.claim?.nodes[0]?.provider, "west", "a paused provider's ready nodes still serve claims");
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal((await c.store.listNodes({ states: ["launching", "booted", "checking"] })).length, 0, "nothing launches while both are paused or draining");
+    assert.equal(
+      (await c.store.listNodes({ states: ["launching", "booted", "checking"] })).length,
+      0,
+      "nothing launches while both are paused or draining",
+    );
     await call((cb) => c.client.setProviderMode({ name: "east", mode: ProviderMode.PROVIDER_MODE_ACTIVE }, cb));
     await eventually("east to launch again", async () => (await c.store.listNodes({ provider: "east", states: ["ready"] })).length >= 1);
     await assert.rejects(
@@ -114,34 +139,45 @@ t("paused and draining providers launch nothing, draining recycles ready nodes, 
   }
 });
 
-t("an instance deleted behind the scheduler's back is noticed and replaced; a planted leak of ours goes on the second pass, a foreign one never", async () => {
-  const c = await startCluster({
-    config: { providers: [{ name: "east", plugin: "fake" }], labels: [{ name: "jammy", minReady: 2 }], templates: jammyOn("east") },
-    reconcileMs: 400,
-  });
-  try {
-    await eventually("two ready", async () => readyCount(await labels(c), "jammy") >= 2);
-    const [victim] = await c.store.listNodes({ states: ["ready"] });
-    assert.ok(victim);
-    await updateFakeCloud(c.stateFile("east"), (s) => {
-      s.instances = s.instances.filter((i) => i.tags[NODE_TAG] !== victim.id);
-      s.instances.push(
-        fakeInstance({ instanceId: "leak-1", tags: { [OWNER_TAG]: c.ownerId, [NODE_TAG]: "n-planted" }, createdAt: Date.now() }),
-        fakeInstance({ instanceId: "foreign-1", tags: { [OWNER_TAG]: "someone-else", [NODE_TAG]: "n-theirs" }, createdAt: Date.now() }),
-        fakeInstance({ instanceId: "untagged-1", tags: {}, createdAt: Date.now() }),
-      );
+t(
+  "an instance deleted behind the scheduler's back is noticed and replaced; a planted leak of ours goes on the second pass, a foreign one never",
+  async () => {
+    const c = await startCluster({
+      config: { providers: [{ name: "east", plugin: "fake" }], labels: [{ name: "jammy", minReady: 2 }], templates: jammyOn("east") },
+      reconcileMs: 400,
     });
-    await eventually("the vanished node to be marked failed and gone", async () => ["gone", "failed", "deleting"].includes((await c.store.getNode(victim.id))?.state ?? ""));
-    assert.match((await c.store.getNode(victim.id))?.failureReason ?? "", /instance-vanished/);
-    await eventually("the pool back at two", async () => readyCount(await labels(c), "jammy") >= 2);
-    await eventually("the planted leak to be deleted", async () => !(await liveInstances(c, "east")).includes("n-planted"));
-    const cloud = await readFakeCloud(c.stateFile("east"));
-    assert.ok(cloud.instances.some((i) => i.instanceId === "foreign-1" && i.deleteAt === 0), "another owner's instance is never touched");
-    assert.ok(cloud.instances.some((i) => i.instanceId === "untagged-1" && i.deleteAt === 0), "an untagged instance is never touched");
-  } finally {
-    await c.close();
-  }
-});
+    try {
+      await eventually("two ready", async () => readyCount(await labels(c), "jammy") >= 2);
+      const [victim] = await c.store.listNodes({ states: ["ready"] });
+      assert.ok(victim);
+      await updateFakeCloud(c.stateFile("east"), (s) => {
+        s.instances = s.instances.filter((i) => i.tags[NODE_TAG] !== victim.id);
+        s.instances.push(
+          fakeInstance({ instanceId: "leak-1", tags: { [OWNER_TAG]: c.ownerId, [NODE_TAG]: "n-planted" }, createdAt: Date.now() }),
+          fakeInstance({ instanceId: "foreign-1", tags: { [OWNER_TAG]: "someone-else", [NODE_TAG]: "n-theirs" }, createdAt: Date.now() }),
+          fakeInstance({ instanceId: "untagged-1", tags: {}, createdAt: Date.now() }),
+        );
+      });
+      await eventually("the vanished node to be marked failed and gone", async () =>
+        ["gone", "failed", "deleting"].includes((await c.store.getNode(victim.id))?.state ?? ""),
+      );
+      assert.match((await c.store.getNode(victim.id))?.failureReason ?? "", /instance-vanished/);
+      await eventually("the pool back at two", async () => readyCount(await labels(c), "jammy") >= 2);
+      await eventually("the planted leak to be deleted", async () => !(await liveInstances(c, "east")).includes("n-planted"));
+      const cloud = await readFakeCloud(c.stateFile("east"));
+      assert.ok(
+        cloud.instances.some((i) => i.instanceId === "foreign-1" && i.deleteAt === 0),
+        "another owner's instance is never touched",
+      );
+      assert.ok(
+        cloud.instances.some((i) => i.instanceId === "untagged-1" && i.deleteAt === 0),
+        "an untagged instance is never touched",
+      );
+    } finally {
+      await c.close();
+    }
+  },
+);
 
 t("a reload with an invalid file changes nothing and says why; a valid one adds a label", async () => {
   const dir = await mkdtemp(join(tmpdir(), "standby-reload-"));
@@ -197,7 +233,9 @@ t("a low-priority claim under a steady stream of high-priority claims is served 
         for (let i = 0; streaming; i++) {
           const res = await create(c, { priority: 10, jobName: `high-${w}-${i}`, waitTimeoutSeconds: 30 });
           served.push(res.claim?.jobName ?? "");
-          await call((cb) => c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+          await call((cb) =>
+            c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+          );
         }
       });
       await Promise.all(workers);
@@ -210,7 +248,9 @@ t("a low-priority claim under a steady stream of high-priority claims is served 
     streaming = false;
     assert.equal(low.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
     // Hand the only node back so the stream's last claims can finish.
-    await call((cb) => c.client.releaseLease({ leaseToken: low.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb));
+    await call((cb) =>
+      c.client.releaseLease({ leaseToken: low.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+    );
     await stream;
     // Ten steps of 300 ms bring priority 0 level with 10; a few more turns of the single node at most.
     assert.ok(waited < 3_000 + 2_000, `the low-priority claim waited ${waited} ms`);
@@ -220,41 +260,55 @@ t("a low-priority claim under a steady stream of high-priority claims is served 
   }
 });
 
-t("a provider's extra tags are part of its nodes' tags: an expression on them picks that provider's nodes, and launches there", async () => {
-  const c = await startCluster({
-    config: {
-      providers: [
-        { name: "east", plugin: "fake", settings: {}, extraTags: ["rax"] },
-        { name: "west", plugin: "fake", settings: {}, priority: 5 },
-      ],
-      labels: [{ name: "jammy", tags: ["py312"], minReady: 0 }, { name: "noble" }],
-      templates: [...jammyOn("east", "west"), { label: "noble", provider: "west", image: "ubuntu-noble", flavor: "small" }],
-    },
-  });
-  try {
-    const rax = await create(c, { labelExpressions: ["jammy && rax"] });
-    assert.equal(rax.claim?.nodes[0]?.provider, "east", "only east's nodes carry rax");
-    assert.ok(rax.claim?.nodes[0]?.tags.includes("rax"));
-    const notRax = await create(c, { labelExpressions: ["py312 && !rax"] });
-    assert.equal(notRax.claim?.nodes[0]?.provider, "west");
-    assert.equal(notRax.claim?.nodes[0]?.label, "jammy");
-    // A nodeset whose first node must carry rax comes wholly from east, which can make both.
-    const set = await create(c, { labelExpressions: ["rax", "jammy"] });
-    assert.deepEqual(set.claim?.nodes.map((n) => n.provider), ["east", "east"]);
-    // noble is made by west only, so "noble && rax" can never be served: refused at once.
-    await assert.rejects(create(c, { labelExpressions: ["noble && rax"] }), (err: Error & { code?: number }) => err.code === 9 && /no configured label/.test(err.message));
-    await assert.rejects(create(c, { labelExpressions: ["rax", "noble"] }), (err: Error & { code?: number }) => err.code === 9 && /no single provider/.test(err.message));
-  } finally {
-    await c.close();
-  }
-});
+t(
+  "a provider's extra tags are part of its nodes' tags: an expression on them picks that provider's nodes, and launches there",
+  async () => {
+    const c = await startCluster({
+      config: {
+        providers: [
+          { name: "east", plugin: "fake", settings: {}, extraTags: ["rax"] },
+          { name: "west", plugin: "fake", settings: {}, priority: 5 },
+        ],
+        labels: [{ name: "jammy", tags: ["py312"], minReady: 0 }, { name: "noble" }],
+        templates: [...jammyOn("east", "west"), { label: "noble", provider: "west", image: "ubuntu-noble", flavor: "small" }],
+      },
+    });
+    try {
+      const rax = await create(c, { labelExpressions: ["jammy && rax"] });
+      assert.equal(rax.claim?.nodes[0]?.provider, "east", "only east's nodes carry rax");
+      assert.ok(rax.claim?.nodes[0]?.tags.includes("rax"));
+      const notRax = await create(c, { labelExpressions: ["py312 && !rax"] });
+      assert.equal(notRax.claim?.nodes[0]?.provider, "west");
+      assert.equal(notRax.claim?.nodes[0]?.label, "jammy");
+      // A nodeset whose first node must carry rax comes wholly from east, which can make both.
+      const set = await create(c, { labelExpressions: ["rax", "jammy"] });
+      assert.deepEqual(
+        set.claim?.nodes.map((n) => n.provider),
+        ["east", "east"],
+      );
+      // noble is made by west only, so "noble && rax" can never be served: refused at once.
+      await assert.rejects(
+        create(c, { labelExpressions: ["noble && rax"] }),
+        (err: Error & { code?: number }) => err.code === 9 && /no configured label/.test(err.message),
+      );
+      await assert.rejects(
+        create(c, { labelExpressions: ["rax", "noble"] }),
+        (err: Error & { code?: number }) => err.code === 9 && /no single provider/.test(err.message),
+      );
+    } finally {
+      await c.close();
+    }
+  },
+);
 
-t("isolation policies from the configuration file reach the plugin host: a provider slower than its configured deadline fails its calls", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "standby-policies-"));
-  const file = join(dir, "standby.yaml");
-  await writeFile(
-    file,
-    `server: {listen: "127.0.0.1:0", db: "sqlite::memory:", stateDir: ${JSON.stringify(dir)}}
+t(
+  "isolation policies from the configuration file reach the plugin host: a provider slower than its configured deadline fails its calls",
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), "standby-policies-"));
+    const file = join(dir, "standby.yaml");
+    await writeFile(
+      file,
+      `server: {listen: "127.0.0.1:0", db: "sqlite::memory:", stateDir: ${JSON.stringify(dir)}}
 providers:
   - name: slow
     plugin: fake
@@ -270,26 +324,35 @@ templates:
   - {label: jammy, provider: slow, image: ubuntu-jammy, flavor: small, readyCheck: false}
   - {label: jammy, provider: quick, image: ubuntu-jammy, flavor: small, readyCheck: false}
 `,
-  );
-  const running = await serve({ config: file, logger: silentLogger });
-  const { createClient } = await import("../../clients/typescript/client.js");
-  const client = createClient(running.address);
-  try {
-    const slow = await eventually("the slow provider's calls to run into the 300 ms deadline", async () => {
-      const res = await client.listProviders();
-      const p = res.providers.find((x) => x.name === "slow");
-      return p && /deadline|timed out/i.test(`${p.lastError} ${p.recentFailures.map((f) => f.message).join(" ")}`) ? p : undefined;
-    }, 30_000);
-    assert.ok(slow);
-    await eventually("jammy served by the quick provider meanwhile", async () => {
-      const nodes = await client.listNodes({ label: "jammy", provider: "quick", state: NodeState.NODE_STATE_UNSPECIFIED });
-      return nodes.nodes.filter((n) => n.state === NodeState.NODE_STATE_READY).length >= 2;
-    }, 30_000);
-  } finally {
-    client.close();
-    await running.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+    );
+    const running = await serve({ config: file, logger: silentLogger });
+    const { createClient } = await import("../../clients/typescript/client.js");
+    const client = createClient(running.address);
+    try {
+      const slow = await eventually(
+        "the slow provider's calls to run into the 300 ms deadline",
+        async () => {
+          const res = await client.listProviders();
+          const p = res.providers.find((x) => x.name === "slow");
+          return p && /deadline|timed out/i.test(`${p.lastError} ${p.recentFailures.map((f) => f.message).join(" ")}`) ? p : undefined;
+        },
+        30_000,
+      );
+      assert.ok(slow);
+      await eventually(
+        "jammy served by the quick provider meanwhile",
+        async () => {
+          const nodes = await client.listNodes({ label: "jammy", provider: "quick", state: NodeState.NODE_STATE_UNSPECIFIED });
+          return nodes.nodes.filter((n) => n.state === NodeState.NODE_STATE_READY).length >= 2;
+        },
+        30_000,
+      );
+    } finally {
+      client.close();
+      await running.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 t.run();

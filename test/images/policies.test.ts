@@ -2,21 +2,41 @@ import assert from "node:assert/strict";
 import { parseConfig } from "../../server/config/load.js";
 import { BUILD_TAG, OWNER_TAG, type ImageBuildRecord, type ImageInfo, type NodeCount } from "../../server/core/index.js";
 import { Catalog } from "../../server/scheduler/catalog.js";
-import { beyondKeep, dueBuilds, leakedImages, nodesToReplace, orphanBuildNodes, wantsCacheBuild } from "../../server/scheduler/images/index.js";
+import {
+  beyondKeep,
+  dueBuilds,
+  leakedImages,
+  nodesToReplace,
+  orphanBuildNodes,
+  wantsCacheBuild,
+} from "../../server/scheduler/images/index.js";
 import { suite } from "../lib/harness.js";
 import { makeNode } from "../store/fixtures.js";
 import { makeBuild } from "../store/images-contract.js";
 
 const t = suite("image policies: retention, leaks, replacement, schedule, cache");
 
-const image = (id: string, tags: Record<string, string>): ImageInfo => ({ id, name: id, createdAt: 0, tags, visibility: "private", sizeBytes: 1 });
+const image = (id: string, tags: Record<string, string>): ImageInfo => ({
+  id,
+  name: id,
+  createdAt: 0,
+  tags,
+  visibility: "private",
+  sizeBytes: 1,
+});
 
 t("retention keeps the newest N promoted builds and never the newest one less", () => {
   const promoted = [makeBuild({ id: "b3" }), makeBuild({ id: "b2" }), makeBuild({ id: "b1" })];
-  assert.deepEqual(beyondKeep(promoted, 2).map((b) => b.id), ["b1"]);
+  assert.deepEqual(
+    beyondKeep(promoted, 2).map((b) => b.id),
+    ["b1"],
+  );
   assert.deepEqual(beyondKeep(promoted, 5), []);
   // Even a keep of 0 (not allowed by the config) never takes the current build.
-  assert.deepEqual(beyondKeep(promoted, 0).map((b) => b.id), ["b2", "b1"]);
+  assert.deepEqual(
+    beyondKeep(promoted, 0).map((b) => b.id),
+    ["b2", "b1"],
+  );
 });
 
 t("an image is leaked when its build is unknown, ended or holds another image; foreign and base images never are", () => {
@@ -40,7 +60,10 @@ t("an image is leaked when its build is unknown, ended or holds another image; f
     image("ubuntu-jammy", {}),
     image("img-mine-untagged", { [OWNER_TAG]: "me" }),
   ];
-  assert.deepEqual(leakedImages(images, "me", (id) => builds.get(id)).map((i) => i.id), ["img-first", "img-failed", "img-retired", "img-unknown"]);
+  assert.deepEqual(
+    leakedImages(images, "me", (id) => builds.get(id)).map((i) => i.id),
+    ["img-first", "img-failed", "img-retired", "img-unknown"],
+  );
 });
 
 t("build nodes no active build drives are orphans; pool nodes never are", () => {
@@ -54,7 +77,10 @@ t("build nodes no active build drives are orphans; pool nodes never are", () => 
     makeBuild({ state: "verifying", verifierNodeId: "n-verifier" }),
     makeBuild({ state: "failed", builderNodeId: "n-stray" }),
   ];
-  assert.deepEqual(orphanBuildNodes([builder, verifier, stray, gone, pool], builds).map((n) => n.id), ["n-stray"]);
+  assert.deepEqual(
+    orphanBuildNodes([builder, verifier, stray, gone, pool], builds).map((n) => n.id),
+    ["n-stray"],
+  );
 });
 
 t("outdated ready nodes are replaced within the label's budget, longest idle first, and not while the label is launching", () => {
@@ -88,53 +114,85 @@ t("outdated ready nodes are replaced within the label's budget, longest idle fir
     { label: "noble", provider: "a", state: "ready", count: 1 },
     { label: "frozen", provider: "a", state: "ready", count: 1 },
   ];
-  assert.deepEqual(nodesToReplace(catalog, ready, none, outdated).map((n) => n.id), ["j-old1", "j-old2", "n-old"]);
+  assert.deepEqual(
+    nodesToReplace(catalog, ready, none, outdated).map((n) => n.id),
+    ["j-old1", "j-old2", "n-old"],
+  );
   const busy: NodeCount[] = [
     ...none,
     { label: "jammy", provider: "a", state: "launching", count: 1 },
     { label: "noble", provider: "a", state: "checking", count: 1 },
   ];
-  assert.deepEqual(nodesToReplace(catalog, ready, busy, outdated).map((n) => n.id), ["j-old1"]);
+  assert.deepEqual(
+    nodesToReplace(catalog, ready, busy, outdated).map((n) => n.id),
+    ["j-old1"],
+  );
   // One taken out and not yet relaunched (3 ready of 4, nothing launching): the pool is short, that counts.
   const short: NodeCount[] = [{ label: "jammy", provider: "a", state: "ready", count: 3 }];
-  assert.deepEqual(nodesToReplace(catalog, ready, short, outdated).map((n) => n.id).filter((id) => id.startsWith("j")), ["j-old1"]);
+  assert.deepEqual(
+    nodesToReplace(catalog, ready, short, outdated)
+      .map((n) => n.id)
+      .filter((id) => id.startsWith("j")),
+    ["j-old1"],
+  );
   const shorter: NodeCount[] = [{ label: "jammy", provider: "a", state: "ready", count: 2 }];
-  assert.deepEqual(nodesToReplace(catalog, ready, shorter, outdated).map((n) => n.id).filter((id) => id.startsWith("j")), []);
+  assert.deepEqual(
+    nodesToReplace(catalog, ready, shorter, outdated)
+      .map((n) => n.id)
+      .filter((id) => id.startsWith("j")),
+    [],
+  );
 });
 
-t("the schedule builds a family at once where it has no build, then at each cron slot after the last build, catching up a missed slot once", () => {
-  const config = parseConfig({
-    providers: [
-      { name: "a", plugin: "fake", settings: { stateFile: "a.json" } },
-      { name: "b", plugin: "fake", settings: { stateFile: "b.json" } },
-    ],
-    labels: [{ name: "jammy" }],
-    images: [
-      { name: "nightly", schedule: "0 3 * * *", providers: [{ provider: "a", base: "x", flavor: "small" }, { provider: "b", base: "x", flavor: "small" }] },
-      { name: "manual", providers: [{ provider: "a", base: "x", flavor: "small" }] },
-      { name: "hourly", schedule: "1h", providers: [{ provider: "a", base: "x", flavor: "small" }] },
-    ],
-  });
-  const at = (iso: string) => Date.parse(iso);
-  let builds: ImageBuildRecord[] = [];
-  const of = (f: string, p: string) => builds.filter((b) => b.family === f && b.provider === p);
-  const due = (now: string, paused: string[] = [], launchable = (_p: string) => true) =>
-    dueBuilds(config.images, new Set(paused), of, launchable, at(now)).map((d) => `${d.family}@${d.provider} ${d.slot}`);
+t(
+  "the schedule builds a family at once where it has no build, then at each cron slot after the last build, catching up a missed slot once",
+  () => {
+    const config = parseConfig({
+      providers: [
+        { name: "a", plugin: "fake", settings: { stateFile: "a.json" } },
+        { name: "b", plugin: "fake", settings: { stateFile: "b.json" } },
+      ],
+      labels: [{ name: "jammy" }],
+      images: [
+        {
+          name: "nightly",
+          schedule: "0 3 * * *",
+          providers: [
+            { provider: "a", base: "x", flavor: "small" },
+            { provider: "b", base: "x", flavor: "small" },
+          ],
+        },
+        { name: "manual", providers: [{ provider: "a", base: "x", flavor: "small" }] },
+        { name: "hourly", schedule: "1h", providers: [{ provider: "a", base: "x", flavor: "small" }] },
+      ],
+    });
+    const at = (iso: string) => Date.parse(iso);
+    let builds: ImageBuildRecord[] = [];
+    const of = (f: string, p: string) => builds.filter((b) => b.family === f && b.provider === p);
+    const due = (now: string, paused: string[] = [], launchable = (_p: string) => true) =>
+      dueBuilds(config.images, new Set(paused), of, launchable, at(now)).map((d) => `${d.family}@${d.provider} ${d.slot}`);
 
-  assert.deepEqual(due("2026-01-01T02:50:00Z"), ["nightly@a first", "nightly@b first", "hourly@a first"]);
-  assert.deepEqual(due("2026-01-01T02:50:00Z", ["nightly"], (p) => p !== "b"), ["hourly@a first"]);
-  builds = [
-    makeBuild({ family: "nightly", provider: "a", state: "promoted", createdAt: at("2026-01-01T02:50:00Z") }),
-    makeBuild({ family: "nightly", provider: "b", state: "setup", createdAt: at("2026-01-01T02:50:00Z") }),
-    makeBuild({ family: "hourly", provider: "a", state: "failed", createdAt: at("2026-01-01T02:50:00Z") }),
-  ];
-  assert.deepEqual(due("2026-01-01T02:59:00Z"), []);
-  // b's build is still under way: nothing more starts there.
-  assert.deepEqual(due("2026-01-01T03:00:00Z"), ["nightly@a 2026-01-01T03:00:00.000Z"]);
-  assert.deepEqual(due("2026-01-01T03:50:00Z"), ["nightly@a 2026-01-01T03:00:00.000Z", "hourly@a 2026-01-01T03:50:00.000Z"]);
-  // Down for three nights: one build, for the first missed slot.
-  assert.deepEqual(due("2026-01-04T10:00:00Z").filter((d) => d.startsWith("nightly")), ["nightly@a 2026-01-01T03:00:00.000Z"]);
-});
+    assert.deepEqual(due("2026-01-01T02:50:00Z"), ["nightly@a first", "nightly@b first", "hourly@a first"]);
+    assert.deepEqual(
+      due("2026-01-01T02:50:00Z", ["nightly"], (p) => p !== "b"),
+      ["hourly@a first"],
+    );
+    builds = [
+      makeBuild({ family: "nightly", provider: "a", state: "promoted", createdAt: at("2026-01-01T02:50:00Z") }),
+      makeBuild({ family: "nightly", provider: "b", state: "setup", createdAt: at("2026-01-01T02:50:00Z") }),
+      makeBuild({ family: "hourly", provider: "a", state: "failed", createdAt: at("2026-01-01T02:50:00Z") }),
+    ];
+    assert.deepEqual(due("2026-01-01T02:59:00Z"), []);
+    // b's build is still under way: nothing more starts there.
+    assert.deepEqual(due("2026-01-01T03:00:00Z"), ["nightly@a 2026-01-01T03:00:00.000Z"]);
+    assert.deepEqual(due("2026-01-01T03:50:00Z"), ["nightly@a 2026-01-01T03:00:00.000Z", "hourly@a 2026-01-01T03:50:00.000Z"]);
+    // Down for three nights: one build, for the first missed slot.
+    assert.deepEqual(
+      due("2026-01-04T10:00:00Z").filter((d) => d.startsWith("nightly")),
+      ["nightly@a 2026-01-01T03:00:00.000Z"],
+    );
+  },
+);
 
 t("a cache miss asks for one build per template and provider, and not again soon after one for the same content failed", () => {
   const template = { label: "jammy", provider: "a" } as Parameters<typeof wantsCacheBuild>[0]["template"];

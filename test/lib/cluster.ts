@@ -178,7 +178,12 @@ export function call<T>(fn: (cb: (err: Error | null, res: T) => void) => void): 
 }
 
 /** Polls until check returns a truthy value (real time), or fails naming what it waited for. */
-export async function eventually<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000, intervalMs = 50): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  intervalMs = 50,
+): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -26,7 +26,13 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-type AnyValue = { stringValue?: string; intValue?: number | string; boolValue?: boolean; doubleValue?: number; arrayValue?: { values?: AnyValue[] } };
+type AnyValue = {
+  stringValue?: string;
+  intValue?: number | string;
+  boolValue?: boolean;
+  doubleValue?: number;
+  arrayValue?: { values?: AnyValue[] };
+};
 type KeyValue = { key: string; value?: AnyValue };
 
 function value(v: AnyValue | undefined): unknown {
@@ -86,8 +92,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               kind: Number(s.kind ?? 0),
               attributes: attributes(s.attributes as KeyValue[]),
               status: { code: Number(status.code ?? 0), message: status.message ?? "" },
-              events: ((s.events ?? []) as { name: string; attributes?: KeyValue[] }[]).map((e) => ({ name: e.name, attributes: attributes(e.attributes) })),
-              links: ((s.links ?? []) as { traceId: string; spanId: string }[]).map((l) => ({ traceId: id(l.traceId, 16), spanId: id(l.spanId, 8) })),
+              events: ((s.events ?? []) as { name: string; attributes?: KeyValue[] }[]).map((e) => ({
+                name: e.name,
+                attributes: attributes(e.attributes),
+              })),
+              links: ((s.links ?? []) as { traceId: string; spanId: string }[]).map((l) => ({
+                traceId: id(l.traceId, 16),
+                spanId: id(l.spanId, 8),
+              })),
             });
           }
         }

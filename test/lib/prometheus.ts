@@ -6,7 +6,12 @@ export interface Sample {
 }
 
 /** Parses the Prometheus text format (what a scrape gets): samples, and # TYPE / # HELP / # UNIT lines by name. */
-export function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, string>; units: Map<string, string>; help: Map<string, string> } {
+export function parsePrometheus(text: string): {
+  samples: Sample[];
+  types: Map<string, string>;
+  units: Map<string, string>;
+  help: Map<string, string>;
+} {
   const samples: Sample[] = [];
   const types = new Map<string, string>();
   const units = new Map<string, string>();
@@ -23,7 +28,8 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/.exec(line);
     if (!m) throw new Error(`not a Prometheus sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] ?? ""] = (l[2] ?? "").replace(/\\(.)/g, "$1");
+    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[l[1] ?? ""] = (l[2] ?? "").replace(/\\(.)/g, "$1");
     const raw = m[3] ?? "";
     samples.push({ name: m[1] ?? "", labels, value: raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : Number(raw) });
   }

@@ -144,7 +144,10 @@ t("snapshots become images that nodes can boot from; image deletion is idempoten
     assert.equal((await p.boot(bootSpec("s-2", { image: "jammy-cached" }))).image, done.imageId);
     await p.deleteImage(done.imageId);
     await p.deleteImage(done.imageId);
-    assert.equal((await p.listImages()).some((i) => i.id === done.imageId), false);
+    assert.equal(
+      (await p.listImages()).some((i) => i.id === done.imageId),
+      false,
+    );
     assert.equal(await codeOf(p.deleteImage("ubuntu-jammy")), "failed-precondition");
     assert.equal(await codeOf(p.getOperation("op-missing")), "not-found");
     assert.equal(await codeOf(p.createSnapshot({ nodeId: "nope", imageName: "x", visibility: "private", tags: {} })), "not-found");
@@ -154,7 +157,10 @@ t("snapshots become images that nodes can boot from; image deletion is idempoten
 t("flavors and images come from the settings", async () => {
   await withProvider({ flavors: [{ name: "tiny", cores: 1, ramMb: 512 }], images: ["debian-bookworm"] }, async (p) => {
     assert.deepEqual(await p.listFlavors(), [{ name: "tiny", cores: 1, ramMb: 512, diskGb: 10 }]);
-    assert.deepEqual((await p.listImages()).map((i) => i.name), ["debian-bookworm"]);
+    assert.deepEqual(
+      (await p.listImages()).map((i) => i.name),
+      ["debian-bookworm"],
+    );
   });
 });
 

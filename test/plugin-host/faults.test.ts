@@ -9,37 +9,51 @@ const t = suite("plugin faults", { timeoutMs: 60_000 });
 
 /** Health checks every 100 ms, a hang declared after three missed ones, short graces. */
 const QUICK = {
-  timeouts: { ...FAST.timeouts, healthIntervalMs: 100, healthTimeoutMs: 100, healthFailures: 3, stopGraceMs: 200, termGraceMs: 200, killWaitMs: 2_000 },
+  timeouts: {
+    ...FAST.timeouts,
+    healthIntervalMs: 100,
+    healthTimeoutMs: 100,
+    healthFailures: 3,
+    stopGraceMs: 200,
+    termGraceMs: 200,
+    killWaitMs: 2_000,
+  },
   restart: { initialDelayMs: 100, maxDelayMs: 1_000, jitter: 0 },
 };
 
-t("hang: a plugin that stops answering is stopped (stdin, SIGTERM, then SIGKILL to its group), restarted with backoff, and hangs again", async () => {
-  const h = await startHost([{ name: "stuck", settings: { fault: { mode: "hang" } } }], {
-    ...QUICK,
-    policies: { deadlines: { fastMs: 300 }, crashLoop: { maxCrashes: 100 } },
-  });
-  try {
-    const first = h.host.status("stuck").pid;
-    assert.ok(first > 0);
-    // Calls to it fail at their deadline instead of hanging the caller.
-    const started = Date.now();
-    assert.equal(await codeOf(h.host.get("stuck").listInstances()), "deadline-exceeded");
-    assert.ok(Date.now() - started < 1_000);
-    await waitFor("the hung plugin to be killed", () => !isAlive(first), 10_000);
-    await waitFor("two restarts", () => h.host.status("stuck").restarts >= 2, 15_000);
-    assert.match(h.host.status("stuck").lastError, /stopped answering: 3 health checks failed in a row/);
-    const log = h.entries.filter((e) => e.provider === "stuck");
-    // It ignores stdin EOF and SIGTERM (its event loop is blocked), so only SIGKILL ends it.
-    assert.ok(log.some((e) => String(e.msg).includes("did not exit after SIGTERM; sending SIGKILL")), "escalated to SIGKILL");
-    const delays = log.filter((e) => e.msg === "restarting plugin after a delay").map((e) => Number(e.delayMs));
-    assert.deepEqual(delays.slice(0, 2), [100, 200], "restart delays grow (backoff)");
-    // Every new process hangs again after its Configure.
-    assert.ok(log.filter((e) => e.msg === "provider serving").length >= 2);
-    assert.ok(log.filter((e) => String(e.msg).startsWith("plugin stopped answering")).length >= 2);
-  } finally {
-    await h.close();
-  }
-});
+t(
+  "hang: a plugin that stops answering is stopped (stdin, SIGTERM, then SIGKILL to its group), restarted with backoff, and hangs again",
+  async () => {
+    const h = await startHost([{ name: "stuck", settings: { fault: { mode: "hang" } } }], {
+      ...QUICK,
+      policies: { deadlines: { fastMs: 300 }, crashLoop: { maxCrashes: 100 } },
+    });
+    try {
+      const first = h.host.status("stuck").pid;
+      assert.ok(first > 0);
+      // Calls to it fail at their deadline instead of hanging the caller.
+      const started = Date.now();
+      assert.equal(await codeOf(h.host.get("stuck").listInstances()), "deadline-exceeded");
+      assert.ok(Date.now() - started < 1_000);
+      await waitFor("the hung plugin to be killed", () => !isAlive(first), 10_000);
+      await waitFor("two restarts", () => h.host.status("stuck").restarts >= 2, 15_000);
+      assert.match(h.host.status("stuck").lastError, /stopped answering: 3 health checks failed in a row/);
+      const log = h.entries.filter((e) => e.provider === "stuck");
+      // It ignores stdin EOF and SIGTERM (its event loop is blocked), so only SIGKILL ends it.
+      assert.ok(
+        log.some((e) => String(e.msg).includes("did not exit after SIGTERM; sending SIGKILL")),
+        "escalated to SIGKILL",
+      );
+      const delays = log.filter((e) => e.msg === "restarting plugin after a delay").map((e) => Number(e.delayMs));
+      assert.deepEqual(delays.slice(0, 2), [100, 200], "restart delays grow (backoff)");
+      // Every new process hangs again after its Configure.
+      assert.ok(log.filter((e) => e.msg === "provider serving").length >= 2);
+      assert.ok(log.filter((e) => String(e.msg).startsWith("plugin stopped answering")).length >= 2);
+    } finally {
+      await h.close();
+    }
+  },
+);
 
 t("crash-every: the plugin exits after every N calls, is restarted, and boot stays idempotent through the crashes", async () => {
   const h = await startHost([{ name: "flaky", settings: { fault: { mode: "crash-every", every: 3 } } }], {
@@ -115,7 +129,10 @@ t("garbage: undecodable and oversized answers fail the call as malformed with a 
     const provider = h.host.get("junk");
     const pid = h.host.status("junk").pid;
     await assert.rejects(provider.listInstances(), { code: "internal", message: /plugin sent a malformed ListInstances answer/ });
-    await assert.rejects(provider.listInstances(), { code: "internal", message: /plugin sent an oversized ListInstances answer: 2097152 bytes, over the limit of 1048576/ });
+    await assert.rejects(provider.listInstances(), {
+      code: "internal",
+      message: /plugin sent an oversized ListInstances answer: 2097152 bytes, over the limit of 1048576/,
+    });
     await assert.rejects(provider.listFlavors(), { code: "internal", message: /malformed ListFlavors/ });
     const logged = h.entries.filter((e) => e.provider === "junk" && /^plugin sent an? (malformed|oversized)/.test(String(e.msg)));
     assert.equal(logged.length, 3);

@@ -14,8 +14,14 @@ t("restart delays grow exponentially up to the cap, with bounded jitter", () => 
     [500, 1000, 2000, 4000, 30_000, 30_000],
   );
   const jittered = { ...DEFAULT_RESTART_POLICY, jitter: 0.2 };
-  assert.equal(restartDelay(jittered, 1, () => 0), 400);
-  assert.equal(restartDelay(jittered, 1, () => 0.999999), 600);
+  assert.equal(
+    restartDelay(jittered, 1, () => 0),
+    400,
+  );
+  assert.equal(
+    restartDelay(jittered, 1, () => 0.999999),
+    600,
+  );
 });
 
 t("a shipped plugin resolves to this node running its built main; a command is used as given", () => {

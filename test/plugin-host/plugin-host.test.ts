@@ -2,18 +2,7 @@ import assert from "node:assert/strict";
 import { suite } from "../lib/harness.js";
 import { readFakeCloud } from "../../plugins/fake/state.js";
 import { PluginHost } from "../../server/plugin-host/index.js";
-import {
-  bootSpec,
-  codeOf,
-  FAST,
-  isAlive,
-  isZombie,
-  memoryLogger,
-  startHost,
-  TEST_PLUGIN_COMMAND,
-  tempDir,
-  waitFor,
-} from "./helpers.js";
+import { bootSpec, codeOf, FAST, isAlive, isZombie, memoryLogger, startHost, TEST_PLUGIN_COMMAND, tempDir, waitFor } from "./helpers.js";
 
 const t = suite("plugin host");
 
@@ -42,9 +31,7 @@ t("logs the plugin's stderr line by line with the provider's name", async () => 
     await waitFor("the configure log line", () =>
       h.entries.find((e) => e.provider === "p1" && e.stream === "stderr" && e.msg === "fake cloud configured"),
     );
-    const plain = await waitFor("the plain stderr line", () =>
-      h.entries.find((e) => e.msg === "junk plugin says hello on stderr"),
-    );
+    const plain = await waitFor("the plain stderr line", () => h.entries.find((e) => e.msg === "junk plugin says hello on stderr"));
     assert.equal(plain.provider, "junky");
     assert.equal(plain.stream, "stderr");
   } finally {
@@ -102,10 +89,10 @@ t("fails calls fast with unavailable while a provider is down", async () => {
 });
 
 t("kills and retries a plugin that never handshakes, without holding up the others", async () => {
-  const h = await startHost(
-    [{ name: "p1" }, { name: "mute", command: TEST_PLUGIN_COMMAND, env: { TEST_PLUGIN_MODE: "silent" } }],
-    { timeouts: { ...FAST.timeouts, handshakeMs: 2_000 }, restart: FAST.restart },
-  );
+  const h = await startHost([{ name: "p1" }, { name: "mute", command: TEST_PLUGIN_COMMAND, env: { TEST_PLUGIN_MODE: "silent" } }], {
+    timeouts: { ...FAST.timeouts, handshakeMs: 2_000 },
+    restart: FAST.restart,
+  });
   try {
     await waitFor("the fake to serve", () => h.host.status("p1").health === "serving");
     const first = await waitFor("the silent plugin's pid", () => {
@@ -124,10 +111,7 @@ t("kills and retries a plugin that never handshakes, without holding up the othe
 });
 
 t("stop() leaves no plugin process behind, grandchildren included", async () => {
-  const h = await startHost([
-    { name: "p1" },
-    { name: "parent", command: TEST_PLUGIN_COMMAND, env: { TEST_PLUGIN_MODE: "grandchild" } },
-  ]);
+  const h = await startHost([{ name: "p1" }, { name: "parent", command: TEST_PLUGIN_COMMAND, env: { TEST_PLUGIN_MODE: "grandchild" } }]);
   const pids = [h.host.status("p1").pid, h.host.status("parent").pid];
   const grandchild = await waitFor("the grandchild's pid", () => {
     const line = h.entries.find((e) => /^grandchild pid \d+/.test(String(e.msg)));

@@ -115,7 +115,10 @@ t("the bulkhead lets maxConcurrent calls run, queues maxQueued, and refuses the 
     await assert.rejects(g.getInstance("d"), { code: "unavailable", message: /too many calls waiting \(2 in flight, 1 queued\)/ });
     assert.ok(Date.now() - started < 50);
     release?.();
-    assert.deepEqual((await Promise.all(running)).map((i) => i.nodeId), ["a", "b", "c"]);
+    assert.deepEqual(
+      (await Promise.all(running)).map((i) => i.nodeId),
+      ["a", "b", "c"],
+    );
     assert.equal(g.status().circuit, "closed", "refusals by the bulkhead are not the provider's failures");
   } finally {
     g.dispose();

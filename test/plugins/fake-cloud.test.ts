@@ -61,9 +61,7 @@ t("two clouds on one state file keep each other's writes", async () => {
     const file = path.join(dir, "c.json");
     const a = await cloudOn(file, "owner-a");
     const b = await cloudOn(file, "owner-b");
-    await Promise.all(
-      Array.from({ length: 100 }, (_, i) => [a.cloud.boot(bootSpec(`a-${i}`)), b.cloud.boot(bootSpec(`b-${i}`))]).flat(),
-    );
+    await Promise.all(Array.from({ length: 100 }, (_, i) => [a.cloud.boot(bootSpec(`a-${i}`)), b.cloud.boot(bootSpec(`b-${i}`))]).flat());
     await Promise.all(Array.from({ length: 50 }, (_, i) => a.cloud.deleteInstance(`a-${i}`)));
     const state = await readFakeCloud(file);
     assert.equal(state.instances.length, 150);
@@ -108,56 +106,75 @@ t("planted state is read as a cloud; writes are atomic and a dead writer's lock 
     assert.equal(foreign?.state, "error");
     assert.equal(foreign?.error, "boom");
     assert.equal(foreign?.nodeId, "");
-    await assert.rejects(writeFile(file, "{not json").then(() => cloudOn(file)), { code: "failed-precondition" });
-  } finally {
-    await remove();
-  }
-});
-
-t("with endpoints, instances answer real SSH on their own port with their own host key, also after a restart; no-network ones do not", async () => {
-  const { dir, remove } = await tempDir();
-  const key = generateEd25519Key("tester");
-  try {
-    const file = path.join(dir, "c.json");
-    const settings = { endpoints: { address: "127.0.0.1" } };
-    const first = await cloudOn(file, "o", settings);
-    const a = await first.cloud.boot(bootSpec("n-a", { sshPublicKeys: [key.publicKey] }));
-    const b = await first.cloud.boot(bootSpec("n-b", { sshPublicKeys: [key.publicKey] }));
-    assert.notEqual(a.sshPort, b.sshPort);
-    assert.notEqual(a.hostKeys[0], b.hostKeys[0]);
-    const run = (i: typeof a, command: string) =>
-      sshExec({ host: i.addresses[0] as string, port: i.sshPort, username: i.username, privateKey: key.privateKey, hostKey: i.hostKeys[0] as string }, command, { timeoutMs: 10_000 });
-    const out = await run(a, 'echo "$STANDBY_FAKE_NETWORK $STANDBY_FAKE_INSTANCE"; echo made > here.txt');
-    assert.equal(out.code, 0);
-    assert.equal(out.stdout.trim(), `up ${a.instanceId}`);
-    // A new plugin on the same cloud brings the endpoint back on the same port and key, files kept.
-    await first.cloud.close();
-    assert.equal(await probeSsh("127.0.0.1", a.sshPort, 500), false);
-    const second = await cloudOn(file, "o", settings);
-    await second.cloud.listInstances();
-    await waitFor(() => probeSsh("127.0.0.1", a.sshPort, 500));
-    assert.equal((await run(a, "cat here.txt")).stdout.trim(), "made");
-    // Deleted: the port closes.
-    await second.cloud.deleteInstance("n-a");
-    assert.equal(await probeSsh("127.0.0.1", a.sshPort, 500), false);
-    await second.cloud.close();
-
-    const silent = await cloudOn(path.join(dir, "s.json"), "o", { endpoints: { noNetworkRate: 1 } });
-    const s = await silent.cloud.boot(bootSpec("n-s", { sshPublicKeys: [key.publicKey] }));
     await assert.rejects(
-      sshExec({ host: "127.0.0.1", port: s.sshPort, username: s.username, privateKey: key.privateKey }, "true", { connectTimeoutMs: 700, timeoutMs: 1_000 }),
-      (err: Error) => /timeout|timed out/i.test(err.message),
+      writeFile(file, "{not json").then(() => cloudOn(file)),
+      { code: "failed-precondition" },
     );
-    await silent.cloud.close();
-
-    const down = await cloudOn(path.join(dir, "d.json"), "o", { endpoints: { noNetworkRate: 1, noNetwork: "down" } });
-    const d = await down.cloud.boot(bootSpec("n-d", { sshPublicKeys: [key.publicKey] }));
-    assert.equal((await run(d, 'test "$STANDBY_FAKE_NETWORK" = up')).code, 1);
-    await down.cloud.close();
   } finally {
     await remove();
   }
 });
+
+t(
+  "with endpoints, instances answer real SSH on their own port with their own host key, also after a restart; no-network ones do not",
+  async () => {
+    const { dir, remove } = await tempDir();
+    const key = generateEd25519Key("tester");
+    try {
+      const file = path.join(dir, "c.json");
+      const settings = { endpoints: { address: "127.0.0.1" } };
+      const first = await cloudOn(file, "o", settings);
+      const a = await first.cloud.boot(bootSpec("n-a", { sshPublicKeys: [key.publicKey] }));
+      const b = await first.cloud.boot(bootSpec("n-b", { sshPublicKeys: [key.publicKey] }));
+      assert.notEqual(a.sshPort, b.sshPort);
+      assert.notEqual(a.hostKeys[0], b.hostKeys[0]);
+      const run = (i: typeof a, command: string) =>
+        sshExec(
+          {
+            host: i.addresses[0] as string,
+            port: i.sshPort,
+            username: i.username,
+            privateKey: key.privateKey,
+            hostKey: i.hostKeys[0] as string,
+          },
+          command,
+          { timeoutMs: 10_000 },
+        );
+      const out = await run(a, 'echo "$STANDBY_FAKE_NETWORK $STANDBY_FAKE_INSTANCE"; echo made > here.txt');
+      assert.equal(out.code, 0);
+      assert.equal(out.stdout.trim(), `up ${a.instanceId}`);
+      // A new plugin on the same cloud brings the endpoint back on the same port and key, files kept.
+      await first.cloud.close();
+      assert.equal(await probeSsh("127.0.0.1", a.sshPort, 500), false);
+      const second = await cloudOn(file, "o", settings);
+      await second.cloud.listInstances();
+      await waitFor(() => probeSsh("127.0.0.1", a.sshPort, 500));
+      assert.equal((await run(a, "cat here.txt")).stdout.trim(), "made");
+      // Deleted: the port closes.
+      await second.cloud.deleteInstance("n-a");
+      assert.equal(await probeSsh("127.0.0.1", a.sshPort, 500), false);
+      await second.cloud.close();
+
+      const silent = await cloudOn(path.join(dir, "s.json"), "o", { endpoints: { noNetworkRate: 1 } });
+      const s = await silent.cloud.boot(bootSpec("n-s", { sshPublicKeys: [key.publicKey] }));
+      await assert.rejects(
+        sshExec({ host: "127.0.0.1", port: s.sshPort, username: s.username, privateKey: key.privateKey }, "true", {
+          connectTimeoutMs: 700,
+          timeoutMs: 1_000,
+        }),
+        (err: Error) => /timeout|timed out/i.test(err.message),
+      );
+      await silent.cloud.close();
+
+      const down = await cloudOn(path.join(dir, "d.json"), "o", { endpoints: { noNetworkRate: 1, noNetwork: "down" } });
+      const d = await down.cloud.boot(bootSpec("n-d", { sshPublicKeys: [key.publicKey] }));
+      assert.equal((await run(d, 'test "$STANDBY_FAKE_NETWORK" = up')).code, 1);
+      await down.cloud.close();
+    } finally {
+      await remove();
+    }
+  },
+);
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const until = Date.now() + timeoutMs;

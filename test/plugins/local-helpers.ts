@@ -33,7 +33,7 @@ export function run(file: string, args: string[], options: { input?: string; tim
       args,
       { timeout: options.timeoutMs ?? 20_000, cwd: options.cwd, maxBuffer: 16 * 1024 * 1024, killSignal: "SIGKILL" },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 255) : 0;
+        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 255) : 0;
         resolve({ code, stdout, stderr });
       },
     );
@@ -94,7 +94,11 @@ export async function clientOptions(dir: string, endpoint: SshEndpoint, key: Key
 
 export async function ssh(dir: string, endpoint: SshEndpoint, key: KeyFiles, command: string, input?: string): Promise<Run> {
   const opts = await clientOptions(dir, endpoint, key);
-  return run("ssh", [...opts, "-p", String(endpoint.port), `${endpoint.username}@${endpoint.address}`, command], input === undefined ? {} : { input });
+  return run(
+    "ssh",
+    [...opts, "-p", String(endpoint.port), `${endpoint.username}@${endpoint.address}`, command],
+    input === undefined ? {} : { input },
+  );
 }
 
 /** scp between a local path and `remote:<path>` (written as ":path" in from/to). */

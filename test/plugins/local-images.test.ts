@@ -40,7 +40,13 @@ t("packing copies files, directories and symlinks with their modes, checksums th
       assert.deepEqual(skipped, ["fifo"]);
       assert.deepEqual(
         entries.map((e) => [e.path, e.type]),
-        [["link", "symlink"], ["sub", "dir"], ["sub/deeper", "dir"], ["sub/deeper/blob", "file"], ["tool", "file"]],
+        [
+          ["link", "symlink"],
+          ["sub", "dir"],
+          ["sub/deeper", "dir"],
+          ["sub/deeper/blob", "file"],
+          ["tool", "file"],
+        ],
       );
       const byPath = new Map(entries.map((e) => [e.path, e]));
       assert.equal(byPath.get("sub/deeper/blob")?.sha256, sha256(blob));
@@ -106,9 +112,12 @@ t("images are complete or absent, resolve by id or newest name, verify, and go o
       assert.equal((await store.resolve("jammy"))?.id, "img-2");
       assert.equal((await store.resolve("img-1"))?.id, "img-1");
       assert.equal(await store.resolve("nope"), undefined);
-      await assert.rejects(store.create({ id: "img-1", name: "x", tags: {}, visibility: "private", source: "t" }, { kind: "files", files: {} }), {
-        code: "already-exists",
-      });
+      await assert.rejects(
+        store.create({ id: "img-1", name: "x", tags: {}, visibility: "private", source: "t" }, { kind: "files", files: {} }),
+        {
+          code: "already-exists",
+        },
+      );
 
       assert.deepEqual(await store.verify("img-1"), []);
       await writeFile(path.join(store.rootOf("img-1"), "a.txt"), "tampered");
@@ -119,7 +128,10 @@ t("images are complete or absent, resolve by id or newest name, verify, and go o
       ]);
 
       await store.markDeleted("img-1");
-      assert.deepEqual((await store.list()).map((i) => i.id), ["img-2"]);
+      assert.deepEqual(
+        (await store.list()).map((i) => i.id),
+        ["img-2"],
+      );
       assert.equal((await store.resolve("img-1"))?.id, undefined);
       await store.collect(new Set(["img-1"]));
       assert.ok((await stat(store.imageDir("img-1"))).isDirectory(), "an image in use was removed");

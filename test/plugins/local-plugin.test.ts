@@ -109,7 +109,14 @@ t("scp (SFTP and legacy), sftp and keys appended over SSH work on a node", async
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(await readFile(path.join(h.dir, "downloaded.bin")), await readFile(payload));
 
-    const batch = ["mkdir dir", `put ${payload} dir/put.bin`, "rename dir/put.bin dir/moved.bin", "ls dir", `get dir/moved.bin ${h.dir}/got.bin`, "rm legacy.bin"].join("\n");
+    const batch = [
+      "mkdir dir",
+      `put ${payload} dir/put.bin`,
+      "rename dir/put.bin dir/moved.bin",
+      "ls dir",
+      `get dir/moved.bin ${h.dir}/got.bin`,
+      "rm legacy.bin",
+    ].join("\n");
     const session = await sftp(h.dir, node, key, `${batch}\n`);
     assert.equal(session.code, 0, session.stderr);
     assert.match(session.stdout, /moved\.bin/);
@@ -132,7 +139,12 @@ t("a snapshot carries a node's changes to new nodes, never its keys, and leaves 
       const baseManifest = (await images.manifest("base")).entries;
       await p.boot(bootSpec("n-src", { image: "base", flavor: "", sshPublicKeys: [key.publicKey] }));
       const src = endpointOf(await running(p, "n-src"));
-      const change = await ssh(h.dir, src, key, "echo added > added.txt && echo changed >> README.md && mkdir -p cache && head -c 100000 /dev/urandom > cache/blob");
+      const change = await ssh(
+        h.dir,
+        src,
+        key,
+        "echo added > added.txt && echo changed >> README.md && mkdir -p cache && head -c 100000 /dev/urandom > cache/blob",
+      );
       assert.equal(change.code, 0, change.stderr);
       const blobSum = (await ssh(h.dir, src, key, "sha256sum cache/blob | cut -c1-64")).stdout.trim();
 
@@ -166,7 +178,12 @@ t("a snapshot carries a node's changes to new nodes, never its keys, and leaves 
       await p.boot(bootSpec("n-new", { image: "base-cached", flavor: "", sshPublicKeys: [other.publicKey] }));
       const fresh = await running(p, "n-new");
       assert.equal(fresh.image, done.imageId);
-      const seen = await ssh(h.dir, endpointOf(fresh), other, "cat added.txt; tail -1 README.md; sha256sum cache/blob | cut -c1-64; cat .ssh/authorized_keys");
+      const seen = await ssh(
+        h.dir,
+        endpointOf(fresh),
+        other,
+        "cat added.txt; tail -1 README.md; sha256sum cache/blob | cut -c1-64; cat .ssh/authorized_keys",
+      );
       assert.deepEqual(seen.stdout.trim().split("\n"), ["added", "changed", blobSum, other.publicKey]);
       assert.notEqual((await ssh(h.dir, endpointOf(fresh), key, "echo ok")).code, 0, "the source node's key logs in to the new node");
       assert.notDeepEqual(fresh.hostKeys, (await p.getInstance("n-src")).hostKeys);
@@ -176,13 +193,21 @@ t("a snapshot carries a node's changes to new nodes, never its keys, and leaves 
       assert.deepEqual((await images.manifest("base")).entries, baseManifest);
       await p.boot(bootSpec("n-old", { image: "base", flavor: "", sshPublicKeys: [key.publicKey] }));
       const old = endpointOf(await running(p, "n-old"));
-      const untouched = await ssh(h.dir, old, key, "test -e added.txt && echo has-added; grep -c changed README.md; test -e cache && echo has-cache");
+      const untouched = await ssh(
+        h.dir,
+        old,
+        key,
+        "test -e added.txt && echo has-added; grep -c changed README.md; test -e cache && echo has-cache",
+      );
       assert.equal(untouched.stdout.trim(), "0");
 
       // Deleting the image hides it at once; nodes that use it keep working.
       await p.deleteImage(done.imageId);
       await p.deleteImage(done.imageId);
-      assert.equal((await p.listImages()).some((i) => i.id === done.imageId), false);
+      assert.equal(
+        (await p.listImages()).some((i) => i.id === done.imageId),
+        false,
+      );
       assert.equal(await codeOf(p.boot(bootSpec("n-gone", { image: done.imageId, flavor: "" }))), "not-found");
       assert.equal((await ssh(h.dir, endpointOf(fresh), other, "cat added.txt")).stdout, "added\n");
       await p.deleteInstance("n-new");
@@ -273,7 +298,9 @@ t("boot is idempotent under concurrency, addresses are unique, list carries owne
   await withLocal({ maxNodes: 3 }, async ({ p }) => {
     const same = await Promise.all(Array.from({ length: 8 }, () => p.boot(bootSpec("n-same", { image: "empty", flavor: "" }))));
     assert.equal(new Set(same.map((i) => i.instanceId)).size, 1);
-    const others = await Promise.all(["n-x", "n-y"].map((id) => p.boot(bootSpec(id, { image: "empty", flavor: "", tags: { team: "ci" } }))));
+    const others = await Promise.all(
+      ["n-x", "n-y"].map((id) => p.boot(bootSpec(id, { image: "empty", flavor: "", tags: { team: "ci" } }))),
+    );
     const all = [same[0]!, ...others];
     assert.equal(new Set(all.map((i) => i.addresses[0])).size, 3);
     assert.equal(await codeOf(p.boot(bootSpec("n-over", { image: "empty", flavor: "" }))), "resource-exhausted");
@@ -328,7 +355,10 @@ t("with namespaces a node sees only its own processes and has its node id as hos
     await p.boot(bootSpec("n-ns", { image: "empty", flavor: "", sshPublicKeys: [key.publicKey], setupScript: "echo set-up > setup.txt" }));
     const node = endpointOf(await running(p, "n-ns"));
     const seen = await ssh(h.dir, node, key, "hostname; cat setup.txt; ps -e -o pid= | wc -l; grep -c ' overlay ' /proc/self/mountinfo");
-    const [hostname, setup, processes, overlays] = seen.stdout.trim().split("\n").map((s) => s.trim());
+    const [hostname, setup, processes, overlays] = seen.stdout
+      .trim()
+      .split("\n")
+      .map((s) => s.trim());
     assert.equal(hostname, "n-ns");
     assert.equal(setup, "set-up");
     assert.ok(Number(processes) < 10, `${processes} processes visible`);
@@ -378,7 +408,15 @@ t("the copy placement without namespaces works too, snapshots included", async (
 /** ssh offering only the host key algorithm `algorithm`, trusting only `hostKey`. */
 async function sshWithAlgorithm(dir: string, node: Instance, hostKey: string, key: KeyFiles, algorithm: string, command: string) {
   const opts = await clientOptions(dir, { ...endpointOf(node), hostKey }, key);
-  return run("ssh", [...opts, "-o", `HostKeyAlgorithms=${algorithm}`, "-p", String(node.sshPort), `${node.username}@${node.addresses[0] ?? ""}`, command]);
+  return run("ssh", [
+    ...opts,
+    "-o",
+    `HostKeyAlgorithms=${algorithm}`,
+    "-p",
+    String(node.sshPort),
+    `${node.username}@${node.addresses[0] ?? ""}`,
+    command,
+  ]);
 }
 
 t("with ecdsaHostKey a node also has an ECDSA host key: both are reported, and it presents whichever the client asks for", async () => {

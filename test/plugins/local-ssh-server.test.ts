@@ -61,7 +61,11 @@ t("commands run in the work directory with a clean environment, exit codes, stde
     assert.equal(pwd, home);
     assert.equal(vars, `${home} ci ci /bin/sh`);
     assert.ok(rest.some((line) => line.startsWith("SSH_CONNECTION=")));
-    assert.equal(rest.some((line) => line.includes("must-not-leak")), false, "the server's environment leaked");
+    assert.equal(
+      rest.some((line) => line.includes("must-not-leak")),
+      false,
+      "the server's environment leaked",
+    );
     const failing = await ssh(dir, endpoint, key, "echo out; echo err >&2; exit 42");
     assert.deepEqual([failing.code, failing.stdout, failing.stderr], [42, "out\n", "err\n"]);
     const piped = await ssh(dir, endpoint, key, "wc -c", "x".repeat(100_000));

@@ -179,15 +179,29 @@ t("bad settings are INVALID_ARGUMENT naming the field, carried back to the host"
     assert.equal(mapped.field, "settings.stateFile");
     const typo = await r
       .call("configure", { settings: { stateFile: "/tmp/x.json", bootLatency: 5 }, secrets: {}, ownerId: "o", providerName: "p" })
-      .then(() => assert.fail("configure succeeded"), (e: ServiceError) => fromServiceError(e));
+      .then(
+        () => assert.fail("configure succeeded"),
+        (e: ServiceError) => fromServiceError(e),
+      );
     assert.equal(typo.field, "settings.bootLatency");
     const nested = await r
-      .call("configure", { settings: { stateFile: "/tmp/x.json", flavors: [{ name: "a", cores: 0, ramMb: 1 }] }, secrets: {}, ownerId: "o", providerName: "p" })
-      .then(() => assert.fail("configure succeeded"), (e: ServiceError) => fromServiceError(e));
+      .call("configure", {
+        settings: { stateFile: "/tmp/x.json", flavors: [{ name: "a", cores: 0, ramMb: 1 }] },
+        secrets: {},
+        ownerId: "o",
+        providerName: "p",
+      })
+      .then(
+        () => assert.fail("configure succeeded"),
+        (e: ServiceError) => fromServiceError(e),
+      );
     assert.equal(nested.field, "settings.flavors[0].cores");
     const unwritable = await r
       .call("configure", { settings: { stateFile: "/nonexistent/dir/cloud.json" }, secrets: {}, ownerId: "o", providerName: "p" })
-      .then(() => assert.fail("configure succeeded"), (e: ServiceError) => fromServiceError(e));
+      .then(
+        () => assert.fail("configure succeeded"),
+        (e: ServiceError) => fromServiceError(e),
+      );
     assert.equal(unwritable.code, "failed-precondition");
     assert.match(unwritable.message, /does not exist/);
   } finally {
@@ -201,8 +215,14 @@ t("serves grpc.health.v1", async () => {
     const check = healthService["Check"];
     assert.ok(check);
     const response = await new Promise<{ status: string }>((resolve, reject) =>
-      r.client.makeUnaryRequest(check.path, check.requestSerialize, check.responseDeserialize as (b: Buffer) => { status: string }, { service: "" }, new Metadata(), {}, (err: ServiceError | null, res?: { status: string }) =>
-        err ? reject(err) : resolve(res as { status: string }),
+      r.client.makeUnaryRequest(
+        check.path,
+        check.requestSerialize,
+        check.responseDeserialize as (b: Buffer) => { status: string },
+        { service: "" },
+        new Metadata(),
+        {},
+        (err: ServiceError | null, res?: { status: string }) => (err ? reject(err) : resolve(res as { status: string })),
       ),
     );
     assert.equal(response.status, "SERVING");

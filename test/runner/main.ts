@@ -79,9 +79,7 @@ function parse(): {
   }
   const jobs = positiveNumber(values.jobs, "--jobs") ?? 1;
   if (!Number.isInteger(jobs)) fail(`--jobs must be a whole number, not "${String(values.jobs)}"`);
-  const seconds =
-    positiveNumber(values.timeout, "--timeout") ??
-    positiveNumber(process.env.STANDBY_TEST_TIMEOUT, "STANDBY_TEST_TIMEOUT");
+  const seconds = positiveNumber(values.timeout, "--timeout") ?? positiveNumber(process.env.STANDBY_TEST_TIMEOUT, "STANDBY_TEST_TIMEOUT");
   const grace = positiveNumber(process.env.STANDBY_TEST_EXIT_GRACE, "STANDBY_TEST_EXIT_GRACE");
   return {
     jobs,

@@ -162,14 +162,14 @@ test("rejects a bad option with exit code 2 and its usage", async () => {
 
 test("reads the last valid result line", () => {
   const out = [
-    "##standby-result {\"passed\":1,\"failed\":0,\"failures\":[]}",
+    '##standby-result {"passed":1,"failed":0,"failures":[]}',
     "noise",
-    "##standby-result {\"passed\":4,\"failed\":1,\"failures\":[\"a › b\"]}",
+    '##standby-result {"passed":4,"failed":1,"failures":["a › b"]}',
     "",
   ].join("\n");
   assert.deepEqual(parseResultLine(out), { passed: 4, failed: 1, failures: ["a › b"] });
   assert.equal(parseResultLine("##standby-result {not json"), undefined);
-  assert.equal(parseResultLine("##standby-result {\"passed\":\"1\"}"), undefined);
+  assert.equal(parseResultLine('##standby-result {"passed":"1"}'), undefined);
   assert.equal(parseResultLine("nothing here"), undefined);
 });
 
@@ -177,7 +177,7 @@ test("adds a failure for a non-zero exit whose result line reports none", () => 
   const r = summarise({
     file: "/x/a.test.js",
     name: "a.test.js",
-    output: "##standby-result {\"passed\":2,\"failed\":0,\"failures\":[]}\n",
+    output: '##standby-result {"passed":2,"failed":0,"failures":[]}\n',
     exitCode: 1,
     signal: null,
     timedOut: false,

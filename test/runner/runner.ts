@@ -80,10 +80,7 @@ function isReportedResult(value: unknown): value is ReportedResult {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    Number.isInteger(v.passed) &&
-    Number.isInteger(v.failed) &&
-    Array.isArray(v.failures) &&
-    v.failures.every((f) => typeof f === "string")
+    Number.isInteger(v.passed) && Number.isInteger(v.failed) && Array.isArray(v.failures) && v.failures.every((f) => typeof f === "string")
   );
 }
 
@@ -227,20 +224,22 @@ export function runFile(file: string, options: RunFileOptions): Promise<FileResu
       child.stderr.destroy();
       let output = Buffer.concat(chunks).toString("utf8");
       if (spawnError) output += `\n[runner] could not start: ${spawnError.message}\n`;
-      resolve(summarise({
-        file,
-        name,
-        output,
-        exitCode,
-        signal,
-        timedOut,
-        hungAfterTests,
-        leftovers,
-        progress,
-        durationMs: Date.now() - started,
-        timeoutMs: options.timeoutMs,
-        exitGraceMs: options.exitGraceMs ?? DEFAULT_EXIT_GRACE_MS,
-      }));
+      resolve(
+        summarise({
+          file,
+          name,
+          output,
+          exitCode,
+          signal,
+          timedOut,
+          hungAfterTests,
+          leftovers,
+          progress,
+          durationMs: Date.now() - started,
+          timeoutMs: options.timeoutMs,
+          exitGraceMs: options.exitGraceMs ?? DEFAULT_EXIT_GRACE_MS,
+        }),
+      );
     };
 
     child.on("error", (err) => {
@@ -332,11 +331,7 @@ export function formatSeconds(ms: number): string {
 }
 
 /** Runs files with at most `jobs` at a time; results in completion order. */
-export async function runAll(
-  files: string[],
-  jobs: number,
-  runOne: (file: string) => Promise<FileResult>,
-): Promise<FileResult[]> {
+export async function runAll(files: string[], jobs: number, runOne: (file: string) => Promise<FileResult>): Promise<FileResult[]> {
   const results: FileResult[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -36,8 +36,12 @@ t("firing takes the oldest matching rule that has firings left, and stops at eac
   const store = await openStore("sqlite::memory:");
   try {
     const rules = new AutoholdRules(store.holds, new ManualClock(), seededRandom(1), silentLogger);
-    await store.holds.createRule(makeRule({ id: "older", requester: "", jobNamePattern: "", labelExpression: "", maxCount: 1, createdAt: 1 }));
-    await store.holds.createRule(makeRule({ id: "newer", requester: "", jobNamePattern: "", labelExpression: "", maxCount: 2, createdAt: 2 }));
+    await store.holds.createRule(
+      makeRule({ id: "older", requester: "", jobNamePattern: "", labelExpression: "", maxCount: 1, createdAt: 1 }),
+    );
+    await store.holds.createRule(
+      makeRule({ id: "newer", requester: "", jobNamePattern: "", labelExpression: "", maxCount: 2, createdAt: 2 }),
+    );
     await store.holds.createRule(makeRule({ id: "never", requester: "nobody", maxCount: 9, createdAt: 0 }));
     const claim = makeClaim();
     const fired = [];
@@ -55,7 +59,16 @@ t("rules added at run time are validated and unique; config rules sync under con
   try {
     const rules = new AutoholdRules(store.holds, new ManualClock(), seededRandom(1), silentLogger);
     await rules.sync([{ name: "nightly", labels: "", requester: "", jobName: "^nightly", count: 3, duration: 0, reason: "" }]);
-    const base = { name: "", labelExpression: "", requester: "", jobNamePattern: "", count: 1, durationMs: 0, reason: "", createdBy: "ops" };
+    const base = {
+      name: "",
+      labelExpression: "",
+      requester: "",
+      jobNamePattern: "",
+      count: 1,
+      durationMs: 0,
+      reason: "",
+      createdBy: "ops",
+    };
     const made = await rules.create(base, 2 * HOUR);
     assert.match(made.id, /^rule-/);
     await assert.rejects(rules.create({ ...base, name: "config/nightly" }, 2 * HOUR), /name/);
@@ -63,7 +76,10 @@ t("rules added at run time are validated and unique; config rules sync under con
     await assert.rejects(rules.create({ ...base, durationMs: 3 * HOUR }, 2 * HOUR), /duration_seconds/);
     await assert.rejects(rules.delete("config/nightly", "ops"), /configuration file/);
     await rules.delete(made.id, "ops");
-    assert.deepEqual((await rules.list()).map((r) => r.id), ["config/nightly"]);
+    assert.deepEqual(
+      (await rules.list()).map((r) => r.id),
+      ["config/nightly"],
+    );
   } finally {
     await store.close();
   }
@@ -74,7 +90,11 @@ t("a hold expires when asked, never later than the maximum after it began; a hel
   const node = { stateChangedAt: 1_000 };
   assert.equal(effectiveExpiry(node, { heldAt: 10_000, expiresAt: 10_000 + 2 * HOUR }, durations), 10_000 + 2 * HOUR);
   assert.equal(effectiveExpiry(node, { heldAt: 10_000, expiresAt: 10_000 + 9 * HOUR }, durations), 10_000 + 4 * HOUR);
-  assert.equal(effectiveExpiry(node, { heldAt: 10_000, expiresAt: 10_000 + 3 * HOUR }, { ...durations, maxMs: HOUR }), 10_000 + HOUR, "a lowered maximum shortens holds");
+  assert.equal(
+    effectiveExpiry(node, { heldAt: 10_000, expiresAt: 10_000 + 3 * HOUR }, { ...durations, maxMs: HOUR }),
+    10_000 + HOUR,
+    "a lowered maximum shortens holds",
+  );
   assert.equal(effectiveExpiry(node, undefined, durations), 1_000 + HOUR);
 });
 

@@ -51,8 +51,7 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
     }
   }
 
-  const withStore = (fn: (store: SqlStore, open: Open) => Promise<void>) =>
-    withFixture(async (open) => fn(await open(), open));
+  const withStore = (fn: (store: SqlStore, open: Open) => Promise<void>) => withFixture(async (open) => fn(await open(), open));
 
   // ---- schema and migrations ----
 
@@ -60,9 +59,16 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
     withStore(async (store, open) => {
       const again = await open();
       const expected = (store.dialect === "sqlite" ? SQLITE_MIGRATIONS : MYSQL_MIGRATIONS).map((m) => m.version);
-      assert.deepEqual((await store.appliedMigrations()).map((m) => m.version), expected);
-      assert.deepEqual((await again.appliedMigrations()).map((m) => m.version), expected);
-    }));
+      assert.deepEqual(
+        (await store.appliedMigrations()).map((m) => m.version),
+        expected,
+      );
+      assert.deepEqual(
+        (await again.appliedMigrations()).map((m) => m.version),
+        expected,
+      );
+    }),
+  );
 
   t("two schedulers starting on an empty database at once both open it and migrate it once", () =>
     withFixture(async (open) => {
@@ -72,14 +78,16 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(await b.appliedMigrations(), applied);
       await c.insertNodes([makeNode()]);
       assert.equal((await a.listNodes()).length, 1);
-    }));
+    }),
+  );
 
   t("the migrated database has exactly the tables, columns and indexes of the drizzle schema", () =>
     withStore(async (store) => {
       const live = (await store.describeSchema()).map(({ collation: _collation, ...table }) => table);
       const declared = store.dialect === "sqlite" ? shapeOfSqliteTables(sqliteTables) : shapeOfMysqlTables(mysqlTables);
       assert.deepEqual(live, declared);
-    }));
+    }),
+  );
 
   // ---- meta ----
 
@@ -89,17 +97,17 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal(await store.setMetaIfAbsent("owner-id", "first"), "first");
       assert.equal(await store.setMetaIfAbsent("owner-id", "second"), "first");
       assert.equal(await store.getMeta("owner-id"), "first");
-    }));
+    }),
+  );
 
   t("meta set concurrently by two handles settles on one value for both", () =>
     withStore(async (store, open) => {
       const other = await open();
-      const values = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => (i % 2 ? store : other).setMetaIfAbsent("token-key", `v${i}`)),
-      );
+      const values = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? store : other).setMetaIfAbsent("token-key", `v${i}`)));
       assert.equal(new Set(values).size, 1);
       assert.equal(await store.getMeta("token-key"), values[0]);
-    }));
+    }),
+  );
 
   // ---- nodes ----
 
@@ -128,7 +136,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(await store.getNode(rich.id), rich);
       assert.deepEqual(await store.getNode(plain.id), plain);
       assert.equal(await store.getNode("n-missing"), undefined);
-    }));
+    }),
+  );
 
   t("inserting a node whose id exists fails as already-exists and inserts none of the batch", () =>
     withStore(async (store) => {
@@ -137,7 +146,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const fresh = makeNode();
       await assert.rejects(store.insertNodes([fresh, { ...node }]), (err) => isCode(err, "already-exists"));
       assert.equal(await store.getNode(fresh.id), undefined);
-    }));
+    }),
+  );
 
   t("listNodes orders by creation then id, hides gone nodes unless asked, and filters", () =>
     withStore(async (store) => {
@@ -155,7 +165,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(ids(await store.listNodes({ claimId: "c-1" })), ["n-a"]);
       assert.deepEqual(ids(await store.listNodes({ states: ["ready"], provider: "p1" })), ["n-b"]);
       assert.deepEqual(await store.listNodes({ states: [] }), []);
-    }));
+    }),
+  );
 
   t("a transition from the wrong state changes nothing", () =>
     withStore(async (store) => {
@@ -165,7 +176,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(changed, []);
       assert.deepEqual(await store.getNode(node.id), node);
       assert.deepEqual(await store.transitionNodes([{ id: "n-missing", from: ["booted"], to: "checking", at: 50 }]), []);
-    }));
+    }),
+  );
 
   t("a transition stamps the change, sets readyAt on entering ready, and applies its patch", () =>
     withStore(async (store) => {
@@ -189,7 +201,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
         hostKeys: ["k"],
       });
       assert.deepEqual(await store.getNode(c.id), { ...c, state: "ready", stateChangedAt: 102, readyAt: 7 });
-    }));
+    }),
+  );
 
   t("a batch of transitions applies exactly the ones whose from-state matches", () =>
     withStore(async (store) => {
@@ -212,7 +225,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
         else if (i % 2 === 0) assert.deepEqual(now, { ...n, state: "ready", stateChangedAt: 500, readyAt: 500 });
         else assert.deepEqual(now, { ...n, state: "failed", stateChangedAt: 600, failureReason: "boom" });
       });
-    }));
+    }),
+  );
 
   t("a node changed twice in one batch sees the first change, in small batches and large", () =>
     withStore(async (store) => {
@@ -221,7 +235,13 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
         const rest = Array.from({ length: others }, () => makeNode({ state: "launching" }));
         await store.insertNodes([node, ...rest]);
         const changed = await store.transitionNodes([
-          ...rest.map((n) => ({ id: n.id, from: ["launching" as const], to: "booted" as const, at: 19, patch: { instanceId: `i-${n.id}` } })),
+          ...rest.map((n) => ({
+            id: n.id,
+            from: ["launching" as const],
+            to: "booted" as const,
+            at: 19,
+            patch: { instanceId: `i-${n.id}` },
+          })),
           { id: node.id, from: ["booted"], to: "checking", at: 20, patch: { failureReason: "slow boot" } },
           { id: node.id, from: ["booted"], to: "failed", at: 21 },
           { id: node.id, from: ["checking"], to: "ready", at: 22, patch: { instanceId: "i-final" } },
@@ -235,9 +255,11 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
           instanceId: "i-final",
           failureReason: "slow boot",
         });
-        for (const n of rest) assert.deepEqual(await store.getNode(n.id), { ...n, state: "booted", stateChangedAt: 19, instanceId: `i-${n.id}` });
+        for (const n of rest)
+          assert.deepEqual(await store.getNode(n.id), { ...n, state: "booted", stateChangedAt: 19, instanceId: `i-${n.id}` });
       }
-    }));
+    }),
+  );
 
   t("countNodes counts per label, provider and state, leaving gone nodes out", () =>
     withStore(async (store) => {
@@ -251,14 +273,18 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       ]);
       const counts = await store.countNodes();
       const key = (c: { label: string; provider: string; state: string }) => `${c.label}/${c.provider}/${c.state}`;
-      assert.deepEqual(new Map(counts.map((c) => [key(c), c.count])), new Map([
-        ["x/p1/launching", 1],
-        ["x/p1/ready", 2],
-        ["x/p2/ready", 1],
-        ["y/p1/claimed", 1],
-      ]));
+      assert.deepEqual(
+        new Map(counts.map((c) => [key(c), c.count])),
+        new Map([
+          ["x/p1/launching", 1],
+          ["x/p1/ready", 2],
+          ["x/p2/ready", 1],
+          ["y/p1/claimed", 1],
+        ]),
+      );
       assert.ok(counts.every((c) => typeof c.count === "number"));
-    }));
+    }),
+  );
 
   // ---- claims ----
 
@@ -285,13 +311,23 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
         endedAt: 1_767_229_000_005,
         failureReason: "job failed: exit 1",
       });
-      const plain = makeClaim({ requestId: "", labelExpressions: [], requester: "", jobName: "", tokenHash: "", createdAt: 0, lastSeenAt: 0, leaseTtlSeconds: 0 });
+      const plain = makeClaim({
+        requestId: "",
+        labelExpressions: [],
+        requester: "",
+        jobName: "",
+        tokenHash: "",
+        createdAt: 0,
+        lastSeenAt: 0,
+        leaseTtlSeconds: 0,
+      });
       assert.deepEqual(await store.createClaim(rich), { claim: rich, created: true });
       assert.deepEqual(await store.createClaim(plain), { claim: plain, created: true });
       assert.deepEqual(await store.getClaim(rich.id), rich);
       assert.deepEqual(await store.getClaim(plain.id), plain);
       assert.equal(await store.getClaim("c-missing"), undefined);
-    }));
+    }),
+  );
 
   t("creating a claim with a known request id returns the existing claim", () =>
     withStore(async (store) => {
@@ -300,7 +336,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal((await store.createClaim(first)).created, true);
       assert.deepEqual(await store.createClaim(retry), { claim: first, created: false });
       assert.equal(await store.getClaim(retry.id), undefined);
-    }));
+    }),
+  );
 
   t("claims without a request id are never taken for duplicates", () =>
     withStore(async (store) => {
@@ -308,14 +345,16 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const b = await store.createClaim(makeClaim({ requestId: "" }));
       assert.equal(a.created && b.created, true);
       assert.equal((await store.listClaims()).length, 2);
-    }));
+    }),
+  );
 
   t("creating a claim whose id exists fails as already-exists", () =>
     withStore(async (store) => {
       const claim = makeClaim();
       await store.createClaim(claim);
       await assert.rejects(store.createClaim({ ...claim, priority: 3 }), (err) => isCode(err, "already-exists"));
-    }));
+    }),
+  );
 
   t("concurrent creates with one request id, from two handles, make exactly one claim", () =>
     withStore(async (store, open) => {
@@ -326,7 +365,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const winner = results.find((r) => r.created)!.claim;
       for (const r of results) assert.deepEqual(r.claim, winner);
       assert.equal((await store.listClaims()).length, 1);
-    }));
+    }),
+  );
 
   t("listClaims orders by priority, then age, then id, and filters by state and lease expiry", () =>
     withStore(async (store) => {
@@ -345,7 +385,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(ids(await store.listClaims({ leaseExpiresBefore: 300 })), ["c-2"]);
       assert.deepEqual(ids(await store.listClaims({ leaseExpiresBefore: 301, states: ["fulfilled"] })), ["c-2", "c-3"]);
       assert.deepEqual(await store.listClaims({ states: [] }), []);
-    }));
+    }),
+  );
 
   t("a batch of claim updates applies in order, each seeing the state the previous one left", () =>
     withStore(async (store) => {
@@ -363,7 +404,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(await store.getClaim(a.id), { ...a, lastSeenAt: 6 });
       assert.deepEqual(await store.getClaim(b.id), { ...b, state: "cancelled", endedAt: 5, failureReason: "gone" });
       for (const c of claims.slice(2)) assert.deepEqual(await store.getClaim(c.id), { ...c, priority: 3 });
-    }));
+    }),
+  );
 
   t("updateClaims is compare-and-set and applies patches", () =>
     withStore(async (store) => {
@@ -383,7 +425,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(await store.getClaim(c.id), { ...c, state: "cancelled", endedAt: 80, outcome: "aborted" });
       // The request id was cleared, so it may be used again.
       assert.equal((await store.createClaim(makeClaim({ requestId: "r-a" }))).created, true);
-    }));
+    }),
+  );
 
   // ---- allocate ----
 
@@ -395,7 +438,10 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await store.createClaim(claim);
       const [allocation] = await store.allocate([request(claim, ["jammy"])], 2_000);
       assert.ok(allocation?.claim);
-      assert.deepEqual(allocation.nodes.map((n) => n.id), [node.id]);
+      assert.deepEqual(
+        allocation.nodes.map((n) => n.id),
+        [node.id],
+      );
       const storedNode = await store.getNode(node.id);
       const storedClaim = await store.getClaim(claim.id);
       assert.deepEqual(storedNode, { ...node, state: "claimed", claimId: claim.id, stateChangedAt: 2_000 });
@@ -409,7 +455,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       });
       assert.deepEqual(allocation.nodes, [storedNode]);
       assert.deepEqual(allocation.claim, storedClaim);
-    }));
+    }),
+  );
 
   t("allocate takes the oldest ready node first, across providers", () =>
     withStore(async (store) => {
@@ -419,9 +466,16 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await store.insertNodes([newer, oldest, middle]);
       const claims = [makeClaim(), makeClaim(), makeClaim()];
       for (const c of claims) await store.createClaim(c);
-      const allocations = await store.allocate(claims.map((c) => request(c)), 5);
-      assert.deepEqual(allocations.map((a) => a.nodes[0]?.id), [oldest.id, middle.id, newer.id]);
-    }));
+      const allocations = await store.allocate(
+        claims.map((c) => request(c)),
+        5,
+      );
+      assert.deepEqual(
+        allocations.map((a) => a.nodes[0]?.id),
+        [oldest.id, middle.id, newer.id],
+      );
+    }),
+  );
 
   t("allocate never takes a node that is not ready", () =>
     withStore(async (store) => {
@@ -432,7 +486,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const [allocation] = await store.allocate([request(claim)], 5);
       assert.deepEqual(allocation, { claimId: claim.id, nodes: [] });
       assert.equal((await store.getClaim(claim.id))?.state, "queued");
-    }));
+    }),
+  );
 
   t("a nodeset comes from one provider, never mixed", () =>
     withStore(async (store) => {
@@ -444,10 +499,14 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const claim = makeClaim({ labelExpressions: ["jammy", "oneiric"] });
       await store.createClaim(claim);
       const [allocation] = await store.allocate([request(claim, ["jammy"], ["oneiric"])], 5);
-      assert.deepEqual(allocation?.nodes.map((n) => n.id), [betaJammy.id, betaOneiric.id]);
+      assert.deepEqual(
+        allocation?.nodes.map((n) => n.id),
+        [betaJammy.id, betaOneiric.id],
+      );
       assert.deepEqual(allocation?.claim?.nodeIds, [betaJammy.id, betaOneiric.id]);
       assert.equal((await store.getNode(alphaJammy.id))?.state, "ready");
-    }));
+    }),
+  );
 
   t("a slot that names providers for a label takes that label's nodes only from them", () =>
     withStore(async (store) => {
@@ -461,16 +520,33 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await store.createClaim(claim);
       await store.createClaim(other);
       const slot = { labels: ["jammy"], providers: { jammy: ["beta"] } };
-      const [first, second] = await store.allocate([{ ...request(claim), slots: [slot] }, { ...request(other), slots: [slot] }], 5);
-      assert.deepEqual(first?.nodes.map((n) => n.id), [betaJammy.id], "the older alpha node does not fit");
+      const [first, second] = await store.allocate(
+        [
+          { ...request(claim), slots: [slot] },
+          { ...request(other), slots: [slot] },
+        ],
+        5,
+      );
+      assert.deepEqual(
+        first?.nodes.map((n) => n.id),
+        [betaJammy.id],
+        "the older alpha node does not fit",
+      );
       assert.deepEqual(second, { claimId: other.id, nodes: [] }, "and is not taken when beta has no more");
       assert.equal((await store.getNode(alphaJammy.id))?.state, "ready");
       // A label the slot does not restrict still fits from any provider.
       const third = makeClaim({ labelExpressions: ["rax || noble"] });
       await store.createClaim(third);
-      const [got] = await store.allocate([{ ...request(third), slots: [{ labels: ["jammy", "noble"], providers: { jammy: ["beta"] } }] }], 6);
-      assert.deepEqual(got?.nodes.map((n) => n.id), [alphaNoble.id]);
-    }));
+      const [got] = await store.allocate(
+        [{ ...request(third), slots: [{ labels: ["jammy", "noble"], providers: { jammy: ["beta"] } }] }],
+        6,
+      );
+      assert.deepEqual(
+        got?.nodes.map((n) => n.id),
+        [alphaNoble.id],
+      );
+    }),
+  );
 
   t("a nodeset no single provider can fill waits, taking nothing", () =>
     withStore(async (store) => {
@@ -483,7 +559,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(allocation, { claimId: claim.id, nodes: [] });
       assert.equal((await store.getClaim(claim.id))?.state, "queued");
       assert.deepEqual((await store.listNodes({ states: ["ready"] })).length, 2);
-    }));
+    }),
+  );
 
   t("a nodeset is found even when a label's oldest nodes all belong to another provider", () =>
     withStore(async (store) => {
@@ -494,8 +571,12 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const claim = makeClaim();
       await store.createClaim(claim);
       const [allocation] = await store.allocate([request(claim, ["jammy"], ["oneiric"])], 5);
-      assert.deepEqual(allocation?.nodes.map((n) => n.id), [betaJammy.id, betaOneiric.id]);
-    }));
+      assert.deepEqual(
+        allocation?.nodes.map((n) => n.id),
+        [betaJammy.id, betaOneiric.id],
+      );
+    }),
+  );
 
   t("slots that accept several labels are matched so that every slot is filled", () =>
     withStore(async (store) => {
@@ -505,8 +586,12 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const claim = makeClaim();
       await store.createClaim(claim);
       const [allocation] = await store.allocate([request(claim, ["x", "y"], ["y"])], 5);
-      assert.deepEqual(allocation?.nodes.map((n) => n.id), [x.id, y.id]);
-    }));
+      assert.deepEqual(
+        allocation?.nodes.map((n) => n.id),
+        [x.id, y.id],
+      );
+    }),
+  );
 
   t("allocate serves requests in the order given, not by stored priority", () =>
     withStore(async (store) => {
@@ -519,7 +604,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal(allocations[0]?.claim?.id, low.id);
       assert.deepEqual(allocations[1], { claimId: high.id, nodes: [] });
       assert.equal((await store.getClaim(high.id))?.state, "queued");
-    }));
+    }),
+  );
 
   t("a claim that is no longer queued is not fulfilled, and an unknown one is skipped", () =>
     withStore(async (store) => {
@@ -533,9 +619,13 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const allocations = await store.allocate([request(cancelled), request(ghost), request(queued)], 5);
       assert.deepEqual(allocations[0], { claimId: cancelled.id, nodes: [] });
       assert.deepEqual(allocations[1], { claimId: ghost.id, nodes: [] });
-      assert.deepEqual(allocations[2]?.nodes.map((n) => n.id), [node.id]);
+      assert.deepEqual(
+        allocations[2]?.nodes.map((n) => n.id),
+        [node.id],
+      );
       assert.deepEqual(await store.getClaim(cancelled.id), cancelled);
-    }));
+    }),
+  );
 
   t("a claim listed twice in one batch is fulfilled once", () =>
     withStore(async (store) => {
@@ -546,7 +636,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal(allocations[0]?.nodes.length, 1);
       assert.deepEqual(allocations[1], { claimId: claim.id, nodes: [] });
       assert.equal((await store.listNodes({ states: ["ready"] })).length, 1);
-    }));
+    }),
+  );
 
   t("a large batch over several labels and providers fills what it can and stays consistent", () =>
     withStore(async (store) => {
@@ -577,7 +668,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
         const used = nodes.filter((n) => n.label === label && taken.has(n.id)).map((n) => n.readyAt);
         if (left.length > 0 && used.length > 0 && label !== "jammy") assert.ok(Math.min(...used) <= Math.min(...left));
       }
-    }));
+    }),
+  );
 
   // ---- allocate with insert ----
 
@@ -604,7 +696,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       // The records returned share nothing with the one passed in.
       allocation!.inserted!.claim.labelExpressions.push("mutated");
       assert.deepEqual(claim.labelExpressions, ["jammy"]);
-    }));
+    }),
+  );
 
   t("allocate with insert and no ready node leaves the claim stored and queued", () =>
     withStore(async (store) => {
@@ -615,7 +708,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(await store.getClaim(claim.id), claim);
       assert.deepEqual(await store.listClaims({ states: ["queued"] }), [claim]);
       assert.equal((await store.listNodes({ states: ["ready"] })).length, 1);
-    }));
+    }),
+  );
 
   t("inserted and already queued claims share a batch and are served in request order", () =>
     withStore(async (store) => {
@@ -627,13 +721,20 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const fresh = makeClaim({ requestId: "" });
       const late = makeClaim();
       const allocations = await store.allocate([inserting(fresh), request(waiting), inserting(late)], 50);
-      assert.deepEqual(allocations.map((a) => a.nodes.map((n) => n.id)), [[oldest.id], [newer.id], []]);
-      assert.deepEqual(allocations.map((a) => a.inserted?.created), [true, undefined, true]);
+      assert.deepEqual(
+        allocations.map((a) => a.nodes.map((n) => n.id)),
+        [[oldest.id], [newer.id], []],
+      );
+      assert.deepEqual(
+        allocations.map((a) => a.inserted?.created),
+        [true, undefined, true],
+      );
       assert.equal(allocations[1]?.claim?.state, "fulfilled");
       assert.equal((await store.getClaim(fresh.id))?.state, "fulfilled");
       assert.equal((await store.getClaim(late.id))?.state, "queued");
       await assertConsistent(store);
-    }));
+    }),
+  );
 
   t("a request id used twice in one batch makes one claim and allocates once", () =>
     withStore(async (store) => {
@@ -648,7 +749,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal(await store.getClaim(second.id), undefined);
       assert.equal((await store.listClaims()).length, 1);
       assert.equal((await store.listNodes({ states: ["ready"] })).length, 1);
-    }));
+    }),
+  );
 
   t("a request id already stored returns the existing claim and allocates nothing for it", () =>
     withStore(async (store) => {
@@ -670,7 +772,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal((await store.listNodes({ states: ["ready"] })).length, 2);
       // createClaim sees the same request id as taken.
       assert.deepEqual(await store.createClaim(makeClaim({ requestId: "req-again" })), { claim: existing, created: false });
-    }));
+    }),
+  );
 
   t("inserting a claim whose id exists fails as already-exists and writes nothing of the batch", () =>
     withStore(async (store) => {
@@ -678,14 +781,14 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const taken = makeClaim({ requestId: "" });
       await store.createClaim(taken);
       const fresh = makeClaim({ requestId: "req-fresh" });
-      await assert.rejects(
-        store.allocate([inserting(fresh), inserting({ ...taken, requestId: "req-new" }), request(taken)], 5),
-        (err) => isCode(err, "already-exists"),
+      await assert.rejects(store.allocate([inserting(fresh), inserting({ ...taken, requestId: "req-new" }), request(taken)], 5), (err) =>
+        isCode(err, "already-exists"),
       );
       assert.equal(await store.getClaim(fresh.id), undefined);
       assert.deepEqual(await store.getClaim(taken.id), taken);
       assert.equal((await store.listNodes({ states: ["ready"] })).length, 2);
-    }));
+    }),
+  );
 
   t("concurrent inserts of one request id from two handles make exactly one claim", () =>
     withStore(async (store, open) => {
@@ -693,7 +796,9 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await store.insertNodes(Array.from({ length: 4 }, (_, i) => makeNode({ readyAt: i })));
       const attempts = Array.from({ length: 16 }, () => makeClaim({ requestId: "req-race" }));
       const results = (
-        await Promise.all(attempts.map((c, i) => (i % 2 ? store : other).allocate([inserting(c), inserting(makeClaim({ requestId: `solo-${i}` }))], 40)))
+        await Promise.all(
+          attempts.map((c, i) => (i % 2 ? store : other).allocate([inserting(c), inserting(makeClaim({ requestId: `solo-${i}` }))], 40)),
+        )
       ).map((r) => r[0]!);
       const created = results.filter((r) => r.inserted?.created);
       assert.equal(created.length, 1);
@@ -706,7 +811,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal(stored.filter((c) => c.requestId === "req-race").length, 1);
       assert.equal(stored.length, 17);
       await assertConsistent(store);
-    }));
+    }),
+  );
 
   t("quotes, backslashes and semicolons in values round-trip through the hot paths", () =>
     withStore(async (store) => {
@@ -720,11 +826,21 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.deepEqual(await store.getClaim(claim.id), allocation?.claim);
       assert.equal((await store.getClaim(claim.id))?.jobName, nasty);
       await store.updateClaims([{ id: claim.id, from: ["fulfilled"], patch: { failureReason: nasty } }]);
-      const [ended] = await store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "released", at: 11, reason: nasty, nodesTo: "released" }]);
+      const [ended] = await store.endClaims([
+        { claimId: claim.id, from: ["fulfilled"], to: "released", at: 11, reason: nasty, nodesTo: "released" },
+      ]);
       assert.equal(ended?.failureReason, nasty);
-      assert.deepEqual(await store.getNode(node.id), { ...node, instanceId: nasty, readyAt: 3, state: "released", claimId: claim.id, stateChangedAt: 11 });
+      assert.deepEqual(await store.getNode(node.id), {
+        ...node,
+        instanceId: nasty,
+        readyAt: 3,
+        state: "released",
+        claimId: claim.id,
+        stateChangedAt: 11,
+      });
       assert.equal((await store.listNodes({ states: [...LIVE_NODE_STATES, "gone"] })).length, 1);
-    }));
+    }),
+  );
 
   // ---- endClaims ----
 
@@ -762,7 +878,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       assert.equal(again?.outcome, "");
       assert.equal(again?.failureReason, "");
       assert.equal((await store.listNodes({ claimId: otherClaim.id }))[0]?.state, "deleting");
-    }));
+    }),
+  );
 
   t("endClaims leaves a claim's nodes alone once they have moved on", () =>
     withStore(async (store) => {
@@ -776,7 +893,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const stored = await store.getNode(node.id);
       assert.equal(stored?.state, "failed");
       assert.equal(stored?.stateChangedAt, 15);
-    }));
+    }),
+  );
 
   t("endClaims that puts nodes back to ready stamps readyAt, as a transition would", () =>
     withStore(async (store) => {
@@ -787,7 +905,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await store.allocate([request(claim)], 10);
       await store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "cancelled", at: 20, outcome: "aborted", nodesTo: "ready" }]);
       assert.deepEqual(await store.getNode(node.id), { ...node, state: "ready", claimId: claim.id, stateChangedAt: 20, readyAt: 20 });
-    }));
+    }),
+  );
 
   // ---- concurrency ----
 
@@ -801,9 +920,7 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await store.insertNodes(nodes);
       const claims = Array.from({ length: 220 }, () => makeClaim());
       for (const c of claims) await store.createClaim(c);
-      const requests = claims.map((c, i) =>
-        i % 5 === 0 ? request(c, ["jammy"], ["oneiric"]) : request(c, [labels[i % 2]!]),
-      );
+      const requests = claims.map((c, i) => (i % 5 === 0 ? request(c, ["jammy"], ["oneiric"]) : request(c, [labels[i % 2]!])));
       const handedOut: { claimId: string; nodeIds: string[] }[] = [];
       // Four workers per handle, each taking overlapping batches of the same claims.
       const worker = async (s: Store, seed: number) => {
@@ -830,7 +947,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const queued = await store.listClaims({ states: ["queued"] });
       const ready = await store.listNodes({ states: ["ready"] });
       assert.ok(queued.length === 0 || ready.length < 2, `${queued.length} claims still queued with ${ready.length} nodes ready`);
-    }));
+    }),
+  );
 
   t("allocating, ending and transitioning concurrently from two handles stays consistent", () =>
     withStore(async (store, open) => {
@@ -847,13 +965,21 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
           await s.transitionNodes(a.nodes.map((n) => ({ id: n.id, from: ["released"], to: "deleting", at: 30 })));
         }
       };
-      await Promise.all([0, 1, 2, 3].map((i) => cycle(i % 2 ? store : other, claims.filter((_, j) => j % 4 === i))));
+      await Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          cycle(
+            i % 2 ? store : other,
+            claims.filter((_, j) => j % 4 === i),
+          ),
+        ),
+      );
       const released = await store.listClaims({ states: ["released"] });
       assert.equal(released.length, 80);
       assert.equal((await store.listNodes({ states: ["deleting"] })).length, 80);
       const owners = new Set((await store.listNodes()).map((n) => n.claimId));
       assert.equal(owners.size, 80);
-    }));
+    }),
+  );
 
   // ---- claim events ----
 
@@ -869,13 +995,22 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
 
   t("claim events round-trip every field and come back per claim, by time, then in write order", () =>
     withStore(async (store) => {
-      await store.appendClaimEvents([event("c-1", 20, "launching"), event("c-2", 5, "launching"), event("c-1", 10, "launch-failed", "it's \"quoted\"; \\ too")]);
+      await store.appendClaimEvents([
+        event("c-1", 20, "launching"),
+        event("c-2", 5, "launching"),
+        event("c-1", 10, "launch-failed", 'it\'s "quoted"; \\ too'),
+      ]);
       await store.appendClaimEvents([event("c-1", 20, "node-ready")]);
       const got = await store.listClaimEvents("c-1");
-      assert.deepEqual(got, [event("c-1", 10, "launch-failed", "it's \"quoted\"; \\ too"), event("c-1", 20, "launching"), event("c-1", 20, "node-ready")]);
+      assert.deepEqual(got, [
+        event("c-1", 10, "launch-failed", 'it\'s "quoted"; \\ too'),
+        event("c-1", 20, "launching"),
+        event("c-1", 20, "node-ready"),
+      ]);
       assert.deepEqual(await store.listClaimEvents("c-2"), [event("c-2", 5, "launching")]);
       assert.deepEqual(await store.listClaimEvents("c-none"), []);
-    }));
+    }),
+  );
 
   t("claim events are written in the transaction of the node insert or transition they come with", () =>
     withStore(async (store) => {
@@ -883,7 +1018,10 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await store.insertNodes([node], [event("c-1", 1, "launching")]);
       assert.equal((await store.getNode(node.id))?.state, "launching");
       // Written even when the transition does not apply (the node was elsewhere).
-      const applied = await store.transitionNodes([{ id: node.id, from: ["ready"], to: "failed", at: 2 }], [event("c-1", 2, "launch-failed")]);
+      const applied = await store.transitionNodes(
+        [{ id: node.id, from: ["ready"], to: "failed", at: 2 }],
+        [event("c-1", 2, "launch-failed")],
+      );
       assert.deepEqual(applied, []);
       // Many changes (the batched path on MySQL) and events together.
       const more = Array.from({ length: 8 }, () => makeNode({ state: "launching" }));
@@ -896,8 +1034,12 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       // Events alone.
       await store.transitionNodes([], [event("c-1", 4, "node-ready")]);
       await store.insertNodes([], [event("c-1", 5, "launching")]);
-      assert.deepEqual((await store.listClaimEvents("c-1")).map((e) => `${e.at} ${e.kind}`), ["1 launching", "2 launch-failed", "3 attempt-failed", "4 node-ready", "5 launching"]);
-    }));
+      assert.deepEqual(
+        (await store.listClaimEvents("c-1")).map((e) => `${e.at} ${e.kind}`),
+        ["1 launching", "2 launch-failed", "3 attempt-failed", "4 node-ready", "5 launching"],
+      );
+    }),
+  );
 
   t("a failed node insert writes none of its claim events", () =>
     withStore(async (store) => {
@@ -905,7 +1047,8 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await store.insertNodes([node]);
       await assert.rejects(store.insertNodes([node], [event("c-1", 1, "launching")]), (err) => isCode(err, "already-exists"));
       assert.deepEqual(await store.listClaimEvents("c-1"), []);
-    }));
+    }),
+  );
 
   t("long event messages are cut, many events are written in one call", () =>
     withStore(async (store) => {
@@ -915,15 +1058,20 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       await store.appendClaimEvents(Array.from({ length: 1200 }, (_, i) => event("c-2", i, "launching")));
       const many = await store.listClaimEvents("c-2");
       assert.equal(many.length, 1200);
-      assert.deepEqual(many.map((e) => e.at), Array.from({ length: 1200 }, (_, i) => i));
-    }));
+      assert.deepEqual(
+        many.map((e) => e.at),
+        Array.from({ length: 1200 }, (_, i) => i),
+      );
+    }),
+  );
 
   t("a closed store refuses calls as unavailable", () =>
     withStore(async (store) => {
       await store.close();
       await assert.rejects(store.getNode("n-1"), (err) => isCode(err, "unavailable"));
       await store.close();
-    }));
+    }),
+  );
 
   defineImageStoreContract(t, fresh);
   defineHoldStoreContract(t, fresh);

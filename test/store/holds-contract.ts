@@ -82,14 +82,21 @@ export function defineHoldStoreContract(t: Suite, fresh: () => Promise<StoreFixt
 
   t("holds: a hold round-trips every field, a second put replaces it, unknown nodes have none", () =>
     withStores(async (store) => {
-      const hold = makeHold({ reason: `it's "odd"; \\ and ünïcode ✓`, source: "rule", ruleId: "config/flaky", heldAt: 2 ** 41, expiresAt: 2 ** 41 + 1 });
+      const hold = makeHold({
+        reason: `it's "odd"; \\ and ünïcode ✓`,
+        source: "rule",
+        ruleId: "config/flaky",
+        heldAt: 2 ** 41,
+        expiresAt: 2 ** 41 + 1,
+      });
       await store.holds.putHolds([hold, makeHold()]);
       assert.deepEqual(await store.holds.getHolds([hold.nodeId]), [hold]);
       const replaced = { ...hold, reason: "again", requester: "bob", expiresAt: 5 };
       await store.holds.putHolds([replaced]);
       assert.deepEqual(await store.holds.getHolds([hold.nodeId, "n-unknown"]), [replaced]);
       assert.deepEqual(await store.holds.getHolds([]), []);
-    }));
+    }),
+  );
 
   t("holds: active holds are listed oldest first; ending and extending apply only while a hold lasts", () =>
     withStores(async (store) => {
@@ -99,7 +106,10 @@ export function defineHoldStoreContract(t: Suite, fresh: () => Promise<StoreFixt
       await store.holds.putHolds([late, early, gone]);
       assert.equal(await store.holds.endHold(gone.nodeId, 400, "expired"), true);
       assert.equal(await store.holds.endHold(gone.nodeId, 500, "again"), false, "ending twice");
-      assert.deepEqual((await store.holds.listActiveHolds()).map((h) => h.nodeId), [early.nodeId, late.nodeId]);
+      assert.deepEqual(
+        (await store.holds.listActiveHolds()).map((h) => h.nodeId),
+        [early.nodeId, late.nodeId],
+      );
       const [ended] = await store.holds.getHolds([gone.nodeId]);
       assert.equal(ended?.endedAt, 400);
       assert.equal(ended?.endReason, "expired");
@@ -108,19 +118,33 @@ export function defineHoldStoreContract(t: Suite, fresh: () => Promise<StoreFixt
       const [extended] = await store.holds.getHolds([early.nodeId]);
       assert.equal(extended?.expiresAt, 777);
       assert.equal(extended?.reason, "longer");
-    }));
+    }),
+  );
 
   t("holds: a key is recorded once per node and fingerprint, the latest adder winning", () =>
     withStores(async (store) => {
-      const key: HoldKeyRecord = { nodeId: "n-1", fingerprint: "SHA256:abc", publicKey: "ssh-ed25519 AAAA dev", addedBy: "alice", addedAt: 10 };
+      const key: HoldKeyRecord = {
+        nodeId: "n-1",
+        fingerprint: "SHA256:abc",
+        publicKey: "ssh-ed25519 AAAA dev",
+        addedBy: "alice",
+        addedAt: 10,
+      };
       await store.holds.putKey(key);
       await store.holds.putKey({ ...key, addedBy: "bob", addedAt: 20 });
       await store.holds.putKey({ ...key, fingerprint: "SHA256:def", addedAt: 15 });
       await store.holds.putKey({ ...key, nodeId: "n-2" });
       const keys = await store.holds.listKeys(["n-1"]);
-      assert.deepEqual(keys.map((k) => [k.fingerprint, k.addedBy, k.addedAt]), [["SHA256:def", "alice", 15], ["SHA256:abc", "bob", 20]]);
+      assert.deepEqual(
+        keys.map((k) => [k.fingerprint, k.addedBy, k.addedAt]),
+        [
+          ["SHA256:def", "alice", 15],
+          ["SHA256:abc", "bob", 20],
+        ],
+      );
       assert.equal((await store.holds.listKeys(["n-1", "n-2"])).length, 3);
-    }));
+    }),
+  );
 
   t("holds: snapshots round-trip, are replaced by id and filtered by node and state", () =>
     withStores(async (store) => {
@@ -133,10 +157,17 @@ export function defineHoldStoreContract(t: Suite, fresh: () => Promise<StoreFixt
       const done = { ...running, operationId: "op-1", imageId: "img-1", state: "done" as const, doneAt: 9_000 };
       await store.holds.putSnapshot(done);
       assert.deepEqual(await store.holds.listSnapshots({ nodeIds: ["n-1"] }), [done]);
-      assert.deepEqual((await store.holds.listSnapshots({ states: ["failed"] })).map((s) => s.id), [other.id]);
-      assert.deepEqual((await store.holds.listSnapshots({})).map((s) => s.id), [running.id, other.id]);
+      assert.deepEqual(
+        (await store.holds.listSnapshots({ states: ["failed"] })).map((s) => s.id),
+        [other.id],
+      );
+      assert.deepEqual(
+        (await store.holds.listSnapshots({})).map((s) => s.id),
+        [running.id, other.id],
+      );
       assert.deepEqual(await store.holds.listSnapshots({ states: [] }), []);
-    }));
+    }),
+  );
 
   t("holds: a rule fires up to its count and no further, can be given a firing back, and is unique by id", () =>
     withStores(async (store) => {
@@ -154,7 +185,8 @@ export function defineHoldStoreContract(t: Suite, fresh: () => Promise<StoreFixt
       assert.equal(await store.holds.deleteRule(rule.id), true);
       assert.equal(await store.holds.deleteRule(rule.id), false);
       assert.deepEqual(await store.holds.listRules(), []);
-    }));
+    }),
+  );
 
   t("holds: firing one rule concurrently from two handles never exceeds its count", () =>
     withStores(async (store, open) => {
@@ -164,26 +196,36 @@ export function defineHoldStoreContract(t: Suite, fresh: () => Promise<StoreFixt
       const fired = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? store : other).holds.fireRule(rule.id)));
       assert.equal(fired.filter(Boolean).length, 5);
       assert.equal((await other.holds.getRule(rule.id))?.fired, 5);
-    }));
+    }),
+  );
 
-  t("holds: syncing config rules inserts, updates keeping the fire count, removes stale ones and leaves API rules alone; counts survive a reopen", () =>
-    withStores(async (store, open) => {
-      const api = makeRule({ id: "by-hand", createdAt: 1 });
-      await store.holds.createRule(api);
-      const a = makeRule({ id: "config/a", source: "config", maxCount: 3, createdAt: 2 });
-      const b = makeRule({ id: "config/b", source: "config", createdAt: 3 });
-      await store.holds.syncConfigRules([a, b]);
-      assert.equal(await store.holds.fireRule("config/a"), true);
-      await store.holds.syncConfigRules([{ ...a, maxCount: 4, reason: "changed", fired: 0, createdAt: 99 }]);
-      const again = await open();
-      const rules = await again.holds.listRules();
-      assert.deepEqual(rules.map((r) => r.id), ["by-hand", "config/a"]);
-      const synced = rules[1];
-      assert.equal(synced?.fired, 1, "the fire count is kept");
-      assert.equal(synced?.maxCount, 4);
-      assert.equal(synced?.reason, "changed");
-      assert.equal(synced?.createdAt, 2, "the creation time is kept");
-      await again.holds.syncConfigRules([]);
-      assert.deepEqual((await store.holds.listRules()).map((r) => r.id), ["by-hand"]);
-    }));
+  t(
+    "holds: syncing config rules inserts, updates keeping the fire count, removes stale ones and leaves API rules alone; counts survive a reopen",
+    () =>
+      withStores(async (store, open) => {
+        const api = makeRule({ id: "by-hand", createdAt: 1 });
+        await store.holds.createRule(api);
+        const a = makeRule({ id: "config/a", source: "config", maxCount: 3, createdAt: 2 });
+        const b = makeRule({ id: "config/b", source: "config", createdAt: 3 });
+        await store.holds.syncConfigRules([a, b]);
+        assert.equal(await store.holds.fireRule("config/a"), true);
+        await store.holds.syncConfigRules([{ ...a, maxCount: 4, reason: "changed", fired: 0, createdAt: 99 }]);
+        const again = await open();
+        const rules = await again.holds.listRules();
+        assert.deepEqual(
+          rules.map((r) => r.id),
+          ["by-hand", "config/a"],
+        );
+        const synced = rules[1];
+        assert.equal(synced?.fired, 1, "the fire count is kept");
+        assert.equal(synced?.maxCount, 4);
+        assert.equal(synced?.reason, "changed");
+        assert.equal(synced?.createdAt, 2, "the creation time is kept");
+        await again.holds.syncConfigRules([]);
+        assert.deepEqual(
+          (await store.holds.listRules()).map((r) => r.id),
+          ["by-hand"],
+        );
+      }),
+  );
 }

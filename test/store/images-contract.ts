@@ -80,12 +80,15 @@ export function defineImageStoreContract(t: Suite, fresh: () => Promise<StoreFix
       await store.images.insertBuild(rich);
       assert.deepEqual(await store.images.getBuild(rich.id), rich);
       assert.equal(await store.images.getBuild("b-missing"), undefined);
-    }));
+    }),
+  );
 
   t("a build's schedule slot is unique per family and provider; builds without one are not", () =>
     withStore(async (store) => {
       await store.images.insertBuild(makeBuild({ slot: "2026-01-02T03:00:00.000Z" }));
-      await assert.rejects(store.images.insertBuild(makeBuild({ slot: "2026-01-02T03:00:00.000Z" })), (err) => isCode(err, "already-exists"));
+      await assert.rejects(store.images.insertBuild(makeBuild({ slot: "2026-01-02T03:00:00.000Z" })), (err) =>
+        isCode(err, "already-exists"),
+      );
       await store.images.insertBuild(makeBuild({ slot: "2026-01-02T03:00:00.000Z", provider: "beta" }));
       await store.images.insertBuild(makeBuild({ slot: "" }));
       await store.images.insertBuild(makeBuild({ slot: "" }));
@@ -93,7 +96,8 @@ export function defineImageStoreContract(t: Suite, fresh: () => Promise<StoreFix
       await store.images.insertBuild(first);
       await assert.rejects(store.images.insertBuild({ ...first }), (err) => isCode(err, "already-exists"));
       assert.equal((await store.images.listBuilds({ family: "jammy-cached" })).length, 5);
-    }));
+    }),
+  );
 
   t("builds list in creation order and filter by family, provider and state", () =>
     withStore(async (store) => {
@@ -101,12 +105,25 @@ export function defineImageStoreContract(t: Suite, fresh: () => Promise<StoreFix
       const b = makeBuild({ createdAt: 10, provider: "beta", state: "failed" });
       const c = makeBuild({ createdAt: 20, family: "noble" });
       for (const build of [a, b, c]) await store.images.insertBuild(build);
-      assert.deepEqual((await store.images.listBuilds()).map((x) => x.id), [b.id, c.id, a.id]);
-      assert.deepEqual((await store.images.listBuilds({ family: "jammy-cached" })).map((x) => x.id), [b.id, a.id]);
-      assert.deepEqual((await store.images.listBuilds({ provider: "beta" })).map((x) => x.id), [b.id]);
-      assert.deepEqual((await store.images.listBuilds({ states: ["promoted", "pending"] })).map((x) => x.id), [c.id, a.id]);
+      assert.deepEqual(
+        (await store.images.listBuilds()).map((x) => x.id),
+        [b.id, c.id, a.id],
+      );
+      assert.deepEqual(
+        (await store.images.listBuilds({ family: "jammy-cached" })).map((x) => x.id),
+        [b.id, a.id],
+      );
+      assert.deepEqual(
+        (await store.images.listBuilds({ provider: "beta" })).map((x) => x.id),
+        [b.id],
+      );
+      assert.deepEqual(
+        (await store.images.listBuilds({ states: ["promoted", "pending"] })).map((x) => x.id),
+        [c.id, a.id],
+      );
       assert.deepEqual(await store.images.listBuilds({ states: [] }), []);
-    }));
+    }),
+  );
 
   t("a build update is compare-and-set on the state, stamps the state change and caps the log at its end", () =>
     withStore(async (store) => {
@@ -114,7 +131,13 @@ export function defineImageStoreContract(t: Suite, fresh: () => Promise<StoreFix
       await store.images.insertBuild(build);
       assert.equal(await store.images.updateBuild({ id: build.id, from: ["booting"], to: "setup", at: 5_000 }), false);
       assert.equal(
-        await store.images.updateBuild({ id: build.id, from: ["pending"], to: "booting", at: 5_000, patch: { builderNodeId: "n-1", timings: { boot: 7 } } }),
+        await store.images.updateBuild({
+          id: build.id,
+          from: ["pending"],
+          to: "booting",
+          at: 5_000,
+          patch: { builderNodeId: "n-1", timings: { boot: 7 } },
+        }),
         true,
       );
       const long = `${"x".repeat(300 * 1024)}THE END`;
@@ -127,7 +150,8 @@ export function defineImageStoreContract(t: Suite, fresh: () => Promise<StoreFix
       assert.equal(stored?.slot, "s");
       assert.ok((stored?.log.length ?? 0) < long.length && stored?.log.endsWith("THE END"), "the log keeps its end");
       assert.equal(await store.images.updateBuild({ id: "b-missing", from: ["pending"], to: "failing", at: 1 }), false);
-    }));
+    }),
+  );
 
   t("families remember being paused and resumed", () =>
     withStore(async (store) => {
@@ -139,7 +163,8 @@ export function defineImageStoreContract(t: Suite, fresh: () => Promise<StoreFix
         { name: "jammy-cached", paused: false, changedAt: 12 },
         { name: "noble", paused: false, changedAt: 11 },
       ]);
-    }));
+    }),
+  );
 
   t("a node's purpose is stored; pool nodes read back without one", () =>
     withStore(async (store) => {
@@ -150,5 +175,6 @@ export function defineImageStoreContract(t: Suite, fresh: () => Promise<StoreFix
       assert.deepEqual(await store.getNode(pool.id), pool);
       await store.transitionNodes([{ id: builder.id, from: ["launching"], to: "booted", at: 2_000 }]);
       assert.equal((await store.getNode(builder.id))?.purpose, "image-build");
-    }));
+    }),
+  );
 }

@@ -43,12 +43,19 @@ t("allocate skips a node another replica has locked instead of waiting for it", 
     await other.query("START TRANSACTION");
     await other.query("SELECT id FROM nodes WHERE id = ? FOR UPDATE", [oldest.id]);
     const started = Date.now();
-    const [allocation] = await store.allocate([{ claimId: claim.id, slots: [{ labels: ["jammy"] }], leaseHash: "l", leaseExpiresAt: 9 }], 5);
+    const [allocation] = await store.allocate(
+      [{ claimId: claim.id, slots: [{ labels: ["jammy"] }], leaseHash: "l", leaseExpiresAt: 9 }],
+      5,
+    );
     assert.ok(Date.now() - started < 3_000, "allocate waited for the lock");
-    assert.deepEqual(allocation?.nodes.map((n) => n.id), [next.id]);
+    assert.deepEqual(
+      allocation?.nodes.map((n) => n.id),
+      [next.id],
+    );
     await other.query("ROLLBACK");
     assert.equal((await store.getNode(oldest.id))?.state, "ready");
-  }));
+  }),
+);
 
 t("allocate leaves a claim another replica has locked queued, and serves it once free", () =>
   withOtherReplica(async ({ store, other }) => {
@@ -64,7 +71,8 @@ t("allocate leaves a claim another replica has locked queued, and serves it once
     await other.query("COMMIT");
     const [allocation] = await store.allocate([req], 6);
     assert.equal(allocation?.claim?.state, "fulfilled");
-  }));
+  }),
+);
 
 t("a claim that does not fit its columns is refused by allocate as by createClaim, and nothing is written", async () => {
   const fixture = await mariadbFixture();
@@ -74,7 +82,13 @@ t("a claim that does not fit its columns is refused by allocate as by createClai
     const fine = makeClaim({ requestId: "fine" });
     const tooLong = makeClaim({ requester: "r".repeat(300) });
     await assert.rejects(store.createClaim(tooLong), (err) => isCode(err, "internal"));
-    const req = (claim: ClaimRecord) => ({ claimId: claim.id, slots: [{ labels: ["jammy"] }], leaseHash: "l", leaseExpiresAt: 9, insert: claim });
+    const req = (claim: ClaimRecord) => ({
+      claimId: claim.id,
+      slots: [{ labels: ["jammy"] }],
+      leaseHash: "l",
+      leaseExpiresAt: 9,
+      insert: claim,
+    });
     await assert.rejects(store.allocate([req(fine), req(tooLong)], 5), (err) => isCode(err, "internal"));
     assert.deepEqual(await store.listClaims(), []);
     assert.equal((await store.listNodes({ states: ["ready"] })).length, 1);

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import type { AllocationRequest } from "../../server/core/index.js";
-import { candidateLimits, changedIds, lockOrder, planAllocations, planEnds, transitionSet, type Candidate } from "../../server/store/plan.js";
+import {
+  candidateLimits,
+  changedIds,
+  lockOrder,
+  planAllocations,
+  planEnds,
+  transitionSet,
+  type Candidate,
+} from "../../server/store/plan.js";
 import type { RowValues } from "../../server/store/records.js";
 import { nodes } from "../../server/store/sqlite-schema.js";
 import { casUpdate, Columns, updateRows } from "../../server/store/sql-text.js";
@@ -17,11 +25,12 @@ const req = (claimId: string, ...slots: string[][]): AllocationRequest => ({
 });
 
 t("each slot takes the oldest node that fits, from one provider", () => {
-  const plan = planAllocations(
-    [req("c1", ["x"], ["y"]), req("c2", ["x"])],
-    new Set(["c1", "c2"]),
-    [node("a-x1", "x", "a", 1), node("b-x1", "x", "b", 2), node("b-y1", "y", "b", 3), node("b-x2", "x", "b", 0)],
-  );
+  const plan = planAllocations([req("c1", ["x"], ["y"]), req("c2", ["x"])], new Set(["c1", "c2"]), [
+    node("a-x1", "x", "a", 1),
+    node("b-x1", "x", "b", 2),
+    node("b-y1", "y", "b", 3),
+    node("b-x2", "x", "b", 0),
+  ]);
   assert.deepEqual(plan, [["b-x2", "b-y1"], ["a-x1"]]);
 });
 
@@ -50,7 +59,13 @@ t("requests that are not queued, repeated, or without slots get nothing", () => 
 
 t("candidate limits cover every slot that accepts a label, with room to spare", () => {
   const limits = candidateLimits([req("c1", ["x", "y"], ["x"]), req("c2", ["y"])]);
-  assert.deepEqual([...limits], [["x", 12], ["y", 12]]);
+  assert.deepEqual(
+    [...limits],
+    [
+      ["x", 12],
+      ["y", 12],
+    ],
+  );
 });
 
 t("a transition stamps its time, readyAt on entering ready, and lets the patch have the last word", () => {
@@ -60,11 +75,14 @@ t("a transition stamps its time, readyAt on entering ready, and lets the patch h
     stateChangedAt: 5,
     readyAt: 2,
   });
-  assert.deepEqual(transitionSet({ id: "n", from: ["launching"], to: "booted", at: 6, patch: { addresses: ["10.0.0.1"], instanceId: undefined } }), {
-    state: "booted",
-    stateChangedAt: 6,
-    addresses: '["10.0.0.1"]',
-  });
+  assert.deepEqual(
+    transitionSet({ id: "n", from: ["launching"], to: "booted", at: 6, patch: { addresses: ["10.0.0.1"], instanceId: undefined } }),
+    {
+      state: "booted",
+      stateChangedAt: 6,
+      addresses: '["10.0.0.1"]',
+    },
+  );
 });
 
 t("changed ids come once each, in the order of their first applied change", () => {
@@ -97,11 +115,17 @@ t("ends apply in order against the state the previous one left, each moving the 
       { claimId: "c2", from: ["queued"], to: "cancelled", at: 7, reason: "gone", nodesTo: "ready" },
     ],
   );
-  assert.deepEqual(plan.applied.map((e) => e.claimId), ["c1", "c2"]);
-  assert.deepEqual([...plan.claimSets], [
-    ["c1", { state: "released", endedAt: 5, outcome: "success" }],
-    ["c2", { state: "cancelled", endedAt: 7, failureReason: "gone" }],
-  ]);
+  assert.deepEqual(
+    plan.applied.map((e) => e.claimId),
+    ["c1", "c2"],
+  );
+  assert.deepEqual(
+    [...plan.claimSets],
+    [
+      ["c1", { state: "released", endedAt: 5, outcome: "success" }],
+      ["c2", { state: "cancelled", endedAt: 7, failureReason: "gone" }],
+    ],
+  );
   assert.deepEqual(plan.nodeMoves, [
     { claimId: "c1", to: "released", at: 5 },
     { claimId: "c2", to: "ready", at: 7 },

@@ -19,8 +19,25 @@ t("the sqlite and mysql schemas have the same tables, columns, kinds, nullabilit
 
 t("the schema has the tables and hot-path indexes the store relies on", () => {
   const shape = shapeOfSqliteTables(sqliteTables);
-  assert.deepEqual(shape.map((t) => t.name), ["claim_events", "claims", "hold_keys", "hold_rules", "hold_snapshots", "holds", "image_builds", "image_families", "meta", "nodes", "schema_migrations"]);
-  const indexes = Object.fromEntries(shape.map((t) => [t.name, t.indexes.map((i) => `${i.unique ? "unique " : ""}${i.columns.join(",")}`)]));
+  assert.deepEqual(
+    shape.map((t) => t.name),
+    [
+      "claim_events",
+      "claims",
+      "hold_keys",
+      "hold_rules",
+      "hold_snapshots",
+      "holds",
+      "image_builds",
+      "image_families",
+      "meta",
+      "nodes",
+      "schema_migrations",
+    ],
+  );
+  const indexes = Object.fromEntries(
+    shape.map((t) => [t.name, t.indexes.map((i) => `${i.unique ? "unique " : ""}${i.columns.join(",")}`)]),
+  );
   assert.deepEqual(indexes.nodes, ["claim_id", "provider,state", "state,label,ready_at,id"]);
   assert.deepEqual(indexes.claims, ["unique request_id", "state,priority,created_at"]);
   assert.deepEqual(indexes.image_builds, ["family,provider,state", "unique family,provider,slot"]);

@@ -30,7 +30,9 @@ t("schedulers in four threads allocating from one file never hand one node to tw
     const runs = [0, 1, 2, 3].map(
       (seed) =>
         new Promise<{ claimId: string; nodeIds: string[] }[]>((resolve, reject) => {
-          const worker = new Worker(new URL("./sqlite-worker.js", import.meta.url), { workerData: { url, requests, rounds: 200, batchSize: 4, seed } });
+          const worker = new Worker(new URL("./sqlite-worker.js", import.meta.url), {
+            workerData: { url, requests, rounds: 200, batchSize: 4, seed },
+          });
           worker.once("message", resolve);
           worker.once("error", reject);
         }),

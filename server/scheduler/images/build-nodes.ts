@@ -85,10 +85,19 @@ export class BuildNodes {
   }
 
   /** Boots (or re-boots: idempotent on the node id) and waits until the cloud reports it running; then booted. */
-  async bootToRunning(node: NodeRecord, setupScript: string, extraTags: Record<string, string>, deadline: number, step: string): Promise<NodeRecord> {
+  async bootToRunning(
+    node: NodeRecord,
+    setupScript: string,
+    extraTags: Record<string, string>,
+    deadline: number,
+    step: string,
+  ): Promise<NodeRecord> {
     if (node.state !== "launching") {
       if (node.state === "booted" || node.state === "checking") return node;
-      throw new BuildStepError(step, `the ${node.purpose ?? "build"} node ${node.id} is ${node.state}${node.failureReason ? ` (${node.failureReason})` : ""}`);
+      throw new BuildStepError(
+        step,
+        `the ${node.purpose ?? "build"} node ${node.id} is ${node.state}${node.failureReason ? ` (${node.failureReason})` : ""}`,
+      );
     }
     const provider = this.providers.get(node.provider);
     const spec: BootSpec = {
@@ -115,14 +124,16 @@ export class BuildNodes {
     }
     delay = this.pollMs;
     while (instance.state !== "running") {
-      if (instance.state === "error") throw new BuildStepError(step, `the instance failed to boot: ${instance.error || "the cloud reported an error"}`);
+      if (instance.state === "error")
+        throw new BuildStepError(step, `the instance failed to boot: ${instance.error || "the cloud reported an error"}`);
       this.guard(deadline, step, "boot timed out");
       await this.clock.sleep(delay);
       delay = Math.min(delay * 2, 5_000);
       try {
         instance = await provider.getInstance(node.id);
       } catch (err) {
-        if (err instanceof StandbyError && err.code === "not-found") throw new BuildStepError(step, "the instance disappeared while booting");
+        if (err instanceof StandbyError && err.code === "not-found")
+          throw new BuildStepError(step, "the instance disappeared while booting");
         if (!isTransient(err)) throw new BuildStepError(step, messageOf(err), { cause: err });
       }
     }
@@ -166,7 +177,9 @@ export class BuildNodes {
 
   /** Marks the node failed (with why) and deletes it. */
   async fail(nodeId: string, reason: string): Promise<void> {
-    await this.store.transitionNodes([{ id: nodeId, from: ["launching", "booted", "checking"], to: "failed", at: this.clock.now(), patch: { failureReason: reason } }]);
+    await this.store.transitionNodes([
+      { id: nodeId, from: ["launching", "booted", "checking"], to: "failed", at: this.clock.now(), patch: { failureReason: reason } },
+    ]);
     await this.remove(nodeId);
   }
 
@@ -190,7 +203,10 @@ export class BuildNodes {
         await provider.deleteInstance(nodeId);
         break;
       } catch (err) {
-        this.logger.warn({ node: nodeId, provider: node.provider, err: messageOf(err) }, "deleting an image build's node failed, will retry");
+        this.logger.warn(
+          { node: nodeId, provider: node.provider, err: messageOf(err) },
+          "deleting an image build's node failed, will retry",
+        );
         await this.clock.sleep(delay);
         delay = Math.min(delay * 2, 30_000);
       }

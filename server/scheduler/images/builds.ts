@@ -74,7 +74,8 @@ export class BuildRunner {
           if (stored) build = { ...stored, log: build.log.length > stored.log.length ? build.log : stored.log };
           next = await this.toFailing(build, step, messageOf(err));
         } catch (inner) {
-          if (!(inner instanceof Superseded)) this.deps.logger.error({ err: inner, build: build.id }, "recording an image build's failure failed");
+          if (!(inner instanceof Superseded))
+            this.deps.logger.error({ err: inner, build: build.id }, "recording an image build's failure failed");
           return;
         }
       }
@@ -133,7 +134,11 @@ export class BuildRunner {
     const now = this.deps.clock.now();
     const builderNodeId = build.builderNodeId || this.deps.random.id("n");
     const imageName = build.imageName || `${build.family.replace(/[^A-Za-z0-9._-]/g, "-")}-${stamp(now)}`;
-    return this.write(note(build, `booting builder ${builderNodeId} from ${baseImage} (flavor ${recipe.flavor})`), "booting", { baseImage, builderNodeId, imageName });
+    return this.write(note(build, `booting builder ${builderNodeId} from ${baseImage} (flavor ${recipe.flavor})`), "booting", {
+      baseImage,
+      builderNodeId,
+      imageName,
+    });
   }
 
   private async boot(build: ImageBuildRecord): Promise<ImageBuildRecord> {
@@ -149,12 +154,19 @@ export class BuildRunner {
     node = await this.deps.nodes.bootToRunning(node, recipe.reach ? "" : recipe.setupScript, { [BUILD_TAG]: build.id }, deadline, "boot");
     node = await this.deps.nodes.check(node, recipe.reach ? "true" : undefined, deadline, "boot");
     const timings = { ...build.timings, boot: this.deps.clock.now() - started };
-    const next = note(build, `builder ${node.id} is up at ${node.addresses[0] ?? "?"}${node.hostKeys[0] ? ` with host key ${node.hostKeys[0].split(" ").slice(0, 2).join(" ")}` : ""}`);
+    const next = note(
+      build,
+      `builder ${node.id} is up at ${node.addresses[0] ?? "?"}${node.hostKeys[0] ? ` with host key ${node.hostKeys[0].split(" ").slice(0, 2).join(" ")}` : ""}`,
+    );
     return this.write(next, "setup", { builderHostKey: node.hostKeys[0] ?? "", timings });
   }
 
   private async setup(build: ImageBuildRecord, resumed: boolean): Promise<ImageBuildRecord> {
-    if (resumed) throw new BuildStepError("setup", "interrupted by a restart of the scheduler while the setup script ran (a setup script is never run twice)");
+    if (resumed)
+      throw new BuildStepError(
+        "setup",
+        "interrupted by a restart of the scheduler while the setup script ran (a setup script is never run twice)",
+      );
     const recipe = await this.recipe(build, "setup");
     const started = this.deps.clock.now();
     let next = build;
@@ -167,7 +179,10 @@ export class BuildRunner {
       next = { ...next, log: next.log + mask(result.output, recipe.secrets) };
       if (result.code !== 0) {
         await this.saveLog(next);
-        throw new BuildStepError("setup", `the setup script exited with ${result.code ?? "a signal"}${lastLine(mask(result.output, recipe.secrets))}`);
+        throw new BuildStepError(
+          "setup",
+          `the setup script exited with ${result.code ?? "a signal"}${lastLine(mask(result.output, recipe.secrets))}`,
+        );
       }
     }
     return this.write(next, "scrubbing", { timings: { ...build.timings, setup: this.deps.clock.now() - started } });
@@ -222,7 +237,8 @@ export class BuildRunner {
       current = await this.write(current, undefined, { operationId });
     }
     const imageId = await this.awaitOperation(current, deadline);
-    const sizeBytes = (await this.deps.listImages(build.provider).catch(() => [] as ImageInfo[])).find((i) => i.id === imageId)?.sizeBytes ?? 0;
+    const sizeBytes =
+      (await this.deps.listImages(build.provider).catch(() => [] as ImageInfo[])).find((i) => i.id === imageId)?.sizeBytes ?? 0;
     const timings = { ...current.timings, snapshot: this.deps.clock.now() - started };
     current = await this.write(note(current, `snapshot ${imageId} taken (${sizeBytes} bytes)`), undefined, { imageId, sizeBytes, timings });
     // The builder has served its purpose; the verifier needs the capacity.
@@ -269,12 +285,20 @@ export class BuildRunner {
     node = await this.deps.nodes.bootToRunning(node, "", { [BUILD_TAG]: build.id }, deadline, "verify");
     node = await this.deps.nodes.check(node, recipe.reach ? recipe.verifyScript : undefined, deadline, "verify");
     if (recipe.reach && build.builderHostKey && node.hostKeys.some((k) => sameKey(k, build.builderHostKey))) {
-      throw new BuildStepError("verify", "the verifier presented the builder's host key: the image carries it (remove host keys in the family's scrubScript)");
+      throw new BuildStepError(
+        "verify",
+        "the verifier presented the builder's host key: the image carries it (remove host keys in the family's scrubScript)",
+      );
     }
     await this.deps.nodes.remove(node.id);
     const now = this.deps.clock.now();
     const timings = { ...current.timings, verify: now - started };
-    const promoted = await this.write(note(current, `verified on ${node.id}; promoted`), "promoted", { verifiedAt: now, promotedAt: now, finishedAt: now, timings });
+    const promoted = await this.write(note(current, `verified on ${node.id}; promoted`), "promoted", {
+      verifiedAt: now,
+      promotedAt: now,
+      finishedAt: now,
+      timings,
+    });
     this.deps.finished(promoted, "promoted");
     return promoted;
   }
@@ -286,7 +310,9 @@ export class BuildRunner {
     let imageId = build.imageId;
     if (!imageId && build.operationId) imageId = await this.orphanedSnapshot(build);
     if (imageId) await this.deleteImage(build, imageId);
-    const failed = await this.write(note(build, `failed: ${build.failureReason}; its nodes and image are deleted`), "failed", { finishedAt: build.finishedAt || this.deps.clock.now() });
+    const failed = await this.write(note(build, `failed: ${build.failureReason}; its nodes and image are deleted`), "failed", {
+      finishedAt: build.finishedAt || this.deps.clock.now(),
+    });
     this.deps.finished(failed, "failed");
     return failed;
   }
@@ -335,7 +361,10 @@ export class BuildRunner {
   private async toFailing(build: ImageBuildRecord, step: string, message: string): Promise<ImageBuildRecord> {
     const reason = `${step}: ${message}`;
     this.deps.logger.warn({ build: build.id, family: build.family, provider: build.provider, reason }, "image build failed");
-    return this.write(note(build, `FAILED at ${step}: ${message}`), "failing", { failureReason: reason, finishedAt: this.deps.clock.now() });
+    return this.write(note(build, `FAILED at ${step}: ${message}`), "failing", {
+      failureReason: reason,
+      finishedAt: this.deps.clock.now(),
+    });
   }
 
   private async liveNode(id: string, step: string): Promise<NodeRecord> {
@@ -368,7 +397,11 @@ export class BuildRunner {
   }
 
   /** Compare-and-set from the state the build is in; its log goes along. */
-  private async write(build: ImageBuildRecord, to: ImageBuildState | undefined, patch: NonNullable<ImageBuildUpdate["patch"]>): Promise<ImageBuildRecord> {
+  private async write(
+    build: ImageBuildRecord,
+    to: ImageBuildState | undefined,
+    patch: NonNullable<ImageBuildUpdate["patch"]>,
+  ): Promise<ImageBuildRecord> {
     if (this.deps.stopped()) throw new Stopping();
     const at = this.deps.clock.now();
     const full = { ...patch, log: build.log };
@@ -389,7 +422,11 @@ function note(build: ImageBuildRecord, line: string): ImageBuildRecord {
 }
 
 function stepOf(state: ImageBuildState): string {
-  return { pending: "boot", booting: "boot", setup: "setup", scrubbing: "scrub", snapshotting: "snapshot", verifying: "verify" }[state as string] ?? state;
+  return (
+    { pending: "boot", booting: "boot", setup: "setup", scrubbing: "scrub", snapshotting: "snapshot", verifying: "verify" }[
+      state as string
+    ] ?? state
+  );
 }
 
 /** 20260102-030000 */

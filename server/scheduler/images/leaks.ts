@@ -12,7 +12,11 @@ import type { NodeRecord } from "../../core/store.js";
  * find it; images without our owner tag (base images, other schedulers')
  * are never touched, and a failed list reaps nothing.
  */
-export function leakedImages(images: readonly ImageInfo[], ownerId: string, buildOf: (id: string) => ImageBuildRecord | undefined): ImageInfo[] {
+export function leakedImages(
+  images: readonly ImageInfo[],
+  ownerId: string,
+  buildOf: (id: string) => ImageBuildRecord | undefined,
+): ImageInfo[] {
   return images.filter((image) => {
     if (image.tags[OWNER_TAG] !== ownerId) return false;
     const buildId = image.tags[BUILD_TAG];
@@ -34,7 +38,11 @@ export class LeakedImages {
   ) {}
 
   /** One pass over a provider's images; returns the ids deleted. */
-  async reconcile(provider: string, images: readonly ImageInfo[], buildOf: (id: string) => ImageBuildRecord | undefined): Promise<string[]> {
+  async reconcile(
+    provider: string,
+    images: readonly ImageInfo[],
+    buildOf: (id: string) => ImageBuildRecord | undefined,
+  ): Promise<string[]> {
     const leaked = new Set(leakedImages(images, this.ownerId, buildOf).map((i) => i.id));
     const deleted: string[] = [];
     for (const id of leaked) {

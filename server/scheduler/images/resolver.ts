@@ -108,7 +108,9 @@ export class ImageResolver {
   /** A fresh promoted cache build for this content, if there is one. */
   cacheHit(template: TemplateConfig, key: string): ImageBuildRecord | undefined {
     const ttl = template.cache?.ttl ?? 0;
-    return this.promoted(cacheFamily(template.label), template.provider).find((b) => b.cacheKey === key && b.createdAt + ttl > this.clock.now());
+    return this.promoted(cacheFamily(template.label), template.provider).find(
+      (b) => b.cacheKey === key && b.createdAt + ttl > this.clock.now(),
+    );
   }
 
   /** The hash of everything that makes a template's image: any change to it misses the cache. */
@@ -131,14 +133,22 @@ export class ImageResolver {
   /** The template's image before any cache, with what must run on it at boot. */
   async templateBase(template: TemplateConfig): Promise<TemplateBase> {
     if (template.image !== undefined) return { image: template.image, setupScript: template.setupScript };
-    if (template.imageSelector) return { image: await this.resolveRef(template.provider, template.imageSelector), setupScript: template.setupScript };
+    if (template.imageSelector)
+      return { image: await this.resolveRef(template.provider, template.imageSelector), setupScript: template.setupScript };
     const family = template.family ? familyOf(this.catalog(), template.family) : undefined;
     const entry = family?.providers.find((p) => p.provider === template.provider);
-    if (!family || !entry) throw new StandbyError("failed-precondition", `image family "${template.family ?? ""}" has no entry for provider ${template.provider}`);
+    if (!family || !entry)
+      throw new StandbyError(
+        "failed-precondition",
+        `image family "${template.family ?? ""}" has no entry for provider ${template.provider}`,
+      );
     const current = this.current(family.name, template.provider);
     if (current) return { image: current.imageId, setupScript: template.setupScript };
     // No good build yet: boot the family's base and run its setup at boot, so the label is served meanwhile.
-    return { image: await this.resolveRef(template.provider, entry.base), setupScript: joinScripts(entry.setupScript ?? family.setupScript, template.setupScript) };
+    return {
+      image: await this.resolveRef(template.provider, entry.base),
+      setupScript: joinScripts(entry.setupScript ?? family.setupScript, template.setupScript),
+    };
   }
 
   /** The setup script a boot of this template on this image runs (the same on every retry of the boot). */

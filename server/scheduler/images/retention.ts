@@ -50,7 +50,12 @@ export class Retention {
   /** Every family and provider with promoted builds; caches of templates that are gone. */
   async sweep(provider: string): Promise<void> {
     const catalog = this.deps.catalog();
-    const pairs = new Set(this.deps.resolver.all().filter((b) => b.provider === provider && b.state === "promoted").map((b) => b.family));
+    const pairs = new Set(
+      this.deps.resolver
+        .all()
+        .filter((b) => b.provider === provider && b.state === "promoted")
+        .map((b) => b.family),
+    );
     for (const family of pairs) {
       if (family.startsWith(TEMPLATE_CACHE_PREFIX)) {
         const label = family.slice(TEMPLATE_CACHE_PREFIX.length);
@@ -86,7 +91,10 @@ export class Retention {
     if (!(await this.deps.images.updateBuild({ id: build.id, from: ["promoted"], to: "retiring", at, patch: { log } }))) return build;
     const retiring: ImageBuildRecord = { ...build, state: "retiring", stateChangedAt: at, log };
     this.deps.resolver.note(retiring);
-    this.deps.logger.info({ build: build.id, family: build.family, provider: build.provider, image: build.imageId, why }, "retiring image build");
+    this.deps.logger.info(
+      { build: build.id, family: build.family, provider: build.provider, image: build.imageId, why },
+      "retiring image build",
+    );
     await this.deps.drive(retiring);
     return (await this.deps.images.getBuild(build.id)) ?? retiring;
   }

@@ -78,7 +78,13 @@ export class ImageService {
 
   constructor(private readonly deps: ImageServiceDeps) {
     this.metrics = deps.metrics ?? noImageMetrics;
-    this.resolver = new ImageResolver(deps.store, deps.providers, deps.clock, () => deps.catalog(), (miss) => this.cacheMiss(miss));
+    this.resolver = new ImageResolver(
+      deps.store,
+      deps.providers,
+      deps.clock,
+      () => deps.catalog(),
+      (miss) => this.cacheMiss(miss),
+    );
     const logger = deps.logger;
     this.nodes = new BuildNodes(deps.store, deps.providers, deps.clock, logger, deps.pollMs, deps.access, () => this.stopped);
     this.runner = new BuildRunner({
@@ -138,14 +144,24 @@ export class ImageService {
     if (this.stopped) return;
     const now = this.deps.clock.now();
     for (const build of this.resolver.all()) {
-      if (DRIVEN.includes(build.state) && !this.inflight.has(build.id) && now - (this.lastDriven.get(build.id) ?? 0) >= RETRY_MS) void this.drive(build);
+      if (DRIVEN.includes(build.state) && !this.inflight.has(build.id) && now - (this.lastDriven.get(build.id) ?? 0) >= RETRY_MS)
+        void this.drive(build);
     }
     const catalog = this.deps.catalog();
-    const due = dueBuilds(catalog.config.images, this.paused, (f, p) => this.resolver.of(f, p), (p) => this.deps.launchable(p), now);
+    const due = dueBuilds(
+      catalog.config.images,
+      this.paused,
+      (f, p) => this.resolver.of(f, p),
+      (p) => this.deps.launchable(p),
+      now,
+    );
     for (const d of due) {
-      await this.create({ family: d.family, provider: d.provider, source: "scheduled", slot: d.slot, requestedBy: "schedule" }).catch((err: unknown) => {
-        if (!(err instanceof StandbyError && err.code === "already-exists")) this.deps.logger.error({ err, family: d.family, provider: d.provider }, "starting a scheduled image build failed");
-      });
+      await this.create({ family: d.family, provider: d.provider, source: "scheduled", slot: d.slot, requestedBy: "schedule" }).catch(
+        (err: unknown) => {
+          if (!(err instanceof StandbyError && err.code === "already-exists"))
+            this.deps.logger.error({ err, family: d.family, provider: d.provider }, "starting a scheduled image build failed");
+        },
+      );
     }
     await this.replaceOutdated();
   }
@@ -165,7 +181,10 @@ export class ImageService {
     }
     const ready = nodes.filter((n) => n.state === "ready");
     for (const node of nodesToReplace(catalog, ready, counts, (n, t) => this.resolver.outdated(n, t))) {
-      this.deps.logger.info({ node: node.id, label: node.label, provider: node.provider, image: node.image }, "replacing a ready node on an outdated image build");
+      this.deps.logger.info(
+        { node: node.id, label: node.label, provider: node.provider, image: node.image },
+        "replacing a ready node on an outdated image build",
+      );
       this.deps.recycle(node);
     }
   }
@@ -177,7 +196,10 @@ export class ImageService {
     try {
       images = await this.resolver.listImages(provider, 0);
     } catch (err) {
-      this.deps.logger.warn({ provider, err: err instanceof Error ? err.message : String(err) }, "cannot list images; image clean-up postponed");
+      this.deps.logger.warn(
+        { provider, err: err instanceof Error ? err.message : String(err) },
+        "cannot list images; image clean-up postponed",
+      );
       return;
     }
     const known = new Map(this.resolver.all().map((b) => [b.id, b]));
@@ -191,10 +213,15 @@ export class ImageService {
     }
     await this.leaks.reconcile(provider, images, (id) => known.get(id));
     await this.retention.sweep(provider);
-    const [nodes, active] = await Promise.all([this.deps.store.listNodes({ provider }), this.deps.store.images.listBuilds({ states: DRIVEN })]);
+    const [nodes, active] = await Promise.all([
+      this.deps.store.listNodes({ provider }),
+      this.deps.store.images.listBuilds({ states: DRIVEN }),
+    ]);
     for (const orphan of orphanBuildNodes(nodes, active)) {
       this.deps.logger.warn({ node: orphan.id, provider }, "deleting an image build node no build drives");
-      void this.nodes.remove(orphan.id).catch((err: unknown) => this.deps.logger.warn({ err, node: orphan.id }, "deleting an orphaned build node failed"));
+      void this.nodes
+        .remove(orphan.id)
+        .catch((err: unknown) => this.deps.logger.warn({ err, node: orphan.id }, "deleting an orphaned build node failed"));
     }
   }
 
@@ -283,7 +310,8 @@ export class ImageService {
       const template = catalog.template(build.family.slice(TEMPLATE_CACHE_PREFIX.length), build.provider);
       if (!template?.cache) return undefined;
       const base = await this.resolver.templateBase(template);
-      if (this.resolver.cacheKey(template, base) !== build.cacheKey) throw new BuildStepError("boot", "the template (or the image it is built on) changed during the build");
+      if (this.resolver.cacheKey(template, base) !== build.cacheKey)
+        throw new BuildStepError("boot", "the template (or the image it is built on) changed during the build");
       return cacheRecipe(catalog, template, build.baseImage || base.image, base.setupScript);
     }
     const recipe = familyRecipe(catalog, build.family, build.provider);
@@ -325,9 +353,14 @@ export class ImageService {
       durationMs: Math.max(0, (build.finishedAt || this.deps.clock.now()) - build.createdAt),
     });
     if (result !== "promoted") return;
-    this.deps.logger.info({ build: build.id, family: build.family, provider: build.provider, image: build.imageId }, "image build promoted");
+    this.deps.logger.info(
+      { build: build.id, family: build.family, provider: build.provider, image: build.imageId },
+      "image build promoted",
+    );
     this.resolver.forgetListing(build.provider);
-    void this.retention.apply(build.family, build.provider).catch((err: unknown) => this.deps.logger.error({ err, build: build.id }, "image retention failed"));
+    void this.retention
+      .apply(build.family, build.provider)
+      .catch((err: unknown) => this.deps.logger.error({ err, build: build.id }, "image retention failed"));
   }
 
   /** Resolves with the build once `done` holds for it, or with its latest state after timeoutMs. */
@@ -399,10 +432,12 @@ export class ImageService {
     const f = familyOf(this.deps.catalog(), family);
     if (!f) throw new StandbyError("not-found", `no image family named ${family}`);
     const entries = f.providers.filter((p) => provider === undefined || p.provider === provider);
-    if (entries.length === 0) throw new StandbyError("failed-precondition", `image family ${family} has no entry for provider ${provider ?? "(any)"}`);
+    if (entries.length === 0)
+      throw new StandbyError("failed-precondition", `image family ${family} has no entry for provider ${provider ?? "(any)"}`);
     for (const e of entries) {
       const running = this.resolver.of(family, e.provider).find((b) => DRIVEN.includes(b.state) && b.state !== "retiring");
-      if (running) throw new StandbyError("failed-precondition", `build ${running.id} of ${family} on ${e.provider} is under way (${running.state})`);
+      if (running)
+        throw new StandbyError("failed-precondition", `build ${running.id} of ${family} on ${e.provider} is under way (${running.state})`);
     }
     const builds: ImageBuildRecord[] = [];
     for (const e of entries) builds.push(await this.create({ family, provider: e.provider, source: "manual", requestedBy }));
@@ -437,7 +472,15 @@ export class ImageService {
       const now = this.deps.clock.now();
       const reason = "cancelled: deleted by an operator";
       const log = `${build.log}# ${reason}\n`;
-      if (await this.deps.store.images.updateBuild({ id, from: [build.state], to: "failing", at: now, patch: { failureReason: reason, finishedAt: now, log } })) {
+      if (
+        await this.deps.store.images.updateBuild({
+          id,
+          from: [build.state],
+          to: "failing",
+          at: now,
+          patch: { failureReason: reason, finishedAt: now, log },
+        })
+      ) {
         const failing: ImageBuildRecord = { ...build, state: "failing", stateChangedAt: now, failureReason: reason, finishedAt: now, log };
         this.changed(failing);
         // A driver at work stops at its next write; the clean-up runs after it.
@@ -460,7 +503,8 @@ export class ImageService {
     if (!familyOf(this.deps.catalog(), family)) throw new StandbyError("not-found", `no image family named ${family}`);
     const node = await this.deps.store.getNode(nodeId);
     if (!node) throw new StandbyError("not-found", `node ${nodeId} not found`);
-    if (node.claimId !== claimId || node.state !== "claimed") throw new StandbyError("permission-denied", `node ${nodeId} is not held by this lease`);
+    if (node.claimId !== claimId || node.state !== "claimed")
+      throw new StandbyError("permission-denied", `node ${nodeId} is not held by this lease`);
     const build = await this.create({
       family,
       provider: node.provider,
@@ -482,7 +526,8 @@ export class ImageService {
       if (b.state !== "promoted") continue;
       const key = `${b.family}\u0000${b.provider}`;
       const have = seen.get(key);
-      if (!have || b.promotedAt > have.promotedAt) seen.set(key, { family: b.family, provider: b.provider, buildId: b.id, promotedAt: b.promotedAt });
+      if (!have || b.promotedAt > have.promotedAt)
+        seen.set(key, { family: b.family, provider: b.provider, buildId: b.id, promotedAt: b.promotedAt });
     }
     return [...seen.values()];
   }
