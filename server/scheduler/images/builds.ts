@@ -8,7 +8,7 @@ import type { ImageInfo, ProviderRegistry } from "../../core/provider.js";
 import type { Random } from "../../core/random.js";
 import type { ImageBuildState } from "../../core/states.js";
 import type { NodeRecord, Store } from "../../core/store.js";
-import { isTransient } from "../lifecycle.js";
+import { Backoff, DELETE_POLICY, isTransient, POLL_POLICY, startingAt } from "../../core/retry.js";
 import { BuildNodes, BuildStepError, messageOf, Stopping } from "./build-nodes.js";
 import { buildNodeLabel, type Recipe } from "./recipes.js";
 
@@ -217,7 +217,7 @@ export class BuildRunner {
     let current = build;
     if (!current.operationId) {
       let operationId = "";
-      let delay = this.deps.pollMs;
+      const delays = new Backoff(startingAt(POLL_POLICY, this.deps.pollMs));
       while (!operationId) {
         this.guard(deadline, "snapshot", "the snapshot was not accepted in time");
         try {
@@ -230,8 +230,7 @@ export class BuildRunner {
           operationId = op.id;
         } catch (err) {
           if (!isTransient(err)) throw new BuildStepError("snapshot", messageOf(err), { cause: err });
-          await this.deps.clock.sleep(delay);
-          delay = Math.min(delay * 2, 5_000);
+          await this.deps.clock.sleep(delays.next());
         }
       }
       current = await this.write(current, undefined, { operationId });
@@ -252,7 +251,7 @@ export class BuildRunner {
 
   private async awaitOperation(build: ImageBuildRecord, deadline: number): Promise<string> {
     const provider = this.deps.providers.get(build.provider);
-    let delay = this.deps.pollMs;
+    const delays = new Backoff(startingAt(POLL_POLICY, this.deps.pollMs));
     for (;;) {
       try {
         const op = await provider.getOperation(build.operationId);
@@ -266,8 +265,7 @@ export class BuildRunner {
         if (!isTransient(err)) throw new BuildStepError("snapshot", messageOf(err), { cause: err });
       }
       this.guard(deadline, "snapshot", "the snapshot did not finish in time");
-      await this.deps.clock.sleep(delay);
-      delay = Math.min(delay * 2, 5_000);
+      await this.deps.clock.sleep(delays.next());
     }
   }
 
@@ -321,7 +319,7 @@ export class BuildRunner {
   private async orphanedSnapshot(build: ImageBuildRecord): Promise<string> {
     const provider = this.deps.providers.get(build.provider);
     const until = this.deps.clock.now() + ORPHAN_SNAPSHOT_WAIT_MS;
-    let delay = this.deps.pollMs;
+    const delays = new Backoff(startingAt(POLL_POLICY, this.deps.pollMs));
     while (this.deps.clock.now() < until) {
       if (this.deps.stopped()) throw new Stopping();
       try {
@@ -330,8 +328,7 @@ export class BuildRunner {
       } catch (err) {
         if (!isTransient(err)) return "";
       }
-      await this.deps.clock.sleep(delay);
-      delay = Math.min(delay * 2, 5_000);
+      await this.deps.clock.sleep(delays.next());
     }
     return "";
   }
@@ -343,7 +340,7 @@ export class BuildRunner {
 
   private async deleteImage(build: ImageBuildRecord, imageId: string): Promise<void> {
     const provider = this.deps.providers.get(build.provider);
-    let delay = this.deps.pollMs;
+    const delays = new Backoff(startingAt(DELETE_POLICY, this.deps.pollMs));
     for (let attempt = 0; ; attempt++) {
       if (this.deps.stopped()) throw new Stopping();
       try {
@@ -352,8 +349,7 @@ export class BuildRunner {
       } catch (err) {
         if (err instanceof StandbyError && err.code === "not-found") return;
         if (!isTransient(err) && attempt >= 2) throw err;
-        await this.deps.clock.sleep(delay);
-        delay = Math.min(delay * 2, 30_000);
+        await this.deps.clock.sleep(delays.next());
       }
     }
   }
