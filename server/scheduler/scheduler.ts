@@ -13,9 +13,13 @@ import { buildTimeline, type TimelineEntry } from "./claim-timeline.js";
 import { ClaimService, type ClaimEvent, type ClaimInput, type ClaimView, type HoldRequest } from "./claims.js";
 import { holdSettings, HoldService } from "./holds.js";
 import { LaunchReporter } from "./launch-reporter.js";
-import { NodeLifecycle, type LaunchFailure, type ProviderMode } from "./lifecycle.js";
 import { ImageService, type ImageMetrics } from "./images/index.js";
+import { NodeDriver } from "./nodes/driver.js";
 import { NodeWriter } from "./node-writer.js";
+import type { LaunchFailure } from "./pool/failures.js";
+import type { ProviderMode } from "./pool/pauses.js";
+import { Pool } from "./pool/pool.js";
+import { Signal } from "./signal.js";
 import { Tokens } from "./tokens.js";
 
 export interface SchedulerDeps {
@@ -74,7 +78,8 @@ export class Scheduler {
   private catalog: Catalog;
   private readonly tokens: Tokens;
   private readonly claims: ClaimService;
-  private readonly lifecycle: NodeLifecycle;
+  private readonly driver: NodeDriver;
+  private readonly pool: Pool;
   /** Image families, builds, post-build snapshots and template caches. */
   readonly images: ImageService;
   /** Held nodes, their keys, snapshots and expiry; autohold rules. */
@@ -89,8 +94,18 @@ export class Scheduler {
     this.tokens = new Tokens(deps.tokenKey);
     this.tickMs = deps.tickMs ?? 1000;
     this.reconcileMs = deps.reconcileMs ?? 60_000;
-    const writer = new NodeWriter(deps.store, deps.logger);
     const observer = deps.observer ?? NOOP_OBSERVER;
+    this.driver = new NodeDriver({
+      store: deps.store,
+      providers: deps.providers,
+      writer: new NodeWriter(deps.store, deps.logger),
+      clock: deps.clock,
+      logger: deps.logger.child({ component: "lifecycle" }),
+      access: deps.access,
+      pollMs: deps.pollMs ?? 500,
+    });
+    const nodeReady = new Signal<NodeRecord>();
+    const launching = new Signal<{ label: string; provider: string }>();
     this.images = new ImageService({
       store: deps.store,
       providers: deps.providers,
@@ -99,14 +114,12 @@ export class Scheduler {
       logger: deps.logger.child({ component: "images" }),
       ownerId: deps.ownerId,
       access: deps.access,
+      nodes: this.driver,
       catalog: () => this.catalog,
       pollMs: deps.pollMs ?? 500,
       ...(deps.imageMetrics ? { metrics: deps.imageMetrics } : {}),
-      recycle: (node) => void this.lifecycle.drive({ ...node, state: "ready" }, true),
-      launchable: (name) =>
-        this.deps.providers.names().includes(name) &&
-        this.deps.providers.status(name).health === "serving" &&
-        this.lifecycle.pausedReason(name) === "",
+      recycle: (node) => void this.pool.deleter.drive({ ...node, state: "ready" }),
+      launchable: (name) => this.pool.pauses.launchesNow(name),
     });
     this.claims = new ClaimService(
       deps.store,
@@ -116,34 +129,34 @@ export class Scheduler {
       deps.logger.child({ component: "claims" }),
       this.catalog,
       claimSettings(deps.config),
-      () => this.lifecycle.kick(true),
-      (nodes) => this.lifecycle.deleteNodes(nodes),
-      (node, message) => this.lifecycle.failHandover(node, message),
+      () => this.pool.poolWanted.emit(true),
+      (nodes) => this.pool.deleter.deleteNodes(nodes),
+      (node, message) => this.pool.launcher.failHandover(node, message),
       deps.access,
       observer,
     );
-    this.lifecycle = new NodeLifecycle(
-      deps.store,
-      deps.providers,
-      writer,
-      deps.clock,
-      deps.random,
-      deps.logger.child({ component: "lifecycle" }),
-      deps.ownerId,
-      this.catalog,
-      {
-        nodeReady: () => this.claims.nodeReady(),
-        demand: () => this.claims.demand((candidates, labels) => this.lifecycle.rankProviders(candidates, labels)),
-        launching: (label, provider) => this.claims.launching(label, provider),
-      },
-      { ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }), images: this.images },
-      deps.access,
-      new LaunchReporter(
+    this.pool = new Pool({
+      store: deps.store,
+      providers: deps.providers,
+      driver: this.driver,
+      clock: deps.clock,
+      random: deps.random,
+      logger: deps.logger.child({ component: "lifecycle" }),
+      ownerId: deps.ownerId,
+      catalog: () => this.catalog,
+      access: deps.access,
+      images: this.images,
+      reporter: new LaunchReporter(
         observer,
         { waitingOn: (label, limit) => this.claims.waitingOn(label, limit), isQueued: (id) => this.claims.isQueued(id) },
         deps.clock,
       ),
-    );
+      demand: (rank) => this.claims.demand(rank),
+      nodeReady,
+      launching,
+    });
+    nodeReady.on(() => this.claims.nodeReady());
+    launching.on(({ label, provider }) => this.claims.launching(label, provider));
     this.holds = new HoldService(
       {
         store: deps.store,
@@ -151,7 +164,7 @@ export class Scheduler {
         clock: deps.clock,
         random: deps.random,
         logger: deps.logger.child({ component: "holds" }),
-        deleteNode: (node) => void this.lifecycle.drive(node, true),
+        deleteNode: (node) => void this.pool.deleter.drive(node),
         ...(deps.access ? { access: deps.access } : {}),
         ...(deps.pollMs === undefined ? {} : { snapshotPollMs: deps.pollMs }),
         observer,
@@ -171,31 +184,31 @@ export class Scheduler {
     await this.images.start();
     await this.holds.start();
     this.deps.providers.onReady((name) => {
-      if (!this.stopped) void this.lifecycle.reconcile(name);
+      if (!this.stopped) void this.pool.reconciler.reconcile(name);
     });
     await Promise.all(
       this.deps.providers
         .names()
         .filter((n) => this.deps.providers.status(n).health === "serving")
-        .map((n) => this.lifecycle.reconcile(n)),
+        .map((n) => this.pool.reconciler.reconcile(n)),
     );
     this.every(this.tickMs, async () => {
       await this.claims.sweep();
       await this.holds.sweep();
-      await this.lifecycle.recycle();
+      await this.pool.recycler.recycle();
       await this.images.tick();
-      this.lifecycle.kick();
+      this.pool.provisioner.kick();
       this.claims.kickAllocation();
     });
     this.every(this.reconcileMs, async () => {
       for (const name of this.deps.providers.names()) {
         if (this.deps.providers.status(name).health === "serving") {
-          await this.lifecycle.reconcile(name);
+          await this.pool.reconciler.reconcile(name);
           await this.images.reconcile(name);
         }
       }
     });
-    this.lifecycle.kick(true);
+    this.pool.provisioner.kick(true);
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
@@ -212,7 +225,8 @@ export class Scheduler {
 
   stop(): void {
     this.stopped = true;
-    this.lifecycle.stop();
+    this.driver.stop();
+    this.pool.stop();
     this.images.stop();
     this.holds.stop();
     for (const t of this.timers) t.cancel();
@@ -224,8 +238,7 @@ export class Scheduler {
     if (added.length > 0) throw new StandbyError("failed-precondition", `adding providers needs a restart: ${added.join(", ")}`);
     this.catalog = new Catalog(config);
     this.claims.setCatalog(this.catalog, claimSettings(config));
-    this.lifecycle.setCatalog(this.catalog);
-    this.lifecycle.kick();
+    this.pool.provisioner.kick();
     this.holds
       .reload(holdSettings(config.holds))
       .catch((err: unknown) => this.deps.logger.error({ err }, "applying the reloaded hold rules failed"));
@@ -269,7 +282,7 @@ export class Scheduler {
       if (view.claim.state === "queued") {
         // Launches already under way for its labels are part of the current state too.
         const wanted = new Set(this.claims.slotsOf(claimId).flat());
-        const pending = (await this.lifecycle.counts()).filter(
+        const pending = (await this.deps.store.countNodes()).filter(
           (c) => wanted.has(c.label) && ["launching", "booted", "checking"].includes(c.state),
         );
         for (const p of pending) listener({ kind: "launching", message: `launching ${p.label} on ${p.provider}`, view }, "");
@@ -336,14 +349,14 @@ export class Scheduler {
     if (node.state === "gone" || node.state === "deleting") return node;
     if (["launching", "booted", "checking"].includes(node.state))
       throw new StandbyError("failed-precondition", `node ${id} is ${node.state}; delete it once it is ready`);
-    void this.lifecycle.drive(node, true);
+    void this.pool.deleter.drive(node);
     return { ...node, state: "deleting" };
   }
 
   /** Pause (no launches), drain (no launches, ready nodes recycled) or resume a provider. */
   async setProviderMode(name: string, mode: ProviderMode): Promise<ProviderSummary> {
     if (!this.deps.providers.names().includes(name)) throw new StandbyError("not-found", `no provider named ${name}`);
-    this.lifecycle.setMode(name, mode);
+    this.pool.pauses.setMode(name, mode);
     this.deps.logger.info({ provider: name, mode }, "provider mode changed");
     const found = (await this.listProviders()).find((p) => p.name === name);
     if (!found) throw new StandbyError("not-found", `no provider named ${name}`);
@@ -351,7 +364,7 @@ export class Scheduler {
   }
 
   async listLabels(): Promise<LabelSummary[]> {
-    const counts = await this.lifecycle.counts();
+    const counts = await this.deps.store.countNodes();
     return [...this.catalog.labels.values()].map((l) => {
       const mine: Partial<Record<NodeState, number>> = {};
       for (const c of counts) if (c.label === l.name) mine[c.state] = (mine[c.state] ?? 0) + c.count;
@@ -373,8 +386,8 @@ export class Scheduler {
   }
 
   async listProviders(): Promise<ProviderSummary[]> {
-    const counts = await this.lifecycle.counts();
-    const failures = this.lifecycle.recentFailures();
+    const counts = await this.deps.store.countNodes();
+    const failures = this.pool.failures.recent();
     return this.deps.providers.names().map((name) => {
       const mine: Partial<Record<NodeState, number>> = {};
       for (const c of counts) if (c.provider === name) mine[c.state] = (mine[c.state] ?? 0) + c.count;
@@ -382,8 +395,8 @@ export class Scheduler {
         ...this.deps.providers.status(name),
         counts: mine,
         recentFailures: failures.filter((f) => f.provider === name).slice(-10),
-        mode: this.lifecycle.mode(name),
-        pausedReason: this.lifecycle.pausedReason(name),
+        mode: this.pool.pauses.mode(name),
+        pausedReason: this.pool.pauses.pausedReason(name),
       };
     });
   }

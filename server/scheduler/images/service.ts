@@ -9,6 +9,7 @@ import type { Random } from "../../core/random.js";
 import { ACTIVE_IMAGE_BUILD_STATES, type ImageBuildState } from "../../core/states.js";
 import type { NodeRecord, Store } from "../../core/store.js";
 import type { Catalog } from "../catalog.js";
+import type { NodeDriver } from "../nodes/driver.js";
 import { BuildNodes, BuildStepError } from "./build-nodes.js";
 import { BuildRunner } from "./builds.js";
 import { wantsCacheBuild } from "./cache.js";
@@ -28,6 +29,8 @@ export interface ImageServiceDeps {
   logger: Logger;
   ownerId: string;
   access: NodeAccess | undefined;
+  /** Drives builders and verifiers, as it drives pool nodes. */
+  nodes: NodeDriver;
   catalog(): Catalog;
   pollMs: number;
   metrics?: ImageMetrics;
@@ -86,7 +89,7 @@ export class ImageService {
       (miss) => this.cacheMiss(miss),
     );
     const logger = deps.logger;
-    this.nodes = new BuildNodes(deps.store, deps.providers, deps.clock, logger, deps.pollMs, deps.access, () => this.stopped);
+    this.nodes = new BuildNodes(deps.store, deps.nodes, deps.access, () => deps.clock.now());
     this.runner = new BuildRunner({
       store: deps.store,
       providers: deps.providers,
