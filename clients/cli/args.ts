@@ -20,10 +20,32 @@ export interface Parsed {
   positionals: string[];
 }
 
+/**
+ * `--ttl -1` as `--ttl=-1`: a value that looks like a negative number is the
+ * option's value, not an unknown option, so the range check can name it.
+ * Nothing after `--` is touched (standby run's remote command).
+ */
+function joinNegativeValues(args: string[], options: OptionSpecs): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") return out.concat(args.slice(i));
+    const next = args[i + 1];
+    const spec = arg.startsWith("--") ? options[arg.slice(2)] : undefined;
+    if (spec?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
 /** Strict parsing: unknown options and missing values are usage errors. */
 export function parseCommandArgs(command: string, args: string[], options: OptionSpecs): Parsed {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals: true, strict: true });
     return { values: values as Values, positionals };
   } catch (err) {
     // Drop parseArgs' hint about positionals starting with "-": commands
@@ -51,7 +73,7 @@ export function bool(values: Values, name: string): boolean {
   return values[name] === true;
 }
 
-/** A whole number within [min, max], or undefined when the option is absent. */
+/** A whole number within [min, max] written as digits (no "1e3", no "0x10"), or undefined when the option is absent. */
 export function int(
   values: Values,
   name: string,
@@ -60,8 +82,8 @@ export function int(
 ): number | undefined {
   const raw = str(values, name);
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+  const n = /^[+-]?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `${min}..${max}`;
     throw new UsageError(`--${name} must be a whole number ${range}, not "${raw}"`, command);
   }
@@ -78,3 +100,9 @@ export function positionals(parsed: Parsed, command: string, names: string[]): s
   }
   return parsed.positionals;
 }
+
+/** The ranges of the numbers the claim commands take, as the scheduler checks them (and as --help states them). */
+export const PRIORITY_RANGE = { min: -1_000_000, max: 1_000_000 } as const;
+export const TTL_RANGE = { min: 1, max: 86_400 } as const;
+/** Seconds; a timer cannot wait longer than 2^31-1 ms. */
+export const TIMEOUT_RANGE = { min: 1, max: 2_147_483 } as const;

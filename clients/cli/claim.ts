@@ -1,7 +1,7 @@
 import { ClaimState, type Claim, type WatchClaimResponse } from "../../gen/ts/standby/v1/standby.js";
 import { ClaimAbortedError, ClaimFailedError, ClaimTimeoutError, type ClaimEnd } from "../typescript/errors.js";
 import type { ClaimProgress } from "../typescript/claim.js";
-import { positionals } from "./args.js";
+import { positionals, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import type { Context } from "./context.js";
 import { claimedNodesTable, claimJson, claimStateName, details, renderJson } from "./format.js";
@@ -15,6 +15,25 @@ export interface ClaimOptions {
   jobName: string;
   requestId: string | undefined;
   timeoutSeconds: number;
+}
+
+const CLAIM_ID = /^c-[0-9a-f]+$/;
+
+/** A claim's id ("c-…"), as opposed to its token ("c-…:secret"). */
+export function isClaimId(ref: string): boolean {
+  return CLAIM_ID.test(ref);
+}
+
+/** The one CLAIM_TOKEN argument; a claim id in its place is a usage error that says what to pass. */
+export function claimTokenArg(ctx: Context, command: string): string {
+  const [token = ""] = positionals(ctx.parsed, command, ["CLAIM_TOKEN"]);
+  if (isClaimId(token)) {
+    throw new UsageError(
+      `"${token}" is a claim id; "${command}" takes the claim token ("${token}:…", printed by "standby claim" as soon as the claim is made)`,
+      command,
+    );
+  }
+  return token;
 }
 
 /** A waiting claim's progress as one line: "claim c-1 queued (position 2): launching jammy on east". */
@@ -42,6 +61,7 @@ export function claimEndNote(end: ClaimEnd): string {
  */
 export async function runClaim(ctx: Context, o: ClaimOptions): Promise<number> {
   let lastLine = "";
+  let tokenShown = false;
   try {
     const lease = await ctx.client().claim({
       labels: o.labelExpressions,
@@ -55,8 +75,14 @@ export async function runClaim(ctx: Context, o: ClaimOptions): Promise<number> {
       signal: ctx.signal,
       keepAlive: false,
       onProgress: (p) => {
+        if (ctx.json) return;
+        if (p.claimToken && !tokenShown) {
+          // Printed while the claim still waits, so another terminal can follow or cancel it.
+          tokenShown = true;
+          ctx.err(`claim token: ${p.claimToken} ("standby claim watch|cancel TOKEN" from elsewhere)\n`);
+        }
         const line = progressLine(p);
-        if (ctx.json || line === lastLine) return;
+        if (line === lastLine) return;
         lastLine = line;
         ctx.err(`${line}\n`);
       },
@@ -123,7 +149,7 @@ fails or is cancelled; Ctrl-C stops watching and leaves the claim as it is.`,
   options: {},
   interruptible: true,
   async run(ctx) {
-    const [token = ""] = positionals(ctx.parsed, "claim watch", ["CLAIM_TOKEN"]);
+    const token = claimTokenArg(ctx, "claim watch");
     const stream = ctx.client().watchClaim({ claimToken: token }, { signal: ctx.signal });
     try {
       // grpc-js types the stream's iterator as `any`.

@@ -2,8 +2,8 @@ import { status } from "@grpc/grpc-js";
 import { ProviderMode, type Claim, type ClaimTimelineEvent } from "../../gen/ts/standby/v1/standby.js";
 import { defaultRequester } from "../typescript/claim.js";
 import { createClient, StandbyClientError, type StandbyClient } from "../typescript/client.js";
-import { int, positionals, str, strs, UsageError } from "./args.js";
-import { claimWatch, runClaim } from "./claim.js";
+import { int, positionals, PRIORITY_RANGE, str, strs, TIMEOUT_RANGE, TTL_RANGE, UsageError } from "./args.js";
+import { claimTokenArg, claimWatch, isClaimId, runClaim } from "./claim.js";
 import { durationSeconds, emit, formatSeconds, GLOBAL_HELP, readPublicKey, type Command } from "./command.js";
 import { run } from "./run.js";
 import { HOLD_COMMANDS } from "./holds.js";
@@ -101,13 +101,13 @@ const claim: Command = {
   args: "--label EXPR [--label EXPR ...] [options]",
   summary: "claim ready nodes, waiting until they are there",
   help: `  --label EXPR        a label expression ("jammy && py312"); one node per --label
-  --ttl S             lease TTL in seconds (server default 600)
+  --ttl S             lease TTL in seconds, 1..86400 (server default 600)
   --ssh-key FILE.pub  an OpenSSH public key to log in with (repeatable)
-  --priority N        higher is served first (default 0)
+  --priority N        higher is served first, -1000000..1000000 (default 0)
   --requester NAME    who asks (default USER@HOST)
   --job NAME          the job the nodes are for
   --request-id ID     makes retries return the same claim (default: random)
-  --timeout S         give up (and cancel the claim) after S seconds (default 600)`,
+  --timeout S         give up (and cancel the claim) after S seconds, 1..2147483 (default 600)`,
   notes: `Prints the claim, its claim token (for "claim show", "claim watch" and
 "claim cancel"), its lease token (for "lease renew" and "lease release") and
 the nodes to log in to. Queue progress goes to stderr. The lease is not renewed
@@ -132,19 +132,18 @@ when the claim fails or times out; on timeout or Ctrl-C the claim is cancelled.`
     if (labels.some((l) => l.trim() === "")) throw new UsageError("--label must not be empty", "claim");
     return runClaim(ctx, {
       labelExpressions: labels,
-      leaseTtlSeconds: int(v, "ttl", "claim", { min: 1, max: 86_400 }) ?? 0,
+      leaseTtlSeconds: int(v, "ttl", "claim", TTL_RANGE) ?? 0,
       sshPublicKeys: strs(v, "ssh-key").map((f) => readPublicKey(f)),
-      priority: int(v, "priority", "claim", { min: -(2 ** 31), max: 2 ** 31 - 1 }) ?? 0,
+      priority: int(v, "priority", "claim", PRIORITY_RANGE) ?? 0,
       requester: str(v, "requester"),
       jobName: str(v, "job") ?? "",
       requestId: str(v, "request-id"),
-      timeoutSeconds: int(v, "timeout", "claim", { min: 1 }) ?? 600,
+      timeoutSeconds: int(v, "timeout", "claim", TIMEOUT_RANGE) ?? 600,
     });
   },
 };
 
 /** A claim's id ("c-" and hex); a claim token is base64url of "c-…:mac" and never starts so. */
-const CLAIM_ID = /^c-[0-9a-f]+$/;
 
 const claimShow: Command = {
   name: "claim show",
@@ -158,7 +157,7 @@ failed and why, nodes that became ready, and when it was fulfilled.`,
   options: {},
   async run(ctx) {
     const [ref = ""] = positionals(ctx.parsed, "claim show", ["CLAIM_TOKEN|CLAIM_ID"]);
-    const byId = CLAIM_ID.test(ref);
+    const byId = isClaimId(ref);
     let claim: Claim | undefined;
     let leaseToken = "";
     if (!byId) {
@@ -189,7 +188,7 @@ const claimCancel: Command = {
   help: "",
   options: {},
   async run(ctx) {
-    const [token = ""] = positionals(ctx.parsed, "claim cancel", ["CLAIM_TOKEN"]);
+    const token = claimTokenArg(ctx, "claim cancel");
     const res = await ctx.client().cancelClaim({ claimToken: token });
     const c = res.claim;
     emit(ctx, { claim: c ? claimJson(c) : null }, c ? `claim ${c.id} is ${claimStateName(c.state)}\n` : "cancelled\n");
@@ -202,11 +201,11 @@ const renew: Command = {
   aliases: ["renew"],
   args: "LEASE_TOKEN [--ttl S]",
   summary: "extend a lease",
-  help: "  --ttl S  new TTL in seconds from now (default: the claim's lease TTL)",
+  help: "  --ttl S  new TTL in seconds from now, 1..86400 (default: the claim's lease TTL)",
   options: { ttl: { type: "string" } },
   async run(ctx) {
     const [token = ""] = positionals(ctx.parsed, "lease renew", ["LEASE_TOKEN"]);
-    const ttl = int(ctx.parsed.values, "ttl", "lease renew", { min: 1, max: 86_400 }) ?? 0;
+    const ttl = int(ctx.parsed.values, "ttl", "lease renew", TTL_RANGE) ?? 0;
     const res = await ctx.client().renewLease({ leaseToken: token, ttlSeconds: ttl });
     const expires = res.expiresAt?.toISOString() ?? null;
     emit(ctx, { expiresAt: expires }, `lease renewed until ${expires ?? "-"}\n`);

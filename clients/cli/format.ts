@@ -316,7 +316,7 @@ export function claimDetails(c: Claim, leaseToken = ""): string {
 
 export function labelsTable(labels: LabelStatus[]): string {
   return table(
-    ["NAME", "READY", "BOOTING", "CLAIMED", "FAILED", "HELD", "MIN READY", "MAX", "QUEUED", "PROVIDERS", "TAGS"],
+    ["NAME", "READY", "BOOTING", "CLAIMED", "FAILED NODES", "HELD", "MIN READY", "MAX", "QUEUED", "PROVIDERS", "TAGS"],
     labels.map((l) => [
       l.name,
       String(count(l.counts, NodeState.NODE_STATE_READY)),
@@ -351,7 +351,7 @@ export function providersTable(providers: ProviderStatus[]): string {
       "READY",
       "BOOTING",
       "CLAIMED",
-      "FAILED",
+      "LAUNCH FAILURES",
       "LAST FAILURE",
       "LAST ERROR",
     ],

@@ -1,5 +1,5 @@
 import { ImageBuildState, imageBuildStateToJSON, type ImageBuild, type ImageFamily } from "../../gen/ts/standby/v1/standby.js";
-import { bool, int, positionals, str, UsageError } from "./args.js";
+import { bool, int, positionals, str, TIMEOUT_RANGE, UsageError } from "./args.js";
 import type { Command } from "./commands.js";
 import type { Context } from "./context.js";
 import { age, details, renderJson, table, type Json, type JsonObject } from "./format.js";
@@ -191,7 +191,7 @@ export const imageBuild: Command = {
   async run(ctx) {
     const [name = ""] = positionals(ctx.parsed, "image build", ["NAME"]);
     const v = ctx.parsed.values;
-    const timeout = int(v, "timeout", "image build", { min: 1 }) ?? 3600;
+    const timeout = int(v, "timeout", "image build", TIMEOUT_RANGE) ?? 3600;
     let builds = (await ctx.client().buildImage({ family: name, provider: str(v, "provider") ?? "" })).builds;
     if (bool(v, "wait")) builds = await waitForBuilds(ctx, builds, timeout);
     emit(ctx, { builds: builds.map(buildJson) }, buildsTable(builds, new Date()));

@@ -51,8 +51,41 @@ function resolve(argv: string[]): { command: Command | undefined; rest: string[]
   return { command: single, rest: argv.slice(1), name: first };
 }
 
+/**
+ * Global options given before the command (`standby --addr A --json labels`),
+ * as git and kubectl take them; after the command they are parsed with the
+ * command's own options. Returns them and what follows them.
+ */
+function leadingGlobals(argv: string[]): { globals: string[]; rest: string[] } {
+  const globals: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("--") || arg === "--" || arg === "--help") break;
+    const name = arg.slice(2).split("=")[0]!;
+    const spec = GLOBAL_OPTIONS[name];
+    if (!spec) throw new UsageError(`unknown option "${arg}" before the command (global options: --addr, --json, --help)`);
+    globals.push(arg);
+    if (spec.type === "string" && !arg.includes("=")) {
+      const value = argv[i + 1];
+      if (value === undefined) throw new UsageError(`option "${arg}" needs a value`);
+      globals.push(value);
+      i++;
+    }
+  }
+  return { globals, rest: argv.slice(i) };
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const { out, err } = io;
+  let globals: string[];
+  try {
+    ({ globals, rest: argv } = leadingGlobals(argv));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`standby: ${e.message}\n${usageFor(undefined)}`);
+    return 2;
+  }
   const first = argv[0];
   if (first === undefined) {
     err(topHelp());
@@ -62,7 +95,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const topic = first === "help" ? argv.slice(1).join(" ") : "";
     const c = topic ? findCommand(topic) : undefined;
     if (topic && !c) {
-      err(`standby: no command "${topic}"\n\n${topHelp()}`);
+      err(`standby: no command "${topic}"\n${TOP_USAGE}`);
       return 2;
     }
     out(c ? commandHelp(c) : topHelp());
@@ -86,7 +119,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         resolved.name.startsWith("-") ? `a command comes first, not "${resolved.name}"` : `unknown command "${resolved.name}"`,
       );
     }
-    const parsed = parseCommandArgs(command.name, resolved.rest, { ...GLOBAL_OPTIONS, ...command.options });
+    const parsed = parseCommandArgs(command.name, [...globals, ...resolved.rest], { ...GLOBAL_OPTIONS, ...command.options });
     if (bool(parsed.values, "help")) {
       out(commandHelp(command));
       return 0;
@@ -113,7 +146,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`standby: ${e.message}\n\n${usageFor(e.command ?? command?.name)}`);
+      err(`standby: ${e.message}\n${usageFor(e.command ?? command?.name)}`);
       return 2;
     }
     if (e instanceof StandbyClientError || isGrpcLike(e)) {
@@ -131,14 +164,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** The usage of a command, of a noun's commands ("node"), or the top-level help. */
+/** After a usage error: the usage line of a command or of a noun's commands ("node"), and where to read more. */
 function usageFor(name: string | undefined): string {
-  if (name === undefined) return topHelp();
+  if (name === undefined) return TOP_USAGE;
   const c = findCommand(name);
   if (c) return `${commandUsage(c)}\n"standby ${c.name} --help" for more.\n`;
   const forms = COMMANDS.filter((x) => x.name.startsWith(`${name} `)).map(commandUsage);
-  return forms.length > 0 ? `${forms.join("\n")}\n` : topHelp();
+  return forms.length > 0 ? `${forms.join("\n")}\n` : TOP_USAGE;
 }
+
+const TOP_USAGE = 'usage: standby COMMAND [options]; "standby --help" lists the commands.\n';
 
 function isGrpcLike(e: unknown): boolean {
   return e instanceof Error && typeof (e as { code?: unknown }).code === "number" && "details" in e;

@@ -4,7 +4,7 @@ import { defaultRequester } from "../typescript/claim.js";
 import { StandbyClientError } from "../typescript/errors.js";
 import type { Lease, OutcomeName } from "../typescript/lease.js";
 import { connectToNode, execStreaming, NodeSshError, type ExecResult } from "../typescript/ssh.js";
-import { bool, int, str, strs, UsageError } from "./args.js";
+import { bool, int, PRIORITY_RANGE, str, strs, TIMEOUT_RANGE, TTL_RANGE, UsageError } from "./args.js";
 import { claimEndExit, progressLine } from "./claim.js";
 import { durationSeconds, formatSeconds, readPublicKey, type Command } from "./command.js";
 import type { Context } from "./context.js";
@@ -36,9 +36,9 @@ export const run: Command = {
   --hold-on-failure DURATION  when the command fails, keep the node this long for diagnosis (90s, 30m, 2h, 1d)
   --hold-reason TEXT          why, for operators (default: the command and its exit code)
   --ssh-key FILE.pub          also authorize this public key on the node, e.g. to log in to a held node (repeatable)
-  --ttl S                     lease TTL in seconds; renewed in the background while the command runs (default 600)
-  --timeout S                 give up waiting for a node after S seconds; the claim is cancelled (default 600)
-  --priority N                higher is served first (default 0)
+  --ttl S                     lease TTL in seconds, 1..86400; renewed in the background while the command runs (default 600)
+  --timeout S                 give up waiting for a node after S seconds, 1..2147483; the claim is cancelled (default 600)
+  --priority N                higher is served first, -1000000..1000000 (default 0)
   --requester NAME            who asks (default USER@HOST)
   --job NAME                  the job the node is for (default: "standby run" and the command)
   -n, --no-stdin              do not pass stdin to the command (default: passed unless it is a terminal)
@@ -88,9 +88,9 @@ Examples:
     const holdReasonOption = str(v, "hold-reason");
     if (holdReasonOption !== undefined && holdSeconds === 0) throw new UsageError("--hold-reason needs --hold-on-failure DURATION", "run");
     const userKeys = strs(v, "ssh-key").map((f) => readPublicKey(f, "run"));
-    const ttlSeconds = int(v, "ttl", "run", { min: 1, max: 86_400 }) ?? 600;
-    const timeoutSeconds = int(v, "timeout", "run", { min: 1 }) ?? 600;
-    const priority = int(v, "priority", "run", { min: -(2 ** 31), max: 2 ** 31 - 1 }) ?? 0;
+    const ttlSeconds = int(v, "ttl", "run", TTL_RANGE) ?? 600;
+    const timeoutSeconds = int(v, "timeout", "run", TIMEOUT_RANGE) ?? 600;
+    const priority = int(v, "priority", "run", PRIORITY_RANGE) ?? 0;
     const report = reporter(ctx, bool(v, "quiet"));
 
     // The key lives only in this process; the node is single use.

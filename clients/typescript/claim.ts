@@ -21,6 +21,8 @@ export interface ClaimProgress {
   queuePosition: number;
   /** The claim as last seen (undefined while the scheduler is unreachable before the first answer). */
   claim: Claim | undefined;
+  /** The claim's token once the scheduler has answered ("" before): watch or cancel the claim with it from elsewhere. */
+  claimToken: string;
 }
 
 export interface ClaimOptions extends LeaseOptions {
@@ -128,7 +130,7 @@ export async function claimNodes(calls: ClaimCalls, options: ClaimOptions): Prom
     const key = `${event}\u0000${event === "queued" ? "" : message}\u0000${claim?.queuePosition ?? 0}`;
     if (key === lastReport) return;
     lastReport = key;
-    options.onProgress?.({ claimId: claim?.id ?? "", event, message, queuePosition: claim?.queuePosition ?? 0, claim });
+    options.onProgress?.({ claimId: claim?.id ?? "", event, message, queuePosition: claim?.queuePosition ?? 0, claim, claimToken });
   };
 
   const cancel = async (): Promise<{ cancelled: boolean; cancelError?: StandbyClientError }> => {

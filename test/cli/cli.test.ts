@@ -201,12 +201,62 @@ async function startStub(): Promise<Stub> {
 
 const args = suite("standby CLI arguments");
 
-args("an unknown command exits 2 with the list of commands", async () => {
+args("an unknown command exits 2 with one line and a pointer to --help, not the whole help", async () => {
   const r = await standby(["frobnicate"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown command "frobnicate"/);
   assert.match(r.stderr, /usage: standby COMMAND/);
+  assert.match(r.stderr, /"standby --help" lists the commands/);
+  assert.equal(r.stderr.trim().split("\n").length, 2, r.stderr);
   assert.equal(r.stdout, "");
+});
+
+args("global options go before or after the command", async () => {
+  const before = await standby(["--addr", "127.0.0.1:1", "--json", "labels"]);
+  const after = await standby(["labels", "--addr", "127.0.0.1:1", "--json"]);
+  const mixed = await standby(["--json", "labels", "--addr=127.0.0.1:1"]);
+  for (const r of [before, after, mixed]) {
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /UNAVAILABLE.*is the scheduler running at 127\.0\.0\.1:1\?/);
+  }
+  assert.equal(before.stderr, after.stderr);
+  const unknown = await standby(["--colour", "labels"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown option "--colour" before the command/);
+  const noValue = await standby(["--addr"]);
+  assert.equal(noValue.code, 2);
+  assert.match(noValue.stderr, /"--addr" needs a value/);
+  const help = await standby(["--addr", "127.0.0.1:1", "--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage: standby COMMAND/);
+});
+
+args("numbers are whole numbers written as digits, within the scheduler's ranges", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--ttl", "-1"], /--ttl must be a whole number 1\.\.86400, not "-1"/],
+    [["--ttl", "1e3"], /--ttl must be a whole number 1\.\.86400, not "1e3"/],
+    [["--priority", "2000000"], /--priority must be a whole number -1000000\.\.1000000, not "2000000"/],
+    [["--priority", "0x10"], /--priority must be a whole number/],
+    [["--timeout", "1e9"], /--timeout must be a whole number 1\.\.2147483, not "1e9"/],
+    [["--timeout", "99999999"], /--timeout must be a whole number 1\.\.2147483, not "99999999"/],
+  ];
+  for (const [extra, message] of cases) {
+    const r = await standby(["claim", "--label", "x", ...extra, "--addr", "127.0.0.1:1"]);
+    assert.equal(r.code, 2, `${extra.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /TimeoutOverflowWarning|ambiguous/);
+  }
+  const help = await standby(["claim", "--help"]);
+  assert.match(help.stdout, /--priority N +higher is served first, -1000000\.\.1000000/);
+  assert.match(help.stdout, /--ttl S +lease TTL in seconds, 1\.\.86400/);
+});
+
+args("claim watch and claim cancel given a claim id say that they take the claim token", async () => {
+  for (const verb of ["watch", "cancel"]) {
+    const r = await standby(["claim", verb, "c-0123abcd", "--addr", "127.0.0.1:1"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`"c-0123abcd" is a claim id; "claim ${verb}" takes the claim token \\("c-0123abcd:…"`));
+  }
 });
 
 args("no arguments at all exits 2 with the usage", async () => {
@@ -238,9 +288,10 @@ args("claim without --label, release without --outcome and a bad --state are usa
   const ttl = await standby(["claim", "--label", "x", "--ttl", "ten"]);
   assert.equal(ttl.code, 2);
   assert.match(ttl.stderr, /--ttl must be a whole number 1\.\.86400, not "ten"/);
-  const dash = await standby(["claim", "--label", "x", "--priority", "-5"]);
-  assert.equal(dash.code, 2);
-  assert.match(dash.stderr, /--priority=-XYZ/, "parseArgs explains how to pass a negative number");
+  // A negative number is an option's value, not an unknown option: the claim is sent.
+  const dash = await standby(["claim", "--label", "x", "--priority", "-5", "--addr", "127.0.0.1:1", "--timeout", "1"]);
+  assert.equal(dash.code, 1, dash.stderr);
+  assert.doesNotMatch(dash.stderr, /--priority=-XYZ|usage:/);
 });
 
 args("a missing or extra positional argument is a usage error", async () => {
@@ -452,6 +503,9 @@ fmt("labels and providers tables sum node counts per state", () => {
     }),
   ]);
   assert.match(labels.split("\n")[1] ?? "", /^jammy +3 +3 +4 +0 +0 +2 +10 +1 +a,b +jammy py312$/);
+  // Nodes in state failed and recent launch failures are different things, with different names.
+  assert.match(labels.split("\n")[0] ?? "", / FAILED NODES /);
+  assert.doesNotMatch(labels.split("\n")[0] ?? "", / FAILED (?!NODES)/);
   const providers = providersTable([
     ProviderStatus.fromPartial({
       name: "a",
@@ -470,6 +524,8 @@ fmt("labels and providers tables sum node counts per state", () => {
     providers.split("\n")[1] ?? "",
     /^a +not_serving +paused \(paused by an operator\) +fake +0\.1\.0 +42 +0 +3 +3 +4 +1 +jammy: instance-error \(no capacity\) +boom$/,
   );
+  assert.match(providers.split("\n")[0] ?? "", / LAUNCH FAILURES /);
+  assert.doesNotMatch(providers.split("\n")[0] ?? "", / FAILED /);
 });
 
 fmt("state names parse back to enum values", () => {
@@ -548,6 +604,9 @@ wire("a queued claim is watched, its progress goes to stderr and the fulfilled n
   };
   const r = await standby(["claim", "--label", "x", "--addr", stub.address]);
   assert.equal(r.code, 0, r.stderr);
+  // The token comes first, while the claim still waits, so another terminal can watch or cancel it.
+  assert.match(r.stderr, /^claim token: ct-q \("standby claim watch\|cancel TOKEN" from elsewhere\)\nclaim c-1 queued \(position 2\)/);
+  assert.equal(r.stderr.match(/claim token:/g)?.length, 1, r.stderr);
   assert.match(r.stderr, /claim c-1 queued \(position 2\)/);
   assert.match(r.stderr, /claim c-1 queued \(position 1\): launching jammy on fake-a/);
   assert.match(r.stdout, /^lease token: +lt-q$/m);
