@@ -9,7 +9,7 @@ import type { SchedulerObserver } from "../core/observer.js";
 import type { ProviderRegistry } from "../core/provider.js";
 import type { Random } from "../core/random.js";
 import type { ClaimRecord, NodeRecord, Store } from "../core/store.js";
-import type { LeaseEnd, LeaseHolds, PreparedHolds } from "./claims.js";
+import type { LeaseEnd, LeaseHolds, PreparedHolds } from "./claims/index.js";
 import { effectiveHold, HoldExpiry } from "./hold-expiry.js";
 import { AutoholdRules, type HoldRuleInput } from "./hold-rules.js";
 import { HoldSnapshots, type SnapshotOptions } from "./hold-snapshots.js";

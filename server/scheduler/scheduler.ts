@@ -1,50 +1,20 @@
 import type { Config } from "../config/schema.js";
-import type { Clock, Timer } from "../core/clock.js";
+import type { Timer } from "../core/clock.js";
 import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
-import type { ProviderRegistry, ProviderStatus } from "../core/provider.js";
-import type { NodeAccess } from "../core/node-access.js";
-import { NOOP_OBSERVER, type SchedulerObserver } from "../core/observer.js";
-import type { Random } from "../core/random.js";
+import type { ProviderStatus } from "../core/provider.js";
 import type { NodeState, Outcome } from "../core/states.js";
-import type { NodeFilter, NodeRecord, Store } from "../core/store.js";
+import type { NodeFilter, NodeRecord } from "../core/store.js";
 import { Catalog } from "./catalog.js";
 import { buildTimeline, type TimelineEntry } from "./claim-timeline.js";
-import { ClaimService, type ClaimEvent, type ClaimInput, type ClaimView, type HoldRequest } from "./claims.js";
-import { holdSettings, HoldService } from "./holds.js";
-import { LaunchReporter } from "./launch-reporter.js";
-import { ImageService, type ImageMetrics } from "./images/index.js";
-import { NodeDriver } from "./nodes/driver.js";
-import { NodeWriter } from "./node-writer.js";
+import type { ClaimEvent, ClaimInput, ClaimService, ClaimSettings, ClaimView, HoldRequest } from "./claims/index.js";
+import { holdSettings, type HoldService } from "./holds.js";
+import type { ImageService } from "./images/index.js";
 import type { LaunchFailure } from "./pool/failures.js";
 import type { ProviderMode } from "./pool/pauses.js";
-import { Pool } from "./pool/pool.js";
-import { Signal } from "./signal.js";
 import { Tokens } from "./tokens.js";
+import { claimSettings, wire, type Controllers, type SchedulerDeps } from "./wiring.js";
 
-export interface SchedulerDeps {
-  store: Store;
-  providers: ProviderRegistry;
-  clock: Clock;
-  random: Random;
-  logger: Logger;
-  config: Config;
-  /** This scheduler's owner id, tagged on every instance. */
-  ownerId: string;
-  /** The key claim and lease tokens are signed with (shared by replicas through the store). */
-  tokenKey: Buffer;
-  /** How often leases, abandoned claims and pools are checked. */
-  tickMs?: number;
-  /** How often every provider is reconciled (leak cleanup, vanished instances). */
-  reconcileMs?: number;
-  pollMs?: number;
-  /** How the scheduler reaches nodes over SSH (ready checks, key injection); none: no checks. */
-  access?: NodeAccess;
-  /** Where image build results go (none: not recorded). */
-  imageMetrics?: ImageMetrics;
-  /** Traces and metrics (server/telemetry); none: nothing is recorded. */
-  observer?: SchedulerObserver;
-}
+export type { SchedulerDeps };
 
 export interface LabelSummary {
   name: string;
@@ -78,8 +48,9 @@ export class Scheduler {
   private catalog: Catalog;
   private readonly tokens: Tokens;
   private readonly claims: ClaimService;
-  private readonly driver: NodeDriver;
-  private readonly pool: Pool;
+  private settings: ClaimSettings;
+  /** The controllers (wiring.ts). */
+  private readonly c: Controllers;
   /** Image families, builds, post-build snapshots and template caches. */
   readonly images: ImageService;
   /** Held nodes, their keys, snapshots and expiry; autohold rules. */
@@ -94,84 +65,16 @@ export class Scheduler {
     this.tokens = new Tokens(deps.tokenKey);
     this.tickMs = deps.tickMs ?? 1000;
     this.reconcileMs = deps.reconcileMs ?? 60_000;
-    const observer = deps.observer ?? NOOP_OBSERVER;
-    this.driver = new NodeDriver({
-      store: deps.store,
-      providers: deps.providers,
-      writer: new NodeWriter(deps.store, deps.logger),
-      clock: deps.clock,
-      logger: deps.logger.child({ component: "lifecycle" }),
-      access: deps.access,
-      pollMs: deps.pollMs ?? 500,
-    });
-    const nodeReady = new Signal<NodeRecord>();
-    const launching = new Signal<{ label: string; provider: string }>();
-    this.images = new ImageService({
-      store: deps.store,
-      providers: deps.providers,
-      clock: deps.clock,
-      random: deps.random,
-      logger: deps.logger.child({ component: "images" }),
-      ownerId: deps.ownerId,
-      access: deps.access,
-      nodes: this.driver,
-      catalog: () => this.catalog,
-      pollMs: deps.pollMs ?? 500,
-      ...(deps.imageMetrics ? { metrics: deps.imageMetrics } : {}),
-      recycle: (node) => void this.pool.deleter.drive({ ...node, state: "ready" }),
-      launchable: (name) => this.pool.pauses.launchesNow(name),
-    });
-    this.claims = new ClaimService(
-      deps.store,
+    this.settings = claimSettings(deps.config);
+    this.c = wire(
+      deps,
       this.tokens,
-      deps.clock,
-      deps.random,
-      deps.logger.child({ component: "claims" }),
-      this.catalog,
-      claimSettings(deps.config),
-      () => this.pool.poolWanted.emit(true),
-      (nodes) => this.pool.deleter.deleteNodes(nodes),
-      (node, message) => this.pool.launcher.failHandover(node, message),
-      deps.access,
-      observer,
+      () => this.catalog,
+      () => this.settings,
     );
-    this.pool = new Pool({
-      store: deps.store,
-      providers: deps.providers,
-      driver: this.driver,
-      clock: deps.clock,
-      random: deps.random,
-      logger: deps.logger.child({ component: "lifecycle" }),
-      ownerId: deps.ownerId,
-      catalog: () => this.catalog,
-      access: deps.access,
-      images: this.images,
-      reporter: new LaunchReporter(
-        observer,
-        { waitingOn: (label, limit) => this.claims.waitingOn(label, limit), isQueued: (id) => this.claims.isQueued(id) },
-        deps.clock,
-      ),
-      demand: (rank) => this.claims.demand(rank),
-      nodeReady,
-      launching,
-    });
-    nodeReady.on(() => this.claims.nodeReady());
-    launching.on(({ label, provider }) => this.claims.launching(label, provider));
-    this.holds = new HoldService(
-      {
-        store: deps.store,
-        providers: deps.providers,
-        clock: deps.clock,
-        random: deps.random,
-        logger: deps.logger.child({ component: "holds" }),
-        deleteNode: (node) => void this.pool.deleter.drive(node),
-        ...(deps.access ? { access: deps.access } : {}),
-        ...(deps.pollMs === undefined ? {} : { snapshotPollMs: deps.pollMs }),
-        observer,
-      },
-      holdSettings(deps.config.holds),
-    );
-    this.claims.setHolds(this.holds);
+    this.claims = this.c.claims;
+    this.images = this.c.images;
+    this.holds = this.c.holds;
   }
 
   get config(): Config {
@@ -184,31 +87,31 @@ export class Scheduler {
     await this.images.start();
     await this.holds.start();
     this.deps.providers.onReady((name) => {
-      if (!this.stopped) void this.pool.reconciler.reconcile(name);
+      if (!this.stopped) void this.c.reconciler.reconcile(name);
     });
     await Promise.all(
       this.deps.providers
         .names()
         .filter((n) => this.deps.providers.status(n).health === "serving")
-        .map((n) => this.pool.reconciler.reconcile(n)),
+        .map((n) => this.c.reconciler.reconcile(n)),
     );
     this.every(this.tickMs, async () => {
       await this.claims.sweep();
       await this.holds.sweep();
-      await this.pool.recycler.recycle();
+      await this.c.recycler.recycle();
       await this.images.tick();
-      this.pool.provisioner.kick();
+      this.c.provisioner.kick();
       this.claims.kickAllocation();
     });
     this.every(this.reconcileMs, async () => {
       for (const name of this.deps.providers.names()) {
         if (this.deps.providers.status(name).health === "serving") {
-          await this.pool.reconciler.reconcile(name);
+          await this.c.reconciler.reconcile(name);
           await this.images.reconcile(name);
         }
       }
     });
-    this.pool.provisioner.kick(true);
+    this.c.provisioner.kick(true);
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
@@ -225,8 +128,9 @@ export class Scheduler {
 
   stop(): void {
     this.stopped = true;
-    this.driver.stop();
-    this.pool.stop();
+    this.c.driver.stop();
+    this.c.provisioner.stop();
+    this.c.deleter.stop();
     this.images.stop();
     this.holds.stop();
     for (const t of this.timers) t.cancel();
@@ -237,8 +141,9 @@ export class Scheduler {
     const added = config.providers.filter((p) => !this.catalog.providers.has(p.name)).map((p) => p.name);
     if (added.length > 0) throw new StandbyError("failed-precondition", `adding providers needs a restart: ${added.join(", ")}`);
     this.catalog = new Catalog(config);
-    this.claims.setCatalog(this.catalog, claimSettings(config));
-    this.pool.provisioner.kick();
+    this.settings = claimSettings(config);
+    this.claims.refresh();
+    this.c.provisioner.kick();
     this.holds
       .reload(holdSettings(config.holds))
       .catch((err: unknown) => this.deps.logger.error({ err }, "applying the reloaded hold rules failed"));
@@ -349,14 +254,14 @@ export class Scheduler {
     if (node.state === "gone" || node.state === "deleting") return node;
     if (["launching", "booted", "checking"].includes(node.state))
       throw new StandbyError("failed-precondition", `node ${id} is ${node.state}; delete it once it is ready`);
-    void this.pool.deleter.drive(node);
+    void this.c.deleter.drive(node);
     return { ...node, state: "deleting" };
   }
 
   /** Pause (no launches), drain (no launches, ready nodes recycled) or resume a provider. */
   async setProviderMode(name: string, mode: ProviderMode): Promise<ProviderSummary> {
     if (!this.deps.providers.names().includes(name)) throw new StandbyError("not-found", `no provider named ${name}`);
-    this.pool.pauses.setMode(name, mode);
+    this.c.pauses.setMode(name, mode);
     this.deps.logger.info({ provider: name, mode }, "provider mode changed");
     const found = (await this.listProviders()).find((p) => p.name === name);
     if (!found) throw new StandbyError("not-found", `no provider named ${name}`);
@@ -387,7 +292,7 @@ export class Scheduler {
 
   async listProviders(): Promise<ProviderSummary[]> {
     const counts = await this.deps.store.countNodes();
-    const failures = this.pool.failures.recent();
+    const failures = this.c.failures.recent();
     return this.deps.providers.names().map((name) => {
       const mine: Partial<Record<NodeState, number>> = {};
       for (const c of counts) if (c.provider === name) mine[c.state] = (mine[c.state] ?? 0) + c.count;
@@ -395,8 +300,8 @@ export class Scheduler {
         ...this.deps.providers.status(name),
         counts: mine,
         recentFailures: failures.filter((f) => f.provider === name).slice(-10),
-        mode: this.pool.pauses.mode(name),
-        pausedReason: this.pool.pauses.pausedReason(name),
+        mode: this.c.pauses.mode(name),
+        pausedReason: this.c.pauses.pausedReason(name),
       };
     });
   }
@@ -409,14 +314,4 @@ export class Scheduler {
 function initialKind(view: ClaimView): ClaimEvent["kind"] {
   const s = view.claim.state;
   return s === "queued" ? "queued" : s;
-}
-
-function claimSettings(config: Config) {
-  return {
-    defaultLeaseTtlMs: config.claims.defaultLeaseTtl,
-    maxLeaseTtlMs: config.claims.maxLeaseTtl,
-    abandonAfterMs: config.claims.abandonAfter,
-    agingStepMs: config.claims.agingStep,
-    nodesetTimeoutMs: config.claims.nodesetTimeout,
-  };
 }

@@ -40,10 +40,11 @@ export interface ImageServiceDeps {
   catalog(): Catalog;
   pollMs: number;
   metrics?: ImageMetrics;
-  /** Deletes a ready pool node so the pool refills (outdated-image replacement). */
-  recycle(node: NodeRecord): void;
-  /** The provider may launch right now (serving, not paused, draining or at quota). */
-  launchable(provider: string): boolean;
+  /** The pool: deletes ready nodes on an outdated build so the pool refills; says whether a provider may launch now (serving, not paused, draining or at quota). */
+  pool: {
+    deleter: { drive(node: NodeRecord): Promise<void> };
+    pauses: { launchesNow(provider: string): boolean };
+  };
 }
 
 /** Builds whose state says someone must drive them on. */
@@ -149,7 +150,7 @@ export class ImageService {
       catalog.config.images,
       this.paused,
       (f, p) => this.resolver.of(f, p),
-      (p) => this.deps.launchable(p),
+      (p) => this.deps.pool.pauses.launchesNow(p),
       now,
     );
     for (const d of due) {
@@ -182,7 +183,7 @@ export class ImageService {
         { node: node.id, label: node.label, provider: node.provider, image: node.image },
         "replacing a ready node on an outdated image build",
       );
-      this.deps.recycle(node);
+      void this.deps.pool.deleter.drive({ ...node, state: "ready" });
     }
   }
 

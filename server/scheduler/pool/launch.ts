@@ -36,7 +36,7 @@ export interface LauncherDeps {
   failures: LaunchFailures;
   pauses: Pauses;
   /** A pool node became ready: claims may be served. */
-  nodeReady: Signal<NodeRecord>;
+  nodeReady: Signal<void>;
   /** A launch for the label started on a provider (for claim progress). */
   launching: Signal<{ label: string; provider: string }>;
   poolWanted: Signal<boolean>;
@@ -146,7 +146,7 @@ export class Launcher {
     node.readyAt = node.stateChangedAt;
     this.deps.failures.succeeded(node.label, node.provider);
     this.deps.pauses.succeeded(node.provider);
-    this.deps.nodeReady.emit(node);
+    this.deps.nodeReady.emit();
   }
 
   /** A node failed while being handed to a claim: fail and replace it. */
