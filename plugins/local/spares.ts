@@ -181,6 +181,16 @@ export class Spares {
       }
       if (existsSync(path.join(dir, "assign"))) continue; // becoming a node
       if (!isRunning(spare.pid, spare.pidStart)) {
+        // A spare that died is worth a look: its log is kept beside the failed nodes' logs.
+        const kept = path.join(path.dirname(this.dir), "failed-logs", `${id}.log`);
+        const saved = await fs
+          .mkdir(path.dirname(kept), { recursive: true, mode: 0o700 })
+          .then(() => fs.rename(path.join(dir, "daemon.log"), kept))
+          .then(
+            () => true,
+            () => false,
+          );
+        this.log.warn({ spare: id, ...(saved ? { log: kept } : {}) }, "a warm spare's daemon died; removed");
         await fs.rm(dir, { recursive: true, force: true });
         continue;
       }
