@@ -36,6 +36,24 @@ function repoRoot(): string {
   return fileURLToPath(new URL(here.includes("/dist/") ? "../../" : "../", import.meta.url));
 }
 
+/** The plugin host for these providers of the configuration. */
+export function pluginHostFor(config: Config, providers: Config["providers"], ownerId: string, logger: Logger): PluginHost {
+  const root = repoRoot();
+  return new PluginHost({
+    providers: providers.map((p) => ({
+      name: p.name,
+      command: resolvePluginCommand(p, root),
+      settings: p.settings,
+      secrets: resolveSecrets(p.secrets),
+      ...(p.policies ? { policies: p.policies } : {}),
+    })),
+    ownerId,
+    logger: logger.child({ component: "plugin-host" }),
+    stateDir: config.server.stateDir,
+    ...(config.server.plugins.policies ? { policies: config.server.plugins.policies } : {}),
+  });
+}
+
 /** Wires config → store → plugin host → scheduler → API. Nothing else lives here. */
 export async function serve(opts: ServeOptions): Promise<Running> {
   const logger = opts.logger ?? createLogger();
@@ -59,20 +77,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   const ownerId = await store.setMetaIfAbsent("owner-id", cryptoRandom.id("standby"));
   const tokenKey = Buffer.from(await store.setMetaIfAbsent("token-key", cryptoRandom.secret()), "base64url");
 
-  const root = repoRoot();
-  const host = new PluginHost({
-    providers: config.providers.map((p) => ({
-      name: p.name,
-      command: resolvePluginCommand(p, root),
-      settings: p.settings,
-      secrets: resolveSecrets(p.secrets),
-      ...(p.policies ? { policies: p.policies } : {}),
-    })),
-    ownerId,
-    logger: logger.child({ component: "plugin-host" }),
-    stateDir: config.server.stateDir,
-    ...(config.server.plugins.policies ? { policies: config.server.plugins.policies } : {}),
-  });
+  const host = pluginHostFor(config, config.providers, ownerId, logger);
   await host.start();
 
   const access = telemetry.access(new SshNodeAccess(await loadSchedulerKey(config.server.stateDir)));

@@ -34,6 +34,46 @@ import {
 
 export { GLOBAL_OPTIONS, type Command } from "./command.js";
 
+const clean: Command = {
+  name: "clean",
+  args: "--config FILE [--provider NAME ...] [--db URL] [--timeout S]",
+  summary: "with the scheduler stopped: delete every node it left running and wait until they are gone",
+  help: `  --config FILE       the configuration the scheduler ran with
+  --provider NAME     only this provider's nodes (repeatable; default: every provider)
+  --db URL            the store (overrides the config)
+  --timeout S         wait at most S seconds for the nodes to go, 1..2147483 (default 120)`,
+  notes: `Nodes outlive a stopped scheduler, like machines in a cloud, and the next start
+adopts them; a local provider's nodes are processes on this host (SSH servers on
+their loopback addresses). This deletes every node of this scheduler on the
+given providers through their plugins, waits until none is left, and records
+them as gone. It refuses while a scheduler answers at the configured address.
+Exits 1 when some node was still there when the wait ended.`,
+  options: {
+    config: { type: "string" },
+    provider: { type: "string", multiple: true },
+    db: { type: "string" },
+    timeout: { type: "string" },
+  },
+  async run(ctx) {
+    positionals(ctx.parsed, "clean", []);
+    const v = ctx.parsed.values;
+    const config = str(v, "config");
+    if (!config) throw new UsageError("--config FILE is required", "clean");
+    const timeout = int(v, "timeout", "clean", TIMEOUT_RANGE) ?? 120;
+    const db = str(v, "db");
+    const { clean: run } = await import("../../server/clean.js");
+    const results = await run({ config, providers: strs(v, "provider"), timeoutMs: timeout * 1000, ...(db !== undefined ? { db } : {}) });
+    emit(
+      ctx,
+      { providers: results.map((r) => ({ ...r })) },
+      results
+        .map((r) => `${r.provider}: ${r.deleted} deleted${r.remaining > 0 ? `, ${r.remaining} still there after ${timeout}s` : ""}\n`)
+        .join(""),
+    );
+    return results.some((r) => r.remaining > 0) ? 1 : 0;
+  },
+};
+
 const serve: Command = {
   name: "serve",
   args: "--config FILE [--listen HOST:PORT] [--db URL] [--metrics HOST:PORT]",
@@ -416,6 +456,7 @@ const configReload: Command = {
  */
 export const COMMANDS: Command[] = [
   serve,
+  clean,
   claim,
   claimShow,
   claimWatch,

@@ -1,5 +1,7 @@
-import { promises as fs } from "node:fs";
+import { createHash } from "node:crypto";
+import { promises as fs, readFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import type { Logger } from "../../server/core/log.js";
 import { startSshServer, type SshServer } from "../sdk/ssh-server.js";
@@ -22,6 +24,12 @@ import type { FakeInstance } from "./state.js";
  * Endpoints live in the plugin process; the instance's port and host key live
  * in the state file, so after a plugin restart the same endpoint comes back
  * on the same port with the same host key.
+ *
+ * A claimer's commands never run as root on this host: when the plugin runs
+ * as root, they run as the unprivileged user `nobody`, in an instance
+ * directory it owns under a world-traversable directory of the system's
+ * temporary directory (one per cloud state file), and SFTP sees only that
+ * directory. Otherwise they run as the plugin's own user.
  */
 export interface FakeEndpoint {
   port: number;
@@ -36,17 +44,37 @@ interface Running {
 
 export class FakeEndpoints {
   private readonly running = new Map<string, Promise<(Running & { port: number }) | undefined>>();
+  /** Who runs the instances' commands; undefined: the plugin's own user. */
+  private readonly runAs = unprivilegedUser();
+  /** Where instance directories go. */
+  private readonly root: string;
 
   constructor(
-    /** Where instance directories go (beside the state file). */
-    private readonly root: string,
+    /** Where instance directories go when commands run as the plugin's own user (beside the state file). */
+    root: string,
     private readonly address: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.root = this.runAs
+      ? path.join(os.tmpdir(), "standby-fake-nodes", createHash("sha256").update(path.resolve(root)).digest("hex").slice(0, 16))
+      : root;
+  }
 
   /** The instance's directory: its HOME, with .ssh/authorized_keys. */
   dir(instanceId: string): string {
     return path.join(this.root, instanceId);
+  }
+
+  /** The instance's HOME and .ssh, owned by the user its commands run as; the folders above it traversable by that user. */
+  private async makeHome(home: string): Promise<void> {
+    if (this.runAs) {
+      await fs.mkdir(path.dirname(path.dirname(home)), { recursive: true, mode: 0o711 });
+      await fs.mkdir(path.dirname(home), { recursive: true, mode: 0o711 });
+    }
+    await fs.mkdir(path.join(home, ".ssh"), { recursive: true, mode: 0o700 });
+    if (!this.runAs) return;
+    await fs.chown(home, this.runAs.uid, this.runAs.gid);
+    await fs.chown(path.join(home, ".ssh"), this.runAs.uid, this.runAs.gid);
   }
 
   /**
@@ -55,8 +83,9 @@ export class FakeEndpoints {
    */
   async start(instance: FakeInstance, endpoint: Omit<FakeEndpoint, "port">, keys: string[]): Promise<number> {
     const home = this.dir(instance.instanceId);
-    await fs.mkdir(path.join(home, ".ssh"), { recursive: true, mode: 0o700 });
+    await this.makeHome(home);
     await fs.writeFile(path.join(home, ".ssh", "authorized_keys"), keys.map((k) => `${k}\n`).join(""), { mode: 0o600 });
+    if (this.runAs) await fs.chown(path.join(home, ".ssh", "authorized_keys"), this.runAs.uid, this.runAs.gid);
     const started = this.listen(instance.instanceId, { ...endpoint, port: 0 });
     this.running.set(instance.instanceId, started);
     return (await started)?.port ?? 0;
@@ -96,13 +125,14 @@ export class FakeEndpoints {
     try {
       if (endpoint.network === "silent") return await blackHole(this.address, endpoint.port);
       const home = this.dir(instanceId);
-      await fs.mkdir(path.join(home, ".ssh"), { recursive: true, mode: 0o700 });
+      await this.makeHome(home);
       const server: SshServer = await startSshServer({
         host: this.address,
         port: endpoint.port,
         hostKey: endpoint.hostPrivateKey,
         authorizedKeysFile: path.join(home, ".ssh", "authorized_keys"),
         workDir: home,
+        ...(this.runAs ? { runAs: this.runAs, sftpRoot: home } : {}),
         env: { STANDBY_FAKE_NETWORK: endpoint.network, STANDBY_FAKE_INSTANCE: instanceId },
         logger: this.log,
       });
@@ -111,6 +141,23 @@ export class FakeEndpoints {
       this.log.error({ err, instance: instanceId, port: endpoint.port }, "cannot start the instance's SSH endpoint");
       return undefined;
     }
+  }
+}
+
+/**
+ * `nobody`, when this process is root and the system has that user: the
+ * user the instances' commands run as.
+ */
+function unprivilegedUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  try {
+    const line = readFileSync("/etc/passwd", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("nobody:"));
+    const [, , uid, gid] = line?.split(":") ?? [];
+    return uid && gid ? { uid: Number(uid), gid: Number(gid) } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -450,6 +450,9 @@ export class LocalCloud implements PluginImplementation {
   /** Stops the node's processes and removes its directory. */
   private async discard(key: string, record: NodeRecord): Promise<void> {
     const c = this.configured();
+    // A node whose daemon died (or never came up) keeps its log where stateOf's message says.
+    const failed = record.pid > 0 && record.phase !== "creating" && !isRunning(record.pid, record.pidStart);
+    if (failed || (await c.nodes.daemonStatus(key))?.state === "error") await c.nodes.keepLog(key).catch(() => undefined);
     if (record.pid > 0) await stopGroup(record.pid, record.pidStart);
     this.answered.delete(record.instanceId);
     await c.nodes.remove(key);
@@ -483,7 +486,7 @@ export class LocalCloud implements PluginImplementation {
     const port = record.port || status?.port || 0;
     if (status?.state === "error") return { state: "error", error: status.error, port };
     if (!isRunning(record.pid, record.pidStart)) {
-      return { state: "error", error: "the node's daemon is not running (see daemon.log in its directory)", port };
+      return { state: "error", error: `the node's daemon is not running (its log is kept at ${c.nodes.keptLog(key)})`, port };
     }
     if (record.outcome === "no-network" || status?.state !== "listening") return { state: "booting", error: "", port };
     if (!this.answered.has(record.instanceId)) {

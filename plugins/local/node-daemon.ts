@@ -94,9 +94,16 @@ async function waitForAssignment(spareDir: string): Promise<string> {
     const poll = setInterval(check, SPARE_POLL_MS);
     void fs.writeFile(path.join(spareDir, "ready"), `${Date.now()}\n`).then(check, check);
   });
-  // The log goes with the node; the spare's directory goes away.
+  // The log goes with the node; the spare's directory goes away, first out
+  // of sight in one rename, so that no plugin ever sees it half removed
+  // (its record without the assign file) and takes it for a free spare.
   await fs.rename(path.join(spareDir, "daemon.log"), path.join(nodeDir, "daemon.log")).catch(() => undefined);
-  await fs.rm(spareDir, { recursive: true, force: true }).catch(() => undefined);
+  const gone = path.join(path.dirname(spareDir), `.gone-${path.basename(spareDir)}`);
+  const removed = await fs.rename(spareDir, gone).then(
+    () => gone,
+    () => spareDir,
+  );
+  await fs.rm(removed, { recursive: true, force: true }).catch(() => undefined);
   return nodeDir;
 }
 

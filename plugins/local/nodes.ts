@@ -72,15 +72,49 @@ export function nodeKey(ownerId: string, nodeId: string): string {
   return `${readable}-${hash}`;
 }
 
+/** The logs of failed nodes outlive their directories; this many are kept, the newest. */
+const KEPT_LOGS = 50;
+
 export class NodeDirs {
   readonly root: string;
+  /** Where a failed node's daemon log is kept after its directory is removed. */
+  readonly failedLogs: string;
 
   constructor(stateDir: string) {
     this.root = path.join(stateDir, NODES_DIR);
+    this.failedLogs = path.join(stateDir, "failed-logs");
   }
 
   dir(key: string): string {
     return path.join(this.root, key);
+  }
+
+  /** The path a failed node's daemon log is kept at (see keepLog). */
+  keptLog(key: string): string {
+    return path.join(this.failedLogs, `${key}.log`);
+  }
+
+  /** Keeps the node's daemon and setup logs, one file, before its directory goes; drops the oldest beyond KEPT_LOGS. */
+  async keepLog(key: string): Promise<void> {
+    const parts = await Promise.all(
+      ["daemon.log", "setup.log"].map((name) =>
+        fs.readFile(path.join(this.dir(key), name), "utf8").then(
+          (t) => `== ${name}\n${t}`,
+          () => "",
+        ),
+      ),
+    );
+    if (!parts.some((p) => p !== "")) return;
+    await fs.mkdir(this.failedLogs, { recursive: true, mode: 0o700 });
+    await fs.writeFile(this.keptLog(key), parts.join(""));
+    const kept = await Promise.all(
+      (await fs.readdir(this.failedLogs)).map(async (name) => {
+        const file = path.join(this.failedLogs, name);
+        return { file, at: (await fs.stat(file).catch(() => undefined))?.mtimeMs ?? 0 };
+      }),
+    );
+    kept.sort((a, b) => b.at - a.at);
+    for (const old of kept.slice(KEPT_LOGS)) await fs.rm(old.file, { force: true });
   }
 
   async init(): Promise<void> {

@@ -75,7 +75,15 @@ export async function spawnDaemon(
 }
 
 export class Spares {
+  /** Taken by a boot and not yet handed its node. */
   private readonly claimed = new Set<string>();
+  /**
+   * Handed a node: never taken again, even while the daemon, now a node's,
+   * is still removing its spare directory (all() could otherwise see the
+   * record without the assign file and offer it to a second boot, whose
+   * failed hand-over would then stop the first node's daemon).
+   */
+  private readonly assigned = new Set<string>();
   private taking: Promise<unknown> = Promise.resolve();
   private replenishing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -120,7 +128,7 @@ export class Spares {
   /** Hands the spare its node: from now on it is that node's daemon. */
   async assign(spare: SpareRecord, nodeDir: string): Promise<void> {
     await replaceFile(path.join(this.dir, spare.id, "assign"), `${nodeDir}\n`);
-    // From now on all() skips it (it has an assign file).
+    this.assigned.add(spare.id);
     this.claimed.delete(spare.id);
   }
 
@@ -131,8 +139,15 @@ export class Spares {
     if (this.heartbeat) clearInterval(this.heartbeat);
   }
 
-  /** A spare that could not be handed its node. */
+  /**
+   * A spare that could not be handed its node. Stopped only while it is
+   * still an unassigned spare: when its directory is gone it died or became
+   * a node, and either way its process is not ours to stop.
+   */
   async release(spare: SpareRecord): Promise<void> {
+    this.claimed.delete(spare.id);
+    const dir = path.join(this.dir, spare.id);
+    if (this.assigned.has(spare.id) || !existsSync(path.join(dir, "spare.json")) || existsSync(path.join(dir, "assign"))) return;
     await this.discard(spare);
   }
 
@@ -148,8 +163,12 @@ export class Spares {
   /** Unassigned spares on disk whose daemon runs; dead ones are removed. */
   private async all(): Promise<SpareRecord[]> {
     const result: SpareRecord[] = [];
-    for (const id of await fs.readdir(this.dir).catch(() => [] as string[])) {
-      if (!id.startsWith("spare-")) continue;
+    const ids = await fs.readdir(this.dir).catch(() => [] as string[]);
+    for (const id of this.assigned) if (!ids.includes(id)) this.assigned.delete(id);
+    for (const id of ids) {
+      // What a daemon that became a node was removing when it died.
+      if (id.startsWith(".gone-")) await fs.rm(path.join(this.dir, id), { recursive: true, force: true });
+      if (!id.startsWith("spare-") || this.assigned.has(id)) continue;
       const dir = path.join(this.dir, id);
       let spare: SpareRecord;
       try {
@@ -162,6 +181,16 @@ export class Spares {
       }
       if (existsSync(path.join(dir, "assign"))) continue; // becoming a node
       if (!isRunning(spare.pid, spare.pidStart)) {
+        // A spare that died is worth a look: its log is kept beside the failed nodes' logs.
+        const kept = path.join(path.dirname(this.dir), "failed-logs", `${id}.log`);
+        const saved = await fs
+          .mkdir(path.dirname(kept), { recursive: true, mode: 0o700 })
+          .then(() => fs.rename(path.join(dir, "daemon.log"), kept))
+          .then(
+            () => true,
+            () => false,
+          );
+        this.log.warn({ spare: id, ...(saved ? { log: kept } : {}) }, "a warm spare's daemon died; removed");
         await fs.rm(dir, { recursive: true, force: true });
         continue;
       }

@@ -58,6 +58,8 @@ export interface SshServerOptions {
   shell?: string;
   /** The environment commands start from (PATH, LANG, …). Default: PATH only. */
   env?: Record<string, string>;
+  /** Commands and shells run as this user (the server must be root to switch); default: the server's own. */
+  runAs?: { uid: number; gid: number };
   /** SFTP sees this directory as "/". Default "/": the real filesystem. */
   sftpRoot?: string;
   /** Applied to files SFTP creates. Default 0o022. */
@@ -150,7 +152,7 @@ export async function startSshServer(options: SshServerOptions): Promise<SshServ
     } else {
       argv = command === undefined ? [shell, "-l"] : [shell, "-c", command];
     }
-    const child = spawn(argv[0] as string, argv.slice(1), { cwd, env, detached: true, stdio: "pipe" });
+    const child = spawn(argv[0] as string, argv.slice(1), { cwd, env, detached: true, stdio: "pipe", ...options.runAs });
     session.child = child;
     children.add(child);
     let finished = false;

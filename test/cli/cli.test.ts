@@ -325,6 +325,7 @@ args("--help lists every command, and every command has its own --help naming ev
   assert.equal(r.stdout, topHelp());
   const expected = [
     "serve",
+    "clean",
     "claim",
     "claim show",
     "claim watch",

@@ -143,6 +143,17 @@ t(
       const out = await run(a, 'echo "$STANDBY_FAKE_NETWORK $STANDBY_FAKE_INSTANCE"; echo made > here.txt');
       assert.equal(out.code, 0);
       assert.equal(out.stdout.trim(), `up ${a.instanceId}`);
+      // A claimer's commands never run as root on the host: as nobody when the plugin is root.
+      const who = await run(a, "id -u; cat /etc/shadow >/dev/null 2>&1 && echo read-shadow; pwd");
+      if (process.getuid?.() === 0) {
+        assert.notEqual(who.stdout.split("\n")[0], "0", who.stdout);
+        assert.doesNotMatch(who.stdout, /read-shadow/);
+      } else {
+        assert.equal(who.stdout.split("\n")[0], String(process.getuid?.()));
+      }
+      // Key injection (as the scheduler does it) works as that user.
+      const extra = generateEd25519Key("second");
+      assert.equal((await run(a, `echo '${extra.publicKey}' >> ~/.ssh/authorized_keys`)).code, 0);
       // A new plugin on the same cloud brings the endpoint back on the same port and key, files kept.
       await first.cloud.close();
       assert.equal(await probeSsh("127.0.0.1", a.sshPort, 500), false);

@@ -460,4 +460,23 @@ t("without the setting a node has only its ed25519 host key: a client that knows
   });
 });
 
+t("a node whose daemon died says where its log is kept, and the log is there after the node is deleted", async () => {
+  await withLocal({ warmSpares: 0 }, async ({ h, p }) => {
+    await p.boot(bootSpec("n-dies", { image: "empty", flavor: "" }));
+    await running(p, "n-dies");
+    const [daemon] = daemonPids(h.dir);
+    assert.ok(daemon !== undefined);
+    process.kill(daemon, "SIGKILL");
+    const failed = await waitFor("n-dies to fail", async () => {
+      const i = await p.getInstance("n-dies");
+      return i.state === "error" && i;
+    });
+    const kept = /its log is kept at (\S+)\)/.exec(failed.error)?.[1];
+    assert.ok(kept, failed.error);
+    await p.deleteInstance("n-dies");
+    assert.equal(await codeOf(p.getInstance("n-dies")), "not-found");
+    assert.match(await readFile(kept, "utf8"), /== daemon\.log\n/);
+  });
+});
+
 t.run();
