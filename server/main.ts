@@ -66,6 +66,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
       command: resolvePluginCommand(p, root),
       settings: p.settings,
       secrets: resolveSecrets(p.secrets),
+      env: p.env,
       ...(p.policies ? { policies: p.policies } : {}),
     })),
     ownerId,
