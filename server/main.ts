@@ -45,6 +45,7 @@ export function pluginHostFor(config: Config, providers: Config["providers"], ow
       command: resolvePluginCommand(p, root),
       settings: p.settings,
       secrets: resolveSecrets(p.secrets),
+      env: p.env,
       ...(p.policies ? { policies: p.policies } : {}),
     })),
     ownerId,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Java client (clients/java: the generated dev.standby.v1 stubs and
-# the dev.standby.launcher launcher) with Debian's javac against Debian's
-# jars; no Maven, no network.
+# Builds the Java client (clients/java: the dev.standby.v1 stubs, which
+# scripts/gen-clients.sh generates first, and the dev.standby.launcher
+# launcher) with Debian's javac against Debian's jars; no Maven, no network.
 #
 #   clients/java/build.sh             compile into dist/java/{classes,test-classes}
 #                                     and package dist/java/standby-launcher.jar
@@ -78,6 +78,9 @@ for tool in javac jar; do
     exit 1
   fi
 done
+
+# The dev.standby.v1 stubs are generated, not checked in (a no-op when up to date).
+"$root/scripts/gen-clients.sh" java
 
 runtime_cp=$(classpath_of "${RUNTIME[@]}")
 compile_cp="$runtime_cp:$(classpath_of "${COMPILE_ONLY[@]}")"

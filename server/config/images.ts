@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseSchedule } from "./schedule.js";
+import { checkTimezone, parseSchedule } from "./schedule.js";
 import { duration } from "./duration.js";
 
 /**
@@ -34,6 +34,23 @@ const scheduleText = z.string().superRefine((text, ctx) => {
   }
 });
 
+const timezoneText = z.string().superRefine((text, ctx) => {
+  try {
+    checkTimezone(text);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+  }
+});
+
+/** Whether a schedule is an interval (false for a cron expression, and for one that does not parse: that is reported by itself). */
+function isInterval(schedule: string): boolean {
+  try {
+    return parseSchedule(schedule).kind === "interval";
+  } catch {
+    return false;
+  }
+}
+
 export const familyProviderSchema = z
   .object({
     provider: name,
@@ -51,8 +68,10 @@ export const familyProviderSchema = z
 export const familySchema = z
   .object({
     name,
-    /** Cron in UTC ("0 3 * * *"), a macro (@daily) or an interval ("24h"); none: built only on request or by post-build snapshots. */
+    /** Cron ("0 3 * * *", in UTC or `timezone`), a macro (@daily) or an interval ("24h"); none: built only on request or by post-build snapshots. */
     schedule: scheduleText.optional(),
+    /** The time zone of a cron schedule (IANA: "Europe/Berlin"); default UTC. */
+    timezone: timezoneText.optional(),
     /** Promoted builds kept per provider (the newest is never deleted). */
     keep: z.number().int().min(1).default(2),
     /** Boot a node from each new build and pass its ready check before promoting it. */
@@ -69,7 +88,13 @@ export const familySchema = z
     secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string()).default({}),
     providers: z.array(familyProviderSchema).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((family, ctx) => {
+    if (family.timezone === undefined) return;
+    if (family.schedule === undefined) ctx.addIssue({ code: "custom", path: ["timezone"], message: "a time zone needs a cron schedule" });
+    else if (isInterval(family.schedule))
+      ctx.addIssue({ code: "custom", path: ["timezone"], message: `an interval ("${family.schedule}") runs the same in every time zone` });
+  });
 
 export type FamilyConfig = z.output<typeof familySchema>;
 export type FamilyProviderConfig = FamilyConfig["providers"][number];

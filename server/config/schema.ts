@@ -7,6 +7,27 @@ import { policiesSchema } from "./policies.js";
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' (starting with a letter or digit)");
 const tag = z.string().regex(/^[^\s&|!()"']+$/, "a tag may not contain spaces, quotes, &, |, ! or parentheses");
 
+/**
+ * A plugin's extra environment. Names are checked here rather than by a key
+ * schema, whose failure zod reports only as "Invalid key in record"; the
+ * plugin host sets STANDBY_PLUGIN_* itself.
+ */
+const pluginEnv = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+  .superRefine((env, ctx) => {
+    for (const name of Object.keys(env)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: "not an environment variable name (letters, digits and '_', not starting with a digit)",
+        });
+      else if (name.startsWith("STANDBY_PLUGIN_"))
+        ctx.addIssue({ code: "custom", path: [name], message: "STANDBY_PLUGIN_* is set by the scheduler" });
+    }
+  })
+  .default({});
+
 export const providerSchema = z
   .object({
     name,
@@ -17,6 +38,8 @@ export const providerSchema = z
     settings: z.record(z.string(), z.unknown()).default({}),
     /** Secrets handed to the plugin through Configure; values "env:NAME" read the environment. */
     secrets: z.record(z.string(), z.string()).default({}),
+    /** Extra environment of the plugin process (never credentials: those go in secrets). */
+    env: pluginEnv,
     /** Tags added to every node of this provider (e.g. "rax"). */
     extraTags: z.array(tag).default([]),
     /** Most nodes of this provider at once (0 = no limit). */

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/log.js";
 import { readLines } from "./lines.js";
+import { parsePluginLogLine } from "./log-line.js";
 import { signalGroup, trackGroup, untrackGroup } from "./process-group.js";
 
 /** How a plugin process ended. */
@@ -27,14 +28,6 @@ export interface SpawnOptions {
 }
 
 const STDERR_TAIL_LINES = 5;
-const LEVELS: Record<number, "trace" | "debug" | "info" | "warn" | "error" | "fatal"> = {
-  10: "trace",
-  20: "debug",
-  30: "info",
-  40: "warn",
-  50: "error",
-  60: "fatal",
-};
 
 /**
  * One running plugin process: its own process group, stdin held open (EOF
@@ -143,21 +136,11 @@ export class PluginProcess {
     this.stderrTail.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
     if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
     const log = this.opts.log;
-    // Plugins that log JSON (pino, hclog-like) keep their level and message.
-    if (line.startsWith("{")) {
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        const level = typeof entry.level === "number" ? LEVELS[entry.level] : undefined;
-        if (level && typeof entry.msg === "string") {
-          const { level: _l, msg, time: _t, pid: _p, hostname: _h, trace_id, span_id, ...fields } = entry;
-          // The trace ids stay top-level, where log search expects them.
-          const trace = typeof trace_id === "string" && typeof span_id === "string" ? { trace_id, span_id } : {};
-          log[level]({ stream: "stderr", ...trace, plugin: fields }, msg as string);
-          return;
-        }
-      } catch {
-        // not JSON after all
-      }
+    // Plugins that log JSON (pino, slog, hclog, structlog, ...) keep their level and message.
+    const entry = parsePluginLogLine(line);
+    if (entry) {
+      log[entry.level]({ stream: "stderr", ...entry.trace, plugin: entry.fields }, entry.msg);
+      return;
     }
     log.info({ stream: "stderr" }, line);
   }

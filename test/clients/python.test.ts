@@ -5,7 +5,7 @@ import { eventually, REPO_ROOT, startCluster, type Cluster } from "../lib/cluste
 import { startRecordingProxy } from "../lib/recording-proxy.js";
 import { suite } from "../lib/harness.js";
 import { labels, liveInstances, readyCount } from "../e2e/helpers.js";
-import { describeRun, jsonLines, PYTHON, requirePythonModules, run } from "./tools.js";
+import { describeRun, generatePythonStubs, jsonLines, PYTHON, requirePythonModules, run } from "./tools.js";
 
 /**
  * The Python client (clients/python) against a live scheduler with fake
@@ -46,6 +46,7 @@ const t = suite("python client", { timeoutMs: 120_000 });
 
 t.before(async () => {
   await requirePythonModules();
+  await generatePythonStubs();
 });
 
 t("the example claims a node, reads its details and releases it; the node is then deleted", async () => {

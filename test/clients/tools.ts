@@ -15,6 +15,7 @@ export const JAVA = "/usr/bin/java";
 export const JAVAC = "/usr/bin/javac";
 
 export const JAVA_BUILD = path.join(REPO_ROOT, "clients/java/build.sh");
+export const GEN_CLIENTS = path.join(REPO_ROOT, "scripts/gen-clients.sh");
 export const JAVA_CLASSES = path.join(REPO_ROOT, "dist/java/classes");
 export const JAVA_TEST_CLASSES = path.join(REPO_ROOT, "dist/java/test-classes");
 
@@ -95,9 +96,20 @@ export async function requirePythonModules(): Promise<void> {
   }
 }
 
+let generatedPython: Promise<void> | undefined;
+
+/** Generates the Python client's stubs (not checked in) once per process; a no-op when they are up to date. */
+export function generatePythonStubs(): Promise<void> {
+  generatedPython ??= (async () => {
+    const r = await run("bash", [GEN_CLIENTS, "python"], { timeoutMs: 120_000 });
+    if (r.code !== 0) throw new Error(`scripts/gen-clients.sh python failed\n${describeRun(r)}`);
+  })();
+  return generatedPython;
+}
+
 let built: Promise<void> | undefined;
 
-/** Compiles the Java client and its test programs once per process (clients/java/build.sh). */
+/** Generates the Java stubs and compiles the Java client and its test programs once per process (clients/java/build.sh). */
 export function buildJava(): Promise<void> {
   built ??= (async () => {
     const r = await run("bash", [JAVA_BUILD], { timeoutMs: 300_000 });

@@ -145,4 +145,23 @@ t("isolation policies come from server.plugins.policies and providers[].policies
   bad({ breaker: {} }, "providers[0].policies", "breaker");
 });
 
+t("a provider's env is its plugin's extra environment: names checked, values as strings, none by default", () => {
+  assert.deepEqual(parseConfig(minimal()).providers[0]?.env, {});
+  const withEnv = (env: unknown) => {
+    const d = minimal() as { providers: Record<string, unknown>[] };
+    (d.providers[0] as Record<string, unknown>).env = env;
+    return d;
+  };
+  assert.deepEqual(parseConfig(withEnv({ K: "V", MYCLOUD_DEBUG: 1, _X: true })).providers[0]?.env, {
+    K: "V",
+    MYCLOUD_DEBUG: "1",
+    _X: "true",
+  });
+  rejects(withEnv({ "1BAD": "v" }), "providers[0].env.1BAD: not an environment variable name");
+  rejects(withEnv({ "A-B": "v" }), "providers[0].env.A-B: not an environment variable name");
+  rejects(withEnv({ STANDBY_PLUGIN_SECRET: "v" }), "providers[0].env.STANDBY_PLUGIN_SECRET: STANDBY_PLUGIN_* is set by the scheduler");
+  rejects(withEnv({ K: { nested: 1 } }), "providers[0].env.K");
+  rejects(withEnv(["K=V"]), "providers[0].env");
+});
+
 t.run();

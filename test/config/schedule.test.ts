@@ -74,6 +74,30 @@ t("a schedule is a cron expression or an interval of at least a minute", () => {
   assert.throws(() => parseSchedule("nightly"), /neither a cron expression/);
 });
 
+t("a cron expression in a time zone follows its wall clock across daylight saving time", () => {
+  const inZone = (expr: string, zone: string, after: string) => new Date(nextCron(parseCron(expr, zone), at(after)) ?? 0).toISOString();
+  // [expression, zone, after, next]; Europe/Berlin: CET (UTC+1), CEST (UTC+2) from 2026-03-29 02:00 to 2026-10-25 03:00.
+  const table: [string, string, string, string][] = [
+    ["0 3 * * *", "Europe/Berlin", "2026-01-10T12:00:00Z", "2026-01-11T02:00:00.000Z"],
+    ["0 3 * * *", "Europe/Berlin", "2026-03-28T02:00:00Z", "2026-03-29T01:00:00.000Z"], // over the spring change: an hour earlier in UTC
+    ["0 3 * * *", "Europe/Berlin", "2026-10-24T01:00:00Z", "2026-10-25T02:00:00.000Z"], // over the autumn change: an hour later
+    // 02:30 does not exist on 2026-03-29: the job runs when the gap ends (03:00 CEST), then at 02:30 again.
+    ["30 2 * * *", "Europe/Berlin", "2026-03-28T02:00:00Z", "2026-03-29T01:00:00.000Z"],
+    ["30 2 * * *", "Europe/Berlin", "2026-03-29T01:00:00Z", "2026-03-30T00:30:00.000Z"],
+    // 02:30 happens twice on 2026-10-25: the job runs once.
+    ["30 2 * * *", "Europe/Berlin", "2026-10-25T00:00:00Z", "2026-10-25T00:30:00.000Z"],
+    ["30 2 * * *", "Europe/Berlin", "2026-10-25T00:30:00Z", "2026-10-26T01:30:00.000Z"],
+    ["@daily", "America/New_York", "2026-03-08T12:00:00Z", "2026-03-09T04:00:00.000Z"], // EDT from 2026-03-08
+    ["0 3 * * mon", "Asia/Kolkata", "2026-01-01T00:00:00Z", "2026-01-04T21:30:00.000Z"], // Monday 03:00 IST is Sunday 21:30 UTC
+    ["0 3 * * *", "UTC", "2026-03-28T02:00:00Z", "2026-03-28T03:00:00.000Z"],
+  ];
+  for (const [expr, zone, after, want] of table) assert.equal(inZone(expr, zone, after), want, `${expr} in ${zone} after ${after}`);
+  const spec = parseSchedule("0 3 * * *", "Europe/Berlin");
+  assert.equal(nextRun(spec, at("2026-07-01T00:00:00Z")), at("2026-07-01T01:00:00Z"));
+  assert.throws(() => parseCron("0 3 * * *", "Europe/Nowhere"), /"Europe\/Nowhere" is not a time zone/);
+  assert.throws(() => parseSchedule("24h", "Europe/Berlin"), /runs the same in every time zone/);
+});
+
 const base = () => ({
   providers: [
     { name: "a", plugin: "fake", settings: { stateFile: "a.json" } },
@@ -151,6 +175,23 @@ t("image configuration errors name the field", () => {
   (emptySelector.templates[0] as Record<string, unknown>).family = undefined;
   (emptySelector.templates[0] as Record<string, unknown>).imageSelector = {};
   rejects(emptySelector, "templates[0].imageSelector", "name an image or tags");
+
+  const zoned = base();
+  (zoned.images[0] as Record<string, unknown>).timezone = "Europe/Berlin";
+  assert.equal(parseConfig(zoned).images[0]?.timezone, "Europe/Berlin");
+  assert.equal(parseConfig(base()).images[0]?.timezone, undefined, "UTC unless named");
+
+  const badZone = base();
+  (badZone.images[0] as Record<string, unknown>).timezone = "Berlin";
+  rejects(badZone, "images[0].timezone", '"Berlin" is not a time zone');
+
+  const zonedInterval = base();
+  Object.assign(zonedInterval.images[0] as Record<string, unknown>, { schedule: "24h", timezone: "Europe/Berlin" });
+  rejects(zonedInterval, "images[0].timezone", "runs the same in every time zone");
+
+  const zoneWithoutSchedule = base();
+  Object.assign(zoneWithoutSchedule.images[0] as Record<string, unknown>, { schedule: undefined, timezone: "Europe/Berlin" });
+  rejects(zoneWithoutSchedule, "images[0].timezone", "needs a cron schedule");
 
   const keepZero = base();
   (keepZero.images[0] as Record<string, unknown>).keep = 0;

@@ -58,6 +58,33 @@ t("a plugin that breaks boot idempotency, delete idempotency and list tags fails
   assert.match(text, /FAIL: 3 rule\(s\) broken \(boot\.idempotent, list\.tags, delete\.idempotent\)/);
 });
 
+t("a plugin blind to owners fails exactly the owner rules, each by name", async () => {
+  const blind = fileURLToPath(new URL("../plugins/owner-blind-plugin.js", import.meta.url));
+  const report = await runConformance({
+    name: "owner-blind",
+    command: [process.execPath, blind],
+    settings: { stateFile: "owner-blind.json", bootLatencyMs: 100, deleteLatencyMs: 100 },
+    secrets: {},
+    env: {},
+  });
+  const failed = report.results.filter((r) => r.status === "failed").map((r) => r.rule);
+  assert.deepEqual(failed, ["owner.list", "owner.node-id"], formatReport(report));
+  assert.ok(
+    report.results.every((r) => r.status !== "blocked"),
+    "no rule was left unchecked",
+  );
+  const byRule = new Map(report.results.map((r) => [r.rule, r]));
+  assert.match(
+    byRule.get("owner.list")?.message ?? "",
+    /ListInstances shows the second owner's instance \S+ tagged standby-owner=conformance-\w+; it was booted by conformance-\w+-other/,
+  );
+  assert.match(
+    byRule.get("owner.node-id")?.message ?? "",
+    /GetInstance of cf-\w+-shared found the second owner's instance \S+; this owner has none/,
+  );
+  assert.match(formatReport(report), /FAIL: 2 rule\(s\) broken \(owner\.list, owner\.node-id\)/);
+});
+
 t("a program that is no plugin at all fails the handshake, and the rules that need it are not run", async () => {
   const report = await runConformance({ name: "sleep", command: ["sh", "-c", "echo hello"], settings: {}, secrets: {}, env: {} }, {});
   const byRule = new Map(report.results.map((r) => [r.rule, r]));

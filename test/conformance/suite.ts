@@ -68,6 +68,8 @@ interface Context {
   workDir: string;
   stateDir: string;
   owner: string;
+  /** A second scheduler's owner id, sharing the cloud (the owner.* rules). */
+  other: string;
   runId: string;
   session: PluginSession | undefined;
   capabilities: string[];
@@ -79,6 +81,10 @@ interface Context {
   n3: string;
   /** The instance id the last Boot of n1 answered. */
   n1InstanceId: string;
+  /** A node id that both owners boot (the owner.* rules). */
+  shared: string;
+  /** The instance the other owner's Boot of `shared` answered. */
+  otherInstanceId: string;
 }
 
 interface Check {
@@ -122,15 +128,29 @@ function bootRequest(ctx: Context, nodeId: string, image = ctx.image, flavor = c
   };
 }
 
-async function configure(ctx: Context): Promise<void> {
+async function configure(ctx: Context, ownerId = ctx.owner): Promise<void> {
   await ok(
-    "Configure",
+    ownerId === ctx.owner ? "Configure" : `Configure with the second owner id ${ownerId}`,
     session(ctx).call(
       "configure",
-      { settings: ctx.target.settings, secrets: ctx.target.secrets, ownerId: ctx.owner, providerName: "conformance" },
+      { settings: ctx.target.settings, secrets: ctx.target.secrets, ownerId, providerName: "conformance" },
       60_000,
     ),
   );
+}
+
+/**
+ * Runs fn with the plugin configured as the second owner (a second scheduler
+ * sharing the cloud account: a second Configure replaces the first, §4), then
+ * configures it back as this run's owner, whatever happened.
+ */
+async function asOtherOwner<T>(ctx: Context, fn: (s: PluginSession) => Promise<T>): Promise<T> {
+  await configure(ctx, ctx.other);
+  try {
+    return await fn(session(ctx));
+  } finally {
+    await configure(ctx);
+  }
 }
 
 async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
@@ -143,6 +163,15 @@ async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | un
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 1_000);
   }
+}
+
+/** The second owner boots the shared node id (idempotent: again, the same instance). */
+async function bootAsOtherOwner(ctx: Context): Promise<void> {
+  const { instance } = await asOtherOwner(ctx, (s) =>
+    ok(`Boot of ${ctx.shared} by the second owner`, s.call("boot", bootRequest(ctx, ctx.shared), 120_000)),
+  );
+  if (!instance?.instanceId) fail(`Boot of ${ctx.shared} by the second owner answered no instance`);
+  ctx.otherInstanceId = instance.instanceId;
 }
 
 const ofNode = (instances: Instance[], nodeId: string): Instance[] =>
@@ -525,6 +554,80 @@ export const CHECKS: readonly Check[] = [
     },
   },
   {
+    rule: "owner.list",
+    title: "ListInstances tells another owner's instances apart: never with a node_id, never tagged with this owner (§8)",
+    needs: ["boot"],
+    async run(ctx) {
+      await bootAsOtherOwner(ctx);
+      const { instances } = await ok("ListInstances", session(ctx).call("listInstances", {}));
+      for (const i of instances) {
+        const taggedOwner = i.tags[OWNER_TAG];
+        if (i.instanceId === ctx.otherInstanceId && taggedOwner === ctx.owner)
+          fail(
+            `ListInstances shows the second owner's instance ${i.instanceId} tagged ${OWNER_TAG}=${ctx.owner}; it was booted by ${ctx.other}`,
+          );
+        if (i.nodeId !== "" && (i.instanceId === ctx.otherInstanceId || (taggedOwner !== undefined && taggedOwner !== ctx.owner))) {
+          fail(
+            `ListInstances shows instance ${i.instanceId} of owner ${taggedOwner ?? ctx.other} with node_id "${i.nodeId}"; node_id is only for this owner's instances (${ctx.owner})`,
+          );
+        }
+        if (i.nodeId === ctx.shared) fail(`ListInstances shows node ${ctx.shared} as this owner's, but only the second owner booted it`);
+      }
+    },
+  },
+  {
+    rule: "owner.node-id",
+    title:
+      "GetInstance, Boot and DeleteInstance find a node by owner and node id: another owner's instance of the same node id is never touched (§8, §9)",
+    needs: ["boot"],
+    async run(ctx) {
+      // Boot is idempotent: the instance owner.list booted, if it did.
+      await bootAsOtherOwner(ctx);
+      const s = session(ctx);
+      let found: Instance | undefined;
+      try {
+        found = (await s.call("getInstance", { nodeId: ctx.shared })).instance;
+      } catch (err) {
+        const code = StandbyError.from(err).code;
+        if (code !== "not-found")
+          fail(`GetInstance of ${ctx.shared}, which only the second owner booted, answered ${codeName(code)}; want NOT_FOUND`);
+      }
+      if (found) {
+        fail(
+          found.instanceId === ctx.otherInstanceId
+            ? `GetInstance of ${ctx.shared} found the second owner's instance ${ctx.otherInstanceId}; this owner has none`
+            : `GetInstance of ${ctx.shared}, which only the second owner booted, answered instance ${found.instanceId}; want NOT_FOUND`,
+        );
+      }
+      const { instance: ours } = await ok(`Boot of ${ctx.shared} by this owner`, s.call("boot", bootRequest(ctx, ctx.shared), 120_000));
+      if (!ours?.instanceId) fail(`Boot of ${ctx.shared} answered no instance`);
+      if (ours.instanceId === ctx.otherInstanceId)
+        fail(`Boot of ${ctx.shared} by this owner answered the second owner's instance ${ctx.otherInstanceId}; want a new one`);
+      await ok(`DeleteInstance of ${ctx.shared} by this owner`, s.call("deleteInstance", { nodeId: ctx.shared }, 120_000));
+      await poll(`this owner's ${ctx.shared} to be NOT_FOUND`, ctx.opts.timeoutMs, async () =>
+        (await outcome(s.call("getInstance", { nodeId: ctx.shared }))) === "not-found" ? true : undefined,
+      );
+      await asOtherOwner(ctx, async (other) => {
+        let theirs: Instance | undefined;
+        try {
+          theirs = (await other.call("getInstance", { nodeId: ctx.shared })).instance;
+        } catch (err) {
+          const code = StandbyError.from(err).code;
+          fail(
+            `after this owner deleted its ${ctx.shared}, the second owner's GetInstance of it answered ${codeName(code)}: its instance went too`,
+          );
+        }
+        if (theirs?.instanceId !== ctx.otherInstanceId)
+          fail(
+            `the second owner's GetInstance of ${ctx.shared} answered instance ${theirs?.instanceId ?? "none"}; it booted ${ctx.otherInstanceId}`,
+          );
+        if (theirs.state === InstanceState.INSTANCE_STATE_DELETING)
+          fail(`after this owner deleted its ${ctx.shared}, the second owner's instance ${ctx.otherInstanceId} is DELETING`);
+        await ok(`the second owner's DeleteInstance of ${ctx.shared}`, other.call("deleteInstance", { nodeId: ctx.shared }, 120_000));
+      });
+    },
+  },
+  {
     rule: "shutdown.stdin-eof",
     title: "exits by itself within 5 s when its stdin closes (the scheduler is gone) (§6)",
     needs: ["handshake"],
@@ -557,7 +660,8 @@ export const CHECKS: readonly Check[] = [
 async function cleanUp(ctx: Context): Promise<void> {
   const s = ctx.session;
   if (!s) return;
-  for (const nodeId of [ctx.n1, ctx.n2, ctx.n3]) await outcome(s.call("deleteInstance", { nodeId }, 30_000));
+  for (const nodeId of [ctx.n1, ctx.n2, ctx.n3, ctx.shared]) await outcome(s.call("deleteInstance", { nodeId }, 30_000));
+  if (ctx.otherInstanceId) await outcome(asOtherOwner(ctx, (other) => other.call("deleteInstance", { nodeId: ctx.shared }, 30_000)));
 }
 
 /** Runs every check against one plugin. Never throws for the plugin's faults: they are in the report. */
@@ -572,6 +676,7 @@ export async function runConformance(target: PluginTarget, options: ConformanceO
     workDir,
     stateDir,
     owner: `conformance-${runId}`,
+    other: `conformance-${runId}-other`,
     runId,
     session: undefined,
     capabilities: [],
@@ -581,6 +686,8 @@ export async function runConformance(target: PluginTarget, options: ConformanceO
     n2: `cf-${runId}-2`,
     n3: `cf-${runId}-3`,
     n1InstanceId: "",
+    shared: `cf-${runId}-shared`,
+    otherInstanceId: "",
   };
   const results: RuleResult[] = [];
   let stderrTail: string[] = [];

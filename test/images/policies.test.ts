@@ -6,6 +6,7 @@ import {
   beyondKeep,
   dueBuilds,
   leakedImages,
+  nextDue,
   nodesToReplace,
   orphanBuildNodes,
   wantsCacheBuild,
@@ -193,6 +194,36 @@ t(
     );
   },
 );
+
+t("a family's cron schedule in its time zone: the nightly slot follows the wall clock across daylight saving time", () => {
+  const config = parseConfig({
+    providers: [{ name: "a", plugin: "fake", settings: { stateFile: "a.json" } }],
+    labels: [{ name: "jammy" }],
+    images: [
+      { name: "berlin", schedule: "0 3 * * *", timezone: "Europe/Berlin", providers: [{ provider: "a", base: "x", flavor: "small" }] },
+    ],
+  });
+  const at = (iso: string) => Date.parse(iso);
+  const family = config.images[0];
+  assert.ok(family);
+  let builds: ImageBuildRecord[] = [];
+  const due = (now: string) =>
+    dueBuilds(
+      config.images,
+      new Set(),
+      () => builds,
+      () => true,
+      at(now),
+    ).map((d) => d.slot);
+  // 03:00 in Berlin is 02:00 UTC in winter (CET) and 01:00 UTC in summer (CEST); DST began on 2026-03-29.
+  builds = [makeBuild({ family: "berlin", provider: "a", state: "promoted", createdAt: at("2026-03-27T02:00:00Z") })];
+  assert.equal(nextDue(family, at("2026-03-27T02:00:00Z"), at("2026-03-27T02:00:00Z")), at("2026-03-28T02:00:00Z"));
+  builds = [makeBuild({ family: "berlin", provider: "a", state: "promoted", createdAt: at("2026-03-28T02:00:00Z") })];
+  assert.deepEqual(due("2026-03-29T00:59:00Z"), []);
+  assert.deepEqual(due("2026-03-29T01:00:00Z"), ["2026-03-29T01:00:00.000Z"]);
+  // And back in October.
+  assert.equal(nextDue(family, at("2026-10-24T01:00:00Z"), at("2026-10-24T01:00:00Z")), at("2026-10-25T02:00:00Z"));
+});
 
 t("a cache miss asks for one build per template and provider, and not again soon after one for the same content failed", () => {
   const template = { label: "jammy", provider: "a" } as Parameters<typeof wantsCacheBuild>[0]["template"];

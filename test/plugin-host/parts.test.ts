@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import { suite } from "../lib/harness.js";
 import { DEFAULT_RESTART_POLICY, restartDelay, resolvePluginCommand } from "../../server/plugin-host/index.js";
 import { readLines } from "../../server/plugin-host/lines.js";
+import { parsePluginLogLine } from "../../server/plugin-host/log-line.js";
 import { REPO_ROOT } from "./helpers.js";
 
 const t = suite("plugin host parts");
@@ -50,6 +51,46 @@ t("lines are split across chunks, and an endless line is cut and its rest droppe
     ["after", false],
     ["last", false],
   ]);
+});
+
+t("a plugin's JSON log line keeps its level and message, from pino, slog, hclog, zap, logrus, Python logging or structlog", () => {
+  const read = (line: object) => {
+    const entry = parsePluginLogLine(JSON.stringify(line));
+    return entry && [entry.level, entry.msg];
+  };
+  assert.deepEqual(read({ level: 40, msg: "x" }), ["warn", "x"]);
+  assert.deepEqual(read({ level: "warn", msg: "x" }), ["warn", "x"]);
+  assert.deepEqual(read({ level: "WARN", msg: "x" }), ["warn", "x"]);
+  assert.deepEqual(read({ level: "warning", msg: "x" }), ["warn", "x"]);
+  assert.deepEqual(read({ level: "Warning", message: "x" }), ["warn", "x"]);
+  assert.deepEqual(read({ "@level": "warn", "@message": "x" }), ["warn", "x"]);
+  assert.deepEqual(read({ level: "warning", event: "x" }), ["warn", "x"], "structlog's default message key");
+  assert.deepEqual(read({ level: "INFO-4", msg: "x" }), ["info", "x"]);
+  assert.deepEqual(read({ level: "CRITICAL", msg: "x" }), ["fatal", "x"]);
+  assert.deepEqual(read({ level: "dpanic", msg: "x" }), ["fatal", "x"]);
+  assert.deepEqual(read({ level: "Trace", msg: "x" }), ["trace", "x"]);
+  assert.deepEqual(read({ level: "debug", msg: "x" }), ["debug", "x"]);
+  assert.deepEqual(read({ level: "error", msg: "x" }), ["error", "x"]);
+  assert.equal(read({ level: "loud", msg: "x" }), undefined);
+  assert.equal(read({ level: 45, msg: "x" }), undefined);
+  assert.equal(read({ level: "warn" }), undefined, "no message");
+  assert.equal(read({ level: "warn", msg: 3 }), undefined);
+  assert.equal(parsePluginLogLine("[1,2]"), undefined);
+  assert.equal(parsePluginLogLine("{not json"), undefined);
+  assert.equal(parsePluginLogLine("plain words"), undefined);
+  assert.deepEqual(
+    parsePluginLogLine(
+      JSON.stringify({ time: 1, level: "info", msg: "booted", pid: 7, hostname: "h", node: "n1", trace_id: "t", span_id: "s" }),
+    ),
+    { level: "info", msg: "booted", trace: { trace_id: "t", span_id: "s" }, fields: { node: "n1" } },
+  );
+  assert.deepEqual(
+    parsePluginLogLine(JSON.stringify({ "@level": "warn", "@message": "x", "@module": "m", "@timestamp": "t", level: "x" }))?.fields,
+    {
+      "@module": "m",
+      level: "x",
+    },
+  );
 });
 
 t.run();

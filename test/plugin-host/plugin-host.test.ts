@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { suite } from "../lib/harness.js";
 import { readFakeCloud } from "../../plugins/fake/state.js";
+import { serve } from "../../server/main.js";
 import { PluginHost } from "../../server/plugin-host/index.js";
 import { bootSpec, codeOf, FAST, isAlive, isZombie, memoryLogger, startHost, TEST_PLUGIN_COMMAND, tempDir, waitFor } from "./helpers.js";
 
@@ -36,6 +39,64 @@ t("logs the plugin's stderr line by line with the provider's name", async () => 
     assert.equal(plain.stream, "stderr");
   } finally {
     await h.close();
+  }
+});
+
+t("logs a plugin's JSON lines at their level with their message, whatever logger wrote them", async () => {
+  const h = await startHost([{ name: "levels", command: TEST_PLUGIN_COMMAND, env: { TEST_PLUGIN_MODE: "log-levels" } }]);
+  try {
+    const ofPlugin = () => h.entries.filter((e) => e.provider === "levels" && e.stream === "stderr");
+    await waitFor("the last of the plugin's lines", () => ofPlugin().some((e) => String(e.msg).includes("unknown level")));
+    const warned = ofPlugin().filter((e) => e.msg === "x");
+    assert.deepEqual(
+      warned.map((e) => [(e.plugin as Record<string, unknown>).from, e.level]),
+      [
+        ["structlog, lower case", 40],
+        ["slog", 40],
+        ["python logging", 40],
+        ["hclog", 40],
+      ],
+    );
+    assert.deepEqual(warned[3]?.plugin, { "@module": "mycloud", from: "hclog" }, "other fields kept, level and message taken out");
+    assert.equal(ofPlugin().find((e) => e.msg === "y")?.level, 50);
+    assert.equal(ofPlugin().find((e) => e.msg === "z")?.level, 40);
+    const unknown = ofPlugin().find((e) => String(e.msg).includes("unknown level"));
+    assert.equal(unknown?.level, 30, "a level we do not know: the raw line at info");
+    assert.equal(unknown?.msg, '{"level":"loud","msg":"unknown level"}');
+  } finally {
+    await h.close();
+  }
+});
+
+t("a provider's env in the configuration reaches its plugin's environment", async () => {
+  const { dir, remove } = await tempDir();
+  const { logger, entries } = memoryLogger();
+  const file = path.join(dir, "standby.yaml");
+  await writeFile(
+    file,
+    `server: {db: "sqlite:standby.db", stateDir: state, listen: "127.0.0.1:0"}
+providers:
+  - name: envy
+    command: ${JSON.stringify(TEST_PLUGIN_COMMAND)}
+    settings: {stateFile: envy.json}
+    env: {K: V, TEST_PLUGIN_ECHO: "K,NUMBER", NUMBER: 42}
+labels:
+  - {name: jammy}
+`,
+  );
+  const running = await serve({ config: file, logger });
+  try {
+    const echoed = await waitFor("the plugin's echo of its environment", () => {
+      const lines = entries.filter((e) => e.provider === "envy" && e.stream === "stderr" && String(e.msg).startsWith("env "));
+      return lines.length >= 2 && lines;
+    });
+    assert.deepEqual(
+      echoed.map((e) => e.msg),
+      ["env K=V", "env NUMBER=42"],
+    );
+  } finally {
+    await running.close();
+    await remove();
   }
 });
 

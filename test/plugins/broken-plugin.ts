@@ -8,8 +8,9 @@ import { createPluginLogger, servePlugin, type PluginImplementation } from "../.
  * - boot.idempotent:   every Boot creates a new instance, even for a known node id;
  * - delete.idempotent: deleting a node without an instance is NOT_FOUND, not success;
  * - list.tags:         ListInstances drops every instance's tags.
- * Everything else follows the contract (it keeps its "cloud" in memory, and
- * has neither the snapshot nor the quota capability).
+ * Everything else follows the contract (it keeps its "cloud" in memory, keyed
+ * by owner and node id, and has neither the snapshot nor the quota
+ * capability).
  */
 const logger = createPluginLogger("broken");
 const instances = new Map<string, Instance[]>();
@@ -19,8 +20,10 @@ let next = 0;
 const IMAGES = ["broken-os"];
 const FLAVORS = [{ name: "tiny", cores: 1, ramMb: 512, diskGb: 5 }];
 
+const key = (nodeId: string) => `${owner}\u0000${nodeId}`;
+
 function latest(nodeId: string): Instance {
-  const list = instances.get(nodeId);
+  const list = instances.get(key(nodeId));
   const instance = list?.[list.length - 1];
   if (!instance) throw new StandbyError("not-found", `no instance for node ${nodeId}`);
   return instance;
@@ -48,14 +51,15 @@ const impl: PluginImplementation = {
       createdAt: Date.now(),
       error: "",
     };
-    instances.set(spec.nodeId, [...(instances.get(spec.nodeId) ?? []), instance]);
+    instances.set(key(spec.nodeId), [...(instances.get(key(spec.nodeId)) ?? []), instance]);
     return instance;
   },
   getInstance: (nodeId) => latest(nodeId),
   deleteInstance: (nodeId) => {
-    if (!instances.delete(nodeId)) throw new StandbyError("not-found", `no instance for node ${nodeId}`);
+    if (!instances.delete(key(nodeId))) throw new StandbyError("not-found", `no instance for node ${nodeId}`);
   },
-  listInstances: () => [...instances.values()].flat().map((i) => ({ ...i, tags: {} })),
+  listInstances: () =>
+    [...instances.values()].flat().map((i) => ({ ...i, nodeId: i.tags["standby-owner"] === owner ? i.nodeId : "", tags: {} })),
   listFlavors: () => FLAVORS,
   listImages: () => IMAGES.map((id) => ({ id, name: id, createdAt: 0, tags: {}, visibility: "public" as const, sizeBytes: 0 })),
 };

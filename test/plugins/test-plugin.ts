@@ -11,9 +11,15 @@ import { createPluginLogger, servePlugin } from "../../plugins/sdk/index.js";
  * - stubborn:      ignores stdin EOF and SIGTERM
  * - grandchild:    starts a long sleep child and reports its pid on stderr
  * - hang-on-boot:  blocks its event loop on Boot
+ * - log-levels:    logs on stderr the JSON lines other languages' loggers write
+ * TEST_PLUGIN_ECHO (names, comma-separated): logs "env NAME=value" for each on stderr.
  */
 const mode = process.env.TEST_PLUGIN_MODE ?? "";
 const logger = createPluginLogger("test-plugin");
+
+for (const name of (process.env.TEST_PLUGIN_ECHO ?? "").split(",").filter(Boolean)) {
+  process.stderr.write(`env ${name}=${process.env[name] ?? "(unset)"}\n`);
+}
 
 switch (mode) {
   case "silent":
@@ -29,6 +35,19 @@ switch (mode) {
       process.stdout.write("Debugger listening on nowhere\n");
       process.stdout.write("some banner | with pipes\n\n");
       process.stderr.write("junk plugin says hello on stderr\n");
+    }
+    if (mode === "log-levels") {
+      for (const line of [
+        { level: "warn", msg: "x", from: "structlog, lower case" },
+        { time: "2026-01-01T00:00:00Z", level: "WARN", msg: "x", from: "slog" },
+        { level: "warning", message: "x", from: "python logging", timestamp: "2026-01-01 00:00:00" },
+        { "@level": "warn", "@message": "x", "@module": "mycloud", from: "hclog" },
+        { level: "ERROR+2", msg: "y", from: "slog, between levels" },
+        { level: 40, msg: "z", from: "pino" },
+      ]) {
+        process.stderr.write(`${JSON.stringify(line)}\n`);
+      }
+      process.stderr.write(`${JSON.stringify({ level: "loud", msg: "unknown level" })}\n`);
     }
     if (mode === "grandchild") {
       const child = spawn("sleep", ["1000"], { stdio: "ignore" });

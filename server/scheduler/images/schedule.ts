@@ -28,7 +28,7 @@ export function dueBuilds(
   const due: DueBuild[] = [];
   for (const family of families) {
     if (!family.schedule || paused.has(family.name)) continue;
-    const spec = parseSchedule(family.schedule);
+    const spec = parseSchedule(family.schedule, family.timezone);
     for (const entry of family.providers) {
       if (!launchable(entry.provider)) continue;
       const builds = buildsOf(family.name, entry.provider);
@@ -49,5 +49,5 @@ export function dueBuilds(
 export function nextDue(family: FamilyConfig, lastStart: number | undefined, now: number): number | undefined {
   if (!family.schedule) return undefined;
   if (lastStart === undefined) return now;
-  return nextRun(parseSchedule(family.schedule), lastStart);
+  return nextRun(parseSchedule(family.schedule, family.timezone), lastStart);
 }
