@@ -40,9 +40,10 @@ export interface CreateResult {
 }
 
 /**
- * The scheduler: claims and leases (ClaimService), node lifecycles and pools
- * (NodeLifecycle), periodic sweeps and reconciliation. Depends only on the
- * Store and Provider interfaces and an injected clock and randomness.
+ * The scheduler: the API the server calls, over the controllers wiring.ts
+ * builds (claims/, pool/, nodes/, images/, holds), and the periodic sweeps
+ * and reconciliation that drive them. Depends only on the Store and
+ * Provider interfaces and an injected clock and randomness.
  */
 export class Scheduler {
   private catalog: Catalog;
