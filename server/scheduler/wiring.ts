@@ -88,8 +88,8 @@ export function wire(deps: SchedulerDeps, tokens: Tokens, catalog: () => Catalog
 
   const driver = new NodeDriver({ store, providers, writer: new NodeWriter(store, deps.logger), clock, logger, access, pollMs });
   const pauses = new Pauses({ clock, providers, poolWanted });
-  const failures = new LaunchFailures(clock, FAILURE_WINDOW_MS);
-  const flavors = new FlavorSizes(providers, logger);
+  const failures = new LaunchFailures({ clock, windowMs: FAILURE_WINDOW_MS });
+  const flavors = new FlavorSizes({ providers, logger });
   const deleter = new Deleter({ driver, pauses, logger, observer, poolWanted, coalesceMs: COALESCE_MS });
   const images = new ImageService({
     store,
@@ -107,7 +107,7 @@ export function wire(deps: SchedulerDeps, tokens: Tokens, catalog: () => Catalog
   });
   const claimLogger = deps.logger.child({ component: "claims" });
   const queue = new ClaimQueue({ store, clock, logger: claimLogger, catalog, settings });
-  const watches = new ClaimWatches(queue, claimLogger);
+  const watches = new ClaimWatches({ queue, logger: claimLogger });
   launching.on(({ label, provider }) => watches.launching(label, provider));
   const launcher = new Launcher({
     driver,

@@ -6,10 +6,13 @@ import type { ClaimEvent, ClaimEventKind, ClaimView } from "./types.js";
 export class ClaimWatches {
   private readonly listeners = new Map<string, Set<(event: ClaimEvent) => void>>();
 
-  constructor(
-    private readonly queue: ClaimQueue,
-    private readonly logger: Logger,
-  ) {}
+  private readonly queue: ClaimQueue;
+  private readonly logger: Logger;
+
+  constructor(deps: { queue: ClaimQueue; logger: Logger }) {
+    this.queue = deps.queue;
+    this.logger = deps.logger;
+  }
 
   watched(claimId: string): boolean {
     return this.listeners.has(claimId);

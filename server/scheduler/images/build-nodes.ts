@@ -44,12 +44,17 @@ const LIVE: readonly NodeState[] = ["launching", "booted", "checking", "ready", 
  * restart. Build nodes stop at checking: they never join a pool.
  */
 export class BuildNodes {
-  constructor(
-    private readonly store: Store,
-    private readonly driver: NodeDriver,
-    private readonly access: NodeAccess | undefined,
-    private readonly now: () => number,
-  ) {}
+  private readonly store: Store;
+  private readonly driver: NodeDriver;
+  private readonly access: NodeAccess | undefined;
+  private readonly now: () => number;
+
+  constructor(deps: { store: Store; driver: NodeDriver; access: NodeAccess | undefined; now: () => number }) {
+    this.store = deps.store;
+    this.driver = deps.driver;
+    this.access = deps.access;
+    this.now = deps.now;
+  }
 
   /** The node's record, written in launching if it does not exist yet. */
   async ensure(spec: BuildNodeSpec, tags: string[]): Promise<NodeRecord> {

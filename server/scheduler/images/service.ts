@@ -15,7 +15,8 @@ import { recipeOf } from "./build-recipe.js";
 import { newBuildRecord, type NewBuild } from "./build-record.js";
 import { BuildRunner } from "./builds.js";
 import { wantsCacheBuild } from "./cache.js";
-import { LeakedImages, orphanBuildNodes } from "./leaks.js";
+import { ImageCleanup } from "./cleanup.js";
+import { LeakedImages } from "./leaks.js";
 import { noImageMetrics, type CurrentBuild, type ImageMetrics } from "./metrics.js";
 import { cacheFamily, familyOf } from "./recipes.js";
 import { nodesToReplace } from "./replacement.js";
@@ -63,7 +64,7 @@ export class ImageService {
   private readonly runner: BuildRunner;
   private readonly nodes: BuildNodes;
   private readonly retention: Retention;
-  private readonly leaks: LeakedImages;
+  private readonly cleanup: ImageCleanup;
   private readonly metrics: ImageMetrics;
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly lastDriven = new Map<string, number>();
@@ -83,7 +84,7 @@ export class ImageService {
       (miss) => this.cacheMiss(miss),
     );
     const logger = deps.logger;
-    this.nodes = new BuildNodes(deps.store, deps.nodes, deps.access, () => deps.clock.now());
+    this.nodes = new BuildNodes({ store: deps.store, driver: deps.nodes, access: deps.access, now: () => deps.clock.now() });
     this.runner = new BuildRunner({
       store: deps.store,
       providers: deps.providers,
@@ -109,7 +110,14 @@ export class ImageService {
       drive: (build) => this.drive(build),
     });
     this.waiters = new BuildWaiters(deps.clock, (id) => this.resolver.get(id));
-    this.leaks = new LeakedImages(deps.providers, deps.ownerId, logger);
+    this.cleanup = new ImageCleanup({
+      store: deps.store,
+      resolver: this.resolver,
+      leaks: new LeakedImages(deps.providers, deps.ownerId, logger),
+      retention: this.retention,
+      nodes: this.nodes,
+      logger,
+    });
   }
 
   /** Loads the builds, and resumes every build a previous run left under way. */
@@ -189,38 +197,7 @@ export class ImageService {
 
   /** With every reconcile of a provider: leaked images, retention, build nodes no build drives. */
   async reconcile(provider: string): Promise<void> {
-    if (this.stopped) return;
-    let images;
-    try {
-      images = await this.resolver.listImages(provider, 0);
-    } catch (err) {
-      this.deps.logger.warn(
-        { provider, err: err instanceof Error ? err.message : String(err) },
-        "cannot list images; image clean-up postponed",
-      );
-      return;
-    }
-    const known = new Map(this.resolver.all().map((b) => [b.id, b]));
-    // Builds another scheduler made are in the store, not (yet) in this one's view.
-    for (const image of images) {
-      const id = image.tags["standby-build"];
-      if (id && !known.has(id)) {
-        const stored = await this.deps.store.images.getBuild(id);
-        if (stored) known.set(id, stored);
-      }
-    }
-    await this.leaks.reconcile(provider, images, (id) => known.get(id));
-    await this.retention.sweep(provider);
-    const [nodes, active] = await Promise.all([
-      this.deps.store.listNodes({ provider }),
-      this.deps.store.images.listBuilds({ states: DRIVEN }),
-    ]);
-    for (const orphan of orphanBuildNodes(nodes, active)) {
-      this.deps.logger.warn({ node: orphan.id, provider }, "deleting an image build node no build drives");
-      void this.nodes
-        .remove(orphan.id)
-        .catch((err: unknown) => this.deps.logger.warn({ err, node: orphan.id }, "deleting an orphaned build node failed"));
-    }
+    if (!this.stopped) await this.cleanup.reconcile(provider);
   }
 
   // ---- launches ----

@@ -23,11 +23,17 @@ export class LaunchFailures {
   private readonly failures: LaunchFailure[] = [];
   private readonly consecutive = new Map<string, { count: number; at: number }>();
 
-  constructor(
-    private readonly clock: Clock,
+  private readonly clock: Clock;
+  private readonly windowMs: number;
+
+  constructor(deps: {
+    clock: Clock;
     /** Failures older than this no longer count against a provider's choice. */
-    private readonly windowMs: number,
-  ) {}
+    windowMs: number;
+  }) {
+    this.clock = deps.clock;
+    this.windowMs = deps.windowMs;
+  }
 
   recent(): LaunchFailure[] {
     const since = this.clock.now() - this.windowMs;

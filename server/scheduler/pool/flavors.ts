@@ -4,10 +4,13 @@ import type { Flavor, Logger, ProviderRegistry } from "../../core/index.js";
 export class FlavorSizes {
   private readonly sizes = new Map<string, Map<string, Flavor>>();
 
-  constructor(
-    private readonly providers: ProviderRegistry,
-    private readonly logger: Logger,
-  ) {}
+  private readonly providers: ProviderRegistry;
+  private readonly logger: Logger;
+
+  constructor(deps: { providers: ProviderRegistry; logger: Logger }) {
+    this.providers = deps.providers;
+    this.logger = deps.logger;
+  }
 
   sizeOf(provider: string, flavor: string): Flavor | undefined {
     return this.sizes.get(provider)?.get(flavor);
