@@ -5,7 +5,7 @@ import js from "@eslint/js";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
-const SOURCES = ["{server,plugins,clients,test,bench}/**/*.ts"];
+const SOURCES = ["{server,plugins,sim,clients,test,bench}/**/*.ts"];
 
 export default tseslint.config(
   {
