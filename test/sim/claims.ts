@@ -93,6 +93,28 @@ t("a queued claim whose client went away is cancelled after the abandon time", a
   }
 });
 
+t("a cancelled queued claim gives up its place; the node launched for it joins the pool and serves the next claim at once", async () => {
+  const sim = await Sim.start({
+    config: { providers: [{ name: "east", settings: { bootLatencyMs: 60_000 } }], labels: [{ name: "jammy" }], templates: jammyOn("east") },
+  });
+  try {
+    const res = await sim.claim();
+    assert.equal(res.view.claim.state, "queued");
+    const [launched] = await sim.until("a launch for it", async () => {
+      const nodes = await sim.nodes({ states: ["launching"] });
+      return nodes.length === 1 ? nodes : undefined;
+    });
+    const cancelled = await sim.run(sim.scheduler.cancelClaim(res.claimToken));
+    assert.equal(cancelled.claim.state, "cancelled");
+    await sim.until("the launched node ready in the pool", async () => (await sim.readyIds()).includes(launched?.id ?? ""));
+    const next = await sim.claim({ jobName: "next" });
+    assert.equal(next.view.claim.state, "fulfilled", "served from the pool when it was created");
+    assert.equal(next.view.nodes[0]?.id, launched?.id);
+  } finally {
+    await sim.close();
+  }
+});
+
 t("a waiting client keeps its claim alive past the abandon time", async () => {
   const sim = await Sim.start({ config: { ...twoProviders(0, { bootLatencyMs: 120_000 }), claims: { abandonAfter: "60s" } } });
   try {
