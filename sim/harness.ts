@@ -71,8 +71,8 @@ export const DEFAULT_CLAIM: ClaimInput = {
  * on an in-memory SQLite store, with in-process fake clouds and node access,
  * all on one virtual clock. Time moves only through advance(), until() and
  * run(): each jumps from one due timer to the next and lets everything the
- * timer set off finish (settle) before the next one, so a day of scheduling
- * runs in a second and every run with the same seed is the same run.
+ * timer set off finish (settle) before the next one, so hours of scheduling
+ * run in seconds and every run with the same seed is the same run.
  */
 export class Sim {
   private constructor(
@@ -146,8 +146,8 @@ export class Sim {
       access,
     });
     const sim = new Sim(clock, store, providers, access, scheduler, config, ownerId, () => storeCalls);
-    await scheduler.start();
-    await sim.settle();
+    // Its first reconcile calls the providers, which may take virtual time.
+    await sim.run(scheduler.start());
     return sim;
   }
 

@@ -127,9 +127,10 @@ t("a waiting client keeps its claim alive past the abandon time", async () => {
   }
 });
 
-t("a claim on an empty pool waits for one boot: it is fulfilled once the cloud's boot latency has passed", async () => {
+t("a claim on an empty pool waits for one boot: it is fulfilled once the cloud's API, boot and ready check are done", async () => {
   const sim = await Sim.start({
     config: { providers: [{ name: "slow", settings: { bootLatencyMs: 90_000 } }], labels: [{ name: "jammy" }], templates: jammyOn("slow") },
+    providers: { slow: { callLatencyMs: 1_000 } },
     readyCheckMs: 2_000,
   });
   try {
@@ -137,8 +138,8 @@ t("a claim on an empty pool waits for one boot: it is fulfilled once the cloud's
     const res = await sim.claimAndWait();
     const waited = sim.now() - started;
     assert.equal(res.view.claim.state, "fulfilled");
-    // Boot, then polling (at most 5 s apart) notices it, then the ready check.
-    assert.ok(waited >= 92_000 && waited <= 92_000 + 5_000 + 1_000, `waited ${waited} ms`);
+    // The boot call (1 s), the boot (90 s), polls at most 5 s apart (1 s each) to notice it, the ready check (2 s).
+    assert.ok(waited >= 93_000 && waited <= 93_000 + 5_000 + 1_000, `waited ${waited} ms`);
     assert.equal((await sim.nodes()).length, 1, "one launch for one claim");
   } finally {
     await sim.close();
