@@ -53,8 +53,10 @@ export interface SimOptions {
 const DEFAULT_WITHIN_MS = 3_600_000;
 /** Turns of the event loop in a row without activity that make the system quiet. */
 const QUIET_TURNS = 3;
-/** More turns than this at one instant means something spins without waiting on the clock. */
+/** More turns than this in one settle means something spins without waiting on the clock. */
 const MAX_TURNS = 100_000;
+/** More steps than this without time moving means timers that set themselves again at once. */
+const MAX_STEPS_AT_INSTANT = 10_000;
 
 export const DEFAULT_CLAIM: ClaimInput = {
   labelExpressions: ["jammy"],
@@ -85,6 +87,8 @@ export class Sim {
     readonly ownerId: string,
     private readonly storeActivity: () => number,
   ) {}
+
+  private stepsAtInstant = 0;
 
   static async start(options: SimOptions): Promise<Sim> {
     const logger = options.logger ?? silentLogger;
@@ -278,6 +282,10 @@ export class Sim {
   private async step(limit: number): Promise<boolean> {
     const next = this.clock.nextAt();
     if (next === undefined || next > limit) return false;
+    this.stepsAtInstant = next === this.now() ? this.stepsAtInstant + 1 : 0;
+    if (this.stepsAtInstant > MAX_STEPS_AT_INSTANT) {
+      throw new Error(`timers keep falling due at ${new Date(next).toISOString()} without time moving on`);
+    }
     this.clock.fireUntil(next);
     await this.settle();
     return true;
