@@ -50,7 +50,10 @@ export interface LifecycleOptions {
   pollMs?: number;
   /** Failures older than this no longer count against a provider's choice. */
   failureWindowMs?: number;
-  /** Real-time window in which non-urgent pool passes are coalesced. */
+  /**
+   * Real-time window in which non-urgent pool passes and deletions of released
+   * nodes are coalesced; 0: none, they run at once (the simulator, in virtual time).
+   */
   coalesceMs?: number;
 }
 
@@ -164,7 +167,7 @@ export class NodeLifecycle {
       this.poolAgain = true;
       return;
     }
-    if (!urgent) {
+    if (!urgent && this.coalesceMs > 0) {
       if (!this.kickTimer) {
         this.kickTimer = setTimeout(() => {
           this.kickTimer = undefined;
@@ -674,18 +677,23 @@ export class NodeLifecycle {
     // release call, so a burst of releases costs one write and one round of
     // concurrent plugin calls instead of interleaving with the next claims.
     this.toDelete.push(...nodes);
+    if (this.coalesceMs === 0) return this.deleteReleased();
     if (!this.deleteTimer) {
       this.deleteTimer = setTimeout(() => {
         this.deleteTimer = undefined;
-        const batch = this.toDelete;
-        this.toDelete = [];
-        this.reporter.observer.detached(() => {
-          for (const node of batch) void this.drive({ ...node, state: "released" });
-          this.kick();
-        });
+        this.deleteReleased();
       }, this.coalesceMs);
       this.deleteTimer.unref();
     }
+  }
+
+  private deleteReleased(): void {
+    const batch = this.toDelete;
+    this.toDelete = [];
+    this.reporter.observer.detached(() => {
+      for (const node of batch) void this.drive({ ...node, state: "released" });
+      this.kick();
+    });
   }
 
   /**

@@ -34,6 +34,12 @@ export interface SchedulerDeps {
   /** How often every provider is reconciled (leak cleanup, vanished instances). */
   reconcileMs?: number;
   pollMs?: number;
+  /**
+   * Real-time window in which non-urgent pool passes and deletions of released
+   * nodes are coalesced (default 20 ms); 0: none, as in the simulator (sim/),
+   * whose virtual time must not wait on real timers.
+   */
+  coalesceMs?: number;
   /** How the scheduler reaches nodes over SSH (ready checks, key injection); none: no checks. */
   access?: NodeAccess;
   /** Where image build results go (none: not recorded). */
@@ -136,7 +142,11 @@ export class Scheduler {
         demand: () => this.claims.demand((candidates, labels) => this.lifecycle.rankProviders(candidates, labels)),
         launching: (label, provider) => this.claims.launching(label, provider),
       },
-      { ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }), images: this.images },
+      {
+        ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
+        ...(deps.coalesceMs === undefined ? {} : { coalesceMs: deps.coalesceMs }),
+        images: this.images,
+      },
       deps.access,
       new LaunchReporter(
         observer,
