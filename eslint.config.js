@@ -5,7 +5,7 @@ import js from "@eslint/js";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
-const SOURCES = ["{server,plugins,clients,test,bench}/**/*.ts"];
+const SOURCES = ["{server,plugins,sim,clients,test,bench}/**/*.ts"];
 
 export default tseslint.config(
   {
@@ -57,6 +57,8 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      // The simulator (sim/) stands on the scheduler; the scheduler never on it.
+      "import-x/no-restricted-paths": ["error", { zones: [{ target: "./server", from: "./sim" }] }],
 
       // Unused code is an error, except deliberate `_`-prefixed placeholders.
       "@typescript-eslint/no-unused-vars": [

@@ -21,7 +21,7 @@ import { cloudSpan } from "../sdk/tracing.js";
 import { FakeEndpoints } from "./endpoints.js";
 import { BOOT_ERROR_CODES, parseFakeSettings, type FakeSettings } from "./settings.js";
 import { fakeInstanceState, type FakeImage, type FakeInstance } from "./state.js";
-import { FakeCloudStore } from "./store.js";
+import { FakeCloudStore, IN_MEMORY } from "./store.js";
 
 export interface FakeCloudOptions {
   clock?: Clock;
@@ -104,11 +104,15 @@ export class FakeCloud implements PluginImplementation {
   async configure(config: PluginConfig): Promise<void> {
     const settings = parseFakeSettings(config.settings);
     if (!config.ownerId) throw StandbyError.invalidArgument("owner_id", "required");
-    const file = path.resolve(settings.stateFile);
+    const inMemory = settings.stateFile === IN_MEMORY;
+    if (inMemory && settings.endpoints) {
+      throw StandbyError.invalidArgument("settings.endpoints", `needs a stateFile on disk, not ${IN_MEMORY}`);
+    }
+    const file = inMemory ? IN_MEMORY : path.resolve(settings.stateFile);
     let store = this.current?.store;
     if (!store || store.file !== file) {
       try {
-        store = await FakeCloudStore.open(file, this.clock);
+        store = inMemory ? FakeCloudStore.inMemory(this.clock) : await FakeCloudStore.open(file, this.clock);
       } catch (err) {
         const failure = StandbyError.from(err);
         if (failure.code !== "internal") throw failure;
@@ -130,6 +134,14 @@ export class FakeCloud implements PluginImplementation {
     };
     this.syncEndpoints();
     this.log.info({ provider: config.providerName, stateFile: file, instances: store.instances.size }, "fake cloud configured");
+  }
+
+  /**
+   * The cloud's own records (what the state file holds for a plugin process):
+   * the in-process simulator plants and inspects instances here.
+   */
+  get records(): FakeCloudStore {
+    return this.configured().store;
   }
 
   async boot(spec: BootSpec): Promise<Instance> {

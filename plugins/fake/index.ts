@@ -26,4 +26,4 @@ export {
   type FakeImage,
   type FakeOperation,
 } from "./state.js";
-export { FakeCloudStore } from "./store.js";
+export { FakeCloudStore, IN_MEMORY } from "./store.js";

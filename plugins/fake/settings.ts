@@ -49,7 +49,10 @@ export type FakeFault = z.infer<typeof faultSchema>;
 
 /** The fake cloud's settings (the provider's `settings` in the scheduler's configuration). */
 export const fakeSettingsSchema = z.strictObject({
-  /** Path of the JSON cloud state; relative paths resolve against the working directory (the scheduler's stateDir). */
+  /**
+   * Path of the JSON cloud state; relative paths resolve against the working directory (the scheduler's stateDir).
+   * ":memory:" keeps it in the process only (the in-process simulator; lost when the plugin stops).
+   */
   stateFile: z.string().min(1),
   /** Time from boot to RUNNING (or ERROR). */
   bootLatencyMs: count.default(0),

@@ -21,6 +21,9 @@ type Change =
 /** Finished operations are forgotten after this long. */
 const OPERATION_RETENTION_MS = 3_600_000;
 
+/** The stateFile that keeps a cloud's state in this process only (the in-process simulator). */
+export const IN_MEMORY = ":memory:";
+
 /**
  * The fake cloud's state in memory, backed by its state file.
  *
@@ -48,11 +51,22 @@ export class FakeCloudStore {
   private refreshing: Promise<void> | undefined;
   /** Identity of the file as we last read or wrote it. */
   private stamp = "";
+  /** False for a cloud that lives in memory only: nothing is read or written. */
+  private readonly persistent: boolean;
 
   private constructor(
     readonly file: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.persistent = file !== IN_MEMORY;
+  }
+
+  /** An empty cloud whose state lives in this process only (file is IN_MEMORY). */
+  static inMemory(clock: Clock): FakeCloudStore {
+    const store = new FakeCloudStore(IN_MEMORY, clock);
+    store.load({ format: FAKE_CLOUD_FORMAT, instances: [], images: [], operations: [] });
+    return store;
+  }
 
   /** Loads the file, creating an empty cloud if it does not exist. */
   static async open(file: string, clock: Clock): Promise<FakeCloudStore> {
@@ -114,7 +128,7 @@ export class FakeCloudStore {
    * write checks for them under the lock anyway.
    */
   refresh(): Promise<void> {
-    if (this.inFlight) return Promise.resolve();
+    if (this.inFlight || !this.persistent) return Promise.resolve();
     this.refreshing ??= (async () => {
       try {
         const stamp = await stampOf(this.file);
@@ -132,6 +146,7 @@ export class FakeCloudStore {
 
   /** Resolves once every change made so far is on disk. */
   flush(): Promise<void> {
+    if (!this.persistent) this.unwritten = [];
     if (this.unwritten.length === 0) return this.inFlight ?? Promise.resolve();
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.inFlight) this.inFlight = this.drain();

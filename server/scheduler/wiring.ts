@@ -39,6 +39,12 @@ export interface SchedulerDeps {
   /** How often every provider is reconciled (leak cleanup, vanished instances). */
   reconcileMs?: number;
   pollMs?: number;
+  /**
+   * Real-time window in which non-urgent pool passes and deletions of released
+   * nodes are coalesced (default 20 ms); 0: none, as in the simulator (sim/),
+   * whose virtual time must not wait on real timers.
+   */
+  coalesceMs?: number;
   /** How the scheduler reaches nodes over SSH (ready checks, key injection); none: no checks. */
   access?: NodeAccess;
   /** Where image build results go (none: not recorded). */
@@ -63,7 +69,7 @@ export interface Controllers {
   claims: ClaimService;
 }
 
-/** Real-time window in which non-urgent pool passes (and deletions of released nodes) are coalesced. */
+/** Real-time window in which non-urgent pool passes (and deletions of released nodes) are coalesced, by default. */
 const COALESCE_MS = 20;
 /** Failures older than this no longer count against a provider's choice. */
 const FAILURE_WINDOW_MS = 10 * 60_000;
@@ -79,6 +85,7 @@ export function wire(deps: SchedulerDeps, tokens: Tokens, catalog: () => Catalog
   const { store, providers, clock, random, access } = deps;
   const observer = deps.observer ?? NOOP_OBSERVER;
   const pollMs = deps.pollMs ?? 500;
+  const coalesceMs = deps.coalesceMs ?? COALESCE_MS;
   const logger = deps.logger.child({ component: "lifecycle" });
   /** A pool pass is wanted (true: at once). */
   const poolWanted = new Signal<boolean>();
@@ -90,7 +97,7 @@ export function wire(deps: SchedulerDeps, tokens: Tokens, catalog: () => Catalog
   const pauses = new Pauses({ clock, providers, poolWanted });
   const failures = new LaunchFailures({ clock, windowMs: FAILURE_WINDOW_MS });
   const flavors = new FlavorSizes({ providers, logger });
-  const deleter = new Deleter({ driver, pauses, logger, observer, poolWanted, coalesceMs: COALESCE_MS });
+  const deleter = new Deleter({ driver, pauses, logger, observer, poolWanted, coalesceMs });
   const images = new ImageService({
     store,
     providers,
@@ -138,7 +145,7 @@ export function wire(deps: SchedulerDeps, tokens: Tokens, catalog: () => Catalog
     launcher,
     demand: (rank) => queue.demand(rank),
     poolWanted,
-    coalesceMs: COALESCE_MS,
+    coalesceMs,
   });
   const recycler = new Recycler({ store, clock, logger, catalog, pauses, driver, deleter });
   const reaper = new LeakReaper("instance", "node", logger);

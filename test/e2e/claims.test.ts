@@ -9,7 +9,6 @@ import {
   type ReleaseLeaseResponse,
   type WatchClaimResponse,
 } from "../../gen/ts/standby/v1/standby.js";
-import { ManualClock } from "../../server/core/clock.js";
 import { suite } from "../lib/harness.js";
 import { call, eventually, startCluster } from "../lib/cluster.js";
 import { create, labels, liveInstances, readyCount } from "./helpers.js";
@@ -34,6 +33,7 @@ function grpcCode(err: unknown): number | undefined {
   return (err as ServiceError).code;
 }
 
+/** Claims over the gRPC API with plugin processes, on SQLite and MariaDB; their scheduling logic is tested in virtual time (test/sim). */
 const t = suite("claims end to end", { timeoutMs: 90_000 });
 
 for (const db of ["sqlite", "mariadb"] as const) {
@@ -72,97 +72,6 @@ for (const db of ["sqlite", "mariadb"] as const) {
     }
   });
 }
-
-t("a retried create with the same request id returns the same claim and tokens", async () => {
-  const c = await startCluster({ config: twoProviders(1) });
-  try {
-    await eventually("a ready node", async () => readyCount(await labels(c), "jammy") >= 1);
-    const first = await create(c, { requestId: "build-42" });
-    const second = await create(c, { requestId: "build-42" });
-    assert.equal(second.claim?.id, first.claim?.id);
-    assert.equal(second.claimToken, first.claimToken);
-    assert.equal(second.leaseToken, first.leaseToken);
-    assert.deepEqual(
-      second.claim?.nodes.map((n) => n.id),
-      first.claim?.nodes.map((n) => n.id),
-    );
-    const claims = await c.store.listClaims({});
-    assert.equal(claims.filter((x) => x.requestId === "build-42").length, 1);
-    await assert.rejects(create(c, { requestId: "build-42", jobName: "another job" }), (err) => grpcCode(err) === status.ALREADY_EXISTS);
-  } finally {
-    await c.close();
-  }
-});
-
-t("an expired lease's node is deleted, driven by the injected clock", async () => {
-  const clock = new ManualClock(Date.now());
-  const c = await startCluster({ config: twoProviders(1), clock, tickMs: 1000 });
-  try {
-    await eventually("a ready node", async () => readyCount(await labels(c), "jammy") >= 1);
-    const res = await create(c, { leaseTtlSeconds: 30 });
-    const node = res.claim?.nodes[0];
-    assert.ok(node && res.leaseToken);
-    await clock.advance(20_000);
-    assert.equal((await c.store.getNode(node.id))?.state, "claimed", "not yet expired after 20 s of a 30 s lease");
-    await clock.advance(15_000);
-    await eventually("the claim to expire", async () => (await c.store.getClaim(res.claim?.id ?? ""))?.state === "expired");
-    await eventually("the expired node's instance to be gone", async () => !(await liveInstances(c, node.provider)).includes(node.id));
-    await eventually("the node to be gone in the store", async () => (await c.store.getNode(node.id))?.state === "gone");
-    await assert.rejects(
-      call((cb) => c.client.renewLease({ leaseToken: res.leaseToken, ttlSeconds: 0 }, cb)),
-      (err) => grpcCode(err) === status.FAILED_PRECONDITION,
-    );
-  } finally {
-    await c.close();
-  }
-});
-
-t("renewal keeps a lease alive past its original expiry", async () => {
-  const clock = new ManualClock(Date.now());
-  const c = await startCluster({ config: twoProviders(1), clock, tickMs: 1000 });
-  try {
-    await eventually("a ready node", async () => readyCount(await labels(c), "jammy") >= 1);
-    const res = await create(c, { leaseTtlSeconds: 30 });
-    await clock.advance(25_000);
-    await call((cb) => c.client.renewLease({ leaseToken: res.leaseToken, ttlSeconds: 0 }, cb));
-    await clock.advance(25_000);
-    assert.equal((await c.store.getClaim(res.claim?.id ?? ""))?.state, "fulfilled");
-    await assert.rejects(
-      call((cb) => c.client.renewLease({ leaseToken: res.leaseToken + "x", ttlSeconds: 0 }, cb)),
-      (err) => grpcCode(err) === status.UNAUTHENTICATED,
-    );
-  } finally {
-    await c.close();
-  }
-});
-
-t("a queued claim whose client went away is cancelled after the abandon time", async () => {
-  const clock = new ManualClock(Date.now());
-  const config = { ...twoProviders(0), claims: { abandonAfter: "60s" } };
-  // A cloud that takes an hour to boot: the claim stays queued.
-  config.providers = config.providers.map((p) => ({ ...p, settings: { bootLatencyMs: 3_600_000 } })) as typeof config.providers;
-  const c = await startCluster({ config, clock, tickMs: 1000 });
-  try {
-    const res = await create(c, { wait: false });
-    assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_QUEUED);
-    assert.equal(res.claim?.queuePosition, 1);
-    await clock.advance(30_000);
-    const seen = await call<GetClaimResponse>((cb) => c.client.getClaim({ claimToken: res.claimToken }, cb));
-    assert.equal(seen.claim?.state, ClaimState.CLAIM_STATE_QUEUED, "a get is a keepalive");
-    await clock.advance(45_000);
-    assert.equal(
-      (await c.store.getClaim(res.claim?.id ?? ""))?.state,
-      "queued",
-      "75 s after creation but only 45 s after the last keepalive",
-    );
-    await clock.advance(20_000);
-    await eventually("the claim to be cancelled", async () => (await c.store.getClaim(res.claim?.id ?? ""))?.state === "cancelled");
-    const after = await call<GetClaimResponse>((cb) => c.client.getClaim({ claimToken: res.claimToken }, cb));
-    assert.match(after.claim?.failureReason ?? "", /abandoned/);
-  } finally {
-    await c.close();
-  }
-});
 
 t("a watch replays the current state, reports fulfilment, and a re-opened watch replays it again", async () => {
   const config = twoProviders(0);
@@ -236,29 +145,6 @@ t("bad input is refused with the field named, and nothing accepted is lost", asy
     );
     const still = await call<GetClaimResponse>((cb) => c.client.getClaim({ claimToken: held.claimToken }, cb));
     assert.equal(still.claim?.state, ClaimState.CLAIM_STATE_FULFILLED, "the earlier claim is untouched");
-  } finally {
-    await c.close();
-  }
-});
-
-t("a nodeset comes from one provider, and expressions select labels by tag", async () => {
-  const c = await startCluster({
-    config: {
-      ...twoProviders(0),
-      labels: [
-        { name: "jammy", tags: ["ubuntu", "py312"], minReady: 1 },
-        { name: "noble", tags: ["ubuntu", "py313"], minReady: 1 },
-      ],
-    },
-  });
-  try {
-    const res = await create(c, { labelExpressions: ["ubuntu && py313", "jammy || windows"] });
-    assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
-    const [a, b] = res.claim?.nodes ?? [];
-    assert.equal(a?.label, "noble");
-    assert.equal(b?.label, "jammy");
-    assert.equal(a?.provider, "west", "noble is only made by west");
-    assert.equal(b?.provider, "west", "so the whole set comes from west");
   } finally {
     await c.close();
   }

@@ -55,6 +55,25 @@ t("the cloud outlives the plugin: a new one on the same file finds the instances
   }
 });
 
+t("a cloud on stateFile :memory: writes no file, keeps its instances across a reconfigure, and refuses endpoints", async () => {
+  const { dir, remove } = await tempDir();
+  const cwd = process.cwd();
+  try {
+    process.chdir(dir);
+    const { cloud } = await cloudOn(":memory:");
+    const booted = await cloud.boot(bootSpec("n-1"));
+    await cloud.configure({ settings: { stateFile: ":memory:", bootLatencyMs: 5 }, secrets: {}, ownerId: "o", providerName: "p" });
+    assert.equal((await cloud.boot(bootSpec("n-1"))).instanceId, booted.instanceId, "the same cloud after a reconfigure");
+    assert.equal(cloud.records.instances.size, 1);
+    await cloud.close();
+    assert.deepEqual(await readdir(dir), [], "nothing written");
+    await assert.rejects(cloudOn(":memory:", "o", { endpoints: {} }), { code: "invalid-argument" });
+  } finally {
+    process.chdir(cwd);
+    await remove();
+  }
+});
+
 t("two clouds on one state file keep each other's writes", async () => {
   const { dir, remove } = await tempDir();
   try {

@@ -10,7 +10,7 @@ export interface DeleterDeps {
   logger: Logger;
   observer: SchedulerObserver;
   poolWanted: Signal<boolean>;
-  /** Real-time window in which released nodes are gathered into one batch. */
+  /** Real-time window in which released nodes are gathered into one batch; 0: none. */
   coalesceMs: number;
 }
 
@@ -49,16 +49,21 @@ export class Deleter {
     // release call, so a burst of releases costs one write and one round of
     // concurrent plugin calls instead of interleaving with the next claims.
     this.batch.push(...nodes);
+    if (this.deps.coalesceMs === 0) return this.deleteBatch();
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      const batch = this.batch;
-      this.batch = [];
-      this.deps.observer.detached(() => {
-        for (const node of batch) void this.drive({ ...node, state: "released" });
-        this.deps.poolWanted.emit(false);
-      });
+      this.deleteBatch();
     }, this.deps.coalesceMs);
     this.timer.unref();
+  }
+
+  private deleteBatch(): void {
+    const batch = this.batch;
+    this.batch = [];
+    this.deps.observer.detached(() => {
+      for (const node of batch) void this.drive({ ...node, state: "released" });
+      this.deps.poolWanted.emit(false);
+    });
   }
 }

@@ -38,7 +38,7 @@ export interface ProvisionerDeps {
   demand: (rank: ProviderRanking) => Demand[];
   /** Whoever wants a pool pass says so here (true: at once). */
   poolWanted: Signal<boolean>;
-  /** Real-time window in which non-urgent pool passes are coalesced. */
+  /** Real-time window in which non-urgent pool passes are coalesced; 0: none, they run at once (the simulator, in virtual time). */
   coalesceMs: number;
 }
 
@@ -90,7 +90,7 @@ export class Provisioner {
       this.again = true;
       return;
     }
-    if (!urgent) {
+    if (!urgent && this.deps.coalesceMs > 0) {
       if (!this.timer) {
         this.timer = setTimeout(() => {
           this.timer = undefined;
