@@ -6,7 +6,7 @@ import { NODE_TAG, OWNER_TAG, type Flavor, type Instance, type ProviderRegistry 
 import type { NodeAccess } from "../core/node-access.js";
 import { NOOP_OBSERVER } from "../core/observer.js";
 import type { Random } from "../core/random.js";
-import { ENDING_NODE_STATES, LIVE_NODE_STATES, PENDING_NODE_STATES, type NodeState } from "../core/states.js";
+import { ENDING_NODE_STATES, LIVE_NODE_STATES, PENDING_NODE_STATES } from "../core/states.js";
 import type { NodeCount, NodeRecord, Store } from "../core/store.js";
 import type { Catalog } from "./catalog.js";
 import type { Demand } from "./claims.js";
