@@ -293,14 +293,12 @@ export class MysqlStore implements SqlStore {
    * than a statement per row.
    */
   async transitionNodes(changes: NodeTransition[], events: readonly ClaimEventRecord[] = []): Promise<string[]> {
-    this.assertOpen("transitionNodes");
     checkNodeTransitions("transitionNodes", changes);
     return this.applyChanges("transitionNodes", NODE, changes, transitionSet, planTransitions, insertEvents(events));
   }
 
   /** Compare-and-set, as transitionNodes (without from-states: any state matches). */
   async updateNodes(updates: NodeUpdate[]): Promise<string[]> {
-    this.assertOpen("updateNodes");
     checkNodeUpdates("updateNodes", updates);
     const changes = updates.map((u) => ({ ...u, from: nodeUpdateFrom(u) }));
     return this.applyChanges("updateNodes", NODE, changes, nodeUpdateSet, planNodeUpdates);
@@ -368,14 +366,12 @@ export class MysqlStore implements SqlStore {
 
   /** Compare-and-set, as transitionNodes. */
   async transitionClaims(changes: ClaimTransition[]): Promise<string[]> {
-    this.assertOpen("transitionClaims");
     checkClaimTransitions("transitionClaims", changes);
     return this.applyChanges("transitionClaims", CLAIM, changes, claimTransitionSet, planClaimTransitions);
   }
 
   /** Compare-and-set, as transitionNodes. */
   async updateClaims(updates: ClaimUpdate[]): Promise<string[]> {
-    this.assertOpen("updateClaims");
     checkClaimUpdates("updateClaims", updates);
     return this.applyChanges("updateClaims", CLAIM, updates, claimUpdateSet, planClaimUpdates);
   }
@@ -386,7 +382,6 @@ export class MysqlStore implements SqlStore {
    * claim read back, and the COMMIT.
    */
   async requeueClaim(requeue: ClaimRequeue): Promise<ClaimRecord | undefined> {
-    this.assertOpen("requeueClaim");
     checkRequeue("requeueClaim", requeue);
     return this.transaction("requeueClaim", async (tx) => {
       const [result] = await tx.send([casUpdate(CLAIM, requeueSet(), requeue.claimId, ["fulfilled"])]);
@@ -437,7 +432,6 @@ export class MysqlStore implements SqlStore {
 
   async allocate(requests: AllocationRequest[], at: number): Promise<Allocation[]> {
     if (requests.length === 0) return [];
-    this.assertOpen("allocate");
     checkAllocation("allocate");
     for (const request of requests) if (request.insert) insertable(request);
     return this.transaction("allocate", (tx) => this.allocateIn(tx, requests, at, false));
@@ -609,7 +603,6 @@ export class MysqlStore implements SqlStore {
    */
   async endClaims(ends: ClaimEnd[]): Promise<ClaimRecord[]> {
     if (ends.length === 0) return [];
-    this.assertOpen("endClaims");
     checkClaimEnds("endClaims", ends);
     const ids = chunks([...new Set(ends.map((e) => e.claimId))], CHUNK);
     return this.transaction("endClaims", async (tx) => {
