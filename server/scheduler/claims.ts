@@ -5,7 +5,7 @@ import type { NodeAccess } from "../core/node-access.js";
 import { NOOP_OBSERVER, type AllocationOutcome, type SchedulerObserver } from "../core/observer.js";
 import type { Random } from "../core/random.js";
 import { sha256 } from "../core/random.js";
-import { type ClaimState, type Outcome } from "../core/states.js";
+import { CLAIMED_NODE_STATES, type ClaimState, type Outcome } from "../core/states.js";
 import type { HoldRecord } from "../core/holds.js";
 import type { Allocation, ClaimRecord, NodeRecord, Slot, Store } from "../core/store.js";
 import type { Catalog } from "./catalog.js";
@@ -377,9 +377,7 @@ export class ClaimService {
   private async view(claim: ClaimRecord): Promise<ClaimView> {
     let nodes: NodeRecord[] = [];
     if (claim.nodeIds.length > 0) {
-      nodes =
-        this.leased.get(claim.id) ??
-        (await this.store.listNodes({ claimId: claim.id, states: ["claimed", "released", "deleting", "gone", "failed", "held"] }));
+      nodes = this.leased.get(claim.id) ?? (await this.store.listNodes({ claimId: claim.id, states: [...CLAIMED_NODE_STATES] }));
       const order = new Map(claim.nodeIds.map((id, i) => [id, i]));
       nodes = [...nodes].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     }
@@ -589,8 +587,9 @@ export class ClaimService {
   /**
    * Adds the claimer's keys to the claim's nodes over SSH (checking each
    * node's pinned host key) before the claim is announced. A node that fails
-   * is failed and replaced, the others go back to the pool, and the claim
-   * waits again.
+   * is failed and replaced; the others may already carry the claimer's keys,
+   * so they are released and deleted (never back to the pool), and the claim
+   * waits again (requeueClaim: one transaction).
    */
   private async handOver(claim: ClaimRecord, nodes: NodeRecord[], queued: Queued | undefined, create?: PendingCreate): Promise<void> {
     const access = this.access as NodeAccess;
@@ -618,20 +617,7 @@ export class ClaimService {
         await this.onHandoverFailed(f.node, f.message);
       }
       const now = this.clock.now();
-      const [back] = await this.store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "queued", at: now, nodesTo: "ready" }]);
-      if (!back) {
-        // Cancelled (or expired) while its keys were being added: it stays ended, not requeued.
-        const ended = await this.store.getClaim(claim.id);
-        if (ended) create?.resolve({ claim: ended, created: true });
-        else create?.reject(new StandbyError("not-found", `claim ${claim.id} not found`));
-        return;
-      }
-      const reset = { fulfilledAt: 0, leaseHash: "", leaseExpiresAt: 0, nodeIds: [], endedAt: 0 };
-      await this.store.updateClaims([{ id: claim.id, from: ["queued"], patch: reset }]);
-      const record: ClaimRecord = { ...claim, ...reset, state: "queued" };
-      this.queue.set(claim.id, { record, slots: queued?.slots ?? this.resolveSlots(claim.labelExpressions), triedAt: -1, lastSeen: now });
-      this.observer.claimRequeued(record, failed[0]?.message ?? "");
-      // The timeline is worth less than the requeue: a failed write is only logged.
+      // The timeline goes with the requeue, in its transaction.
       const events = failed.map((f) => ({
         claimId: claim.id,
         at: now,
@@ -641,11 +627,20 @@ export class ClaimService {
         nodeId: f.node.id,
         message: `hand-over of node ${f.node.id} failed: ${f.message}; waiting for another`,
       }));
-      this.store
-        .appendClaimEvents(events)
-        .catch((err: unknown) =>
-          this.logger.warn({ err, claim: claim.id }, "writing the claim's hand-over failure to its timeline failed"),
-        );
+      // The other nodes may already carry the claimer's keys: released (and deleted), never back to ready.
+      const back = await this.store.requeueClaim({ claimId: claim.id, at: now, nodesTo: "released", events });
+      if (!back) {
+        // Cancelled (or expired) while its keys were being added: it stays ended, not requeued.
+        const ended = await this.store.getClaim(claim.id);
+        if (ended) create?.resolve({ claim: ended, created: true });
+        else create?.reject(new StandbyError("not-found", `claim ${claim.id} not found`));
+        return;
+      }
+      const record: ClaimRecord = back;
+      const failedIds = new Set(failed.map((f) => f.node.id));
+      this.onNodesReleased(nodes.filter((n) => !failedIds.has(n.id)).map((n) => ({ ...n, state: "released", stateChangedAt: now })));
+      this.queue.set(claim.id, { record, slots: queued?.slots ?? this.resolveSlots(claim.labelExpressions), triedAt: -1, lastSeen: now });
+      this.observer.claimRequeued(record, failed[0]?.message ?? "");
       create?.resolve({ claim: record, created: true });
       this.emit(claim.id, "queued", `a node failed during hand-over (${failed[0]?.message ?? ""}); waiting for another`, {
         claim: record,
@@ -748,8 +743,8 @@ export class ClaimService {
     if (!claim) throw new StandbyError("not-found", `claim ${claimId} not found`);
     if (claim.state === "queued") {
       const now = this.clock.now();
-      const changed = await this.store.updateClaims([
-        { id: claimId, from: ["queued"], patch: { state: "cancelled", endedAt: now, failureReason: reason } },
+      const changed = await this.store.transitionClaims([
+        { id: claimId, from: ["queued"], to: "cancelled", patch: { endedAt: now, failureReason: reason } },
       ]);
       if (changed.length > 0) {
         this.queue.delete(claimId);

@@ -6,7 +6,7 @@ import { NODE_TAG, OWNER_TAG, type Flavor, type Instance, type ProviderRegistry 
 import type { NodeAccess } from "../core/node-access.js";
 import { NOOP_OBSERVER } from "../core/observer.js";
 import type { Random } from "../core/random.js";
-import type { NodeState } from "../core/states.js";
+import { ENDING_NODE_STATES, LIVE_NODE_STATES, PENDING_NODE_STATES } from "../core/states.js";
 import type { NodeCount, NodeRecord, Store } from "../core/store.js";
 import type { Catalog } from "./catalog.js";
 import type { Demand } from "./claims.js";
@@ -66,7 +66,6 @@ export interface LifecycleHooks {
   launching(label: string, provider: string): void;
 }
 
-const PENDING_STATES: readonly NodeState[] = ["launching", "booted", "checking"];
 /** The failure reason of a boot the cloud refused for quota or capacity. */
 const QUOTA_REFUSAL = "resource-exhausted";
 
@@ -76,18 +75,6 @@ interface Usage {
   cores: number;
   ramMb: number;
 }
-/** States that hold a cloud instance (or may): they count against caps. */
-const HOLDING_STATES: readonly NodeState[] = [
-  "launching",
-  "booted",
-  "checking",
-  "ready",
-  "claimed",
-  "released",
-  "deleting",
-  "failed",
-  "held",
-];
 
 /**
  * Drives nodes through their lifecycle: keeps pools at min-ready (plus what
@@ -211,12 +198,12 @@ export class NodeLifecycle {
     for (const c of counts) {
       const l = byLabel.get(c.label) ?? { ready: 0, pending: 0, holding: 0 };
       if (c.state === "ready") l.ready += c.count;
-      if (PENDING_STATES.includes(c.state) && serving.has(c.provider)) l.pending += c.count;
-      if (HOLDING_STATES.includes(c.state)) l.holding += c.count;
+      if (PENDING_NODE_STATES.includes(c.state) && serving.has(c.provider)) l.pending += c.count;
+      if (LIVE_NODE_STATES.includes(c.state)) l.holding += c.count;
       byLabel.set(c.label, l);
-      if (c.state === "ready" || (PENDING_STATES.includes(c.state) && serving.has(c.provider)))
+      if (c.state === "ready" || (PENDING_NODE_STATES.includes(c.state) && serving.has(c.provider)))
         byPair.set(`${c.label}\u0000${c.provider}`, (byPair.get(`${c.label}\u0000${c.provider}`) ?? 0) + c.count);
-      if (HOLDING_STATES.includes(c.state)) this.addUsage(byProvider, c.label, c.provider, c.count);
+      if (LIVE_NODE_STATES.includes(c.state)) this.addUsage(byProvider, c.label, c.provider, c.count);
     }
     const anyProvider = new Map<string, number>();
     const pinned: Demand[] = [];
@@ -466,7 +453,7 @@ export class NodeLifecycle {
     this.inflight.add(node.id);
     const { observer } = this.reporter;
     const run =
-      remove || ["released", "failed", "deleting"].includes(node.state)
+      remove || ENDING_NODE_STATES.includes(node.state)
         ? observer.inDelete(node, () => this.deleteFlow(node))
         : observer.inLaunch(node, () => this.launchFlow(node));
     return run
@@ -480,7 +467,7 @@ export class NodeLifecycle {
   }
 
   private async launchFlow(node: NodeRecord): Promise<void> {
-    if (!PENDING_STATES.includes(node.state)) return;
+    if (!PENDING_NODE_STATES.includes(node.state)) return;
     const provider = this.providers.get(node.provider);
     const template = this.catalog.template(node.label, node.provider);
     let instance: Instance | undefined;
@@ -498,10 +485,7 @@ export class NodeLifecycle {
         const image = await this.reporter.observer.inImageResolution({ label: node.label, provider: node.provider, image: wanted }, () =>
           images.resolveLaunch(template),
         );
-        if (
-          !(await this.writer.transition({ id: node.id, from: ["launching"], to: "launching", at: node.stateChangedAt, patch: { image } }))
-        )
-          return;
+        if (!(await this.writer.update({ id: node.id, from: ["launching"], patch: { image } }))) return;
         node.image = image;
       } catch (err) {
         return this.fail(node, "image", messageOf(err));
@@ -537,13 +521,7 @@ export class NodeLifecycle {
       if (this.clock.now() > this.deadline(node)) return this.fail(node, "boot-timeout", "boot timed out");
       if (instance && node.state === "launching" && !node.instanceId && instance.instanceId) {
         // Record the cloud's id as soon as it exists.
-        await this.writer.transition({
-          id: node.id,
-          from: ["launching"],
-          to: "launching",
-          at: node.stateChangedAt,
-          patch: { instanceId: instance.instanceId },
-        });
+        await this.writer.update({ id: node.id, from: ["launching"], patch: { instanceId: instance.instanceId } });
         node.instanceId = instance.instanceId;
       }
       await this.clock.sleep(delay);
@@ -727,7 +705,7 @@ export class NodeLifecycle {
       // Builders and verifiers of image builds are driven by their build.
       if (this.inflight.has(node.id) || (node.purpose ?? "pool") !== "pool") continue;
       const instance = ours.get(node.id);
-      if (PENDING_STATES.includes(node.state) || ["released", "failed", "deleting"].includes(node.state)) {
+      if (PENDING_NODE_STATES.includes(node.state) || ENDING_NODE_STATES.includes(node.state)) {
         void this.drive(node);
       } else if (!instance && node.state === "held") {
         // Nothing left to look at: end the hold's node like any other deletion.
