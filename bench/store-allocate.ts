@@ -238,7 +238,7 @@ async function runCycles(store: Store, dialect: string, clients: number): Promis
       const taken = allocation.nodes[0];
       if (!allocation.claim || !taken) {
         dry++;
-        await store.updateClaims([{ id: claim.id, from: ["queued"], patch: { state: "cancelled" } }]);
+        await store.transitionClaims([{ id: claim.id, from: ["queued"], to: "cancelled" }]);
         continue;
       }
       await ender.submit({

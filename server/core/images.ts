@@ -64,7 +64,11 @@ export interface ImageBuildFilter {
   states?: readonly ImageBuildState[];
 }
 
-/** A compare-and-set change of one build. */
+/**
+ * A compare-and-set change of one build. With `to`, every from-state must be
+ * allowed to go there by the image build transition table (core/states.ts),
+ * or the store refuses the change before writing anything.
+ */
 export interface ImageBuildUpdate {
   id: string;
   /** Applies only if the build is in one of these states. */
@@ -72,7 +76,7 @@ export interface ImageBuildUpdate {
   /** The new state (unchanged if absent). */
   to?: ImageBuildState;
   at: number;
-  patch?: Partial<Omit<ImageBuildRecord, "id" | "state" | "stateChangedAt" | "createdAt">>;
+  patch?: Partial<Omit<ImageBuildRecord, "id" | "state" | "stateChangedAt" | "createdAt">> & { state?: never; stateChangedAt?: never };
 }
 
 export interface ImageFamilyState {

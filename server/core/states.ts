@@ -57,8 +57,17 @@ export function nodeStatesInto(to: NodeState): NodeState[] {
   return NODE_STATES.filter((from) => NODE_TRANSITIONS[from].includes(to));
 }
 
-/** States in which a node still has (or may have) a cloud instance. */
+/** States in which a node still has (or may have) a cloud instance: they count against caps. */
 export const LIVE_NODE_STATES: readonly NodeState[] = NODE_STATES.filter((s) => s !== "gone");
+
+/** On its way to the pool: launched, not yet ready. */
+export const PENDING_NODE_STATES: readonly NodeState[] = ["launching", "booted", "checking"];
+
+/** Done with: waiting for (or in) deletion. */
+export const ENDING_NODE_STATES: readonly NodeState[] = ["released", "failed", "deleting"];
+
+/** A node a claim has had: claimed, and every state it can reach from there. */
+export const CLAIMED_NODE_STATES: readonly NodeState[] = ["claimed", "released", "deleting", "gone", "failed", "held"];
 
 /**
  * Claim lifecycle: queued → fulfilled → released | expired; queued → cancelled | failed;
@@ -173,6 +182,19 @@ export const ACTIVE_IMAGE_BUILD_STATES: readonly ImageBuildState[] = [
   "failing",
   "retiring",
 ];
+
+/** Builds before their image is good: an operator's delete fails them. */
+export const BUILDING_IMAGE_BUILD_STATES: readonly ImageBuildState[] = [
+  "pending",
+  "booting",
+  "setup",
+  "scrubbing",
+  "snapshotting",
+  "verifying",
+];
+
+/** Builds that were promoted at some point. */
+export const PROMOTED_IMAGE_BUILD_STATES: readonly ImageBuildState[] = ["promoted", "retiring", "retired"];
 
 /**
  * What a node is for. Pool nodes are the ones claims get; image-build and

@@ -88,7 +88,14 @@ export interface NodeFilter {
   claimId?: string;
 }
 
-/** A compare-and-set state change of one node. */
+/** The fields of a node a patch may set: never its id, state or the state's time. */
+export type NodePatch = Partial<Omit<NodeRecord, "id" | "state" | "stateChangedAt">> & { state?: never; stateChangedAt?: never };
+
+/**
+ * A compare-and-set state change of one node. Every from-state must be
+ * allowed to go to `to` by the node transition table (core/states.ts), or
+ * the store refuses the whole call before writing anything.
+ */
 export interface NodeTransition {
   id: string;
   /** The change applies only if the node is in one of these states. */
@@ -96,14 +103,50 @@ export interface NodeTransition {
   to: NodeState;
   at: number;
   /** Other fields to set with the change. */
-  patch?: Partial<Omit<NodeRecord, "id" | "state" | "stateChangedAt">>;
+  patch?: NodePatch;
 }
 
-/** A compare-and-set change of one claim. */
+/** A field-only change of one node: its state (and the state's time) stay. */
+export interface NodeUpdate {
+  id: string;
+  /** The change applies only if the node is in one of these states (any state if absent). */
+  from?: readonly NodeState[];
+  patch: NodePatch;
+}
+
+/** The fields of a claim a patch may set: never its id or state. */
+export type ClaimPatch = Partial<Omit<ClaimRecord, "id" | "state">> & { state?: never };
+
+/** A compare-and-set state change of one claim, checked against the claim transition table. */
+export interface ClaimTransition {
+  id: string;
+  from: readonly ClaimState[];
+  to: ClaimState;
+  /** Other fields to set with the change. */
+  patch?: ClaimPatch;
+}
+
+/** A compare-and-set field-only change of one claim: its state stays. */
 export interface ClaimUpdate {
   id: string;
   from: readonly ClaimState[];
-  patch: Partial<Omit<ClaimRecord, "id">>;
+  patch: ClaimPatch;
+}
+
+/**
+ * A fulfilled claim back to the queue (a node failed during hand-over), in
+ * one transaction: the claim goes fulfilled → queued with its lease and nodes
+ * cleared, its claimed nodes move to `nodesTo`, and the events are written.
+ * A node that was claimed may carry the claimer's keys, so it never goes back
+ * to ready (the transition table forbids claimed → ready).
+ */
+export interface ClaimRequeue {
+  claimId: string;
+  at: number;
+  /** Where its claimed nodes go: released (deleted next) or failed. */
+  nodesTo: NodeState;
+  /** Written with the requeue, only if it applies. */
+  events?: readonly ClaimEventRecord[];
 }
 
 export interface NodeCount {
@@ -183,8 +226,11 @@ export interface Store {
   listNodes(filter?: NodeFilter): Promise<NodeRecord[]>;
   /** Applies each change whose from-state matches, in one transaction
    * (with the claim events, which are written whatever applied);
-   * returns the ids that changed. */
+   * returns the ids that changed. An illegal change (see NodeTransition)
+   * refuses the whole call: nothing is written. */
   transitionNodes(changes: NodeTransition[], events?: readonly ClaimEventRecord[]): Promise<string[]>;
+  /** Field-only changes, compare-and-set on the state as transitionNodes; returns the ids that matched. */
+  updateNodes(updates: NodeUpdate[]): Promise<string[]>;
   /** Nodes per label, provider and state, gone excluded. */
   countNodes(): Promise<NodeCount[]>;
 
@@ -194,8 +240,14 @@ export interface Store {
   getClaim(id: string): Promise<ClaimRecord | undefined>;
   /** Ordered by priority (high first), then createdAt, then id. */
   listClaims(filter?: { states?: ClaimState[]; leaseExpiresBefore?: number }): Promise<ClaimRecord[]>;
-  /** Applies each update whose from-state matches; returns the ids that changed. */
+  /** Applies each state change whose from-state matches, in one transaction;
+   * returns the ids that changed. An illegal change refuses the whole call. */
+  transitionClaims(changes: ClaimTransition[]): Promise<string[]>;
+  /** Applies each field-only update whose from-state matches; returns the ids that changed. */
   updateClaims(updates: ClaimUpdate[]): Promise<string[]>;
+  /** Puts a fulfilled claim back in the queue (see ClaimRequeue); the claim
+   * after the change, or undefined if it was no longer fulfilled (nothing written). */
+  requeueClaim(requeue: ClaimRequeue): Promise<ClaimRecord | undefined>;
   /**
    * Fulfils queued claims from ready nodes in one transaction, in the order
    * given. A node is never handed to two claims, even by two schedulers
@@ -204,7 +256,8 @@ export interface Store {
    */
   allocate(requests: AllocationRequest[], at: number): Promise<Allocation[]>;
   /** Ends claims and moves their claimed nodes to nodesTo, in one transaction.
-   * Returns the claims that changed, after the change. */
+   * Returns the claims that changed, after the change. An illegal claim
+   * change or node move (e.g. claimed → ready) refuses the whole call. */
   endClaims(ends: ClaimEnd[]): Promise<ClaimRecord[]>;
 
   /** Appends steps to claims' timelines. */

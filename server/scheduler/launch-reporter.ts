@@ -1,6 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import type { SchedulerObserver } from "../core/observer.js";
-import type { NodeState } from "../core/states.js";
+import { PENDING_NODE_STATES } from "../core/states.js";
 import type { ClaimEventRecord, NodeRecord } from "../core/store.js";
 
 /** What the reporter needs to know about the claim queue. */
@@ -16,7 +16,6 @@ const FAN_OUT = 50;
 const PER_CLAIM = 40;
 /** Boot retries of one node written to the timelines (the rest only count). */
 const RETRIES_WRITTEN = 3;
-const PENDING: readonly NodeState[] = ["launching", "booted", "checking"];
 
 /**
  * Turns what happens to launches into the timelines of the claims waiting
@@ -75,7 +74,7 @@ export class LaunchReporter {
   failed(node: NodeRecord, reason: string, message: string): ClaimEventRecord[] {
     this.observer.launchFailed(node, reason, message);
     this.retries.delete(node.id);
-    if (!PENDING.includes(node.state)) return [];
+    if (!PENDING_NODE_STATES.includes(node.state)) return [];
     const what = `launch of ${node.label} on ${node.provider} failed (node ${node.id}): ${reason}: ${message}`;
     return this.events(this.claims.waitingOn(node.label, FAN_OUT), "launch-failed", node, what, node.id);
   }

@@ -1,8 +1,9 @@
 import type { Logger } from "../core/log.js";
-import type { ClaimEventRecord, NodeTransition, Store } from "../core/store.js";
+import type { ClaimEventRecord, NodeTransition, NodeUpdate, Store } from "../core/store.js";
 
 interface Pending {
-  change: NodeTransition;
+  /** A state change, or (without `to`) a field-only update. */
+  change: NodeTransition | NodeUpdate;
   resolve: (applied: boolean) => void;
   reject: (err: unknown) => void;
 }
@@ -24,6 +25,15 @@ export class NodeWriter {
   ) {}
 
   transition(change: NodeTransition, events: readonly ClaimEventRecord[] = []): Promise<boolean> {
+    return this.enqueue(change, events);
+  }
+
+  /** A field-only change (e.g. the cloud's instance id), batched like transitions. */
+  update(update: NodeUpdate): Promise<boolean> {
+    return this.enqueue(update, []);
+  }
+
+  private enqueue(change: NodeTransition | NodeUpdate, events: readonly ClaimEventRecord[]): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ change, resolve, reject });
       this.note(events);
@@ -61,12 +71,12 @@ export class NodeWriter {
       const events = this.events;
       this.events = [];
       try {
-        const changed = new Set(
-          await this.store.transitionNodes(
-            batch.map((p) => p.change),
-            events,
-          ),
-        );
+        const transitions = batch.map((p) => p.change).filter((c): c is NodeTransition => "to" in c);
+        const updates = batch.map((p) => p.change).filter((c): c is NodeUpdate => !("to" in c));
+        const changed = new Set(updates.length > 0 ? await this.store.updateNodes(updates) : []);
+        if (transitions.length > 0 || events.length > 0) {
+          for (const id of await this.store.transitionNodes(transitions, events)) changed.add(id);
+        }
         for (const p of batch) p.resolve(changed.has(p.change.id));
       } catch (err) {
         this.logger.error({ err, count: batch.length, events: events.length }, "writing node state changes failed");

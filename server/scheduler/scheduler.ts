@@ -2,7 +2,7 @@ import type { Config } from "../config/schema.js";
 import type { Timer } from "../core/clock.js";
 import { StandbyError } from "../core/errors.js";
 import type { ProviderStatus } from "../core/provider.js";
-import type { NodeState, Outcome } from "../core/states.js";
+import { PENDING_NODE_STATES, type NodeState, type Outcome } from "../core/states.js";
 import type { NodeFilter, NodeRecord } from "../core/store.js";
 import { Catalog } from "./catalog.js";
 import { buildTimeline, type TimelineEntry } from "./claim-timeline.js";
@@ -188,9 +188,7 @@ export class Scheduler {
       if (view.claim.state === "queued") {
         // Launches already under way for its labels are part of the current state too.
         const wanted = new Set(this.claims.slotsOf(claimId).flat());
-        const pending = (await this.deps.store.countNodes()).filter(
-          (c) => wanted.has(c.label) && ["launching", "booted", "checking"].includes(c.state),
-        );
+        const pending = (await this.deps.store.countNodes()).filter((c) => wanted.has(c.label) && PENDING_NODE_STATES.includes(c.state));
         for (const p of pending) listener({ kind: "launching", message: `launching ${p.label} on ${p.provider}`, view }, "");
       }
       for (const event of buffered) listener(event, event.view.claim.state === "fulfilled" ? lease() : "");
@@ -253,7 +251,7 @@ export class Scheduler {
     const node = await this.getNode(id);
     if (node.state === "claimed") throw new StandbyError("failed-precondition", `node ${id} is claimed; release its lease instead`);
     if (node.state === "gone" || node.state === "deleting") return node;
-    if (["launching", "booted", "checking"].includes(node.state))
+    if (PENDING_NODE_STATES.includes(node.state))
       throw new StandbyError("failed-precondition", `node ${id} is ${node.state}; delete it once it is ready`);
     void this.c.deleter.drive(node);
     return { ...node, state: "deleting" };

@@ -1,5 +1,6 @@
 import type { ImageBuildRecord, ImageBuildSource, ImageBuildState, ImageBuildUpdate } from "../core/index.js";
 import type { imageBuilds as mysqlBuilds } from "./mysql-schema.js";
+import { checkImageBuildUpdate } from "./plan.js";
 import type { imageBuilds as sqliteBuilds } from "./sqlite-schema.js";
 
 /** Image build records ⇄ rows, one mapping for both dialects (their row shapes are checked equal below). */
@@ -70,8 +71,12 @@ export function rowToBuild(row: ImageBuildRow): ImageBuildRecord {
   };
 }
 
-/** The columns an update sets: the new state and its time, then the patch. */
+/**
+ * The columns an update sets: the new state and its time, then the patch.
+ * Refuses an illegal state change (plan.ts, checkImageBuildUpdate) before anything is written.
+ */
 export function buildUpdateSet(update: ImageBuildUpdate): Partial<ImageBuildRow> {
+  checkImageBuildUpdate("updateBuild", update);
   const set: Partial<ImageBuildRow> = {};
   if (update.to !== undefined) {
     set.state = update.to;

@@ -58,6 +58,7 @@ export class MysqlImageRecords implements ImageRecords {
 
   async updateBuild(update: ImageBuildUpdate): Promise<boolean> {
     if (update.from.length === 0) return false;
+    // The transition check (in buildUpdateSet) runs before the UPDATE: an illegal change writes nothing.
     return this.run("updateBuild", async () => {
       const set = buildUpdateSet(update);
       if (Object.keys(set).length === 0) set.id = update.id;

@@ -12,7 +12,9 @@ import {
   type ClaimEnd,
   type ClaimEventRecord,
   type ClaimRecord,
+  type ClaimRequeue,
   type ClaimState,
+  type ClaimTransition,
   type ClaimUpdate,
   type Clock,
   type Logger,
@@ -21,6 +23,7 @@ import {
   type NodeRecord,
   type NodeState,
   type NodeTransition,
+  type NodeUpdate,
 } from "../core/index.js";
 import type { HoldStore } from "../core/holds.js";
 import { insertEvents, rowToEvent, SELECT_EVENTS_SQL, type EventRow } from "./claim-events.js";
@@ -33,15 +36,28 @@ import { claims, meta, nodes, schemaMigrations } from "./mysql-schema.js";
 import {
   candidateLimits,
   changedIds,
+  checkAllocation,
+  checkClaimEnds,
+  checkClaimTransitions,
+  checkClaimUpdates,
+  checkNodeTransitions,
+  checkNodeUpdates,
+  checkRequeue,
+  claimTransitionSet,
   claimUpdateSet,
   insertable,
   labelsToReadInFull,
   lockOrder,
   moveSet,
+  nodeUpdateFrom,
+  nodeUpdateSet,
   planAllocations,
   planEnds,
+  planClaimTransitions,
   planClaimUpdates,
+  planNodeUpdates,
   planTransitions,
+  requeueSet,
   transitionSet,
   type Candidate,
 } from "./plan.js";
@@ -277,7 +293,15 @@ export class MysqlStore implements SqlStore {
    * than a statement per row.
    */
   async transitionNodes(changes: NodeTransition[], events: readonly ClaimEventRecord[] = []): Promise<string[]> {
+    checkNodeTransitions("transitionNodes", changes);
     return this.applyChanges("transitionNodes", NODE, changes, transitionSet, planTransitions, insertEvents(events));
+  }
+
+  /** Compare-and-set, as transitionNodes (without from-states: any state matches). */
+  async updateNodes(updates: NodeUpdate[]): Promise<string[]> {
+    checkNodeUpdates("updateNodes", updates);
+    const changes = updates.map((u) => ({ ...u, from: nodeUpdateFrom(u) }));
+    return this.applyChanges("updateNodes", NODE, changes, nodeUpdateSet, planNodeUpdates);
   }
 
   async countNodes(): Promise<NodeCount[]> {
@@ -341,8 +365,34 @@ export class MysqlStore implements SqlStore {
   }
 
   /** Compare-and-set, as transitionNodes. */
+  async transitionClaims(changes: ClaimTransition[]): Promise<string[]> {
+    checkClaimTransitions("transitionClaims", changes);
+    return this.applyChanges("transitionClaims", CLAIM, changes, claimTransitionSet, planClaimTransitions);
+  }
+
+  /** Compare-and-set, as transitionNodes. */
   async updateClaims(updates: ClaimUpdate[]): Promise<string[]> {
+    checkClaimUpdates("updateClaims", updates);
     return this.applyChanges("updateClaims", CLAIM, updates, claimUpdateSet, planClaimUpdates);
+  }
+
+  /**
+   * Round trip 1: the claim's compare-and-set (which locks it). Round trip 2,
+   * only if it applied: its claimed nodes moved, its events written, the
+   * claim read back, and the COMMIT.
+   */
+  async requeueClaim(requeue: ClaimRequeue): Promise<ClaimRecord | undefined> {
+    checkRequeue("requeueClaim", requeue);
+    return this.transaction("requeueClaim", async (tx) => {
+      const [result] = await tx.send([casUpdate(CLAIM, requeueSet(), requeue.claimId, ["fulfilled"])]);
+      if (affected(result) !== 1) return undefined;
+      const claimed = { sql: `${NODE.col("state")} = 'claimed'`, params: [] };
+      const move = updateRows(NODE, "claimId", new Map([[requeue.claimId, moveSet(requeue.nodesTo, requeue.at)]]), claimed);
+      const read = { sql: `SELECT ${CLAIM.select} FROM ${CLAIM.table} WHERE ${CLAIM.col("id")} = ?`, params: [requeue.claimId] };
+      const results = await tx.send([move, ...insertEvents(requeue.events ?? []), read], true);
+      const row = rowsOf<ClaimRow>(results[results.length - 1])[0];
+      return row && rowToClaim(row);
+    });
   }
 
   private async applyChanges<C extends { id: string; from: readonly string[] }>(
@@ -382,6 +432,7 @@ export class MysqlStore implements SqlStore {
 
   async allocate(requests: AllocationRequest[], at: number): Promise<Allocation[]> {
     if (requests.length === 0) return [];
+    checkAllocation("allocate");
     for (const request of requests) if (request.insert) insertable(request);
     return this.transaction("allocate", (tx) => this.allocateIn(tx, requests, at, false));
   }
@@ -552,6 +603,7 @@ export class MysqlStore implements SqlStore {
    */
   async endClaims(ends: ClaimEnd[]): Promise<ClaimRecord[]> {
     if (ends.length === 0) return [];
+    checkClaimEnds("endClaims", ends);
     const ids = chunks([...new Set(ends.map((e) => e.claimId))], CHUNK);
     return this.transaction("endClaims", async (tx) => {
       const reads = ids.map((part) => ({

@@ -1,12 +1,20 @@
 import {
+  canTransitionClaim,
+  canTransitionImageBuild,
+  canTransitionNode,
+  NODE_STATES,
   StandbyError,
   type AllocationRequest,
   type ClaimEnd,
   type ClaimRecord,
+  type ClaimRequeue,
   type ClaimState,
+  type ClaimTransition,
   type ClaimUpdate,
+  type ImageBuildState,
   type NodeState,
   type NodeTransition,
+  type NodeUpdate,
 } from "../core/index.js";
 import { claimPatchToRow, nodePatchToRow, type RowValues } from "./records.js";
 
@@ -15,6 +23,105 @@ import { claimPatchToRow, nodePatchToRow, type RowValues } from "./records.js";
  * (under lock), decide what to write. Keeping the decisions here makes the
  * SQLite and MySQL stores thin, and the same by construction.
  */
+
+// ---- the one check of every state change ----
+//
+// Every write that changes a state names the states it starts from (a
+// compare-and-set) and the state it goes to. The call is checked against the
+// transition tables (core/states.ts) before anything is written: each
+// from-state must be allowed to go to the to-state, so whatever row the
+// compare-and-set matches makes a legal move. One illegal pair refuses the
+// whole call. A field-only update carries no state at all.
+
+type Move<S extends string> = { id: string; from: readonly S[]; to: S };
+
+function checkMoves<S extends string>(what: string, kind: string, can: (from: S, to: S) => boolean, moves: readonly Move<S>[]): void {
+  for (const move of moves) {
+    const bad = move.from.find((from) => !can(from, move.to));
+    if (bad !== undefined) {
+      throw new StandbyError("internal", `${what}: illegal ${kind} transition ${bad} → ${move.to} (${kind} ${move.id}); nothing written`);
+    }
+  }
+}
+
+/** Refuses the call if a patch names a state (or another field it may not set). */
+function checkPatch(what: string, kind: string, id: string, patch: object | undefined, forbidden: readonly string[]): void {
+  if (!patch) return;
+  const bad = forbidden.find((key) => Object.hasOwn(patch, key) && (patch as Record<string, unknown>)[key] !== undefined);
+  if (bad !== undefined) throw new StandbyError("internal", `${what}: a patch cannot set ${bad} (${kind} ${id}); nothing written`);
+}
+
+const NODE_FIXED = ["id", "state", "stateChangedAt"];
+const CLAIM_FIXED = ["id", "state"];
+
+export function checkNodeTransitions(what: string, changes: readonly NodeTransition[]): void {
+  checkMoves<NodeState>(what, "node", canTransitionNode, changes);
+  for (const c of changes) checkPatch(what, "node", c.id, c.patch, NODE_FIXED);
+}
+
+export function checkNodeUpdates(what: string, updates: readonly NodeUpdate[]): void {
+  for (const u of updates) checkPatch(what, "node", u.id, u.patch, NODE_FIXED);
+}
+
+/** The claimed nodes of a claim (all in `claimed`) moving to `to`. */
+export function checkClaimedNodesTo(what: string, claimId: string, to: NodeState): void {
+  checkMoves<NodeState>(what, "node", canTransitionNode, [{ id: `of claim ${claimId}`, from: ["claimed"], to }]);
+}
+
+export function checkClaimTransitions(what: string, changes: readonly ClaimTransition[]): void {
+  checkMoves<ClaimState>(what, "claim", canTransitionClaim, changes);
+  for (const c of changes) checkPatch(what, "claim", c.id, c.patch, CLAIM_FIXED);
+}
+
+export function checkClaimUpdates(what: string, updates: readonly ClaimUpdate[]): void {
+  for (const u of updates) checkPatch(what, "claim", u.id, u.patch, CLAIM_FIXED);
+}
+
+export function checkClaimEnds(what: string, ends: readonly ClaimEnd[]): void {
+  checkMoves<ClaimState>(
+    what,
+    "claim",
+    canTransitionClaim,
+    ends.map((e) => ({ id: e.claimId, from: e.from, to: e.to })),
+  );
+  for (const end of ends) checkClaimedNodesTo(what, end.claimId, end.nodesTo);
+}
+
+/** allocate's moves: a queued claim is fulfilled, ready nodes are claimed. */
+export function checkAllocation(what: string): void {
+  checkMoves<ClaimState>(what, "claim", canTransitionClaim, [{ id: "(allocated)", from: ["queued"], to: "fulfilled" }]);
+  checkMoves<NodeState>(what, "node", canTransitionNode, [{ id: "(allocated)", from: ["ready"], to: "claimed" }]);
+}
+
+export function checkRequeue(what: string, requeue: ClaimRequeue): void {
+  checkMoves<ClaimState>(what, "claim", canTransitionClaim, [{ id: requeue.claimId, from: ["fulfilled"], to: "queued" }]);
+  checkClaimedNodesTo(what, requeue.claimId, requeue.nodesTo);
+}
+
+export function checkImageBuildUpdate(
+  what: string,
+  update: { id: string; from: readonly ImageBuildState[]; to?: ImageBuildState; patch?: object },
+): void {
+  if (update.to !== undefined) {
+    checkMoves<ImageBuildState>(what, "image build", canTransitionImageBuild, [{ id: update.id, from: update.from, to: update.to }]);
+  }
+  checkPatch(what, "image build", update.id, update.patch, ["id", "state", "stateChangedAt", "createdAt"]);
+}
+
+/** A field-only node update as a compare-and-set: without from-states, any state matches. */
+export function nodeUpdateFrom(update: NodeUpdate): readonly NodeState[] {
+  return update.from ?? NODE_STATES;
+}
+
+/** The columns a field-only node update sets. */
+export function nodeUpdateSet(update: NodeUpdate): RowValues {
+  return nodePatchToRow(update.patch);
+}
+
+/** The columns a requeue sets on its claim: back to queued, the lease and its nodes cleared. */
+export function requeueSet(): RowValues {
+  return { ...claimPatchToRow({ fulfilledAt: 0, leaseHash: "", leaseExpiresAt: 0, nodeIds: [], endedAt: 0 }), state: "queued" };
+}
 
 /**
  * The columns a transition sets: the state and its time, readyAt on entering
@@ -26,9 +133,14 @@ export function transitionSet(change: NodeTransition): RowValues {
   return change.patch ? Object.assign(set, nodePatchToRow(change.patch)) : set;
 }
 
-/** The columns a claim update sets. */
+/** The columns a field-only claim update sets. */
 export function claimUpdateSet(update: ClaimUpdate): RowValues {
   return claimPatchToRow(update.patch);
+}
+
+/** The columns a claim transition sets: the state, then the patch. */
+export function claimTransitionSet(change: ClaimTransition): RowValues {
+  return { ...(change.patch ? claimPatchToRow(change.patch) : {}), state: change.to };
 }
 
 /**
@@ -92,8 +204,21 @@ export function planTransitions(states: ReadonlyMap<string, string>, changes: re
   return planChanges(states, changes, transitionSet, (change) => change.to);
 }
 
+export function planNodeUpdates(states: ReadonlyMap<string, string>, updates: readonly NodeUpdate[]) {
+  return planChanges(
+    states,
+    updates.map((u) => ({ ...u, from: nodeUpdateFrom(u) })),
+    nodeUpdateSet,
+    (_, state) => state,
+  );
+}
+
+export function planClaimTransitions(states: ReadonlyMap<string, string>, changes: readonly ClaimTransition[]) {
+  return planChanges(states, changes, claimTransitionSet, (change) => change.to);
+}
+
 export function planClaimUpdates(states: ReadonlyMap<string, string>, updates: readonly ClaimUpdate[]) {
-  return planChanges(states, updates, claimUpdateSet, (update, state) => update.patch.state ?? state);
+  return planChanges(states, updates, claimUpdateSet, (_, state) => state);
 }
 
 /** What endClaims writes, decided from the claims' states read under lock. */
@@ -123,9 +248,9 @@ export function planEnds(states: Map<string, ClaimState>, ends: readonly ClaimEn
   return { applied, claimSets, nodeMoves };
 }
 
-/** The columns a node move sets on each claimed node of a claim. */
+/** The columns a node move sets on each claimed node of a claim (never ready: see checkClaimedNodesTo). */
 export function moveSet(to: NodeState, at: number): RowValues {
-  return to === "ready" ? { state: to, stateChangedAt: at, readyAt: at } : { state: to, stateChangedAt: at };
+  return { state: to, stateChangedAt: at };
 }
 
 /** The columns an end sets on its claim. */

@@ -134,7 +134,6 @@ const NODE_PATCHABLE: ReadonlySet<string> = new Set<keyof NodeRecord>([
 const CLAIM_PATCHABLE: ReadonlySet<string> = new Set<keyof ClaimRecord>([
   "requestId",
   "requestHash",
-  "state",
   "labelExpressions",
   "requester",
   "jobName",

@@ -13,7 +13,9 @@ import {
   type ClaimEnd,
   type ClaimEventRecord,
   type ClaimRecord,
+  type ClaimRequeue,
   type ClaimState,
+  type ClaimTransition,
   type ClaimUpdate,
   type Clock,
   type Logger,
@@ -22,6 +24,7 @@ import {
   type NodeRecord,
   type NodeState,
   type NodeTransition,
+  type NodeUpdate,
 } from "../core/index.js";
 import type { HoldStore } from "../core/holds.js";
 import { eventValues, insertEventsSql, rowToEvent, SELECT_EVENTS_SQL, type EventRow } from "./claim-events.js";
@@ -31,12 +34,22 @@ import { checkMigrationList, latestVersion } from "./migration.js";
 import {
   candidateLimits,
   changedIds,
+  checkAllocation,
+  checkClaimEnds,
+  checkClaimTransitions,
+  checkClaimUpdates,
+  checkNodeTransitions,
+  checkNodeUpdates,
+  checkRequeue,
+  claimTransitionSet,
   claimUpdateSet,
   endSet,
   insertable,
   labelsToReadInFull,
-  moveSet,
+  nodeUpdateFrom,
+  nodeUpdateSet,
   planAllocations,
+  requeueSet,
   transitionSet,
   type Candidate,
 } from "./plan.js";
@@ -109,10 +122,6 @@ export class SqliteStore implements SqlStore {
       ),
       moveClaimed: prepare(
         `UPDATE ${NODE.table} SET ${NODE.col("state")} = ?, ${NODE.col("stateChangedAt")} = ? ` +
-          `WHERE ${NODE.col("claimId")} = ? AND ${NODE.col("state")} = 'claimed'`,
-      ),
-      moveClaimedToReady: prepare(
-        `UPDATE ${NODE.table} SET ${NODE.col("state")} = ?, ${NODE.col("stateChangedAt")} = ?, ${NODE.col("readyAt")} = ? ` +
           `WHERE ${NODE.col("claimId")} = ? AND ${NODE.col("state")} = 'claimed'`,
       ),
       countNodes: prepare(
@@ -219,16 +228,31 @@ export class SqliteStore implements SqlStore {
   /** One compare-and-set UPDATE per change, in order, in one transaction: no read first. */
   async transitionNodes(changes: NodeTransition[], events: readonly ClaimEventRecord[] = []): Promise<string[]> {
     if (changes.length === 0 && events.length === 0) return [];
-    return this.run("transitionNodes", () =>
-      this.write(() => {
+    return this.run("transitionNodes", () => {
+      checkNodeTransitions("transitionNodes", changes);
+      return this.write(() => {
         const changed = changedIds(
           changes,
           changes.map((c) => this.cas(NODE, transitionSet(c), c.id, c.from)),
         );
         this.insertEvents(events);
         return changed;
-      }),
-    );
+      });
+    });
+  }
+
+  /** One compare-and-set UPDATE per field-only change, in order, in one transaction. */
+  async updateNodes(updates: NodeUpdate[]): Promise<string[]> {
+    if (updates.length === 0) return [];
+    return this.run("updateNodes", () => {
+      checkNodeUpdates("updateNodes", updates);
+      return this.write(() =>
+        changedIds(
+          updates,
+          updates.map((u) => this.cas(NODE, nodeUpdateSet(u), u.id, nodeUpdateFrom(u))),
+        ),
+      );
+    });
   }
 
   async countNodes(): Promise<NodeCount[]> {
@@ -273,21 +297,50 @@ export class SqliteStore implements SqlStore {
     });
   }
 
+  async transitionClaims(changes: ClaimTransition[]): Promise<string[]> {
+    if (changes.length === 0) return [];
+    return this.run("transitionClaims", () => {
+      checkClaimTransitions("transitionClaims", changes);
+      return this.write(() =>
+        changedIds(
+          changes,
+          changes.map((c) => this.cas(CLAIM, claimTransitionSet(c), c.id, c.from)),
+        ),
+      );
+    });
+  }
+
   async updateClaims(updates: ClaimUpdate[]): Promise<string[]> {
     if (updates.length === 0) return [];
-    return this.run("updateClaims", () =>
-      this.write(() =>
+    return this.run("updateClaims", () => {
+      checkClaimUpdates("updateClaims", updates);
+      return this.write(() =>
         changedIds(
           updates,
           updates.map((u) => this.cas(CLAIM, claimUpdateSet(u), u.id, u.from)),
         ),
-      ),
-    );
+      );
+    });
+  }
+
+  async requeueClaim(requeue: ClaimRequeue): Promise<ClaimRecord | undefined> {
+    return this.run("requeueClaim", () => {
+      checkRequeue("requeueClaim", requeue);
+      return this.write(() => {
+        if (!this.cas(CLAIM, requeueSet(), requeue.claimId, ["fulfilled"])) return undefined;
+        this.moveClaimed(requeue.claimId, requeue.nodesTo, requeue.at);
+        this.insertEvents(requeue.events ?? []);
+        return this.claim(requeue.claimId);
+      });
+    });
   }
 
   async allocate(requests: AllocationRequest[], at: number): Promise<Allocation[]> {
     if (requests.length === 0) return [];
-    return this.run("allocate", () => this.write(() => this.allocateInTransaction(requests, at)));
+    return this.run("allocate", () => {
+      checkAllocation("allocate");
+      return this.write(() => this.allocateInTransaction(requests, at));
+    });
   }
 
   private allocateInTransaction(requests: AllocationRequest[], at: number): Allocation[] {
@@ -352,21 +405,25 @@ export class SqliteStore implements SqlStore {
   /** Ends each claim whose state matches, in order, and moves its claimed nodes on; no read first. */
   async endClaims(ends: ClaimEnd[]): Promise<ClaimRecord[]> {
     if (ends.length === 0) return [];
-    return this.run("endClaims", () =>
-      this.write(() => {
+    return this.run("endClaims", () => {
+      checkClaimEnds("endClaims", ends);
+      return this.write(() => {
         const ended = new Set<string>();
         for (const end of ends) {
           if (!this.cas(CLAIM, endSet(end), end.claimId, end.from)) continue;
-          const move = moveSet(end.nodesTo, end.at);
-          if (move.readyAt === undefined) this.q.moveClaimed.run(end.nodesTo, end.at, end.claimId);
-          else this.q.moveClaimedToReady.run(end.nodesTo, end.at, end.at, end.claimId);
+          this.moveClaimed(end.claimId, end.nodesTo, end.at);
           // In the order of each claim's last end, as stored after all of them.
           ended.delete(end.claimId);
           ended.add(end.claimId);
         }
         return [...ended].map((id) => this.claim(id)!);
-      }),
-    );
+      });
+    });
+  }
+
+  /** Moves the claim's claimed nodes on (checked by the caller: never to ready). */
+  private moveClaimed(claimId: string, to: NodeState, at: number): void {
+    this.q.moveClaimed.run(to, at, claimId);
   }
 
   async appendClaimEvents(events: readonly ClaimEventRecord[]): Promise<void> {

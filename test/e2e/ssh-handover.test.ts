@@ -126,12 +126,10 @@ t("a node whose host key changed between the check and the claim is refused, and
   const victim = ready.sort((a, b) => a.readyAt - b.readyAt || a.id.localeCompare(b.id))[0];
   assert.ok(victim);
   // The pinned key no longer matches what the node presents.
-  await c.store.transitionNodes([
+  await c.store.updateNodes([
     {
       id: victim.id,
       from: ["ready"],
-      to: "ready",
-      at: victim.stateChangedAt,
       patch: { hostKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOJBUxgH3JzNH3HAMjQ2h1Gpy1lq9dRj8dWOqzYtVYxN"] },
     },
   ]);
@@ -166,6 +164,61 @@ t("a node whose host key changed between the check and the claim is refused, and
   await call((cb) =>
     c.client.releaseLease({ leaseToken: res.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
   );
+});
+
+t("a two-node claim whose second node refuses its keys never hands the first node to anyone else: it is released and deleted", async () => {
+  await eventually("two ready local nodes", async () => readyCount(await labels(c), "local") >= 2, 60_000);
+  // The allocator takes the oldest ready nodes first: the first slot gets `first`, the second `victim`.
+  const [first, victim] = (await c.store.listNodes({ states: ["ready"] })).sort(
+    (a, b) => a.readyAt - b.readyAt || a.id.localeCompare(b.id),
+  );
+  assert.ok(first && victim);
+  await c.store.updateNodes([
+    {
+      id: victim.id,
+      from: ["ready"],
+      patch: { hostKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOJBUxgH3JzNH3HAMjQ2h1Gpy1lq9dRj8dWOqzYtVYxN"] },
+    },
+  ]);
+  const pub = (await readFile(`${keyFile}.pub`, "utf8")).trim();
+  type Claimed = { claim?: { id: string; state: number; nodes: { id: string }[] }; leaseToken: string };
+  const claim = (labelExpressions: string[], requester: string) =>
+    call<Claimed>((cb) =>
+      c.client.createClaim(
+        {
+          labelExpressions,
+          requester,
+          jobName: "j",
+          priority: 0,
+          leaseTtlSeconds: 60,
+          sshPublicKeys: [pub],
+          requestId: "",
+          wait: true,
+          waitTimeoutSeconds: 90,
+        },
+        cb,
+      ),
+    );
+  const pair = await claim(["local", "local"], "first-claimer");
+  assert.equal(pair.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
+  const served = pair.claim?.nodes.map((n) => n.id) ?? [];
+  assert.equal(served.length, 2);
+  assert.ok(!served.includes(first.id) && !served.includes(victim.id), "the claim was served by two other nodes");
+  const timeline = await c.store.listClaimEvents(pair.claim?.id ?? "");
+  assert.ok(timeline.some((e) => e.kind === "handover-failed" && e.nodeId === victim.id));
+  // The first node may carry the first claimer's keys: it never went back to the pool.
+  assert.notEqual((await c.store.getNode(first.id))?.state, "ready");
+  const other = await claim(["local"], "second-claimer");
+  assert.equal(other.claim?.state, ClaimState.CLAIM_STATE_FULFILLED);
+  assert.notEqual(other.claim?.nodes[0]?.id, first.id, "the next claimer never gets the first claimer's node");
+  await eventually("the first node to be deleted", async () => (await c.store.getNode(first.id))?.state === "gone", 30_000);
+  assert.equal((await c.store.getNode(first.id))?.readyAt, first.readyAt, "it never became ready again");
+  assert.match((await c.store.getNode(victim.id))?.failureReason ?? "", /host-key-mismatch/);
+  for (const lease of [pair, other]) {
+    await call((cb) =>
+      c.client.releaseLease({ leaseToken: lease.leaseToken, outcome: Outcome.OUTCOME_SUCCESS, holdSeconds: 0, holdReason: "" }, cb),
+    );
+  }
 });
 
 t(

@@ -14,6 +14,7 @@ import { suite, type Suite } from "../lib/harness.js";
 import { makeClaim, makeNode, type StoreFixture } from "./fixtures.js";
 import { defineImageStoreContract } from "./images-contract.js";
 import { defineHoldStoreContract } from "./holds-contract.js";
+import { defineTransitionContract } from "./transitions-contract.js";
 
 type Open = () => Promise<SqlStore>;
 
@@ -393,14 +394,18 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const claims = Array.from({ length: 6 }, () => makeClaim());
       for (const c of claims) await store.createClaim(c);
       const [a, b] = claims as [ClaimRecord, ClaimRecord];
+      const moved = await store.transitionClaims([
+        { id: b.id, from: ["queued"], to: "cancelled", patch: { endedAt: 5 } },
+        { id: b.id, from: ["queued"], to: "failed" },
+      ]);
+      assert.deepEqual(moved, [b.id]);
       const changed = await store.updateClaims([
-        { id: b.id, from: ["queued"], patch: { state: "cancelled", endedAt: 5 } },
         { id: a.id, from: ["queued"], patch: { lastSeenAt: 6 } },
-        { id: b.id, from: ["queued"], patch: { state: "failed" } },
+        { id: b.id, from: ["queued"], patch: { failureReason: "not queued" } },
         { id: b.id, from: ["cancelled"], patch: { failureReason: "gone" } },
         ...claims.slice(2).map((c) => ({ id: c.id, from: ["queued" as const], patch: { priority: 3 } })),
       ]);
-      assert.deepEqual(changed, [b.id, a.id, ...claims.slice(2).map((c) => c.id)]);
+      assert.deepEqual(changed, [a.id, b.id, ...claims.slice(2).map((c) => c.id)]);
       assert.deepEqual(await store.getClaim(a.id), { ...a, lastSeenAt: 6 });
       assert.deepEqual(await store.getClaim(b.id), { ...b, state: "cancelled", endedAt: 5, failureReason: "gone" });
       for (const c of claims.slice(2)) assert.deepEqual(await store.getClaim(c.id), { ...c, priority: 3 });
@@ -415,11 +420,16 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       for (const claim of [a, b, c]) await store.createClaim(claim);
       const changed = await store.updateClaims([
         { id: a.id, from: ["queued"], patch: { lastSeenAt: 77, sshPublicKeys: ["ssh-ed25519 K"], requestId: "" } },
-        { id: b.id, from: ["queued"], patch: { state: "failed" } },
-        { id: c.id, from: ["queued", "fulfilled"], patch: { state: "cancelled", endedAt: 80, outcome: "aborted" } },
+        { id: b.id, from: ["queued"], patch: { lastSeenAt: 78 } },
         { id: "c-missing", from: ["queued"], patch: { lastSeenAt: 1 } },
       ]);
-      assert.deepEqual(changed, [a.id, c.id]);
+      assert.deepEqual(changed, [a.id]);
+      const moved = await store.transitionClaims([
+        { id: b.id, from: ["queued"], to: "failed" },
+        { id: c.id, from: ["queued", "fulfilled"], to: "cancelled", patch: { endedAt: 80, outcome: "aborted" } },
+        { id: "c-missing", from: ["queued"], to: "cancelled" },
+      ]);
+      assert.deepEqual(moved, [c.id]);
       assert.deepEqual(await store.getClaim(a.id), { ...a, lastSeenAt: 77, sshPublicKeys: ["ssh-ed25519 K"], requestId: "" });
       assert.deepEqual(await store.getClaim(b.id), b);
       assert.deepEqual(await store.getClaim(c.id), { ...c, state: "cancelled", endedAt: 80, outcome: "aborted" });
@@ -819,7 +829,7 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
       const nasty = `it's a \\'; DROP TABLE nodes; -- \\\\ "x" \u0000 ✓ ?`;
       const node = makeNode({ failureReason: nasty, tags: [nasty] });
       await store.insertNodes([node]);
-      await store.transitionNodes([{ id: node.id, from: ["ready"], to: "ready", at: 9, patch: { instanceId: nasty, readyAt: 3 } }]);
+      await store.updateNodes([{ id: node.id, from: ["ready"], patch: { instanceId: nasty, readyAt: 3 } }]);
       const claim = makeClaim({ requestId: nasty, jobName: nasty, labelExpressions: [nasty, "jammy"] });
       const [allocation] = await store.allocate([inserting(claim, ["jammy"])], 10);
       assert.equal(allocation?.nodes[0]?.instanceId, nasty);
@@ -896,15 +906,20 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
     }),
   );
 
-  t("endClaims that puts nodes back to ready stamps readyAt, as a transition would", () =>
+  t("endClaims never puts claimed nodes back to ready (they may carry the claimer's keys): the call is refused, nothing changes", () =>
     withStore(async (store) => {
       const node = makeNode({ readyAt: 1 });
       await store.insertNodes([node]);
       const claim = makeClaim();
       await store.createClaim(claim);
       await store.allocate([request(claim)], 10);
-      await store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "cancelled", at: 20, outcome: "aborted", nodesTo: "ready" }]);
-      assert.deepEqual(await store.getNode(node.id), { ...node, state: "ready", claimId: claim.id, stateChangedAt: 20, readyAt: 20 });
+      const before = { node: await store.getNode(node.id), claim: await store.getClaim(claim.id) };
+      await assert.rejects(
+        store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "cancelled", at: 20, outcome: "aborted", nodesTo: "ready" }]),
+        (err) => isCode(err, "internal") && /claimed → ready/.test((err as Error).message),
+      );
+      assert.deepEqual({ node: await store.getNode(node.id), claim: await store.getClaim(claim.id) }, before);
+      assert.equal(before.node?.state, "claimed");
     }),
   );
 
@@ -1075,6 +1090,7 @@ export function defineStoreContract(name: string, fresh: () => Promise<StoreFixt
 
   defineImageStoreContract(t, fresh);
   defineHoldStoreContract(t, fresh);
+  defineTransitionContract(t, fresh);
   return t;
 }
 

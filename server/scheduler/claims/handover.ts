@@ -14,8 +14,11 @@ export interface HandoverDeps {
   access: NodeAccess | undefined;
   queue: ClaimQueue;
   watches: ClaimWatches;
-  /** Fails (and replaces) a node whose hand-over failed (pool/launch.ts). */
-  nodes: { failHandover(node: NodeRecord, message: string): Promise<void> };
+  /** Fails (and replaces) a node whose hand-over failed (pool/launch.ts); deletes the set's other nodes (pool/deletion.ts). */
+  nodes: {
+    failHandover(node: NodeRecord, message: string): Promise<void>;
+    deleteNodes(nodes: NodeRecord[]): void;
+  };
   /** A claim went back to the queue: allocation runs again. */
   requeued: Signal<void>;
   poolWanted: Signal<boolean>;
@@ -24,8 +27,10 @@ export interface HandoverDeps {
 /**
  * Hands fulfilled claims to their claimers: adds the claimer's keys to the
  * nodes over SSH (checking each node's pinned host key) before the claim is
- * announced. A node that fails is failed and replaced, the others go back
- * to the pool, and the claim waits again.
+ * announced. A node that fails is failed and replaced; the others may
+ * already carry the claimer's keys, so they are released and deleted (never
+ * back to the pool), and the claim waits again (requeueClaim: one
+ * transaction).
  */
 export class Handover {
   constructor(private readonly deps: HandoverDeps) {}
@@ -83,20 +88,7 @@ export class Handover {
         await this.deps.nodes.failHandover(f.node, f.message);
       }
       const now = this.deps.clock.now();
-      const [back] = await store.endClaims([{ claimId: claim.id, from: ["fulfilled"], to: "queued", at: now, nodesTo: "ready" }]);
-      if (!back) {
-        // Cancelled (or expired) while its keys were being added: it stays ended, not requeued.
-        const ended = await store.getClaim(claim.id);
-        if (ended) create?.resolve({ claim: ended, created: true });
-        else create?.reject(new StandbyError("not-found", `claim ${claim.id} not found`));
-        return;
-      }
-      const reset = { fulfilledAt: 0, leaseHash: "", leaseExpiresAt: 0, nodeIds: [], endedAt: 0 };
-      await store.updateClaims([{ id: claim.id, from: ["queued"], patch: reset }]);
-      const record: ClaimRecord = { ...claim, ...reset, state: "queued" };
-      queue.add({ record, slots: queued?.slots ?? queue.slotsFor(claim.labelExpressions), triedAt: -1, lastSeen: now });
-      this.deps.observer.claimRequeued(record, failed[0]?.message ?? "");
-      // The timeline is worth less than the requeue: a failed write is only logged.
+      // The timeline goes with the requeue, in its transaction.
       const events = failed.map((f) => ({
         claimId: claim.id,
         at: now,
@@ -106,9 +98,20 @@ export class Handover {
         nodeId: f.node.id,
         message: `hand-over of node ${f.node.id} failed: ${f.message}; waiting for another`,
       }));
-      store
-        .appendClaimEvents(events)
-        .catch((err: unknown) => logger.warn({ err, claim: claim.id }, "writing the claim's hand-over failure to its timeline failed"));
+      // The other nodes may already carry the claimer's keys: released (and deleted), never back to ready.
+      const back = await store.requeueClaim({ claimId: claim.id, at: now, nodesTo: "released", events });
+      if (!back) {
+        // Cancelled (or expired) while its keys were being added: it stays ended, not requeued.
+        const ended = await store.getClaim(claim.id);
+        if (ended) create?.resolve({ claim: ended, created: true });
+        else create?.reject(new StandbyError("not-found", `claim ${claim.id} not found`));
+        return;
+      }
+      const record: ClaimRecord = back;
+      const failedIds = new Set(failed.map((f) => f.node.id));
+      this.deps.nodes.deleteNodes(nodes.filter((n) => !failedIds.has(n.id)).map((n) => ({ ...n, state: "released", stateChangedAt: now })));
+      queue.add({ record, slots: queued?.slots ?? queue.slotsFor(claim.labelExpressions), triedAt: -1, lastSeen: now });
+      this.deps.observer.claimRequeued(record, failed[0]?.message ?? "");
       create?.resolve({ claim: record, created: true });
       this.deps.watches.emit(claim.id, "queued", `a node failed during hand-over (${failed[0]?.message ?? ""}); waiting for another`, {
         claim: record,

@@ -132,8 +132,8 @@ export class Leases {
     if (!claim) throw new StandbyError("not-found", `claim ${claimId} not found`);
     if (claim.state === "queued") {
       const now = this.deps.clock.now();
-      const changed = await this.deps.store.updateClaims([
-        { id: claimId, from: ["queued"], patch: { state: "cancelled", endedAt: now, failureReason: reason } },
+      const changed = await this.deps.store.transitionClaims([
+        { id: claimId, from: ["queued"], to: "cancelled", patch: { endedAt: now, failureReason: reason } },
       ]);
       if (changed.length > 0) {
         this.deps.queue.remove(claimId);

@@ -1,4 +1,12 @@
-import type { ClaimRecord, Clock, Logger, NodeRecord, Slot, Store } from "../../core/index.js";
+import {
+  CLAIMED_NODE_STATES,
+  type ClaimRecord,
+  type Clock,
+  type Logger,
+  type NodeRecord,
+  type Slot,
+  type Store,
+} from "../../core/index.js";
 import type { SchedulerObserver } from "../../core/observer.js";
 import type { Catalog } from "../catalog.js";
 import type { ClaimSettings, ClaimView, Demand, ProviderRanking } from "./types.js";
@@ -105,9 +113,7 @@ export class ClaimQueue {
   async view(claim: ClaimRecord): Promise<ClaimView> {
     let nodes: NodeRecord[] = [];
     if (claim.nodeIds.length > 0) {
-      nodes =
-        this.leased.get(claim.id) ??
-        (await this.deps.store.listNodes({ claimId: claim.id, states: ["claimed", "released", "deleting", "gone", "failed", "held"] }));
+      nodes = this.leased.get(claim.id) ?? (await this.deps.store.listNodes({ claimId: claim.id, states: [...CLAIMED_NODE_STATES] }));
       const order = new Map(claim.nodeIds.map((id, i) => [id, i]));
       nodes = [...nodes].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     }

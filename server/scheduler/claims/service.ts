@@ -72,7 +72,10 @@ export class ClaimService {
       access: deps.access,
       queue,
       watches,
-      nodes: deps.pool.launcher,
+      nodes: {
+        failHandover: (node, message) => deps.pool.launcher.failHandover(node, message),
+        deleteNodes: (nodes) => deps.pool.deleter.deleteNodes(nodes),
+      },
       requeued,
       poolWanted: deps.pool.poolWanted,
     });

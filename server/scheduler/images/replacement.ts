@@ -1,9 +1,7 @@
 import type { TemplateConfig } from "../../config/schema.js";
-import type { NodeState } from "../../core/states.js";
+import { PENDING_NODE_STATES } from "../../core/states.js";
 import type { NodeCount, NodeRecord } from "../../core/store.js";
 import type { Catalog } from "../catalog.js";
-
-const PENDING: readonly NodeState[] = ["launching", "booted", "checking"];
 
 /**
  * Ready nodes booted from a build older than their family's current one are
@@ -23,7 +21,7 @@ export function nodesToReplace(
   const pending = new Map<string, number>();
   const readyCount = new Map<string, number>();
   for (const c of counts) {
-    if (PENDING.includes(c.state)) pending.set(c.label, (pending.get(c.label) ?? 0) + c.count);
+    if (PENDING_NODE_STATES.includes(c.state)) pending.set(c.label, (pending.get(c.label) ?? 0) + c.count);
     if (c.state === "ready") readyCount.set(c.label, (readyCount.get(c.label) ?? 0) + c.count);
   }
   const chosen: NodeRecord[] = [];

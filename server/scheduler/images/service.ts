@@ -6,7 +6,13 @@ import type { Logger } from "../../core/log.js";
 import type { NodeAccess } from "../../core/node-access.js";
 import type { ProviderRegistry } from "../../core/provider.js";
 import type { Random } from "../../core/random.js";
-import { ACTIVE_IMAGE_BUILD_STATES, type ImageBuildState } from "../../core/states.js";
+import {
+  ACTIVE_IMAGE_BUILD_STATES,
+  BUILDING_IMAGE_BUILD_STATES,
+  PENDING_NODE_STATES,
+  PROMOTED_IMAGE_BUILD_STATES,
+  type ImageBuildState,
+} from "../../core/states.js";
 import type { NodeRecord, Store } from "../../core/store.js";
 import type { Catalog } from "../catalog.js";
 import type { NodeDriver } from "../nodes/driver.js";
@@ -176,7 +182,7 @@ export class ImageService {
     const catalog = this.deps.catalog();
     if (!this.mayBeOutdated || !catalog.config.templates.some((t) => t.family !== undefined)) return;
     const [nodes, counts] = await Promise.all([
-      this.deps.store.listNodes({ states: ["ready", "launching", "booted", "checking"] }),
+      this.deps.store.listNodes({ states: ["ready", ...PENDING_NODE_STATES] }),
       this.deps.store.countNodes(),
     ]);
     const outdated = (n: NodeRecord) => this.resolver.outdated(n, catalog.template(n.label, n.provider));
@@ -245,7 +251,7 @@ export class ImageService {
   }
 
   private changed(build: ImageBuildRecord): void {
-    if (["promoted", "retiring", "retired"].includes(build.state)) this.mayBeOutdated = true;
+    if (PROMOTED_IMAGE_BUILD_STATES.includes(build.state)) this.mayBeOutdated = true;
     this.resolver.note(build);
     this.waiters.changed(build);
   }
@@ -317,7 +323,7 @@ export class ImageService {
     const build = await this.get(id);
     this.resolver.note(build);
     if (build.state === "promoted") return this.retention.deletePromoted(build);
-    if (["pending", "booting", "setup", "scrubbing", "snapshotting", "verifying"].includes(build.state)) {
+    if (BUILDING_IMAGE_BUILD_STATES.includes(build.state)) {
       const now = this.deps.clock.now();
       const reason = "cancelled: deleted by an operator";
       const log = `${build.log}# ${reason}\n`;

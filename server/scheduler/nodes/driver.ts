@@ -5,6 +5,7 @@ import type {
   Instance,
   Logger,
   NodePurpose,
+  NodePatch,
   NodeRecord,
   NodeState,
   ProviderRegistry,
@@ -115,7 +116,7 @@ export class NodeDriver {
     node: NodeRecord,
     from: readonly NodeState[],
     to: NodeState,
-    patch?: Partial<NodeRecord>,
+    patch?: NodePatch,
     events?: readonly ClaimEventRecord[],
   ): Promise<boolean> {
     const at = this.deps.clock.now();
@@ -125,11 +126,11 @@ export class NodeDriver {
   }
 
   /**
-   * Sets fields of the node without changing its state (its state-change
-   * time stays); only while it is in the state the caller saw.
+   * Sets fields of the node without changing its state (a field-only
+   * update); only while it is in the state the caller saw.
    */
-  async patch(node: NodeRecord, patch: Partial<NodeRecord>): Promise<boolean> {
-    const ok = await this.deps.writer.transition({ id: node.id, from: [node.state], to: node.state, at: node.stateChangedAt, patch });
+  async patch(node: NodeRecord, patch: NodePatch): Promise<boolean> {
+    const ok = await this.deps.writer.update({ id: node.id, from: [node.state], patch });
     if (ok) Object.assign(node, patch);
     return ok;
   }

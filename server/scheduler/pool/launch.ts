@@ -1,5 +1,13 @@
 import type { TemplateConfig } from "../../config/schema.js";
-import type { Clock, Logger, NodeRecord, NodeState, Random } from "../../core/index.js";
+import {
+  ENDING_NODE_STATES,
+  PENDING_NODE_STATES,
+  type Clock,
+  type Logger,
+  type NodeRecord,
+  type NodeState,
+  type Random,
+} from "../../core/index.js";
 import type { NodeAccess } from "../../core/node-access.js";
 import type { Catalog } from "../catalog.js";
 import type { LaunchReporter } from "../launch-reporter.js";
@@ -42,8 +50,6 @@ export interface LauncherDeps {
   poolWanted: Signal<boolean>;
 }
 
-const PENDING_STATES: readonly NodeState[] = ["launching", "booted", "checking"];
-
 /**
  * Launches pool nodes: resolves the image, boots through the node driver,
  * runs the template's ready check and hands the node to the pool. A node
@@ -81,7 +87,7 @@ export class Launcher {
 
   /** Moves a node on from wherever it stands (launch, or deletion of a released or failed one); one driver per node at a time. */
   drive(node: NodeRecord): Promise<void> {
-    if (["released", "failed", "deleting"].includes(node.state)) return this.deps.deleter.drive(node);
+    if (ENDING_NODE_STATES.includes(node.state)) return this.deps.deleter.drive(node);
     const { driver, reporter, logger } = this.deps;
     return driver.exclusive(node.id, () =>
       reporter.observer
@@ -96,7 +102,7 @@ export class Launcher {
   }
 
   private async launch(node: NodeRecord): Promise<void> {
-    if (!PENDING_STATES.includes(node.state)) return;
+    if (!PENDING_NODE_STATES.includes(node.state)) return;
     const { driver, images, access, reporter, clock } = this.deps;
     const template = this.deps.catalog().template(node.label, node.provider);
     if (node.state === "launching" && !node.image && images && template) {

@@ -1,4 +1,12 @@
-import type { Clock, Logger, NodeRecord, NodeState, ProviderRegistry, Store } from "../../core/index.js";
+import {
+  LIVE_NODE_STATES,
+  PENDING_NODE_STATES,
+  type Clock,
+  type Logger,
+  type NodeRecord,
+  type ProviderRegistry,
+  type Store,
+} from "../../core/index.js";
 import type { SchedulerObserver } from "../../core/observer.js";
 import type { Catalog } from "../catalog.js";
 import type { Demand, ProviderRanking } from "../claims/types.js";
@@ -8,20 +16,6 @@ import type { FlavorSizes } from "./flavors.js";
 import type { Launcher } from "./launch.js";
 import type { Pauses } from "./pauses.js";
 import { addUsage, chooseProvider, rankProviders, usable, type PoolView, type Usage } from "./ranking.js";
-
-const PENDING_STATES: readonly NodeState[] = ["launching", "booted", "checking"];
-/** States that hold a cloud instance (or may): they count against caps. */
-const HOLDING_STATES: readonly NodeState[] = [
-  "launching",
-  "booted",
-  "checking",
-  "ready",
-  "claimed",
-  "released",
-  "deleting",
-  "failed",
-  "held",
-];
 
 export interface ProvisionerDeps {
   store: Store;
@@ -130,18 +124,19 @@ export class Provisioner {
     const byLabel = new Map<string, { ready: number; pending: number; holding: number }>();
     const byPair = new Map<string, number>();
     const byProvider = new Map<string, Usage>();
+    // Live nodes hold a cloud instance (or may): they count against caps.
     // Launches stuck on a provider that is not serving (hung, restarting, circuit open) are not
     // counted as supply, so the label launches elsewhere meanwhile instead of waiting for them.
     const serving = new Set(this.deps.providers.names().filter((n) => this.deps.providers.status(n).health === "serving"));
     for (const c of counts) {
       const l = byLabel.get(c.label) ?? { ready: 0, pending: 0, holding: 0 };
       if (c.state === "ready") l.ready += c.count;
-      if (PENDING_STATES.includes(c.state) && serving.has(c.provider)) l.pending += c.count;
-      if (HOLDING_STATES.includes(c.state)) l.holding += c.count;
+      if (PENDING_NODE_STATES.includes(c.state) && serving.has(c.provider)) l.pending += c.count;
+      if (LIVE_NODE_STATES.includes(c.state)) l.holding += c.count;
       byLabel.set(c.label, l);
-      if (c.state === "ready" || (PENDING_STATES.includes(c.state) && serving.has(c.provider)))
+      if (c.state === "ready" || (PENDING_NODE_STATES.includes(c.state) && serving.has(c.provider)))
         byPair.set(`${c.label}\u0000${c.provider}`, (byPair.get(`${c.label}\u0000${c.provider}`) ?? 0) + c.count);
-      if (HOLDING_STATES.includes(c.state)) addUsage(view, byProvider, c.label, c.provider, c.count);
+      if (LIVE_NODE_STATES.includes(c.state)) addUsage(view, byProvider, c.label, c.provider, c.count);
     }
     const anyProvider = new Map<string, number>();
     const pinned: Demand[] = [];

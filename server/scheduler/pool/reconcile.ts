@@ -1,4 +1,13 @@
-import { NODE_TAG, OWNER_TAG, type Instance, type Logger, type ProviderRegistry, type Store } from "../../core/index.js";
+import {
+  ENDING_NODE_STATES,
+  NODE_TAG,
+  OWNER_TAG,
+  PENDING_NODE_STATES,
+  type Instance,
+  type Logger,
+  type ProviderRegistry,
+  type Store,
+} from "../../core/index.js";
 import type { Catalog } from "../catalog.js";
 import { messageOf, type NodeDriver } from "../nodes/driver.js";
 import type { LeakReaper } from "../reaper.js";
@@ -60,7 +69,7 @@ export class Reconciler {
       // Builders and verifiers of image builds are driven by their build.
       if (driver.busy(node.id) || (node.purpose ?? "pool") !== "pool") continue;
       const instance = ours.get(node.id);
-      if (["launching", "booted", "checking", "released", "failed", "deleting"].includes(node.state)) {
+      if (PENDING_NODE_STATES.includes(node.state) || ENDING_NODE_STATES.includes(node.state)) {
         void launcher.drive(node);
       } else if (!instance && node.state === "held") {
         // Nothing left to look at: end the hold's node like any other deletion.
