@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { StandbyError } from "../../server/core/errors.js";
-import type { Flavor } from "../../server/core/provider.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Flavor } from "../../common/provider.js";
 
 export const DEFAULT_FLAVORS: Flavor[] = [
   { name: "small", cores: 1, ramMb: 1024, diskGb: 10 },

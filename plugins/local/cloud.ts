@@ -2,8 +2,8 @@ import { promises as fs } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { StandbyError } from "../../server/core/errors.js";
-import { silentLogger, type Logger } from "../../server/core/log.js";
+import { StandbyError } from "../../common/errors.js";
+import { silentLogger, type Logger } from "../../common/log.js";
 import {
   NODE_TAG,
   OWNER_TAG,
@@ -15,11 +15,11 @@ import {
   type Operation,
   type Quota,
   type SnapshotSpec,
-} from "../../server/core/provider.js";
-import { cryptoRandom, seededRandom, type Random } from "../../server/core/random.js";
+} from "../../common/provider.js";
+import { cryptoRandom, seededRandom, type Random } from "../../common/random.js";
 import { ENV_STATE_DIR, type PluginConfig, type PluginDescription, type PluginImplementation } from "../sdk/index.js";
-import { probeSsh } from "../sdk/ssh-client.js";
-import { generateEcdsaKey, generateEd25519Key } from "../sdk/ssh-keys.js";
+import { probeSsh } from "../../common/ssh-client.js";
+import { generateEcdsaKey, generateEd25519Key } from "../../common/ssh-keys.js";
 import { builtinImageFiles, ImageStore, Packer, type ImageMeta } from "./images.js";
 import { isRunning, nodeKey, NodeDirs, NODE_FORMAT, replaceFile, stopGroup, type NodeRecord } from "./nodes.js";
 import { detectCapabilities, type Capabilities } from "./placement.js";

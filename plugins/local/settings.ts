@@ -1,7 +1,7 @@
 import os from "node:os";
 import { z } from "zod";
-import { StandbyError } from "../../server/core/errors.js";
-import type { Flavor } from "../../server/core/provider.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Flavor } from "../../common/provider.js";
 
 const count = z.number().int().min(0);
 const probability = z.number().min(0).max(1);

@@ -1,8 +1,8 @@
 import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from "@opentelemetry/api";
 import type { Metadata } from "@grpc/grpc-js";
-import type { Logger } from "../../server/core/log.js";
-import { extractTraceContext } from "../../server/telemetry/propagation.js";
-import { startTracing, tracer, tracingOn } from "../../server/telemetry/tracing.js";
+import type { Logger } from "../../common/log.js";
+import { extractTraceContext } from "../../common/propagation.js";
+import { startTracing, tracer, tracingOn } from "../../common/tracing.js";
 
 /**
  * Tracing inside a plugin. The plugin inherits the scheduler's OTEL_*

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { StandbyError } from "../../server/core/errors.js";
-import { silentLogger, type Logger } from "../../server/core/log.js";
-import { NODE_TAG, OWNER_TAG, type BootSpec, type Flavor, type ImageInfo, type Instance, type Quota } from "../../server/core/provider.js";
-import { cryptoRandom, type Random } from "../../server/core/random.js";
+import { StandbyError } from "../../common/errors.js";
+import { silentLogger, type Logger } from "../../common/log.js";
+import { NODE_TAG, OWNER_TAG, type BootSpec, type Flavor, type ImageInfo, type Instance, type Quota } from "../../common/provider.js";
+import { cryptoRandom, type Random } from "../../common/random.js";
 import { ENV_STATE_DIR, type PluginConfig, type PluginDescription, type PluginImplementation } from "../sdk/index.js";
-import { sshExec, SshClientError, type SshTarget } from "../sdk/ssh-client.js";
-import { parseSshKey, publicKeyLine } from "../sdk/ssh-keys.js";
+import { sshExec, SshClientError, type SshTarget } from "../../common/ssh-client.js";
+import { parseSshKey, publicKeyLine } from "../../common/ssh-keys.js";
 import { hostName, parseStaticSettings, type StaticHost, type StaticSettings } from "./settings.js";
 
 export const STATIC_STATE_FORMAT = "standby-static/1";

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { StandbyError } from "../../server/core/errors.js";
-import type { Flavor } from "../../server/core/provider.js";
-import { parseSshKey } from "../sdk/ssh-keys.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Flavor } from "../../common/provider.js";
+import { parseSshKey } from "../../common/ssh-keys.js";
 
 const publicKey = z.string().refine(
   (text) => {

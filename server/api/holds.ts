@@ -7,9 +7,9 @@ import {
   type HoldSnapshot,
   type StandbyServiceServer,
 } from "../../gen/ts/standby/v1/standby.js";
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 import type { HoldRuleRecord, HoldSnapshotRecord, SnapshotState } from "../core/holds.js";
-import type { Visibility } from "../core/provider.js";
+import type { Visibility } from "../../common/provider.js";
 import type { HoldView } from "../scheduler/holds.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize } from "./auth.js";

@@ -5,7 +5,7 @@ import {
   type ImageFamily,
   type StandbyServiceServer,
 } from "../../gen/ts/standby/v1/standby.js";
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 import type { ImageBuildRecord } from "../core/images.js";
 import type { ImageBuildState } from "../core/states.js";
 import type { ImageFamilyView } from "../scheduler/images/index.js";

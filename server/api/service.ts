@@ -1,11 +1,11 @@
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
 import { type StandbyServiceServer, type WatchClaimRequest, type WatchClaimResponse } from "../../gen/ts/standby/v1/standby.js";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 import type { ClaimView } from "../scheduler/claims.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize, REQUIRED_ROLE, type Role } from "./auth.js";
-import { withIncomingTraceContext } from "../telemetry/propagation.js";
+import { withIncomingTraceContext } from "../../common/propagation.js";
 import {
   claimToPb,
   labelToPb,

@@ -17,9 +17,9 @@ import {
   type TimeoutPolicy,
 } from "cockatiel";
 import { context } from "@opentelemetry/api";
-import type { Clock, Timer } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
+import type { Clock, Timer } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 import type {
   BootSpec,
   CircuitState as CircuitStateName,
@@ -31,7 +31,7 @@ import type {
   ProviderDescription,
   Quota,
   SnapshotSpec,
-} from "../core/provider.js";
+} from "../../common/provider.js";
 import { isMalformedResponse } from "./errors.js";
 import { CALL_CLASS, deadlineOf, type CallClass, type ProviderMethod, type ProviderPolicies } from "./policies.js";
 import { RateLimiter } from "./rate-limit.js";

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Clock } from "../core/clock.js";
-import type { Logger } from "../core/log.js";
+import type { Clock } from "../../common/clock.js";
+import type { Logger } from "../../common/log.js";
 import { readLines } from "./lines.js";
 import { signalGroup, trackGroup, untrackGroup } from "./process-group.js";
 

@@ -8,7 +8,7 @@ import type {
   ProviderDescription,
   Quota,
   SnapshotSpec,
-} from "../core/provider.js";
+} from "../../common/provider.js";
 import {
   bootSpecToProto,
   describeFromProto,
@@ -18,8 +18,8 @@ import {
   operationFromProto,
   quotaFromProto,
   snapshotSpecToProto,
-} from "../../plugins/sdk/convert.js";
-import { StandbyError } from "../core/errors.js";
+} from "../../common/provider-convert.js";
+import { StandbyError } from "../../common/errors.js";
 import type { MethodName, RequestOf, ResponseOf } from "./connection.js";
 import type { CallContext, CallTarget } from "./guard.js";
 import { deadlineOf, type DeadlinePolicy, type ProviderMethod } from "./policies.js";

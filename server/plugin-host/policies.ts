@@ -1,5 +1,5 @@
-import { StandbyError } from "../core/errors.js";
-import type { Provider } from "../core/provider.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Provider } from "../../common/provider.js";
 
 /**
  * The isolation policies the host puts around each provider, as data with

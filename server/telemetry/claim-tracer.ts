@@ -11,7 +11,8 @@ import {
 } from "@opentelemetry/api";
 import type { AllocationOutcome, SchedulerObserver } from "../core/observer.js";
 import type { ClaimRecord, NodeRecord } from "../core/store.js";
-import { startClaimRootSpan, tracer } from "./tracing.js";
+import { tracer } from "../../common/tracing.js";
+import { startClaimRootSpan } from "./claim-ids.js";
 
 interface ClaimEntry {
   span: Span;

@@ -2,7 +2,7 @@ import { context, SpanStatusCode, trace, type Attributes, type Span } from "@ope
 import type { NodeAccess } from "../core/node-access.js";
 import type { NodeRecord } from "../core/store.js";
 import { ATTR } from "./claim-tracer.js";
-import { tracer } from "./tracing.js";
+import { tracer } from "../../common/tracing.js";
 
 /** NodeAccess with a span per ready check ("ready-check"), key injection ("inject-keys") and script run ("run-script", image builds). */
 export class TracedNodeAccess implements NodeAccess {

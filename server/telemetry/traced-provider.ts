@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
-import { StandbyError, type ErrorCode } from "../core/errors.js";
+import { StandbyError, type ErrorCode } from "../../common/errors.js";
 import type {
   BootSpec,
   Flavor,
@@ -12,10 +12,10 @@ import type {
   ProviderStatus,
   Quota,
   SnapshotSpec,
-} from "../core/provider.js";
-import { grpcStatusFromCode } from "../../plugins/sdk/status.js";
+} from "../../common/provider.js";
+import { grpcStatusFromCode } from "../../common/status.js";
 import { ATTR } from "./claim-tracer.js";
-import { tracer } from "./tracing.js";
+import { tracer } from "../../common/tracing.js";
 
 /** Where provider calls are counted and timed (metrics.ts). */
 export interface ProviderCallRecorder {

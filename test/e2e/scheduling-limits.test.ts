@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { ClaimState, Outcome, type ListProvidersResponse } from "../../gen/ts/standby/v1/standby.js";
 import { readFakeCloud } from "../../plugins/fake/state.js";
-import { ManualClock } from "../../server/core/clock.js";
-import { NODE_TAG } from "../../server/core/provider.js";
+import { ManualClock } from "../../common/clock.js";
+import { NODE_TAG } from "../../common/provider.js";
 import { suite } from "../lib/harness.js";
 import { call, eventually, startCluster, type Cluster } from "../lib/cluster.js";
 import { create, liveInstances } from "./helpers.js";

@@ -11,8 +11,8 @@ import {
   type SetProviderModeResponse,
 } from "../../gen/ts/standby/v1/standby.js";
 import { fakeInstance, readFakeCloud, updateFakeCloud } from "../../plugins/fake/state.js";
-import { silentLogger } from "../../server/core/log.js";
-import { NODE_TAG, OWNER_TAG } from "../../server/core/provider.js";
+import { silentLogger } from "../../common/log.js";
+import { NODE_TAG, OWNER_TAG } from "../../common/provider.js";
 import { serve } from "../../server/main.js";
 import { suite } from "../lib/harness.js";
 import { call, eventually, startCluster } from "../lib/cluster.js";
