@@ -17,6 +17,9 @@ export {
 export { startPluginTracing, cloudSpan, serverSpan } from "./tracing.js";
 export { startSshServer, type SshLogger, type SshServer, type SshServerOptions } from "./ssh-server.js";
 export { serveSftp, type SftpOptions } from "./ssh-sftp.js";
+export { parseSettings } from "./settings.js";
+export { packageVersion } from "./package-version.js";
+export { KeyedLock } from "./keyed-lock.js";
 
 export { StandbyError, isCode, type ErrorCode } from "../../common/errors.js";
 export {
