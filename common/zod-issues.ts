@@ -21,6 +21,6 @@ export function fieldPath(parts: readonly PropertyKey[], root = ""): string {
 
 /** The field an issue is about; for an unrecognized key, the first such key itself. */
 export function issueField(issue: IssueLike, root = ""): string {
-  const keys = Array.isArray(issue.keys) ? issue.keys : [];
+  const keys = issue.keys ?? [];
   return fieldPath([...issue.path, ...keys.slice(0, 1)], root);
 }
