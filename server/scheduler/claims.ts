@@ -1,10 +1,10 @@
-import type { Clock } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
+import type { Clock } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 import type { NodeAccess } from "../core/node-access.js";
 import { NOOP_OBSERVER, type AllocationOutcome, type SchedulerObserver } from "../core/observer.js";
-import type { Random } from "../core/random.js";
-import { sha256 } from "../core/random.js";
+import type { Random } from "../../common/random.js";
+import { sha256 } from "../../common/random.js";
 import { CLAIMED_NODE_STATES, type ClaimState, type Outcome } from "../core/states.js";
 import type { HoldRecord } from "../core/holds.js";
 import type { Allocation, ClaimRecord, NodeRecord, Slot, Store } from "../core/store.js";

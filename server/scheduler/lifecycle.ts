@@ -1,11 +1,11 @@
 import type { TemplateConfig } from "../config/schema.js";
-import type { Clock } from "../core/clock.js";
-import { StandbyError, type ErrorCode } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
-import { NODE_TAG, OWNER_TAG, type Flavor, type Instance, type ProviderRegistry } from "../core/provider.js";
+import type { Clock } from "../../common/clock.js";
+import { StandbyError, type ErrorCode } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
+import { NODE_TAG, OWNER_TAG, type Flavor, type Instance, type ProviderRegistry } from "../../common/provider.js";
 import type { NodeAccess } from "../core/node-access.js";
 import { NOOP_OBSERVER } from "../core/observer.js";
-import type { Random } from "../core/random.js";
+import type { Random } from "../../common/random.js";
 import { ENDING_NODE_STATES, LIVE_NODE_STATES, PENDING_NODE_STATES } from "../core/states.js";
 import type { NodeCount, NodeRecord, Store } from "../core/store.js";
 import type { Catalog } from "./catalog.js";

@@ -1,11 +1,11 @@
 import type { Config } from "../config/schema.js";
-import type { Clock, Timer } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
-import type { ProviderRegistry, ProviderStatus } from "../core/provider.js";
+import type { Clock, Timer } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
+import type { ProviderRegistry, ProviderStatus } from "../../common/provider.js";
 import type { NodeAccess } from "../core/node-access.js";
 import { NOOP_OBSERVER, type SchedulerObserver } from "../core/observer.js";
-import type { Random } from "../core/random.js";
+import type { Random } from "../../common/random.js";
 import { PENDING_NODE_STATES, type NodeState, type Outcome } from "../core/states.js";
 import type { NodeFilter, NodeRecord, Store } from "../core/store.js";
 import { Catalog } from "./catalog.js";

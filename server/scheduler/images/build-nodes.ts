@@ -1,8 +1,8 @@
-import type { Clock } from "../../core/clock.js";
-import { StandbyError } from "../../core/errors.js";
-import type { Logger } from "../../core/log.js";
+import type { Clock } from "../../../common/clock.js";
+import { StandbyError } from "../../../common/errors.js";
+import type { Logger } from "../../../common/log.js";
 import type { NodeAccess } from "../../core/node-access.js";
-import type { BootSpec, Instance, ProviderRegistry } from "../../core/provider.js";
+import type { BootSpec, Instance, ProviderRegistry } from "../../../common/provider.js";
 import type { NodePurpose, NodeState } from "../../core/states.js";
 import type { NodeRecord, Store } from "../../core/store.js";
 import { isTransient } from "../lifecycle.js";
