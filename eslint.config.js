@@ -5,7 +5,30 @@ import js from "@eslint/js";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
-const SOURCES = ["{server,plugins,sim,clients,test,bench}/**/*.ts"];
+const SOURCES = ["{common,server,plugins,clients,sim,test,bench}/**/*.ts"];
+
+// The layers (docs/architecture.md, "Rules the code keeps"): server/ and
+// plugins/ both stand on common/ and never import each other; common/ stands
+// on nothing of ours but the generated code. scripts/check-boundaries.mjs
+// proves in `npm run lint` that a violation is reported.
+export const BOUNDARY_ZONES = [
+  { target: "./server", from: "./plugins", message: "server/ never imports plugins/: move what both need to common/." },
+  {
+    target: "./plugins",
+    from: "./server",
+    message: "plugins never import server/: what they need lives in common/ (plugins/sdk re-exports it).",
+  },
+  {
+    target: "./server",
+    from: "./sim",
+    message: "server/ never imports sim/: the simulator stands on the scheduler, not the other way round.",
+  },
+  {
+    target: "./common",
+    from: ["./server", "./plugins", "./clients", "./sim", "./test", "./bench"],
+    message: "common/ stands under server/ and plugins/ and imports neither (nor clients/, sim/, test/).",
+  },
+];
 
 export default tseslint.config(
   {
@@ -57,8 +80,7 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
-      // The simulator (sim/) stands on the scheduler; the scheduler never on it.
-      "import-x/no-restricted-paths": ["error", { zones: [{ target: "./server", from: "./sim" }] }],
+      "import-x/no-restricted-paths": ["error", { basePath: import.meta.dirname, zones: BOUNDARY_ZONES }],
 
       // Unused code is an error, except deliberate `_`-prefixed placeholders.
       "@typescript-eslint/no-unused-vars": [

@@ -8,8 +8,8 @@ import { promisify } from "node:util";
 import { LocalCloud } from "../plugins/local/cloud.js";
 import { ImageStore, Packer } from "../plugins/local/images.js";
 import { nodeKey, type DaemonStatus } from "../plugins/local/nodes.js";
-import { probeSsh } from "../plugins/sdk/ssh-client.js";
-import { generateEd25519Key, knownHostsLine } from "../plugins/sdk/ssh-keys.js";
+import { probeSsh } from "../common/ssh-client.js";
+import { generateEd25519Key, knownHostsLine } from "../common/ssh-keys.js";
 
 /**
  * node dist/bench/local-boot.js [--boots N] [--mb SIZE]

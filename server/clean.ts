@@ -1,8 +1,8 @@
 import net from "node:net";
 import { loadConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
-import { StandbyError } from "./core/errors.js";
-import { createLogger, type Logger } from "./core/log.js";
+import { StandbyError } from "../common/errors.js";
+import { createLogger, type Logger } from "../common/log.js";
 import { nodeStatesInto } from "./core/states.js";
 import { pluginHostFor } from "./main.js";
 import { openStore } from "./store/index.js";

@@ -1,7 +1,7 @@
 import { FakeCloud } from "../plugins/fake/cloud.js";
 import { IN_MEMORY } from "../plugins/fake/store.js";
 import { fakeInstanceState } from "../plugins/fake/state.js";
-import { PROTOCOL_VERSION } from "../plugins/sdk/handshake.js";
+import { PROTOCOL_VERSION } from "../common/handshake.js";
 import {
   NODE_TAG,
   StandbyError,

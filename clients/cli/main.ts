@@ -151,7 +151,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     if (e instanceof StandbyClientError || isGrpcLike(e)) {
       const se = StandbyClientError.from(e);
-      const hint = se.code === status.UNAVAILABLE ? ` (is the scheduler running at ${addr}?)` : "";
+      // The server's message names the field at fault; say which one when it does not.
+      const hint =
+        se.code === status.UNAVAILABLE
+          ? ` (is the scheduler running at ${addr}?)`
+          : se.field !== undefined && !se.details.includes(se.field)
+            ? ` (field ${se.field})`
+            : "";
       err(`standby: ${se.codeName}: ${se.details}${hint}\n`);
       return exitCodeFor(se.code);
     }

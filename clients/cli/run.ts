@@ -1,5 +1,5 @@
 import { constants as osConstants } from "node:os";
-import { generateEd25519Key } from "../../plugins/sdk/ssh-keys.js";
+import { generateEd25519Key } from "../../common/ssh-keys.js";
 import { defaultRequester } from "../typescript/claim.js";
 import { StandbyClientError } from "../typescript/errors.js";
 import type { Lease, OutcomeName } from "../typescript/lease.js";

@@ -1,4 +1,5 @@
 import { status, type ServiceError } from "@grpc/grpc-js";
+import { ERROR_FIELD_METADATA_KEY } from "../../common/metadata.js";
 
 /**
  * Typed errors: one class per gRPC status code the API documents, all
@@ -8,6 +9,13 @@ import { status, type ServiceError } from "@grpc/grpc-js";
  * and ClaimTimeoutError end a claim() that got no nodes.
  */
 
+/** What a typed error is made with besides its code and message. */
+export interface ClientErrorOptions {
+  cause?: unknown;
+  /** The request field at fault, as the server named it (x-standby-error-field). */
+  field?: string | undefined;
+}
+
 /** A failed call: the gRPC status code, its name and the server's message. */
 export class StandbyClientError extends Error {
   readonly code: status;
@@ -15,13 +23,19 @@ export class StandbyClientError extends Error {
   readonly codeName: string;
   /** The server's message without grpc-js's "5 NOT_FOUND: " prefix. */
   readonly details: string;
+  /**
+   * For INVALID_ARGUMENT: the request field at fault, e.g. "label_expressions[1]",
+   * from the answer's x-standby-error-field metadata (undefined if the server named none).
+   */
+  readonly field: string | undefined;
 
-  constructor(code: status, details: string, options?: { cause?: unknown }) {
-    super(`${statusName(code)}: ${details}`, options);
+  constructor(code: status, details: string, options?: ClientErrorOptions) {
+    super(`${statusName(code)}: ${details}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "StandbyClientError";
     this.code = code;
     this.codeName = statusName(code);
     this.details = details;
+    this.field = options?.field;
   }
 
   /** Anything thrown, as the typed error of its status code (UNKNOWN for non-gRPC errors). */
@@ -30,7 +44,8 @@ export class StandbyClientError extends Error {
     if (isServiceError(err)) {
       // grpc-js appends an empty "Resolution note:" to connection errors.
       const details = (err.details || err.message).replace(/\s*Resolution note:\s*$/, "");
-      return errorFor(err.code, details, { cause: err });
+      const field = err.metadata?.get(ERROR_FIELD_METADATA_KEY)[0];
+      return errorFor(err.code, details, { cause: err, field: typeof field === "string" && field !== "" ? field : undefined });
     }
     const message = err instanceof Error ? err.message : String(err);
     return new StandbyClientError(status.UNKNOWN, message, { cause: err });
@@ -39,7 +54,7 @@ export class StandbyClientError extends Error {
 
 /** A field is malformed; the message names it. */
 export class InvalidArgumentError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.INVALID_ARGUMENT, details, options);
     this.name = "InvalidArgumentError";
   }
@@ -47,7 +62,7 @@ export class InvalidArgumentError extends StandbyClientError {
 
 /** The claim, lease, node or provider does not exist. */
 export class NotFoundError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.NOT_FOUND, details, options);
     this.name = "NotFoundError";
   }
@@ -55,7 +70,7 @@ export class NotFoundError extends StandbyClientError {
 
 /** A request id was reused with a different request. */
 export class AlreadyExistsError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.ALREADY_EXISTS, details, options);
     this.name = "AlreadyExistsError";
   }
@@ -63,7 +78,7 @@ export class AlreadyExistsError extends StandbyClientError {
 
 /** Cannot apply now: no label can ever match, the lease already ended, the node is claimed. */
 export class FailedPreconditionError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.FAILED_PRECONDITION, details, options);
     this.name = "FailedPreconditionError";
   }
@@ -71,7 +86,7 @@ export class FailedPreconditionError extends StandbyClientError {
 
 /** A claim or lease token is missing or does not match. */
 export class UnauthenticatedError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.UNAUTHENTICATED, details, options);
     this.name = "UnauthenticatedError";
   }
@@ -79,7 +94,7 @@ export class UnauthenticatedError extends StandbyClientError {
 
 /** The caller's role does not allow this call. */
 export class PermissionDeniedError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.PERMISSION_DENIED, details, options);
     this.name = "PermissionDeniedError";
   }
@@ -87,7 +102,7 @@ export class PermissionDeniedError extends StandbyClientError {
 
 /** A limit was reached; back off. */
 export class ResourceExhaustedError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.RESOURCE_EXHAUSTED, details, options);
     this.name = "ResourceExhaustedError";
   }
@@ -95,7 +110,7 @@ export class ResourceExhaustedError extends StandbyClientError {
 
 /** The scheduler is starting, stopping or unreachable; idempotent calls are retried. */
 export class UnavailableError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.UNAVAILABLE, details, options);
     this.name = "UnavailableError";
   }
@@ -103,7 +118,7 @@ export class UnavailableError extends StandbyClientError {
 
 /** The call's deadline passed. */
 export class DeadlineExceededError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.DEADLINE_EXCEEDED, details, options);
     this.name = "DeadlineExceededError";
   }
@@ -111,7 +126,7 @@ export class DeadlineExceededError extends StandbyClientError {
 
 /** The call was cancelled (its AbortSignal fired). */
 export class CancelledError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.CANCELLED, details, options);
     this.name = "CancelledError";
   }
@@ -119,7 +134,7 @@ export class CancelledError extends StandbyClientError {
 
 /** The server does not offer this call (an older scheduler). */
 export class UnimplementedError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.UNIMPLEMENTED, details, options);
     this.name = "UnimplementedError";
   }
@@ -127,7 +142,7 @@ export class UnimplementedError extends StandbyClientError {
 
 /** A bug in the scheduler; its log has the cause. */
 export class InternalError extends StandbyClientError {
-  constructor(details: string, options?: { cause?: unknown }) {
+  constructor(details: string, options?: ClientErrorOptions) {
     super(status.INTERNAL, details, options);
     this.name = "InternalError";
   }
@@ -204,7 +219,7 @@ export class ClaimAbortedError extends CancelledError implements ClaimEnd {
   }
 }
 
-const BY_CODE: Partial<Record<status, new (details: string, options?: { cause?: unknown }) => StandbyClientError>> = {
+const BY_CODE: Partial<Record<status, new (details: string, options?: ClientErrorOptions) => StandbyClientError>> = {
   [status.INVALID_ARGUMENT]: InvalidArgumentError,
   [status.NOT_FOUND]: NotFoundError,
   [status.ALREADY_EXISTS]: AlreadyExistsError,
@@ -220,7 +235,7 @@ const BY_CODE: Partial<Record<status, new (details: string, options?: { cause?: 
 };
 
 /** The typed error for a status code (the base class for codes without one of their own). */
-export function errorFor(code: status, details: string, options?: { cause?: unknown }): StandbyClientError {
+export function errorFor(code: status, details: string, options?: ClientErrorOptions): StandbyClientError {
   const cls = BY_CODE[code];
   return cls ? new cls(details, options) : new StandbyClientError(code, details, options);
 }

@@ -23,5 +23,6 @@ export {
   UnavailableError,
   UnimplementedError,
   type ClaimEnd,
+  type ClientErrorOptions,
 } from "./errors.js";
 export type { HoldsClient, HoldCallOpts } from "./holds.js";

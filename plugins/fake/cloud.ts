@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { systemClock, type Clock } from "../../server/core/clock.js";
-import { StandbyError, type ErrorCode } from "../../server/core/errors.js";
-import { silentLogger, type Logger } from "../../server/core/log.js";
+import { systemClock, type Clock } from "../../common/clock.js";
+import { StandbyError, type ErrorCode } from "../../common/errors.js";
+import { silentLogger, type Logger } from "../../common/log.js";
 import {
   NODE_TAG,
   OWNER_TAG,
@@ -13,10 +13,10 @@ import {
   type Operation,
   type Quota,
   type SnapshotSpec,
-} from "../../server/core/provider.js";
-import { cryptoRandom, seededRandom, type Random } from "../../server/core/random.js";
+} from "../../common/provider.js";
+import { cryptoRandom, seededRandom, type Random } from "../../common/random.js";
 import type { PluginConfig, PluginDescription, PluginImplementation } from "../sdk/index.js";
-import { generateEd25519Key } from "../sdk/ssh-keys.js";
+import { generateEd25519Key } from "../../common/ssh-keys.js";
 import { cloudSpan } from "../sdk/tracing.js";
 import { FakeEndpoints } from "./endpoints.js";
 import { BOOT_ERROR_CODES, parseFakeSettings, type FakeSettings } from "./settings.js";

@@ -3,7 +3,7 @@ import { promises as fs, readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { Logger } from "../../server/core/log.js";
+import type { Logger } from "../../common/log.js";
 import { startSshServer, type SshServer } from "../sdk/ssh-server.js";
 import type { FakeInstance } from "./state.js";
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Logger } from "../../server/core/log.js";
-import type { BootSpec, Flavor, ImageInfo, Instance, Operation, Quota, SnapshotSpec } from "../../server/core/provider.js";
+import type { Logger } from "../../common/log.js";
+import type { BootSpec, Flavor, ImageInfo, Instance, Operation, Quota, SnapshotSpec } from "../../common/provider.js";
 import type { PluginConfig, PluginDescription, PluginImplementation } from "../sdk/index.js";
 import type { FakeCloud } from "./cloud.js";
 import { parseFakeSettings, type FakeFault } from "./settings.js";

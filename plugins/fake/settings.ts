@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { StandbyError } from "../../server/core/errors.js";
-import type { Flavor } from "../../server/core/provider.js";
+import { parseSettings } from "../sdk/settings.js";
+import type { Flavor } from "../../common/provider.js";
 
 export const DEFAULT_FLAVORS: Flavor[] = [
   { name: "small", cores: 1, ramMb: 1024, diskGb: 10 },
@@ -123,11 +123,5 @@ export type FakeSettings = z.infer<typeof fakeSettingsSchema>;
 
 /** Validates settings; the error names the first field at fault, as settings.<path>. */
 export function parseFakeSettings(settings: unknown): FakeSettings {
-  const result = fakeSettingsSchema.safeParse(settings ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const keys = issue && "keys" in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
-  const at = [...(issue?.path ?? []), ...keys.slice(0, 1)];
-  const field = at.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : `${acc}.${String(part)}`), "settings");
-  throw StandbyError.invalidArgument(field, issue?.message ?? "invalid");
+  return parseSettings(fakeSettingsSchema, settings);
 }

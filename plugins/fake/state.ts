@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { StandbyError } from "../../server/core/errors.js";
-import type { InstanceState, Visibility } from "../../server/core/provider.js";
+import { StandbyError } from "../../common/errors.js";
+import type { InstanceState, Visibility } from "../../common/provider.js";
 import type { FakeEndpoint } from "./endpoints.js";
 
 /**

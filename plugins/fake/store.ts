@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
-import { NODE_TAG, OWNER_TAG } from "../../server/core/provider.js";
-import type { Clock } from "../../server/core/clock.js";
+import { NODE_TAG, OWNER_TAG } from "../../common/provider.js";
+import type { Clock } from "../../common/clock.js";
 import {
   FAKE_CLOUD_FORMAT,
   fakeInstanceState,

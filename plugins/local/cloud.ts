@@ -2,8 +2,8 @@ import { promises as fs } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { StandbyError } from "../../server/core/errors.js";
-import { silentLogger, type Logger } from "../../server/core/log.js";
+import { StandbyError } from "../../common/errors.js";
+import { silentLogger, type Logger } from "../../common/log.js";
 import {
   NODE_TAG,
   OWNER_TAG,
@@ -15,11 +15,12 @@ import {
   type Operation,
   type Quota,
   type SnapshotSpec,
-} from "../../server/core/provider.js";
-import { cryptoRandom, seededRandom, type Random } from "../../server/core/random.js";
+} from "../../common/provider.js";
+import { cryptoRandom, seededRandom, type Random } from "../../common/random.js";
+import { KeyedLock } from "../sdk/keyed-lock.js";
 import { ENV_STATE_DIR, type PluginConfig, type PluginDescription, type PluginImplementation } from "../sdk/index.js";
-import { probeSsh } from "../sdk/ssh-client.js";
-import { generateEcdsaKey, generateEd25519Key } from "../sdk/ssh-keys.js";
+import { probeSsh } from "../../common/ssh-client.js";
+import { generateEcdsaKey, generateEd25519Key } from "../../common/ssh-keys.js";
 import { builtinImageFiles, ImageStore, Packer, type ImageMeta } from "./images.js";
 import { isRunning, nodeKey, NodeDirs, NODE_FORMAT, replaceFile, stopGroup, type NodeRecord } from "./nodes.js";
 import { detectCapabilities, type Capabilities } from "./placement.js";
@@ -81,7 +82,7 @@ export class LocalCloud implements PluginImplementation {
   private readonly runId: string;
   private current: Configured | undefined;
   /** Per node key: the call that holds it. */
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
   private allocation: Promise<unknown> = Promise.resolve();
   /** Instances whose SSH has answered once (the daemon still running is checked every time). */
   private readonly answered = new Set<string>();
@@ -201,7 +202,7 @@ export class LocalCloud implements PluginImplementation {
   async boot(spec: BootSpec): Promise<Instance> {
     const c = this.configured();
     const key = nodeKey(c.ownerId, spec.nodeId);
-    return this.withLock(key, async () => {
+    return this.locks.run(key, async () => {
       const existing = await c.nodes.read(key);
       if (existing && existing.phase === "started") return this.toInstance(key, existing);
       if (existing) await this.discard(key, existing); // a boot interrupted by a crash: start over
@@ -248,7 +249,7 @@ export class LocalCloud implements PluginImplementation {
   async deleteInstance(nodeId: string): Promise<void> {
     const c = this.configured();
     const key = nodeKey(c.ownerId, nodeId);
-    await this.withLock(key, async () => {
+    await this.locks.run(key, async () => {
       const record = await c.nodes.read(key);
       if (!record) {
         await c.nodes.remove(key); // a directory without a record: a boot that died early
@@ -285,7 +286,7 @@ export class LocalCloud implements PluginImplementation {
   async createSnapshot(spec: SnapshotSpec): Promise<Operation> {
     const c = this.configured();
     const key = nodeKey(c.ownerId, spec.nodeId);
-    return this.withLock(key, async () => {
+    return this.locks.run(key, async () => {
       const record = await c.nodes.read(key);
       if (!record || record.phase !== "started") throw new StandbyError("not-found", `no instance for node ${spec.nodeId}`);
       if (record.outcome === "fail") throw new StandbyError("failed-precondition", `node ${spec.nodeId} is in error and has no workspace`);
@@ -356,18 +357,6 @@ export class LocalCloud implements PluginImplementation {
   private configured(): Configured {
     if (!this.current) throw new StandbyError("failed-precondition", "local provider not configured");
     return this.current;
-  }
-
-  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(key) === tail) this.locks.delete(key);
-    }
   }
 
   /** Address, quota and the node's directory, under one lock so concurrent boots never share an address. */
@@ -580,7 +569,7 @@ export class LocalCloud implements PluginImplementation {
     for (const [key, record] of await c.nodes.all()) {
       if (record.phase === "creating" && record.outcome !== "fail") {
         this.log.warn({ node: record.nodeId }, "removing a node whose boot was interrupted");
-        await this.withLock(key, () => this.discard(key, record));
+        await this.locks.run(key, () => this.discard(key, record));
       }
     }
     const dir = path.join(c.stateDir, "operations");

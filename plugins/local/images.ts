@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
-import { StandbyError } from "../../server/core/errors.js";
-import type { Visibility } from "../../server/core/provider.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Visibility } from "../../common/provider.js";
 import type { PackedFile, PackTask } from "./pack-worker.js";
 
 /**

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { StandbyError } from "../../server/core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 
 const run = promisify(execFile);
 

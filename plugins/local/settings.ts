@@ -1,7 +1,7 @@
 import os from "node:os";
 import { z } from "zod";
-import { StandbyError } from "../../server/core/errors.js";
-import type { Flavor } from "../../server/core/provider.js";
+import { parseSettings } from "../sdk/settings.js";
+import type { Flavor } from "../../common/provider.js";
 
 const count = z.number().int().min(0);
 const probability = z.number().min(0).max(1);
@@ -84,13 +84,7 @@ export type BaseImageSetting = z.infer<typeof baseImage>;
 
 /** Validates settings; the error names the first field at fault, as settings.<path>. */
 export function parseLocalSettings(settings: unknown): LocalSettings {
-  const result = localSettingsSchema.safeParse(settings ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const keys = issue && "keys" in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
-  const at = [...(issue?.path ?? []), ...keys.slice(0, 1)];
-  const field = at.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : `${acc}.${String(part)}`), "settings");
-  throw StandbyError.invalidArgument(field, issue?.message ?? "invalid");
+  return parseSettings(localSettingsSchema, settings);
 }
 
 export interface AddressRange {

@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, openSync, promises as fs } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { StandbyError } from "../../server/core/errors.js";
-import type { Logger } from "../../server/core/log.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 import { isRunning, processStart, replaceFile, stopGroup } from "./nodes.js";
 import { unshareArgs, type Isolation } from "./placement.js";
 

@@ -11,18 +11,9 @@ import {
   type StatusObject,
 } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
-import { StandbyError } from "../../server/core/errors.js";
-import { createLogger, type Logger } from "../../server/core/log.js";
-import type {
-  BootSpec,
-  Flavor,
-  ImageInfo,
-  Instance,
-  Operation,
-  ProviderDescription,
-  Quota,
-  SnapshotSpec,
-} from "../../server/core/provider.js";
+import { StandbyError } from "../../common/errors.js";
+import { createLogger, type Logger } from "../../common/log.js";
+import type { BootSpec, Flavor, ImageInfo, Instance, Operation, ProviderDescription, Quota, SnapshotSpec } from "../../common/provider.js";
 import { ProviderServiceService, type ProviderServiceServer } from "../../gen/ts/standby/provider/v1/provider.js";
 import {
   bootSpecFromProto,
@@ -33,11 +24,18 @@ import {
   operationToProto,
   quotaToProto,
   snapshotSpecFromProto,
-} from "./convert.js";
-import { ENV_SECRET, ENV_SOCKET_DIR, formatHandshake, PROTOCOL_VERSION, SECRET_METADATA_KEY, SOCKET_FILE_NAME } from "./handshake.js";
-import { toStatus } from "./status.js";
-import { tracingSettings } from "../../server/telemetry/otel-env.js";
-import { flushTracing } from "../../server/telemetry/tracing.js";
+} from "../../common/provider-convert.js";
+import {
+  ENV_SECRET,
+  ENV_SOCKET_DIR,
+  formatHandshake,
+  PROTOCOL_VERSION,
+  SECRET_METADATA_KEY,
+  SOCKET_FILE_NAME,
+} from "../../common/handshake.js";
+import { toStatus } from "../../common/status.js";
+import { tracingSettings } from "../../common/otel-env.js";
+import { flushTracing } from "../../common/tracing.js";
 import { serverSpan, startPluginTracing } from "./tracing.js";
 
 type Awaitable<T> = T | Promise<T>;

@@ -11,7 +11,7 @@ import ssh2, {
   type Session,
   type WindowChangeInfo,
 } from "ssh2";
-import { findAuthorizedKey, publicKeyLine } from "./ssh-keys.js";
+import { findAuthorizedKey, publicKeyLine } from "../../common/ssh-keys.js";
 import { serveSftp } from "./ssh-sftp.js";
 
 /**

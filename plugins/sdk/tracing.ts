@@ -1,8 +1,8 @@
 import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from "@opentelemetry/api";
 import type { Metadata } from "@grpc/grpc-js";
-import type { Logger } from "../../server/core/log.js";
-import { extractTraceContext } from "../../server/telemetry/propagation.js";
-import { startTracing, tracer, tracingOn } from "../../server/telemetry/tracing.js";
+import type { Logger } from "../../common/log.js";
+import { extractTraceContext } from "../../common/propagation.js";
+import { inSpan, startTracing, tracer, tracingOn } from "../../common/tracing.js";
 
 /**
  * Tracing inside a plugin. The plugin inherits the scheduler's OTEL_*
@@ -84,13 +84,5 @@ export async function serverSpan<T>(
  */
 export async function cloudSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
   if (!tracingOn()) return fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
-  const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes });
-  try {
-    return await context.with(trace.setSpan(context.active(), span), () => fn(span));
-  } catch (err) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-    throw err;
-  } finally {
-    span.end();
-  }
+  return inSpan(name, { kind: SpanKind.CLIENT, attributes }, fn);
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { StandbyError } from "../../server/core/errors.js";
-import { silentLogger, type Logger } from "../../server/core/log.js";
-import { NODE_TAG, OWNER_TAG, type BootSpec, type Flavor, type ImageInfo, type Instance, type Quota } from "../../server/core/provider.js";
-import { cryptoRandom, type Random } from "../../server/core/random.js";
+import { StandbyError } from "../../common/errors.js";
+import { silentLogger, type Logger } from "../../common/log.js";
+import { NODE_TAG, OWNER_TAG, type BootSpec, type Flavor, type ImageInfo, type Instance, type Quota } from "../../common/provider.js";
+import { cryptoRandom, type Random } from "../../common/random.js";
+import { KeyedLock } from "../sdk/keyed-lock.js";
 import { ENV_STATE_DIR, type PluginConfig, type PluginDescription, type PluginImplementation } from "../sdk/index.js";
-import { sshExec, SshClientError, type SshTarget } from "../sdk/ssh-client.js";
-import { parseSshKey, publicKeyLine } from "../sdk/ssh-keys.js";
+import { sshExec, SshClientError, type SshTarget } from "../../common/ssh-client.js";
+import { parseSshKey, publicKeyLine } from "../../common/ssh-keys.js";
 import { hostName, parseStaticSettings, type StaticHost, type StaticSettings } from "./settings.js";
 
 export const STATIC_STATE_FORMAT = "standby-static/1";
@@ -88,7 +89,7 @@ export class StaticHosts implements PluginImplementation {
   private readonly env: NodeJS.ProcessEnv;
   private current: Configured | undefined;
   private state: StaticState = emptyState();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly retrying = new Set<string>();
   private writing: Promise<void> = Promise.resolve();
@@ -157,7 +158,7 @@ export class StaticHosts implements PluginImplementation {
 
   async boot(spec: BootSpec): Promise<Instance> {
     const c = this.configured();
-    return this.withLock(`node:${spec.nodeId}`, async () => {
+    return this.locks.run(`node:${spec.nodeId}`, async () => {
       const existing = this.find(c.ownerId, spec.nodeId);
       if (existing && existing.state === "assigned") return this.toInstance(existing);
       if (existing && existing.state === "claiming") {
@@ -223,14 +224,14 @@ export class StaticHosts implements PluginImplementation {
 
   async deleteInstance(nodeId: string): Promise<void> {
     const c = this.configured();
-    await this.withLock(`node:${nodeId}`, async () => {
+    await this.locks.run(`node:${nodeId}`, async () => {
       const assignment = this.find(c.ownerId, nodeId);
       if (!assignment) return;
       assignment.state = "releasing";
       await this.save();
       const lastJob = !this.state.assignments.some((a) => a !== assignment && a.host === assignment.host);
       try {
-        await this.withLock(`host:${assignment.host}`, () => this.cleanup(assignment, lastJob));
+        await this.locks.run(`host:${assignment.host}`, () => this.cleanup(assignment, lastJob));
         this.removeAssignment(assignment);
         await this.save();
         this.log.info({ node: nodeId, host: assignment.host }, "host cleaned and returned to the pool");
@@ -286,18 +287,6 @@ export class StaticHosts implements PluginImplementation {
   private configured(): Configured {
     if (!this.current) throw new StandbyError("failed-precondition", "static hosts not configured");
     return this.current;
-  }
-
-  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(key) === tail) this.locks.delete(key);
-    }
   }
 
   private find(ownerId: string, nodeId: string): Assignment | undefined {
@@ -433,7 +422,7 @@ export class StaticHosts implements PluginImplementation {
     for (const [name, state] of Object.entries(this.state.hosts)) {
       if (!state.failed || state.nextRetryAt > now || this.retrying.has(name)) continue;
       this.retrying.add(name);
-      void this.withLock(`host:${name}`, async () => {
+      void this.locks.run(`host:${name}`, async () => {
         try {
           const configured = c.hosts.get(name);
           for (const job of [...state.pending]) {

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createPluginLogger, ENV_STATE_DIR, servePlugin, type PluginConfig } from "../sdk/index.js";
 import { startSshServer } from "../sdk/ssh-server.js";
-import { generateEd25519Key } from "../sdk/ssh-keys.js";
+import { generateEd25519Key } from "../../common/ssh-keys.js";
 import { StaticHosts } from "./cloud.js";
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { StandbyError } from "../../server/core/errors.js";
-import type { Flavor } from "../../server/core/provider.js";
-import { parseSshKey } from "../sdk/ssh-keys.js";
+import { parseSettings } from "../sdk/settings.js";
+import type { Flavor } from "../../common/provider.js";
+import { parseSshKey } from "../../common/ssh-keys.js";
 
 const publicKey = z.string().refine(
   (text) => {
@@ -96,11 +96,5 @@ export function hostName(host: { name?: string | undefined; address: string; por
 
 /** Validates settings; the error names the first field at fault, as settings.<path>. */
 export function parseStaticSettings(settings: unknown): StaticSettings {
-  const result = staticSettingsSchema.safeParse(settings ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const keys = issue && "keys" in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
-  const at = [...(issue?.path ?? []), ...keys.slice(0, 1)];
-  const field = at.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : `${acc}.${String(part)}`), "settings");
-  throw StandbyError.invalidArgument(field, issue?.message ?? "invalid");
+  return parseSettings(staticSettingsSchema, settings);
 }

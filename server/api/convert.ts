@@ -11,13 +11,13 @@ import {
   type ProviderStatus as PbProviderStatus,
   type StateCount,
 } from "../../gen/ts/standby/v1/standby.js";
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 import { NODE_STATES, type ClaimState, type NodeState, type Outcome } from "../core/states.js";
 import type { HoldRecord } from "../core/holds.js";
 import type { NodeRecord } from "../core/store.js";
 import type { TimelineEntry } from "../scheduler/claim-timeline.js";
 import type { ClaimView } from "../scheduler/claims/index.js";
-import { claimTraceId } from "../telemetry/tracing.js";
+import { claimTraceId } from "../telemetry/claim-ids.js";
 import type { LabelSummary, ProviderSummary } from "../scheduler/scheduler.js";
 
 const date = (ms: number): Date | undefined => (ms > 0 ? new Date(ms) : undefined);

@@ -7,13 +7,14 @@ import {
   type HoldSnapshot,
   type StandbyServiceServer,
 } from "../../gen/ts/standby/v1/standby.js";
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 import type { HoldRuleRecord, HoldSnapshotRecord, SnapshotState } from "../core/holds.js";
-import type { Visibility } from "../core/provider.js";
+import type { Visibility } from "../../common/provider.js";
 import type { HoldView } from "../scheduler/holds.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize } from "./auth.js";
 import { nodeToPb } from "./convert.js";
+import { waitWithinDeadline } from "./wait.js";
 
 /** The unary-call wrapper of service.ts: authorisation, then the handler, then the error table. */
 export type Unary = <Req, Res>(
@@ -102,12 +103,8 @@ export function holdRpcs(scheduler: () => Scheduler, unary: Unary): HoldRpcs {
       if (req.wait && snapshot.state === "running") {
         const abort = new AbortController();
         call.on("cancelled", () => abort.abort());
-        let timeoutMs = waitS * 1000;
-        const deadline = call.getDeadline();
-        const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
         // Answer a little before the client's deadline, so it gets the snapshot's id rather than an error.
-        if (Number.isFinite(deadlineMs) && deadlineMs > 0) timeoutMs = Math.max(0, Math.min(timeoutMs, deadlineMs - Date.now() - 200));
-        snapshot = await holds.snapshots.wait(snapshot.id, timeoutMs, abort.signal);
+        snapshot = await holds.snapshots.wait(snapshot.id, waitWithinDeadline(call, waitS * 1000), abort.signal);
       }
       return { snapshot: snapshotToPb(snapshot) };
     }),

@@ -5,11 +5,12 @@ import {
   type ImageFamily,
   type StandbyServiceServer,
 } from "../../gen/ts/standby/v1/standby.js";
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 import type { ImageBuildRecord } from "../core/images.js";
 import type { ImageBuildState } from "../core/states.js";
 import type { ImageFamilyView } from "../scheduler/images/index.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
+import { waitWithinDeadline } from "./wait.js";
 
 /** The image rpcs of StandbyService; service.ts mounts them with its own unary wrapper (authorisation, error mapping). */
 type Unary = <Req, Res>(
@@ -73,11 +74,8 @@ export function imageRpcs(scheduler: () => Scheduler, unary: Unary): ImageRpcs {
       if (!req.family) throw StandbyError.invalidArgument("family", "required");
       const requested = req.waitTimeoutSeconds > 0 ? req.waitTimeoutSeconds : DEFAULT_SNAPSHOT_WAIT_S;
       if (requested > MAX_SNAPSHOT_WAIT_S) throw StandbyError.invalidArgument("wait_timeout_seconds", `at most ${MAX_SNAPSHOT_WAIT_S}`);
-      let timeoutMs = requested * 1000;
-      const deadline = call.getDeadline();
-      const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
       // Answer a little before the client's deadline, with the build as it stands then.
-      if (Number.isFinite(deadlineMs) && deadlineMs > 0) timeoutMs = Math.max(0, Math.min(timeoutMs, deadlineMs - Date.now() - 200));
+      const timeoutMs = waitWithinDeadline(call, requested * 1000);
       const build = await scheduler().snapshotNode(req.leaseToken, req.nodeId, req.family, req.wait, timeoutMs);
       return { build: buildToPb(build, currentIds().has(build.id)) };
     }),

@@ -4,8 +4,8 @@ import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation } from "grpc-health-check";
 import { StandbyServiceService } from "../../gen/ts/standby/v1/standby.js";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { standbyService, type AdminHooks } from "./service.js";
 

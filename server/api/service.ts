@@ -1,11 +1,11 @@
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
 import { type StandbyServiceServer, type WatchClaimRequest, type WatchClaimResponse } from "../../gen/ts/standby/v1/standby.js";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 import type { ClaimView } from "../scheduler/claims/index.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize, REQUIRED_ROLE, type Role } from "./auth.js";
-import { withIncomingTraceContext } from "../telemetry/propagation.js";
+import { withIncomingTraceContext } from "../../common/propagation.js";
 import {
   claimToPb,
   labelToPb,
@@ -19,6 +19,7 @@ import {
 import { imageRpcs } from "./images-service.js";
 import { authenticatedAs, holdRpcs } from "./holds.js";
 import { toServiceError } from "./status.js";
+import { waitWithinDeadline } from "./wait.js";
 
 const DEFAULT_WAIT_S = 60;
 const MAX_WAIT_S = 3600;
@@ -58,11 +59,8 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger, admin
       if (req.wait) {
         const requested = req.waitTimeoutSeconds > 0 ? req.waitTimeoutSeconds : DEFAULT_WAIT_S;
         if (requested > MAX_WAIT_S) throw StandbyError.invalidArgument("wait_timeout_seconds", `at most ${MAX_WAIT_S}`);
-        let timeoutMs = requested * 1000;
-        const deadline = call.getDeadline();
-        const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
         // Answer a little before the client's deadline, so it gets the claim rather than an error.
-        if (Number.isFinite(deadlineMs) && deadlineMs > 0) timeoutMs = Math.max(0, Math.min(timeoutMs, deadlineMs - Date.now() - 200));
+        const timeoutMs = waitWithinDeadline(call, requested * 1000);
         const abort = new AbortController();
         call.on("cancelled", () => abort.abort());
         wait = { timeoutMs, signal: abort.signal };

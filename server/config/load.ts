@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
+import { fieldPath } from "../../common/zod-issues.js";
 import { configSchema, type Config } from "./schema.js";
 
 export interface LoadedConfig {
@@ -12,14 +13,7 @@ export interface LoadedConfig {
 
 /** Formats zod's issues as "providers[1].name: message" lines. */
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path
-        .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
-        .join("");
-      return `${path || "(root)"}: ${issue.message}`;
-    })
-    .join("\n");
+  return issues.map((issue) => `${fieldPath(issue.path) || "(root)"}: ${issue.message}`).join("\n");
 }
 
 /** Validates a parsed document; throws invalid-argument naming every bad field. */

@@ -1,4 +1,4 @@
-import type { Visibility } from "./provider.js";
+import type { Visibility } from "../../common/provider.js";
 
 /**
  * Holds: nodes kept for diagnosis (state held) instead of deleted, with why,

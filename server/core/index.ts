@@ -1,10 +1,10 @@
-export { StandbyError, isCode, type ErrorCode } from "./errors.js";
-export { systemClock, ManualClock, type Clock, type Timer } from "./clock.js";
-export { cryptoRandom, seededRandom, sha256, type Random } from "./random.js";
+export { StandbyError, isCode, type ErrorCode } from "../../common/errors.js";
+export { systemClock, ManualClock, type Clock, type Timer } from "../../common/clock.js";
+export { cryptoRandom, seededRandom, sha256, type Random } from "../../common/random.js";
 export * from "./states.js";
-export * from "./provider.js";
+export * from "../../common/provider.js";
 export type * from "./store.js";
 export type * from "./holds.js";
-export { createLogger, silentLogger, type Logger } from "./log.js";
+export { createLogger, silentLogger, type Logger } from "../../common/log.js";
 export * from "./images.js";
 export { NOOP_OBSERVER, type SchedulerObserver, type AllocationOutcome } from "./observer.js";

@@ -1,4 +1,4 @@
-import { StandbyError } from "./errors.js";
+import { StandbyError } from "../../common/errors.js";
 
 /**
  * Node lifecycle:

@@ -1,11 +1,11 @@
 import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { service as healthService } from "grpc-health-check";
 import { ProviderServiceClient, ProviderServiceService } from "../../gen/ts/standby/provider/v1/provider.js";
-import { fromServiceError } from "../../plugins/sdk/status.js";
-import { SECRET_METADATA_KEY } from "../../plugins/sdk/handshake.js";
-import type { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
-import { injectTraceContext } from "../telemetry/propagation.js";
+import { fromServiceError } from "../../common/status.js";
+import { SECRET_METADATA_KEY } from "../../common/handshake.js";
+import type { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
+import { injectTraceContext } from "../../common/propagation.js";
 import { MalformedResponseError } from "./errors.js";
 
 type Service = typeof ProviderServiceService;

@@ -1,4 +1,4 @@
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 
 /**
  * A plugin answered with bytes that are not the contract's message (they do

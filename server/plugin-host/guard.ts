@@ -17,21 +17,11 @@ import {
   type TimeoutPolicy,
 } from "cockatiel";
 import { context } from "@opentelemetry/api";
-import type { Clock, Timer } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
-import type {
-  BootSpec,
-  CircuitState as CircuitStateName,
-  Flavor,
-  ImageInfo,
-  Instance,
-  Operation,
-  Provider,
-  ProviderDescription,
-  Quota,
-  SnapshotSpec,
-} from "../core/provider.js";
+import type { Clock, Timer } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
+import type { CircuitState as CircuitStateName, Provider } from "../../common/provider.js";
+import { callProvider, ProviderWrapper } from "../../common/provider-methods.js";
 import { isMalformedResponse } from "./errors.js";
 import { CALL_CLASS, deadlineOf, type CallClass, type ProviderMethod, type ProviderPolicies } from "./policies.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -50,7 +40,7 @@ export interface CallTarget {
 /** Any Provider as a CallTarget (one that knows nothing of deadlines). */
 export function callTargetOf(provider: Provider): CallTarget {
   return {
-    invoke: (method, args) => (provider[method] as (...a: unknown[]) => never)(...args),
+    invoke: (method, args) => callProvider(provider, method, args),
   };
 }
 
@@ -111,7 +101,7 @@ const STATE_NAME: Record<CircuitState, CircuitStateName> = {
  * a successful probe closes the circuit. Scheduler code sees an ordinary
  * Provider whose failures are StandbyErrors.
  */
-export class GuardedProvider implements Provider {
+export class GuardedProvider extends ProviderWrapper {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
   private readonly limiter: RateLimiter;
@@ -126,6 +116,7 @@ export class GuardedProvider implements Provider {
     private readonly target: CallTarget,
     private readonly opts: GuardOptions,
   ) {
+    super();
     const { deadlines, bulkhead: bh, circuitBreaker: cb, rateLimit } = opts.policies;
     this.timeouts = {
       fast: timeout(deadlines.fastMs + BACKSTOP_MS, TimeoutStrategy.Aggressive),
@@ -174,38 +165,9 @@ export class GuardedProvider implements Provider {
     this.probeTimer = undefined;
   }
 
-  describe(): Promise<ProviderDescription> {
-    return this.run("describe", []);
-  }
-  boot(spec: BootSpec): Promise<Instance> {
-    return this.run("boot", [spec]);
-  }
-  getInstance(nodeId: string): Promise<Instance> {
-    return this.run("getInstance", [nodeId]);
-  }
-  deleteInstance(nodeId: string): Promise<void> {
-    return this.run("deleteInstance", [nodeId]);
-  }
-  listInstances(): Promise<Instance[]> {
-    return this.run("listInstances", []);
-  }
-  listFlavors(): Promise<Flavor[]> {
-    return this.run("listFlavors", []);
-  }
-  listImages(): Promise<ImageInfo[]> {
-    return this.run("listImages", []);
-  }
-  createSnapshot(spec: SnapshotSpec): Promise<Operation> {
-    return this.run("createSnapshot", [spec]);
-  }
-  getOperation(id: string): Promise<Operation> {
-    return this.run("getOperation", [id]);
-  }
-  deleteImage(imageId: string): Promise<void> {
-    return this.run("deleteImage", [imageId]);
-  }
-  getQuota(): Promise<Quota> {
-    return this.run("getQuota", []);
+  /** Every Provider method, through the policies. */
+  protected override handle<M extends ProviderMethod>(method: M, args: Parameters<Provider[M]>): ReturnType<Provider[M]> {
+    return this.run(method, args) as ReturnType<Provider[M]>;
   }
 
   private async run<M extends ProviderMethod>(method: M, args: Parameters<Provider[M]>): Promise<Awaited<ReturnType<Provider[M]>>> {

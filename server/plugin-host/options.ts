@@ -1,6 +1,6 @@
-import type { Clock } from "../core/clock.js";
-import type { Logger } from "../core/log.js";
-import type { Random } from "../core/random.js";
+import type { Clock } from "../../common/clock.js";
+import type { Logger } from "../../common/log.js";
+import type { Random } from "../../common/random.js";
 import type { RestartPolicy } from "./backoff.js";
 import type { PolicyOverrides } from "./policies.js";
 

@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
-import { systemClock } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
-import type { Provider, ProviderRegistry, ProviderStatus } from "../core/provider.js";
-import { cryptoRandom } from "../core/random.js";
+import { systemClock } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
+import type { Provider, ProviderRegistry, ProviderStatus } from "../../common/provider.js";
+import { cryptoRandom } from "../../common/random.js";
 import { DEFAULT_RESTART_POLICY } from "./backoff.js";
 import { GuardedProvider, type GuardStatus } from "./guard.js";
 import { DEFAULT_TIMEOUTS, type PluginHostOptions } from "./options.js";

@@ -1,14 +1,5 @@
-import type {
-  BootSpec,
-  Flavor,
-  ImageInfo,
-  Instance,
-  Operation,
-  Provider,
-  ProviderDescription,
-  Quota,
-  SnapshotSpec,
-} from "../core/provider.js";
+import type { Provider } from "../../common/provider.js";
+import { ProviderWrapper } from "../../common/provider-methods.js";
 import {
   bootSpecToProto,
   describeFromProto,
@@ -18,12 +9,32 @@ import {
   operationFromProto,
   quotaFromProto,
   snapshotSpecToProto,
-} from "../../plugins/sdk/convert.js";
-import { StandbyError } from "../core/errors.js";
+} from "../../common/provider-convert.js";
+import { StandbyError } from "../../common/errors.js";
 import type { MethodName, RequestOf, ResponseOf } from "./connection.js";
 import type { CallContext, CallTarget } from "./guard.js";
 import { deadlineOf, type DeadlinePolicy, type ProviderMethod } from "./policies.js";
 import type { PluginSupervisor } from "./supervisor.js";
+
+/** One Provider method as a call to the plugin: its request from the arguments, its answer from the response. */
+interface Rpc<M extends ProviderMethod & MethodName> {
+  request(...args: Parameters<Provider[M]>): RequestOf<M>;
+  answer(response: ResponseOf<M>): Awaited<ReturnType<Provider[M]>>;
+}
+
+const RPCS: { [M in ProviderMethod]: M extends MethodName ? Rpc<M> : never } = {
+  describe: { request: () => ({}), answer: describeFromProto },
+  boot: { request: bootSpecToProto, answer: (r) => instanceFromProto(required(r, "instance").instance) },
+  getInstance: { request: (nodeId) => ({ nodeId }), answer: (r) => instanceFromProto(required(r, "instance").instance) },
+  deleteInstance: { request: (nodeId) => ({ nodeId }), answer: () => undefined },
+  listInstances: { request: () => ({}), answer: (r) => r.instances.map(instanceFromProto) },
+  listFlavors: { request: () => ({}), answer: (r) => r.flavors.map(flavorFromProto) },
+  listImages: { request: () => ({}), answer: (r) => r.images.map(imageFromProto) },
+  createSnapshot: { request: snapshotSpecToProto, answer: (r) => operationFromProto(r.operation) },
+  getOperation: { request: (id) => ({ id }), answer: (r) => operationFromProto(r.operation) },
+  deleteImage: { request: (imageId) => ({ imageId }), answer: () => undefined },
+  getQuota: { request: () => ({}), answer: quotaFromProto },
+};
 
 /**
  * A provider served by a plugin process, as the domain Provider: every call
@@ -32,58 +43,21 @@ import type { PluginSupervisor } from "./supervisor.js";
  * the plugin's code and message. The isolation policies (GuardedProvider)
  * wrap this object and call it through invoke().
  */
-export class PluginProvider implements Provider, CallTarget {
+export class PluginProvider extends ProviderWrapper implements CallTarget {
   constructor(
     private readonly supervisor: PluginSupervisor,
     private readonly deadlines: DeadlinePolicy,
-  ) {}
-
-  invoke<M extends ProviderMethod>(method: M, args: Parameters<Provider[M]>, ctx: CallContext): ReturnType<Provider[M]> {
-    return (this[method] as (...a: unknown[]) => ReturnType<Provider[M]>)(...args, ctx);
+  ) {
+    super();
   }
 
-  async describe(ctx?: CallContext): Promise<ProviderDescription> {
-    return describeFromProto(await this.call("describe", {}, ctx));
+  invoke<M extends ProviderMethod>(method: M, args: Parameters<Provider[M]>, ctx?: CallContext): ReturnType<Provider[M]> {
+    const rpc = RPCS[method] as unknown as Rpc<M & MethodName>;
+    return (async () => rpc.answer(await this.call(method, rpc.request(...args), ctx)))() as ReturnType<Provider[M]>;
   }
 
-  async boot(spec: BootSpec, ctx?: CallContext): Promise<Instance> {
-    return instanceFromProto(required(await this.call("boot", bootSpecToProto(spec), ctx), "instance").instance);
-  }
-
-  async getInstance(nodeId: string, ctx?: CallContext): Promise<Instance> {
-    return instanceFromProto(required(await this.call("getInstance", { nodeId }, ctx), "instance").instance);
-  }
-
-  async deleteInstance(nodeId: string, ctx?: CallContext): Promise<void> {
-    await this.call("deleteInstance", { nodeId }, ctx);
-  }
-
-  async listInstances(ctx?: CallContext): Promise<Instance[]> {
-    return (await this.call("listInstances", {}, ctx)).instances.map(instanceFromProto);
-  }
-
-  async listFlavors(ctx?: CallContext): Promise<Flavor[]> {
-    return (await this.call("listFlavors", {}, ctx)).flavors.map(flavorFromProto);
-  }
-
-  async listImages(ctx?: CallContext): Promise<ImageInfo[]> {
-    return (await this.call("listImages", {}, ctx)).images.map(imageFromProto);
-  }
-
-  async createSnapshot(spec: SnapshotSpec, ctx?: CallContext): Promise<Operation> {
-    return operationFromProto((await this.call("createSnapshot", snapshotSpecToProto(spec), ctx)).operation);
-  }
-
-  async getOperation(id: string, ctx?: CallContext): Promise<Operation> {
-    return operationFromProto((await this.call("getOperation", { id }, ctx)).operation);
-  }
-
-  async deleteImage(imageId: string, ctx?: CallContext): Promise<void> {
-    await this.call("deleteImage", { imageId }, ctx);
-  }
-
-  async getQuota(ctx?: CallContext): Promise<Quota> {
-    return quotaFromProto(await this.call("getQuota", {}, ctx));
+  protected override handle<M extends ProviderMethod>(method: M, args: Parameters<Provider[M]>): ReturnType<Provider[M]> {
+    return this.invoke(method, args);
   }
 
   private call<M extends MethodName & ProviderMethod>(

@@ -1,5 +1,5 @@
-import { StandbyError } from "../core/errors.js";
-import type { Provider } from "../core/provider.js";
+import { StandbyError } from "../../common/errors.js";
+import type { ProviderMethod } from "../../common/provider-methods.js";
 
 /**
  * The isolation policies the host puts around each provider, as data with
@@ -10,7 +10,7 @@ import type { Provider } from "../core/provider.js";
 
 /** A provider's calls, by how long the cloud may reasonably take to answer them. */
 export type CallClass = "fast" | "accept" | "long";
-export type ProviderMethod = keyof Provider;
+export type { ProviderMethod };
 
 /**
  * - fast:   reads and bookkeeping the cloud answers at once (describe, get, list, quota, operations).

@@ -1,5 +1,5 @@
-import type { Clock } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
+import type { Clock } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
 import type { RateLimitSettings } from "./policies.js";
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 
 /** How a provider's configuration names its plugin: exactly one of the two. */
 export interface PluginCommandSpec {

@@ -1,20 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { Clock, Timer } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
-import type { ProviderDescription, ProviderHealth, ProviderStatus } from "../core/provider.js";
-import type { Random } from "../core/random.js";
-import { describeFromProto } from "../../plugins/sdk/convert.js";
-import {
-  ENV_SECRET,
-  ENV_SOCKET_DIR,
-  ENV_STATE_DIR,
-  parseHandshake,
-  PROTOCOL_VERSION,
-  type Handshake,
-} from "../../plugins/sdk/handshake.js";
+import type { Clock, Timer } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
+import type { ProviderDescription, ProviderHealth, ProviderStatus } from "../../common/provider.js";
+import type { Random } from "../../common/random.js";
+import { describeFromProto } from "../../common/provider-convert.js";
+import { ENV_SECRET, ENV_SOCKET_DIR, ENV_STATE_DIR, parseHandshake, PROTOCOL_VERSION, type Handshake } from "../../common/handshake.js";
 import { restartDelay, type RestartPolicy } from "./backoff.js";
 import { PluginConnection } from "./connection.js";
 import { CrashLoopDetector } from "./crash-loop.js";

@@ -1,5 +1,5 @@
 import type { Config, LabelConfig, ProviderConfig, TemplateConfig } from "../config/schema.js";
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 import type { Slot } from "../core/store.js";
 import { evaluateLabelExpression, LabelExpressionError, parseLabelExpression } from "./label-expression.js";
 

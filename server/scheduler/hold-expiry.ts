@@ -1,6 +1,6 @@
-import type { Clock } from "../core/clock.js";
+import type { Clock } from "../../common/clock.js";
 import type { HoldRecord } from "../core/holds.js";
-import type { Logger } from "../core/log.js";
+import type { Logger } from "../../common/log.js";
 import type { NodeRecord, Store } from "../core/store.js";
 
 export interface HoldDurations {

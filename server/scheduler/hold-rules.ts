@@ -1,10 +1,10 @@
 import type { HoldRuleConfig } from "../config/holds.js";
 import { expressionProblem, patternProblem } from "../config/holds.js";
-import type { Clock } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
+import type { Clock } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
 import type { HoldRuleRecord, HoldStore } from "../core/holds.js";
-import type { Logger } from "../core/log.js";
-import type { Random } from "../core/random.js";
+import type { Logger } from "../../common/log.js";
+import type { Random } from "../../common/random.js";
 import type { ClaimRecord, NodeRecord } from "../core/store.js";
 import { evaluateLabelExpression, parseLabelExpression, type LabelExpression } from "./label-expression.js";
 

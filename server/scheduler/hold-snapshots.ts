@@ -1,9 +1,9 @@
-import type { Clock } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
+import type { Clock } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
 import type { HoldSnapshotRecord } from "../core/holds.js";
-import type { Logger } from "../core/log.js";
-import type { ProviderRegistry, Visibility } from "../core/provider.js";
-import type { Random } from "../core/random.js";
+import type { Logger } from "../../common/log.js";
+import type { ProviderRegistry, Visibility } from "../../common/provider.js";
+import type { Random } from "../../common/random.js";
 import type { NodeRecord, Store } from "../core/store.js";
 import { Backoff, isTransient, POLL_POLICY, startingAt } from "../core/retry.js";
 

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import type { HoldsConfig } from "../config/holds.js";
-import type { Clock } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
+import type { Clock } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
 import type { HoldKeyRecord, HoldRecord, HoldRuleRecord, HoldSnapshotRecord } from "../core/holds.js";
-import type { Logger } from "../core/log.js";
+import type { Logger } from "../../common/log.js";
 import type { NodeAccess } from "../core/node-access.js";
 import type { SchedulerObserver } from "../core/observer.js";
-import type { ProviderRegistry } from "../core/provider.js";
-import type { Random } from "../core/random.js";
+import type { ProviderRegistry } from "../../common/provider.js";
+import type { Random } from "../../common/random.js";
 import type { ClaimRecord, NodeRecord, Store } from "../core/store.js";
 import type { LeaseEnd, LeaseHolds, PreparedHolds } from "./claims/index.js";
 import { effectiveHold, HoldExpiry } from "./hold-expiry.js";

@@ -1,4 +1,4 @@
-import type { Clock } from "../core/clock.js";
+import type { Clock } from "../../common/clock.js";
 import type { SchedulerObserver } from "../core/observer.js";
 import { PENDING_NODE_STATES } from "../core/states.js";
 import type { ClaimEventRecord, NodeRecord } from "../core/store.js";

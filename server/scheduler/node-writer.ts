@@ -1,4 +1,4 @@
-import type { Logger } from "../core/log.js";
+import type { Logger } from "../../common/log.js";
 import type { ClaimEventRecord, NodeTransition, NodeUpdate, Store } from "../core/store.js";
 
 interface Pending {

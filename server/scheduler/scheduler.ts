@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema.js";
-import type { Timer } from "../core/clock.js";
-import { StandbyError } from "../core/errors.js";
-import type { ProviderStatus } from "../core/provider.js";
+import type { Timer } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
+import type { ProviderStatus } from "../../common/provider.js";
 import { PENDING_NODE_STATES, type NodeState, type Outcome } from "../core/states.js";
 import type { NodeFilter, NodeRecord } from "../core/store.js";
 import { Catalog } from "./catalog.js";

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { StandbyError } from "../core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 
 /**
  * Claim and lease tokens are `base64url(claimId:mac)` with an HMAC under a key

@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { generateEd25519Key, parseSshKey } from "../../plugins/sdk/ssh-keys.js";
-import { SshClientError, sshExec } from "../../plugins/sdk/ssh-client.js";
-import { StandbyError } from "../core/errors.js";
+import { generateEd25519Key, parseSshKey } from "../../common/ssh-keys.js";
+import { SshClientError, sshExec } from "../../common/ssh-client.js";
+import { StandbyError } from "../../common/errors.js";
 import type { NodeAccess } from "../core/node-access.js";
 import type { NodeRecord } from "../core/store.js";
 

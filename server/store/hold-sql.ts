@@ -8,7 +8,7 @@ import type {
   HoldStore,
   SnapshotState,
 } from "../core/holds.js";
-import type { Visibility } from "../core/provider.js";
+import type { Visibility } from "../../common/provider.js";
 import { isDuplicateKey } from "./driver-errors.js";
 import { chunks, Columns, insertSql, marks, type Param, type Statement } from "./sql-text.js";
 import { holdKeys, holdRules, holds, holdSnapshots } from "./sqlite-schema.js";

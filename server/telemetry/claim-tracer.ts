@@ -11,7 +11,8 @@ import {
 } from "@opentelemetry/api";
 import type { AllocationOutcome, SchedulerObserver } from "../core/observer.js";
 import type { ClaimRecord, NodeRecord } from "../core/store.js";
-import { startClaimRootSpan, tracer } from "./tracing.js";
+import { inSpan, tracer } from "../../common/tracing.js";
+import { startClaimRootSpan } from "./claim-ids.js";
 
 interface ClaimEntry {
   span: Span;
@@ -258,15 +259,7 @@ export class ClaimTracer implements SchedulerObserver {
   }
 
   /** A child span of the active context around fn; a failure sets its status. */
-  private async span<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
-    const span = tracer().startSpan(name, { attributes });
-    try {
-      return await context.with(trace.setSpan(context.active(), span), () => fn(span));
-    } catch (err) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-      throw err;
-    } finally {
-      span.end();
-    }
+  private span<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+    return inSpan(name, { attributes }, fn);
   }
 }

@@ -1,17 +1,8 @@
 export { startTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.js";
-export {
-  startTracing,
-  stopTracing,
-  flushTracing,
-  tracingOn,
-  tracer,
-  claimIds,
-  claimTraceId,
-  TRACER_NAME,
-  type TracingOptions,
-} from "./tracing.js";
-export { tracingSettings, type TracingSettings, type TraceExporterName } from "./otel-env.js";
-export { injectTraceContext, extractTraceContext, withIncomingTraceContext } from "./propagation.js";
+export { startTracing, stopTracing, flushTracing, tracingOn, tracer, TRACER_NAME, type TracingOptions } from "../../common/tracing.js";
+export { claimIds, claimTraceId, startClaimRootSpan } from "./claim-ids.js";
+export { tracingSettings, type TracingSettings, type TraceExporterName } from "../../common/otel-env.js";
+export { injectTraceContext, extractTraceContext, withIncomingTraceContext } from "../../common/propagation.js";
 export { ClaimTracer, ATTR } from "./claim-tracer.js";
 export { SchedulerMetrics, startMetrics, type MetricsEndpoint, type MetricsSources } from "./metrics.js";
 export { TracedRegistry, TracedProvider, type ProviderCallRecorder } from "./traced-provider.js";

@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { Counter, Histogram, Meter, ObservableCounter, ObservableGauge } from "@opentelemetry/api";
-import { StandbyError } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
+import { StandbyError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 import type { AllocationOutcome, SchedulerObserver } from "../core/observer.js";
-import type { CircuitState, ProviderHealth, ProviderStatus } from "../core/provider.js";
+import type { CircuitState, ProviderHealth, ProviderStatus } from "../../common/provider.js";
 import type { ClaimRecord, NodeCount, NodeRecord } from "../core/store.js";
 import type { ImageMetrics } from "../scheduler/images/metrics.js";
 import type { ProviderCallRecorder } from "./traced-provider.js";

@@ -1,14 +1,14 @@
-import type { Logger } from "../core/log.js";
+import type { Logger } from "../../common/log.js";
 import type { NodeAccess } from "../core/node-access.js";
 import { NOOP_OBSERVER, type SchedulerObserver } from "../core/observer.js";
-import type { ProviderRegistry } from "../core/provider.js";
+import type { ProviderRegistry } from "../../common/provider.js";
 import { ClaimTracer } from "./claim-tracer.js";
 import { fanOut } from "./fan-out.js";
 import { startMetrics, type MetricsEndpoint, type MetricsSources } from "./metrics.js";
 import type { ImageMetrics } from "../scheduler/images/metrics.js";
 import { TracedNodeAccess } from "./traced-access.js";
 import { TracedRegistry } from "./traced-provider.js";
-import { flushTracing, startTracing } from "./tracing.js";
+import { flushTracing, startTracing } from "../../common/tracing.js";
 
 export interface TelemetryOptions {
   logger: Logger;

@@ -1,8 +1,8 @@
-import { context, SpanStatusCode, trace, type Attributes, type Span } from "@opentelemetry/api";
+import { SpanStatusCode, type Attributes, type Span } from "@opentelemetry/api";
 import type { NodeAccess } from "../core/node-access.js";
 import type { NodeRecord } from "../core/store.js";
 import { ATTR } from "./claim-tracer.js";
-import { tracer } from "./tracing.js";
+import { inSpan } from "../../common/tracing.js";
 
 /** NodeAccess with a span per ready check ("ready-check"), key injection ("inject-keys") and script run ("run-script", image builds). */
 export class TracedNodeAccess implements NodeAccess {
@@ -36,23 +36,13 @@ export class TracedNodeAccess implements NodeAccess {
     });
   }
 
-  private async span<T>(name: string, node: NodeRecord, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
-    const span = tracer().startSpan(name, {
-      attributes: {
-        [ATTR.nodeId]: node.id,
-        [ATTR.label]: node.label,
-        [ATTR.provider]: node.provider,
-        "server.address": node.addresses[0] ?? "",
-        ...attributes,
-      },
-    });
-    try {
-      return await context.with(trace.setSpan(context.active(), span), () => fn(span));
-    } catch (err) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-      throw err;
-    } finally {
-      span.end();
-    }
+  private span<T>(name: string, node: NodeRecord, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+    const nodeAttributes = {
+      [ATTR.nodeId]: node.id,
+      [ATTR.label]: node.label,
+      [ATTR.provider]: node.provider,
+      "server.address": node.addresses[0] ?? "",
+    };
+    return inSpan(name, { attributes: { ...nodeAttributes, ...attributes } }, fn);
   }
 }

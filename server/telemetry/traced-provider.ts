@@ -1,21 +1,10 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
-import { StandbyError, type ErrorCode } from "../core/errors.js";
-import type {
-  BootSpec,
-  Flavor,
-  ImageInfo,
-  Instance,
-  Operation,
-  Provider,
-  ProviderDescription,
-  ProviderRegistry,
-  ProviderStatus,
-  Quota,
-  SnapshotSpec,
-} from "../core/provider.js";
-import { grpcStatusFromCode } from "../../plugins/sdk/status.js";
+import { StandbyError, type ErrorCode } from "../../common/errors.js";
+import type { Provider, ProviderRegistry, ProviderStatus } from "../../common/provider.js";
+import { callProvider, ProviderWrapper, type ProviderMethod } from "../../common/provider-methods.js";
+import { grpcStatusFromCode } from "../../common/status.js";
 import { ATTR } from "./claim-tracer.js";
-import { tracer } from "./tracing.js";
+import { tracer } from "../../common/tracing.js";
 
 /** Where provider calls are counted and timed (metrics.ts). */
 export interface ProviderCallRecorder {
@@ -28,7 +17,7 @@ export interface ProviderCallRecorder {
  * already gone, an optional capability the plugin lacks. Their spans keep an
  * unset status; every other error marks the span as failed.
  */
-const EXPECTED: Partial<Record<keyof Provider, readonly ErrorCode[]>> = {
+const EXPECTED: Partial<Record<ProviderMethod, readonly ErrorCode[]>> = {
   getInstance: ["not-found"],
   deleteInstance: ["not-found"],
   deleteImage: ["not-found"],
@@ -37,7 +26,7 @@ const EXPECTED: Partial<Record<keyof Provider, readonly ErrorCode[]>> = {
   getOperation: ["unimplemented"],
 };
 
-const RPC_METHOD: Record<keyof Provider, string> = {
+const RPC_METHOD: Record<ProviderMethod, string> = {
   describe: "Describe",
   boot: "Boot",
   getInstance: "GetInstance",
@@ -87,53 +76,37 @@ export class TracedRegistry implements ProviderRegistry {
   }
 }
 
-export class TracedProvider implements Provider {
+/** What each call's span records of its arguments. */
+const ATTRIBUTES: { [M in ProviderMethod]: (...args: Parameters<Provider[M]>) => Attributes } = {
+  describe: () => ({}),
+  boot: (spec) => ({ [ATTR.nodeId]: spec.nodeId, [ATTR.label]: spec.label, [ATTR.image]: spec.image, "standby.flavor": spec.flavor }),
+  getInstance: (nodeId) => ({ [ATTR.nodeId]: nodeId }),
+  deleteInstance: (nodeId) => ({ [ATTR.nodeId]: nodeId }),
+  listInstances: () => ({}),
+  listFlavors: () => ({}),
+  listImages: () => ({}),
+  createSnapshot: (spec) => ({ [ATTR.nodeId]: spec.nodeId, [ATTR.image]: spec.imageName }),
+  getOperation: (id) => ({ "standby.operation.id": id }),
+  deleteImage: (imageId) => ({ [ATTR.image]: imageId }),
+  getQuota: () => ({}),
+};
+
+export class TracedProvider extends ProviderWrapper {
   constructor(
     private readonly name: string,
     private readonly inner: Provider,
     private readonly tracing: boolean,
     private readonly recorder: ProviderCallRecorder | undefined,
-  ) {}
-
-  describe(): Promise<ProviderDescription> {
-    return this.call("describe", {}, () => this.inner.describe());
-  }
-  boot(spec: BootSpec): Promise<Instance> {
-    return this.call(
-      "boot",
-      { [ATTR.nodeId]: spec.nodeId, [ATTR.label]: spec.label, [ATTR.image]: spec.image, "standby.flavor": spec.flavor },
-      () => this.inner.boot(spec),
-    );
-  }
-  getInstance(nodeId: string): Promise<Instance> {
-    return this.call("getInstance", { [ATTR.nodeId]: nodeId }, () => this.inner.getInstance(nodeId));
-  }
-  deleteInstance(nodeId: string): Promise<void> {
-    return this.call("deleteInstance", { [ATTR.nodeId]: nodeId }, () => this.inner.deleteInstance(nodeId));
-  }
-  listInstances(): Promise<Instance[]> {
-    return this.call("listInstances", {}, () => this.inner.listInstances());
-  }
-  listFlavors(): Promise<Flavor[]> {
-    return this.call("listFlavors", {}, () => this.inner.listFlavors());
-  }
-  listImages(): Promise<ImageInfo[]> {
-    return this.call("listImages", {}, () => this.inner.listImages());
-  }
-  createSnapshot(spec: SnapshotSpec): Promise<Operation> {
-    return this.call("createSnapshot", { [ATTR.nodeId]: spec.nodeId, [ATTR.image]: spec.imageName }, () => this.inner.createSnapshot(spec));
-  }
-  getOperation(id: string): Promise<Operation> {
-    return this.call("getOperation", { "standby.operation.id": id }, () => this.inner.getOperation(id));
-  }
-  deleteImage(imageId: string): Promise<void> {
-    return this.call("deleteImage", { [ATTR.image]: imageId }, () => this.inner.deleteImage(imageId));
-  }
-  getQuota(): Promise<Quota> {
-    return this.call("getQuota", {}, () => this.inner.getQuota());
+  ) {
+    super();
   }
 
-  private async call<T>(method: keyof Provider, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+  protected override handle<M extends ProviderMethod>(method: M, args: Parameters<Provider[M]>): ReturnType<Provider[M]> {
+    const attributes = (ATTRIBUTES[method] as (...a: Parameters<Provider[M]>) => Attributes)(...args);
+    return this.call(method, attributes, () => callProvider(this.inner, method, args) as Promise<unknown>) as ReturnType<Provider[M]>;
+  }
+
+  private async call<T>(method: ProviderMethod, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
     const started = performance.now();
     const span = this.tracing
       ? tracer().startSpan(`provider.${method}`, {

@@ -14,9 +14,9 @@ import {
   type ListNodesResponse,
   type ReleaseLeaseRequest,
 } from "../../gen/ts/standby/v1/standby.js";
-import { publicKeyLine } from "../../plugins/sdk/ssh-keys.js";
+import { publicKeyLine } from "../../common/ssh-keys.js";
 import { startSshServer, type SshServer } from "../../plugins/sdk/ssh-server.js";
-import { silentLogger } from "../../server/core/log.js";
+import { silentLogger } from "../../common/log.js";
 import { serve, type Running } from "../../server/main.js";
 import { call, eventually, REPO_ROOT } from "../lib/cluster.js";
 import { startRecordingProxy, type RecordingProxy } from "../lib/recording-proxy.js";

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import ssh2 from "ssh2";
-import { StandbyError } from "../../server/core/errors.js";
-import { NODE_TAG, OWNER_TAG, type BootSpec, type Flavor, type ImageInfo, type Instance } from "../../server/core/provider.js";
+import { StandbyError } from "../../common/errors.js";
+import { NODE_TAG, OWNER_TAG, type BootSpec, type Flavor, type ImageInfo, type Instance } from "../../common/provider.js";
 import {
   createPluginLogger,
   servePlugin,
@@ -11,7 +11,7 @@ import {
   type PluginDescription,
   type PluginImplementation,
 } from "../../plugins/sdk/index.js";
-import { publicKeyLine } from "../../plugins/sdk/ssh-keys.js";
+import { publicKeyLine } from "../../common/ssh-keys.js";
 import { startSshServer, type SshServer } from "../../plugins/sdk/ssh-server.js";
 
 /**

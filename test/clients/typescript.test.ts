@@ -238,6 +238,7 @@ t("refused calls reject with typed errors that keep the server's message", async
       assert.ok(e instanceof InvalidArgumentError, String(e));
       assert.match(e.details, /label_expressions\[0\]/);
       assert.equal(e.codeName, "INVALID_ARGUMENT");
+      assert.equal(e.field, "label_expressions[0]", "the field at fault, from x-standby-error-field");
       return true;
     });
     await assert.rejects(

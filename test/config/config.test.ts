@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { suite } from "../lib/harness.js";
 import { parseDuration } from "../../server/config/duration.js";
 import { loadConfig, parseConfig } from "../../server/config/load.js";
-import { StandbyError } from "../../server/core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 
 const t = suite("configuration");
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../server/config/load.js";
 import { nextCron, nextRun, parseCron, parseSchedule } from "../../server/config/schedule.js";
-import { StandbyError } from "../../server/core/errors.js";
+import { StandbyError } from "../../common/errors.js";
 import { suite } from "../lib/harness.js";
 
 const t = suite("image schedules: cron and intervals");

@@ -1,18 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import { ProviderServiceClient, ProviderServiceService } from "../../gen/ts/standby/provider/v1/provider.js";
-import {
-  ENV_SECRET,
-  ENV_SOCKET_DIR,
-  ENV_STATE_DIR,
-  parseHandshake,
-  SECRET_METADATA_KEY,
-  type Handshake,
-} from "../../plugins/sdk/handshake.js";
-import { codeFromGrpcStatus } from "../../plugins/sdk/status.js";
-import { systemClock } from "../../server/core/clock.js";
-import type { ErrorCode } from "../../server/core/errors.js";
-import { silentLogger, type Logger } from "../../server/core/log.js";
+import { ENV_SECRET, ENV_SOCKET_DIR, ENV_STATE_DIR, parseHandshake, SECRET_METADATA_KEY, type Handshake } from "../../common/handshake.js";
+import { codeFromGrpcStatus } from "../../common/status.js";
+import { systemClock } from "../../common/clock.js";
+import type { ErrorCode } from "../../common/errors.js";
+import { silentLogger, type Logger } from "../../common/log.js";
 import { PluginConnection, type MethodName, type RequestOf, type ResponseOf } from "../../server/plugin-host/connection.js";
 import { makeSocketDir, PluginProcess, removeDir, type ExitInfo } from "../../server/plugin-host/plugin-process.js";
 import { inheritedEnvironment } from "../../server/plugin-host/supervisor.js";

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { status as grpcStatus } from "@grpc/grpc-js";
 import { InstanceState, Visibility, type Instance } from "../../gen/ts/standby/provider/v1/provider.js";
-import { grpcStatusFromCode } from "../../plugins/sdk/status.js";
-import { SOCKET_FILE_NAME } from "../../plugins/sdk/handshake.js";
-import { StandbyError, type ErrorCode } from "../../server/core/errors.js";
-import { NODE_TAG, OWNER_TAG } from "../../server/core/provider.js";
+import { grpcStatusFromCode } from "../../common/status.js";
+import { SOCKET_FILE_NAME } from "../../common/handshake.js";
+import { StandbyError, type ErrorCode } from "../../common/errors.js";
+import { NODE_TAG, OWNER_TAG } from "../../common/provider.js";
 import { PluginSession, runWithoutEnvironment, type PluginTarget } from "./session.js";
 
 /**

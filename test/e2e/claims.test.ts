@@ -126,17 +126,24 @@ t("bad input is refused with the field named, and nothing accepted is lost", asy
   try {
     await eventually("a ready node", async () => readyCount(await labels(c), "jammy") >= 1);
     const held = await create(c);
-    const expectError = async (over: Partial<CreateClaimRequest>, code: number, text: string) =>
+    // The field at fault also travels as trailing metadata, under the key the plugin protocol uses too.
+    const expectError = async (over: Partial<CreateClaimRequest>, code: number, text: string, field?: string) =>
       assert.rejects(create(c, over), (err) => {
         assert.equal(grpcCode(err), code, (err as Error).message);
         assert.match((err as ServiceError).details, new RegExp(text));
+        if (field !== undefined) assert.deepEqual((err as ServiceError).metadata.get("x-standby-error-field"), [field]);
         return true;
       });
-    await expectError({ labelExpressions: ["jammy &&"] }, status.INVALID_ARGUMENT, "label_expressions\\[0\\].*position 9");
-    await expectError({ labelExpressions: [] }, status.INVALID_ARGUMENT, "label_expressions");
+    await expectError(
+      { labelExpressions: ["jammy &&"] },
+      status.INVALID_ARGUMENT,
+      "label_expressions\\[0\\].*position 9",
+      "label_expressions[0]",
+    );
+    await expectError({ labelExpressions: [] }, status.INVALID_ARGUMENT, "label_expressions", "label_expressions");
     await expectError({ labelExpressions: ["jammy", "windows"] }, status.FAILED_PRECONDITION, "label_expressions\\[1\\].*windows");
-    await expectError({ sshPublicKeys: ["not a key"] }, status.INVALID_ARGUMENT, "ssh_public_keys\\[0\\]");
-    await expectError({ leaseTtlSeconds: 10 * 86_400 }, status.INVALID_ARGUMENT, "lease_ttl_seconds");
+    await expectError({ sshPublicKeys: ["not a key"] }, status.INVALID_ARGUMENT, "ssh_public_keys\\[0\\]", "ssh_public_keys[0]");
+    await expectError({ leaseTtlSeconds: 10 * 86_400 }, status.INVALID_ARGUMENT, "lease_ttl_seconds", "lease_ttl_seconds");
     await assert.rejects(
       call((cb) =>
         c.client.releaseLease({ leaseToken: held.leaseToken, outcome: Outcome.OUTCOME_UNSPECIFIED, holdSeconds: 0, holdReason: "" }, cb),

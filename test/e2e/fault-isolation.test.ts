@@ -7,7 +7,7 @@ import {
   type ListProvidersResponse,
 } from "../../gen/ts/standby/v1/standby.js";
 import { fakeInstance, readFakeCloud, updateFakeCloud } from "../../plugins/fake/state.js";
-import { NODE_TAG, OWNER_TAG } from "../../server/core/provider.js";
+import { NODE_TAG, OWNER_TAG } from "../../common/provider.js";
 import type { NodeRecord } from "../../server/core/store.js";
 import { memoryLogger } from "../plugin-host/helpers.js";
 import { suite } from "../lib/harness.js";

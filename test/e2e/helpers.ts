@@ -1,6 +1,6 @@
 import { NodeState, type CreateClaimRequest, type CreateClaimResponse, type ListLabelsResponse } from "../../gen/ts/standby/v1/standby.js";
 import { readFakeCloud } from "../../plugins/fake/state.js";
-import { NODE_TAG } from "../../server/core/provider.js";
+import { NODE_TAG } from "../../common/provider.js";
 import { call, type Cluster } from "../lib/cluster.js";
 
 export function claimRequest(over: Partial<CreateClaimRequest> = {}): CreateClaimRequest {

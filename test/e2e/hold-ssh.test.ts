@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { ClaimState, type CreateClaimResponse } from "../../gen/ts/standby/v1/standby.js";
 import { parseConfig } from "../../server/config/load.js";
-import { ManualClock } from "../../server/core/clock.js";
+import { ManualClock } from "../../common/clock.js";
 import { call, eventually, REPO_ROOT, startCluster, type Cluster } from "../lib/cluster.js";
 import { suite } from "../lib/harness.js";
 import { killDaemons } from "../plugins/local-helpers.js";

@@ -17,7 +17,7 @@ import {
   type SnapshotHoldResponse,
 } from "../../gen/ts/standby/v1/standby.js";
 import { readFakeCloud } from "../../plugins/fake/state.js";
-import { ManualClock } from "../../server/core/clock.js";
+import { ManualClock } from "../../common/clock.js";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";

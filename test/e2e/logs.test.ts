@@ -9,8 +9,8 @@ import {
   type ReleaseLeaseResponse,
   type RenewLeaseResponse,
 } from "../../gen/ts/standby/v1/standby.js";
-import { generateEd25519Key } from "../../plugins/sdk/ssh-keys.js";
-import { createLogger } from "../../server/core/log.js";
+import { generateEd25519Key } from "../../common/ssh-keys.js";
+import { createLogger } from "../../common/log.js";
 import { flushTracing, startTelemetry, type Telemetry } from "../../server/telemetry/index.js";
 import { call, eventually, startCluster, type Cluster } from "../lib/cluster.js";
 import { suite } from "../lib/harness.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClaimState, Outcome, type ReleaseLeaseResponse } from "../../gen/ts/standby/v1/standby.js";
 import { parseConfig } from "../../server/config/load.js";
-import { silentLogger } from "../../server/core/log.js";
+import { silentLogger } from "../../common/log.js";
 import { startTelemetry, type Telemetry } from "../../server/telemetry/index.js";
 import { call, eventually, REPO_ROOT, startCluster, type Cluster } from "../lib/cluster.js";
 import { suite } from "../lib/harness.js";

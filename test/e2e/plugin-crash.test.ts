@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ClaimState, Outcome } from "../../gen/ts/standby/v1/standby.js";
 import { readFakeCloud } from "../../plugins/fake/state.js";
-import { NODE_TAG } from "../../server/core/provider.js";
+import { NODE_TAG } from "../../common/provider.js";
 import { suite } from "../lib/harness.js";
 import { call, eventually, startCluster } from "../lib/cluster.js";
 import { create, labels, readyCount } from "./helpers.js";

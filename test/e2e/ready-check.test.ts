@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ClaimState, Outcome, type ListProvidersResponse } from "../../gen/ts/standby/v1/standby.js";
 import { readFakeCloud } from "../../plugins/fake/state.js";
-import { NODE_TAG } from "../../server/core/provider.js";
+import { NODE_TAG } from "../../common/provider.js";
 import { suite } from "../lib/harness.js";
 import { call, eventually, startCluster, type Cluster } from "../lib/cluster.js";
 import { create } from "./helpers.js";

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NodeState } from "../../gen/ts/standby/v1/standby.js";
-import { silentLogger } from "../../server/core/log.js";
+import { silentLogger } from "../../common/log.js";
 import { serve } from "../../server/main.js";
 import { suite } from "../lib/harness.js";
 import { eventually } from "../lib/cluster.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { suite } from "../lib/harness.js";
 import { fakeInstance, readFakeCloud, updateFakeCloud } from "../../plugins/fake/state.js";
-import { NODE_TAG, OWNER_TAG, type Provider } from "../../server/core/provider.js";
+import { NODE_TAG, OWNER_TAG, type Provider } from "../../common/provider.js";
 import { bootSpec, codeOf, startHost, waitFor, type TestHost } from "./helpers.js";
 
 /** The fake cloud through the plugin host: real child process, real gRPC. */

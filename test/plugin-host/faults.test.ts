@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readFakeCloud } from "../../plugins/fake/state.js";
-import { NODE_TAG } from "../../server/core/provider.js";
+import { NODE_TAG } from "../../common/provider.js";
 import { suite } from "../lib/harness.js";
 import { bootSpec, codeOf, FAST, isAlive, startHost, waitFor } from "./helpers.js";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { createLogger, type Logger } from "../../server/core/log.js";
+import { createLogger, type Logger } from "../../common/log.js";
 import { PluginHost, resolvePluginCommand, type PluginHostOptions, type PluginProviderSpec } from "../../server/plugin-host/index.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -118,7 +118,7 @@ export function isZombie(pid: number): boolean {
   }
 }
 
-export function bootSpec(nodeId: string, overrides: Partial<import("../../server/core/provider.js").BootSpec> = {}) {
+export function bootSpec(nodeId: string, overrides: Partial<import("../../common/provider.js").BootSpec> = {}) {
   return {
     nodeId,
     label: "jammy",

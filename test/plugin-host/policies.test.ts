@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { ManualClock, systemClock } from "../../server/core/clock.js";
-import { StandbyError } from "../../server/core/errors.js";
-import { silentLogger } from "../../server/core/log.js";
-import type { Instance, Provider } from "../../server/core/provider.js";
+import { ManualClock, systemClock } from "../../common/clock.js";
+import { StandbyError } from "../../common/errors.js";
+import { silentLogger } from "../../common/log.js";
+import type { Instance, Provider } from "../../common/provider.js";
 import {
   CrashLoopDetector,
   DEFAULT_POLICIES,

@@ -1,5 +1,5 @@
-import { StandbyError } from "../../server/core/errors.js";
-import type { BootSpec, Instance } from "../../server/core/provider.js";
+import { StandbyError } from "../../common/errors.js";
+import type { BootSpec, Instance } from "../../common/provider.js";
 import { createPluginLogger, servePlugin, type PluginImplementation } from "../../plugins/sdk/index.js";
 
 /**

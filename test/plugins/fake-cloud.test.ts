@@ -5,11 +5,11 @@ import path from "node:path";
 import { suite } from "../lib/harness.js";
 import { FakeCloud } from "../../plugins/fake/cloud.js";
 import { emptyFakeCloud, fakeInstance, readFakeCloud, writeFakeCloud } from "../../plugins/fake/state.js";
-import { ManualClock } from "../../server/core/clock.js";
-import { OWNER_TAG } from "../../server/core/provider.js";
+import { ManualClock } from "../../common/clock.js";
+import { OWNER_TAG } from "../../common/provider.js";
 import { bootSpec, startHost, tempDir } from "../plugin-host/helpers.js";
-import { generateEd25519Key } from "../../plugins/sdk/ssh-keys.js";
-import { probeSsh, sshExec } from "../../plugins/sdk/ssh-client.js";
+import { generateEd25519Key } from "../../common/ssh-keys.js";
+import { probeSsh, sshExec } from "../../common/ssh-client.js";
 
 /** The fake cloud's own behaviour: in-process with a manual clock, and its state file shared by processes. */
 const t = suite("fake cloud");

@@ -4,9 +4,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Instance } from "../../server/core/provider.js";
+import type { Instance } from "../../common/provider.js";
 import { PluginHost, resolvePluginCommand, type PluginHostOptions } from "../../server/plugin-host/index.js";
-import { knownHostsLine } from "../../plugins/sdk/ssh-keys.js";
+import { knownHostsLine } from "../../common/ssh-keys.js";
 import { FAST, memoryLogger } from "../plugin-host/helpers.js";
 
 /**

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { suite } from "../lib/harness.js";
-import { NODE_TAG, OWNER_TAG, type Instance, type Provider } from "../../server/core/provider.js";
+import { NODE_TAG, OWNER_TAG, type Instance, type Provider } from "../../common/provider.js";
 import { ImageStore, Packer, nodeKey, type Manifest } from "../../plugins/local/index.js";
 import { bootSpec, codeOf, isAlive, waitFor } from "../plugin-host/helpers.js";
 import {

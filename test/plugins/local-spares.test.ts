@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { silentLogger } from "../../server/core/log.js";
+import { silentLogger } from "../../common/log.js";
 import { Spares, type SpareRecord } from "../../plugins/local/spares.js";
 import { isRunning, processStart, stopGroup } from "../../plugins/local/nodes.js";
 import { suite } from "../lib/harness.js";

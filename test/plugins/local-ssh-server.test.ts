@@ -6,8 +6,8 @@ import path from "node:path";
 import ssh2 from "ssh2";
 import { suite } from "../lib/harness.js";
 import { startSshServer, type SshServer, type SshServerOptions } from "../../plugins/sdk/ssh-server.js";
-import { generateEd25519Key, knownHostsLine, parseSshKey, publicKeyLine } from "../../plugins/sdk/ssh-keys.js";
-import { probeSsh, sshExec } from "../../plugins/sdk/ssh-client.js";
+import { generateEd25519Key, knownHostsLine, parseSshKey, publicKeyLine } from "../../common/ssh-keys.js";
+import { probeSsh, sshExec } from "../../common/ssh-client.js";
 import { waitFor } from "../plugin-host/helpers.js";
 import { clientOptions, run, sftp, ssh, sshKeygen, type KeyFiles, type SshEndpoint } from "./local-helpers.js";
 

@@ -1,6 +1,6 @@
 import { FakeCloud } from "../../plugins/fake/cloud.js";
 import { createPluginLogger, servePlugin, type PluginImplementation } from "../../plugins/sdk/index.js";
-import { OWNER_TAG, type ImageInfo, type Instance } from "../../server/core/provider.js";
+import { OWNER_TAG, type ImageInfo, type Instance } from "../../common/provider.js";
 
 /**
  * A provider blind to owners, for the conformance suite's own test (it must

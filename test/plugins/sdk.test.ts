@@ -24,8 +24,8 @@ import {
   bootSpecFromProto,
   bootSpecToProto,
 } from "../../plugins/sdk/index.js";
-import { StandbyError, type ErrorCode } from "../../server/core/errors.js";
-import type { Instance } from "../../server/core/provider.js";
+import { StandbyError, type ErrorCode } from "../../common/errors.js";
+import type { Instance } from "../../common/provider.js";
 
 /** The SDK's side of the contract, spoken to directly (no plugin host). */
 const t = suite("plugin sdk");

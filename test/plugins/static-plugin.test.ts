@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { suite } from "../lib/harness.js";
-import { NODE_TAG, OWNER_TAG, type Provider } from "../../server/core/provider.js";
+import { NODE_TAG, OWNER_TAG, type Provider } from "../../common/provider.js";
 import { STATE_FILE, type StaticState } from "../../plugins/static/index.js";
 import { startSshServer, type SshServer } from "../../plugins/sdk/ssh-server.js";
-import { generateEd25519Key, type KeyPair } from "../../plugins/sdk/ssh-keys.js";
+import { generateEd25519Key, type KeyPair } from "../../common/ssh-keys.js";
 import { bootSpec, codeOf, isAlive, waitFor } from "../plugin-host/helpers.js";
 import { ssh, sshKeygen, startPluginHost, staticCommand, type HostUnderTest, type KeyFiles, type SshEndpoint } from "./local-helpers.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { ManualClock } from "../../server/core/clock.js";
-import { silentLogger } from "../../server/core/log.js";
-import { seededRandom } from "../../server/core/random.js";
+import { ManualClock } from "../../common/clock.js";
+import { silentLogger } from "../../common/log.js";
+import { seededRandom } from "../../common/random.js";
 import { effectiveExpiry } from "../../server/scheduler/hold-expiry.js";
 import { AutoholdRules } from "../../server/scheduler/hold-rules.js";
 import { fingerprintOf } from "../../server/scheduler/holds.js";

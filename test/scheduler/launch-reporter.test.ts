@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ManualClock } from "../../server/core/clock.js";
+import { ManualClock } from "../../common/clock.js";
 import { NOOP_OBSERVER, type SchedulerObserver } from "../../server/core/observer.js";
 import type { ClaimRecord, NodeRecord } from "../../server/core/store.js";
 import { buildTimeline } from "../../server/scheduler/claim-timeline.js";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tracingSettings } from "../../server/telemetry/otel-env.js";
+import { tracingSettings } from "../../common/otel-env.js";
 import { suite } from "../lib/harness.js";
 
 const t = suite("tracing settings from OTEL_* variables");

@@ -1,10 +1,10 @@
 import type { ImageSelector } from "../../config/schema.js";
-import type { Clock } from "../../core/clock.js";
+import type { Clock } from "../../../common/clock.js";
 import { BUILD_TAG, type ImageBuildRecord, type ImageBuildUpdate } from "../../core/images.js";
-import type { Logger } from "../../core/log.js";
+import type { Logger } from "../../../common/log.js";
 import type { NodeAccess } from "../../core/node-access.js";
-import type { ImageInfo, ProviderRegistry } from "../../core/provider.js";
-import type { Random } from "../../core/random.js";
+import type { ImageInfo, ProviderRegistry } from "../../../common/provider.js";
+import type { Random } from "../../../common/random.js";
 import type { ImageBuildState } from "../../core/states.js";
 import type { NodeRecord, Store } from "../../core/store.js";
 import { BuildCloud } from "./build-cloud.js";

@@ -1,6 +1,6 @@
-import type { Logger } from "../../core/log.js";
+import type { Logger } from "../../../common/log.js";
 import { BUILD_TAG, type ImageBuildRecord } from "../../core/images.js";
-import { OWNER_TAG, type ImageInfo, type ProviderRegistry } from "../../core/provider.js";
+import { OWNER_TAG, type ImageInfo, type ProviderRegistry } from "../../../common/provider.js";
 import { ACTIVE_IMAGE_BUILD_STATES } from "../../core/states.js";
 import type { NodeRecord } from "../../core/store.js";
 import { LeakReaper } from "../reaper.js";

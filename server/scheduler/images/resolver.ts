@@ -1,9 +1,9 @@
 import type { ImageSelector, TemplateConfig } from "../../config/schema.js";
-import type { Clock } from "../../core/clock.js";
-import { StandbyError } from "../../core/errors.js";
+import type { Clock } from "../../../common/clock.js";
+import { StandbyError } from "../../../common/errors.js";
 import { TEMPLATE_CACHE_PREFIX, type ImageBuildRecord } from "../../core/images.js";
-import type { ImageInfo, ProviderRegistry } from "../../core/provider.js";
-import { sha256 } from "../../core/random.js";
+import type { ImageInfo, ProviderRegistry } from "../../../common/provider.js";
+import { sha256 } from "../../../common/random.js";
 import type { NodeRecord, Store } from "../../core/store.js";
 import type { Catalog } from "../catalog.js";
 import { cacheFamily, familyOf, joinScripts } from "./recipes.js";

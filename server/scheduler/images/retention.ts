@@ -1,7 +1,7 @@
-import type { Clock } from "../../core/clock.js";
-import { StandbyError } from "../../core/errors.js";
+import type { Clock } from "../../../common/clock.js";
+import { StandbyError } from "../../../common/errors.js";
 import { TEMPLATE_CACHE_PREFIX, type ImageBuildRecord, type ImageRecords } from "../../core/images.js";
-import type { Logger } from "../../core/log.js";
+import type { Logger } from "../../../common/log.js";
 import type { Catalog } from "../catalog.js";
 import { familyOf } from "./recipes.js";
 import type { ImageResolver } from "./resolver.js";

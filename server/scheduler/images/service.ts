@@ -1,11 +1,11 @@
 import type { TemplateConfig } from "../../config/schema.js";
-import type { Clock } from "../../core/clock.js";
-import { StandbyError } from "../../core/errors.js";
+import type { Clock } from "../../../common/clock.js";
+import { StandbyError } from "../../../common/errors.js";
 import type { ImageBuildRecord } from "../../core/images.js";
-import type { Logger } from "../../core/log.js";
+import type { Logger } from "../../../common/log.js";
 import type { NodeAccess } from "../../core/node-access.js";
-import type { ProviderRegistry } from "../../core/provider.js";
-import type { Random } from "../../core/random.js";
+import type { ProviderRegistry } from "../../../common/provider.js";
+import type { Random } from "../../../common/random.js";
 import {
   ACTIVE_IMAGE_BUILD_STATES,
   BUILDING_IMAGE_BUILD_STATES,

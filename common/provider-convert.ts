@@ -9,8 +9,8 @@ import type {
   Quota,
   SnapshotSpec,
   Visibility,
-} from "../../server/core/provider.js";
-import * as pb from "../../gen/ts/standby/provider/v1/provider.js";
+} from "./provider.js";
+import * as pb from "../gen/ts/standby/provider/v1/provider.js";
 
 /**
  * Domain ↔ protobuf converters for the plugin contract: the one place both

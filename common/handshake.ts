@@ -1,4 +1,4 @@
-import { StandbyError } from "../../server/core/errors.js";
+import { StandbyError } from "./errors.js";
 
 /**
  * The parts of the plugin contract that are not protobuf: environment, the
@@ -16,8 +16,6 @@ export const ENV_SOCKET_DIR = "STANDBY_PLUGIN_SOCKET_DIR";
 export const ENV_STATE_DIR = "STANDBY_PLUGIN_STATE_DIR";
 
 export const SECRET_METADATA_KEY = "x-standby-plugin-secret";
-/** Trailing metadata naming the request field at fault (INVALID_ARGUMENT). */
-export const ERROR_FIELD_METADATA_KEY = "x-standby-error-field";
 
 export const SOCKET_FILE_NAME = "plugin.sock";
 

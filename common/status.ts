@@ -1,13 +1,15 @@
 import { Metadata, status, type ServiceError, type StatusObject } from "@grpc/grpc-js";
-import { StandbyError, type ErrorCode } from "../../server/core/errors.js";
-import { ERROR_FIELD_METADATA_KEY } from "./handshake.js";
+import { StandbyError, type ErrorCode } from "./errors.js";
+import { ERROR_FIELD_METADATA_KEY } from "./metadata.js";
 
 /**
- * The one table between domain error codes and gRPC status codes on the
- * plugin boundary. Error kinds cross the process boundary as status codes,
- * never as strings to parse.
+ * The one table between domain error codes and gRPC status codes, for both
+ * directions and both edges: the API and the SDK turn a StandbyError into
+ * its status, the plugin host turns a plugin's status back into the code.
+ * Error kinds cross process boundaries as status codes, never as strings to
+ * parse.
  */
-const TO_GRPC: Record<ErrorCode, status> = {
+const TO_GRPC: Readonly<Record<ErrorCode, status>> = {
   "invalid-argument": status.INVALID_ARGUMENT,
   "not-found": status.NOT_FOUND,
   "already-exists": status.ALREADY_EXISTS,
@@ -23,23 +25,16 @@ const TO_GRPC: Record<ErrorCode, status> = {
   internal: status.INTERNAL,
 };
 
-const FROM_GRPC = new Map<number, ErrorCode>([
-  [status.CANCELLED, "cancelled"],
+/** The statuses no domain code maps to, read back as the nearest code. */
+const ALSO_FROM_GRPC: ReadonlyArray<readonly [status, ErrorCode]> = [
   [status.UNKNOWN, "internal"],
-  [status.INVALID_ARGUMENT, "invalid-argument"],
-  [status.DEADLINE_EXCEEDED, "deadline-exceeded"],
-  [status.NOT_FOUND, "not-found"],
-  [status.ALREADY_EXISTS, "already-exists"],
-  [status.PERMISSION_DENIED, "permission-denied"],
-  [status.RESOURCE_EXHAUSTED, "resource-exhausted"],
-  [status.FAILED_PRECONDITION, "failed-precondition"],
-  [status.ABORTED, "aborted"],
   [status.OUT_OF_RANGE, "invalid-argument"],
-  [status.UNIMPLEMENTED, "unimplemented"],
-  [status.INTERNAL, "internal"],
-  [status.UNAVAILABLE, "unavailable"],
   [status.DATA_LOSS, "internal"],
-  [status.UNAUTHENTICATED, "unauthenticated"],
+];
+
+const FROM_GRPC = new Map<number, ErrorCode>([
+  ...(Object.entries(TO_GRPC) as [ErrorCode, status][]).map(([code, grpc]) => [grpc, code] as const),
+  ...ALSO_FROM_GRPC,
 ]);
 
 const ERROR_CODES = new Set<string>(Object.keys(TO_GRPC));

@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
-import { context, trace, type Context, type Span, type SpanOptions, type Tracer } from "@opentelemetry/api";
+import { context, SpanStatusCode, trace, type Context, type Span, type SpanOptions, type Tracer } from "@opentelemetry/api";
 import type { IdGenerator, SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { setLogContext, type Logger } from "../core/log.js";
+import { setLogContext, type Logger } from "./log.js";
 import { tracingSettings, type TracingSettings } from "./otel-env.js";
 
 /**
@@ -12,10 +11,8 @@ import { tracingSettings, type TracingSettings } from "./otel-env.js";
  * propagation format (gRPC metadata to the plugins), and every log line
  * carries the current trace_id and span_id.
  *
- * A claim's trace and root span ids are derived from its id (claimIds), so
- * every replica, and the scheduler after a restart, knows a claim's trace
- * without storing it, and a claim still queued after a restart gets its root
- * span back with the same ids.
+ * A span can be started with ids chosen by the caller (startRootSpanWithIds):
+ * the scheduler derives a claim's trace and root span ids from its id.
  */
 interface State {
   provider: { forceFlush(): Promise<void>; shutdown(): Promise<void> };
@@ -67,22 +64,31 @@ export function tracer(): Tracer {
   return trace.getTracer(TRACER_NAME);
 }
 
-/** The trace id and root span id of a claim (hex), whether or not tracing is on. */
-export function claimIds(claimId: string): { traceId: string; spanId: string } {
-  const hex = createHash("sha256").update(`standby-claim:${claimId}`).digest("hex");
-  return { traceId: hex.slice(0, 32), spanId: hex.slice(32, 48) };
-}
-
-/** The claim's trace id, or "" when tracing is off (what the API returns). */
-export function claimTraceId(claimId: string): string {
-  return state ? claimIds(claimId).traceId : "";
-}
-
-/** Starts a claim's root span with the claim's own ids. */
-export function startClaimRootSpan(claimId: string, name: string, options: SpanOptions): Span {
+/**
+ * Starts a root span with the given ids instead of random ones (a claim's
+ * root span gets ids derived from the claim, see server/telemetry/claim-ids.ts);
+ * with tracing off, an ordinary (no-op) root span.
+ */
+export function startRootSpanWithIds(ids: { traceId: string; spanId: string }, name: string, options: SpanOptions): Span {
   const t = tracer();
   if (!state) return t.startSpan(name, { ...options, root: true });
-  return state.ids.with(claimIds(claimId), () => t.startSpan(name, { ...options, root: true }, context.active()));
+  return state.ids.with(ids, () => t.startSpan(name, { ...options, root: true }, context.active()));
+}
+
+/**
+ * Runs fn in a new child span of the active context, which it may annotate;
+ * a throw sets the span's status to error. The span ends when fn settles.
+ */
+export async function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  const span = tracer().startSpan(name, options);
+  try {
+    return await context.with(trace.setSpan(context.active(), span), () => fn(span));
+  } catch (err) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    throw err;
+  } finally {
+    span.end();
+  }
 }
 
 /** The context with span active. */
