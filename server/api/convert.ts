@@ -16,7 +16,7 @@ import { NODE_STATES, type ClaimState, type NodeState, type Outcome } from "../c
 import type { HoldRecord } from "../core/holds.js";
 import type { NodeRecord } from "../core/store.js";
 import type { TimelineEntry } from "../scheduler/claim-timeline.js";
-import type { ClaimView } from "../scheduler/claims.js";
+import type { ClaimView } from "../scheduler/claims/index.js";
 import { claimTraceId } from "../telemetry/claim-ids.js";
 import type { LabelSummary, ProviderSummary } from "../scheduler/scheduler.js";
 

@@ -2,7 +2,7 @@ import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc
 import { type StandbyServiceServer, type WatchClaimRequest, type WatchClaimResponse } from "../../gen/ts/standby/v1/standby.js";
 import { StandbyError } from "../../common/errors.js";
 import type { Logger } from "../../common/log.js";
-import type { ClaimView } from "../scheduler/claims.js";
+import type { ClaimView } from "../scheduler/claims/index.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize, REQUIRED_ROLE, type Role } from "./auth.js";
 import { withIncomingTraceContext } from "../../common/propagation.js";

@@ -1,5 +1,7 @@
-/** When a crashed or failed plugin is started again. */
-export interface RestartPolicy {
+import { retryDelay, type RetryPolicy } from "../core/retry.js";
+
+/** When a crashed or failed plugin is started again: a retry policy, plus when the count starts over. */
+export interface RestartPolicy extends RetryPolicy {
   /** Delay before the first restart. Default 500 ms. */
   initialDelayMs: number;
   /** Cap on the delay; also the retry interval of a provider whose configuration was rejected. Default 30 s. */
@@ -22,7 +24,5 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 
 /** The delay before restart number `attempt` (1 = the first restart). random() is in [0, 1). */
 export function restartDelay(policy: RestartPolicy, attempt: number, random: () => number): number {
-  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** Math.max(0, attempt - 1));
-  const spread = base * policy.jitter * (random() * 2 - 1);
-  return Math.max(0, Math.round(base + spread));
+  return retryDelay(policy, attempt, random);
 }

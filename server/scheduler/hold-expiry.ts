@@ -24,6 +24,24 @@ export function effectiveExpiry(
   return Math.min(asked, began + durations.maxMs);
 }
 
+/** The node's hold as it is in force: its record (or, without one, a manual hold from when it entered held) with the effective expiry. */
+export function effectiveHold(node: NodeRecord, record: HoldRecord | undefined, durations: HoldDurations): HoldRecord {
+  const base: HoldRecord = record ?? {
+    nodeId: node.id,
+    reason: "",
+    requester: "",
+    source: "manual",
+    ruleId: "",
+    claimId: node.claimId,
+    jobName: "",
+    heldAt: node.stateChangedAt,
+    expiresAt: 0,
+    endedAt: 0,
+    endReason: "",
+  };
+  return { ...base, expiresAt: effectiveExpiry(node, record, durations) };
+}
+
 /**
  * The expiry controller: on every tick, deletes held nodes whose hold has
  * run out. Everything it needs is in the store (holds and node states), so

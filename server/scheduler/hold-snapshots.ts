@@ -5,7 +5,7 @@ import type { Logger } from "../../common/log.js";
 import type { ProviderRegistry, Visibility } from "../../common/provider.js";
 import type { Random } from "../../common/random.js";
 import type { NodeRecord, Store } from "../core/store.js";
-import { isTransient } from "./lifecycle.js";
+import { Backoff, isTransient, POLL_POLICY, startingAt } from "../core/retry.js";
 
 /** The provider promises snapshots without host keys and authorized keys (provider.proto). */
 export const SCRUBBED_SNAPSHOTS = "scrubbed-snapshots";
@@ -184,11 +184,10 @@ export class HoldSnapshots {
   private async poll(snapshot: HoldSnapshotRecord): Promise<void> {
     if (this.polling.has(snapshot.id)) return;
     this.polling.add(snapshot.id);
-    let delay = this.pollMs;
+    const delays = new Backoff(startingAt(POLL_POLICY, this.pollMs));
     try {
       while (!this.stopped) {
-        await this.clock.sleep(delay);
-        delay = Math.min(delay * 2, 5_000);
+        await this.clock.sleep(delays.next());
         if (this.stopped) return;
         let operation;
         try {

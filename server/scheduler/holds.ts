@@ -9,8 +9,8 @@ import type { SchedulerObserver } from "../core/observer.js";
 import type { ProviderRegistry } from "../../common/provider.js";
 import type { Random } from "../../common/random.js";
 import type { ClaimRecord, NodeRecord, Store } from "../core/store.js";
-import type { LeaseEnd, LeaseHolds, PreparedHolds } from "./claims.js";
-import { effectiveExpiry, HoldExpiry } from "./hold-expiry.js";
+import type { LeaseEnd, LeaseHolds, PreparedHolds } from "./claims/index.js";
+import { effectiveHold, HoldExpiry } from "./hold-expiry.js";
 import { AutoholdRules, type HoldRuleInput } from "./hold-rules.js";
 import { HoldSnapshots, type SnapshotOptions } from "./hold-snapshots.js";
 
@@ -331,7 +331,7 @@ export class HoldService implements LeaseHolds {
     const held = nodes.filter((n) => n.state === "held");
     if (held.length === 0) return new Map();
     const records = new Map((await this.deps.store.holds.getHolds(held.map((n) => n.id))).map((h) => [h.nodeId, h]));
-    return new Map(held.map((n) => [n.id, this.effective(n, records.get(n.id))]));
+    return new Map(held.map((n) => [n.id, effectiveHold(n, records.get(n.id), this.settings)]));
   }
 
   listRules(): Promise<HoldRuleRecord[]> {
@@ -362,29 +362,12 @@ export class HoldService implements LeaseHolds {
       return [
         {
           node,
-          hold: node.state === "held" ? this.effective(node, record) : (record as HoldRecord),
+          hold: node.state === "held" ? effectiveHold(node, record, this.settings) : (record as HoldRecord),
           keys: keys.filter((k) => k.nodeId === node.id),
           snapshots: snapshots.filter((s) => s.nodeId === node.id),
         },
       ];
     });
-  }
-
-  private effective(node: NodeRecord, record: HoldRecord | undefined): HoldRecord {
-    const base: HoldRecord = record ?? {
-      nodeId: node.id,
-      reason: "",
-      requester: "",
-      source: "manual",
-      ruleId: "",
-      claimId: node.claimId,
-      jobName: "",
-      heldAt: node.stateChangedAt,
-      expiresAt: 0,
-      endedAt: 0,
-      endReason: "",
-    };
-    return { ...base, expiresAt: effectiveExpiry(node, record, this.settings) };
   }
 
   private async node(id: string): Promise<NodeRecord> {

@@ -1,52 +1,20 @@
 import type { Config } from "../config/schema.js";
-import type { Clock, Timer } from "../../common/clock.js";
+import type { Timer } from "../../common/clock.js";
 import { StandbyError } from "../../common/errors.js";
-import type { Logger } from "../../common/log.js";
-import type { ProviderRegistry, ProviderStatus } from "../../common/provider.js";
-import type { NodeAccess } from "../core/node-access.js";
-import { NOOP_OBSERVER, type SchedulerObserver } from "../core/observer.js";
-import type { Random } from "../../common/random.js";
+import type { ProviderStatus } from "../../common/provider.js";
 import { PENDING_NODE_STATES, type NodeState, type Outcome } from "../core/states.js";
-import type { NodeFilter, NodeRecord, Store } from "../core/store.js";
+import type { NodeFilter, NodeRecord } from "../core/store.js";
 import { Catalog } from "./catalog.js";
 import { buildTimeline, type TimelineEntry } from "./claim-timeline.js";
-import { ClaimService, type ClaimEvent, type ClaimInput, type ClaimView, type HoldRequest } from "./claims.js";
-import { holdSettings, HoldService } from "./holds.js";
-import { LaunchReporter } from "./launch-reporter.js";
-import { NodeLifecycle, type LaunchFailure, type ProviderMode } from "./lifecycle.js";
-import { ImageService, type ImageMetrics } from "./images/index.js";
-import { NodeWriter } from "./node-writer.js";
+import type { ClaimEvent, ClaimInput, ClaimService, ClaimSettings, ClaimView, HoldRequest } from "./claims/index.js";
+import { holdSettings, type HoldService } from "./holds.js";
+import type { ImageService } from "./images/index.js";
+import type { LaunchFailure } from "./pool/failures.js";
+import type { ProviderMode } from "./pool/pauses.js";
 import { Tokens } from "./tokens.js";
+import { claimSettings, wire, type Controllers, type SchedulerDeps } from "./wiring.js";
 
-export interface SchedulerDeps {
-  store: Store;
-  providers: ProviderRegistry;
-  clock: Clock;
-  random: Random;
-  logger: Logger;
-  config: Config;
-  /** This scheduler's owner id, tagged on every instance. */
-  ownerId: string;
-  /** The key claim and lease tokens are signed with (shared by replicas through the store). */
-  tokenKey: Buffer;
-  /** How often leases, abandoned claims and pools are checked. */
-  tickMs?: number;
-  /** How often every provider is reconciled (leak cleanup, vanished instances). */
-  reconcileMs?: number;
-  pollMs?: number;
-  /**
-   * Real-time window in which non-urgent pool passes and deletions of released
-   * nodes are coalesced (default 20 ms); 0: none, as in the simulator (sim/),
-   * whose virtual time must not wait on real timers.
-   */
-  coalesceMs?: number;
-  /** How the scheduler reaches nodes over SSH (ready checks, key injection); none: no checks. */
-  access?: NodeAccess;
-  /** Where image build results go (none: not recorded). */
-  imageMetrics?: ImageMetrics;
-  /** Traces and metrics (server/telemetry); none: nothing is recorded. */
-  observer?: SchedulerObserver;
-}
+export type { SchedulerDeps };
 
 export interface LabelSummary {
   name: string;
@@ -72,15 +40,18 @@ export interface CreateResult {
 }
 
 /**
- * The scheduler: claims and leases (ClaimService), node lifecycles and pools
- * (NodeLifecycle), periodic sweeps and reconciliation. Depends only on the
- * Store and Provider interfaces and an injected clock and randomness.
+ * The scheduler: the API the server calls, over the controllers wiring.ts
+ * builds (claims/, pool/, nodes/, images/, holds), and the periodic sweeps
+ * and reconciliation that drive them. Depends only on the Store and
+ * Provider interfaces and an injected clock and randomness.
  */
 export class Scheduler {
   private catalog: Catalog;
   private readonly tokens: Tokens;
   private readonly claims: ClaimService;
-  private readonly lifecycle: NodeLifecycle;
+  private settings: ClaimSettings;
+  /** The controllers (wiring.ts). */
+  private readonly c: Controllers;
   /** Image families, builds, post-build snapshots and template caches. */
   readonly images: ImageService;
   /** Held nodes, their keys, snapshots and expiry; autohold rules. */
@@ -95,80 +66,16 @@ export class Scheduler {
     this.tokens = new Tokens(deps.tokenKey);
     this.tickMs = deps.tickMs ?? 1000;
     this.reconcileMs = deps.reconcileMs ?? 60_000;
-    const writer = new NodeWriter(deps.store, deps.logger);
-    const observer = deps.observer ?? NOOP_OBSERVER;
-    this.images = new ImageService({
-      store: deps.store,
-      providers: deps.providers,
-      clock: deps.clock,
-      random: deps.random,
-      logger: deps.logger.child({ component: "images" }),
-      ownerId: deps.ownerId,
-      access: deps.access,
-      catalog: () => this.catalog,
-      pollMs: deps.pollMs ?? 500,
-      ...(deps.imageMetrics ? { metrics: deps.imageMetrics } : {}),
-      recycle: (node) => void this.lifecycle.drive({ ...node, state: "ready" }, true),
-      launchable: (name) =>
-        this.deps.providers.names().includes(name) &&
-        this.deps.providers.status(name).health === "serving" &&
-        this.lifecycle.pausedReason(name) === "",
-    });
-    this.claims = new ClaimService(
-      deps.store,
+    this.settings = claimSettings(deps.config);
+    this.c = wire(
+      deps,
       this.tokens,
-      deps.clock,
-      deps.random,
-      deps.logger.child({ component: "claims" }),
-      this.catalog,
-      claimSettings(deps.config),
-      () => this.lifecycle.kick(true),
-      (nodes) => this.lifecycle.deleteNodes(nodes),
-      (node, message) => this.lifecycle.failHandover(node, message),
-      deps.access,
-      observer,
+      () => this.catalog,
+      () => this.settings,
     );
-    this.lifecycle = new NodeLifecycle(
-      deps.store,
-      deps.providers,
-      writer,
-      deps.clock,
-      deps.random,
-      deps.logger.child({ component: "lifecycle" }),
-      deps.ownerId,
-      this.catalog,
-      {
-        nodeReady: () => this.claims.nodeReady(),
-        demand: () => this.claims.demand((candidates, labels) => this.lifecycle.rankProviders(candidates, labels)),
-        launching: (label, provider) => this.claims.launching(label, provider),
-      },
-      {
-        ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
-        ...(deps.coalesceMs === undefined ? {} : { coalesceMs: deps.coalesceMs }),
-        images: this.images,
-      },
-      deps.access,
-      new LaunchReporter(
-        observer,
-        { waitingOn: (label, limit) => this.claims.waitingOn(label, limit), isQueued: (id) => this.claims.isQueued(id) },
-        deps.clock,
-      ),
-    );
-    this.holds = new HoldService(
-      {
-        store: deps.store,
-        providers: deps.providers,
-        clock: deps.clock,
-        random: deps.random,
-        logger: deps.logger.child({ component: "holds" }),
-        deleteNode: (node) => void this.lifecycle.drive(node, true),
-        ...(deps.access ? { access: deps.access } : {}),
-        ...(deps.pollMs === undefined ? {} : { snapshotPollMs: deps.pollMs }),
-        observer,
-      },
-      holdSettings(deps.config.holds),
-    );
-    this.claims.setHolds(this.holds);
+    this.claims = this.c.claims;
+    this.images = this.c.images;
+    this.holds = this.c.holds;
   }
 
   get config(): Config {
@@ -181,31 +88,31 @@ export class Scheduler {
     await this.images.start();
     await this.holds.start();
     this.deps.providers.onReady((name) => {
-      if (!this.stopped) void this.lifecycle.reconcile(name);
+      if (!this.stopped) void this.c.reconciler.reconcile(name);
     });
     await Promise.all(
       this.deps.providers
         .names()
         .filter((n) => this.deps.providers.status(n).health === "serving")
-        .map((n) => this.lifecycle.reconcile(n)),
+        .map((n) => this.c.reconciler.reconcile(n)),
     );
     this.every(this.tickMs, async () => {
       await this.claims.sweep();
       await this.holds.sweep();
-      await this.lifecycle.recycle();
+      await this.c.recycler.recycle();
       await this.images.tick();
-      this.lifecycle.kick();
+      this.c.provisioner.kick();
       this.claims.kickAllocation();
     });
     this.every(this.reconcileMs, async () => {
       for (const name of this.deps.providers.names()) {
         if (this.deps.providers.status(name).health === "serving") {
-          await this.lifecycle.reconcile(name);
+          await this.c.reconciler.reconcile(name);
           await this.images.reconcile(name);
         }
       }
     });
-    this.lifecycle.kick(true);
+    this.c.provisioner.kick(true);
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
@@ -222,7 +129,9 @@ export class Scheduler {
 
   stop(): void {
     this.stopped = true;
-    this.lifecycle.stop();
+    this.c.driver.stop();
+    this.c.provisioner.stop();
+    this.c.deleter.stop();
     this.images.stop();
     this.holds.stop();
     for (const t of this.timers) t.cancel();
@@ -233,9 +142,9 @@ export class Scheduler {
     const added = config.providers.filter((p) => !this.catalog.providers.has(p.name)).map((p) => p.name);
     if (added.length > 0) throw new StandbyError("failed-precondition", `adding providers needs a restart: ${added.join(", ")}`);
     this.catalog = new Catalog(config);
-    this.claims.setCatalog(this.catalog, claimSettings(config));
-    this.lifecycle.setCatalog(this.catalog);
-    this.lifecycle.kick();
+    this.settings = claimSettings(config);
+    this.claims.refresh();
+    this.c.provisioner.kick();
     this.holds
       .reload(holdSettings(config.holds))
       .catch((err: unknown) => this.deps.logger.error({ err }, "applying the reloaded hold rules failed"));
@@ -279,7 +188,7 @@ export class Scheduler {
       if (view.claim.state === "queued") {
         // Launches already under way for its labels are part of the current state too.
         const wanted = new Set(this.claims.slotsOf(claimId).flat());
-        const pending = (await this.lifecycle.counts()).filter((c) => wanted.has(c.label) && PENDING_NODE_STATES.includes(c.state));
+        const pending = (await this.deps.store.countNodes()).filter((c) => wanted.has(c.label) && PENDING_NODE_STATES.includes(c.state));
         for (const p of pending) listener({ kind: "launching", message: `launching ${p.label} on ${p.provider}`, view }, "");
       }
       for (const event of buffered) listener(event, event.view.claim.state === "fulfilled" ? lease() : "");
@@ -344,14 +253,14 @@ export class Scheduler {
     if (node.state === "gone" || node.state === "deleting") return node;
     if (PENDING_NODE_STATES.includes(node.state))
       throw new StandbyError("failed-precondition", `node ${id} is ${node.state}; delete it once it is ready`);
-    void this.lifecycle.drive(node, true);
+    void this.c.deleter.drive(node);
     return { ...node, state: "deleting" };
   }
 
   /** Pause (no launches), drain (no launches, ready nodes recycled) or resume a provider. */
   async setProviderMode(name: string, mode: ProviderMode): Promise<ProviderSummary> {
     if (!this.deps.providers.names().includes(name)) throw new StandbyError("not-found", `no provider named ${name}`);
-    this.lifecycle.setMode(name, mode);
+    this.c.pauses.setMode(name, mode);
     this.deps.logger.info({ provider: name, mode }, "provider mode changed");
     const found = (await this.listProviders()).find((p) => p.name === name);
     if (!found) throw new StandbyError("not-found", `no provider named ${name}`);
@@ -359,7 +268,7 @@ export class Scheduler {
   }
 
   async listLabels(): Promise<LabelSummary[]> {
-    const counts = await this.lifecycle.counts();
+    const counts = await this.deps.store.countNodes();
     return [...this.catalog.labels.values()].map((l) => {
       const mine: Partial<Record<NodeState, number>> = {};
       for (const c of counts) if (c.label === l.name) mine[c.state] = (mine[c.state] ?? 0) + c.count;
@@ -381,8 +290,8 @@ export class Scheduler {
   }
 
   async listProviders(): Promise<ProviderSummary[]> {
-    const counts = await this.lifecycle.counts();
-    const failures = this.lifecycle.recentFailures();
+    const counts = await this.deps.store.countNodes();
+    const failures = this.c.failures.recent();
     return this.deps.providers.names().map((name) => {
       const mine: Partial<Record<NodeState, number>> = {};
       for (const c of counts) if (c.provider === name) mine[c.state] = (mine[c.state] ?? 0) + c.count;
@@ -390,8 +299,8 @@ export class Scheduler {
         ...this.deps.providers.status(name),
         counts: mine,
         recentFailures: failures.filter((f) => f.provider === name).slice(-10),
-        mode: this.lifecycle.mode(name),
-        pausedReason: this.lifecycle.pausedReason(name),
+        mode: this.c.pauses.mode(name),
+        pausedReason: this.c.pauses.pausedReason(name),
       };
     });
   }
@@ -404,14 +313,4 @@ export class Scheduler {
 function initialKind(view: ClaimView): ClaimEvent["kind"] {
   const s = view.claim.state;
   return s === "queued" ? "queued" : s;
-}
-
-function claimSettings(config: Config) {
-  return {
-    defaultLeaseTtlMs: config.claims.defaultLeaseTtl,
-    maxLeaseTtlMs: config.claims.maxLeaseTtl,
-    abandonAfterMs: config.claims.abandonAfter,
-    agingStepMs: config.claims.agingStep,
-    nodesetTimeoutMs: config.claims.nodesetTimeout,
-  };
 }

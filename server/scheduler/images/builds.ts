@@ -1,14 +1,14 @@
 import type { ImageSelector } from "../../config/schema.js";
 import type { Clock } from "../../../common/clock.js";
-import { StandbyError } from "../../../common/errors.js";
-import { BUILD_TAG, FAMILY_TAG, type ImageBuildRecord, type ImageBuildUpdate } from "../../core/images.js";
+import { BUILD_TAG, type ImageBuildRecord, type ImageBuildUpdate } from "../../core/images.js";
 import type { Logger } from "../../../common/log.js";
 import type { NodeAccess } from "../../core/node-access.js";
 import type { ImageInfo, ProviderRegistry } from "../../../common/provider.js";
 import type { Random } from "../../../common/random.js";
 import type { ImageBuildState } from "../../core/states.js";
 import type { NodeRecord, Store } from "../../core/store.js";
-import { isTransient } from "../lifecycle.js";
+import { BuildCloud } from "./build-cloud.js";
+import { lastLine, mask, note, sameKey, stamp, stepOf } from "./build-log.js";
 import { BuildNodes, BuildStepError, messageOf, Stopping } from "./build-nodes.js";
 import { buildNodeLabel, type Recipe } from "./recipes.js";
 
@@ -36,9 +36,6 @@ export interface RunnerDeps {
 /** Someone else changed the build (an operator cancelled it): this run stops. */
 class Superseded extends Error {}
 
-/** How long a failed build's snapshot, still being taken, is waited for so it can be deleted. */
-const ORPHAN_SNAPSHOT_WAIT_MS = 10 * 60_000;
-
 /**
  * Drives one image build through its states: boot a builder from the base,
  * run the setup script over SSH, scrub, snapshot through the provider, boot
@@ -50,7 +47,11 @@ const ORPHAN_SNAPSHOT_WAIT_MS = 10 * 60_000;
  * image) and ends it failed; the previous promoted build keeps serving.
  */
 export class BuildRunner {
-  constructor(private readonly deps: RunnerDeps) {}
+  private readonly cloud: BuildCloud;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.cloud = new BuildCloud(deps);
+  }
 
   async drive(start: ImageBuildRecord): Promise<void> {
     let build = start;
@@ -212,31 +213,15 @@ export class BuildRunner {
   private async snapshot(build: ImageBuildRecord): Promise<ImageBuildRecord> {
     const recipe = await this.recipe(build, "snapshot");
     const deadline = this.deadline(build, recipe);
-    const provider = this.deps.providers.get(build.provider);
     const started = this.deps.clock.now();
     let current = build;
     if (!current.operationId) {
-      let operationId = "";
-      let delay = this.deps.pollMs;
-      while (!operationId) {
-        this.guard(deadline, "snapshot", "the snapshot was not accepted in time");
-        try {
-          const op = await provider.createSnapshot({
-            nodeId: build.builderNodeId,
-            imageName: build.imageName || build.family,
-            visibility: "private",
-            tags: { [BUILD_TAG]: build.id, [FAMILY_TAG]: build.family },
-          });
-          operationId = op.id;
-        } catch (err) {
-          if (!isTransient(err)) throw new BuildStepError("snapshot", messageOf(err), { cause: err });
-          await this.deps.clock.sleep(delay);
-          delay = Math.min(delay * 2, 5_000);
-        }
-      }
+      const operationId = await this.cloud.startSnapshot(build, () =>
+        this.guard(deadline, "snapshot", "the snapshot was not accepted in time"),
+      );
       current = await this.write(current, undefined, { operationId });
     }
-    const imageId = await this.awaitOperation(current, deadline);
+    const imageId = await this.cloud.awaitSnapshot(current, () => this.guard(deadline, "snapshot", "the snapshot did not finish in time"));
     const sizeBytes =
       (await this.deps.listImages(build.provider).catch(() => [] as ImageInfo[])).find((i) => i.id === imageId)?.sizeBytes ?? 0;
     const timings = { ...current.timings, snapshot: this.deps.clock.now() - started };
@@ -248,27 +233,6 @@ export class BuildRunner {
     const promoted = await this.write(note(current, "promoted (verification is off)"), "promoted", { promotedAt: now, finishedAt: now });
     this.deps.finished(promoted, "promoted");
     return promoted;
-  }
-
-  private async awaitOperation(build: ImageBuildRecord, deadline: number): Promise<string> {
-    const provider = this.deps.providers.get(build.provider);
-    let delay = this.deps.pollMs;
-    for (;;) {
-      try {
-        const op = await provider.getOperation(build.operationId);
-        if (op.done) {
-          if (op.error) throw new BuildStepError("snapshot", op.error);
-          if (!op.imageId) throw new BuildStepError("snapshot", "the provider finished the snapshot without an image");
-          return op.imageId;
-        }
-      } catch (err) {
-        if (err instanceof BuildStepError) throw err;
-        if (!isTransient(err)) throw new BuildStepError("snapshot", messageOf(err), { cause: err });
-      }
-      this.guard(deadline, "snapshot", "the snapshot did not finish in time");
-      await this.deps.clock.sleep(delay);
-      delay = Math.min(delay * 2, 5_000);
-    }
   }
 
   private async verify(build: ImageBuildRecord): Promise<ImageBuildRecord> {
@@ -308,8 +272,8 @@ export class BuildRunner {
     if (build.source !== "post-build") await this.deps.nodes.remove(build.builderNodeId);
     await this.deps.nodes.remove(build.verifierNodeId);
     let imageId = build.imageId;
-    if (!imageId && build.operationId) imageId = await this.orphanedSnapshot(build);
-    if (imageId) await this.deleteImage(build, imageId);
+    if (!imageId && build.operationId) imageId = await this.cloud.orphanedSnapshot(build);
+    if (imageId) await this.cloud.deleteImage(build, imageId);
     const failed = await this.write(note(build, `failed: ${build.failureReason}; its nodes and image are deleted`), "failed", {
       finishedAt: build.finishedAt || this.deps.clock.now(),
     });
@@ -317,45 +281,9 @@ export class BuildRunner {
     return failed;
   }
 
-  /** A snapshot still being taken when its build failed: waited for, so it can be deleted now rather than found as a leak later. */
-  private async orphanedSnapshot(build: ImageBuildRecord): Promise<string> {
-    const provider = this.deps.providers.get(build.provider);
-    const until = this.deps.clock.now() + ORPHAN_SNAPSHOT_WAIT_MS;
-    let delay = this.deps.pollMs;
-    while (this.deps.clock.now() < until) {
-      if (this.deps.stopped()) throw new Stopping();
-      try {
-        const op = await provider.getOperation(build.operationId);
-        if (op.done) return op.imageId;
-      } catch (err) {
-        if (!isTransient(err)) return "";
-      }
-      await this.deps.clock.sleep(delay);
-      delay = Math.min(delay * 2, 5_000);
-    }
-    return "";
-  }
-
   private async retire(build: ImageBuildRecord): Promise<ImageBuildRecord> {
-    if (build.imageId) await this.deleteImage(build, build.imageId);
+    if (build.imageId) await this.cloud.deleteImage(build, build.imageId);
     return this.write(note(build, `image ${build.imageId} deleted`), "retired", {});
-  }
-
-  private async deleteImage(build: ImageBuildRecord, imageId: string): Promise<void> {
-    const provider = this.deps.providers.get(build.provider);
-    let delay = this.deps.pollMs;
-    for (let attempt = 0; ; attempt++) {
-      if (this.deps.stopped()) throw new Stopping();
-      try {
-        await provider.deleteImage(imageId);
-        return;
-      } catch (err) {
-        if (err instanceof StandbyError && err.code === "not-found") return;
-        if (!isTransient(err) && attempt >= 2) throw err;
-        await this.deps.clock.sleep(delay);
-        delay = Math.min(delay * 2, 30_000);
-      }
-    }
   }
 
   private async toFailing(build: ImageBuildRecord, step: string, message: string): Promise<ImageBuildRecord> {
@@ -415,40 +343,4 @@ export class BuildRunner {
     this.deps.changed(next);
     return next;
   }
-}
-
-function note(build: ImageBuildRecord, line: string): ImageBuildRecord {
-  return { ...build, log: `${build.log}# ${line}\n` };
-}
-
-function stepOf(state: ImageBuildState): string {
-  return (
-    { pending: "boot", booting: "boot", setup: "setup", scrubbing: "scrub", snapshotting: "snapshot", verifying: "verify" }[
-      state as string
-    ] ?? state
-  );
-}
-
-/** 20260102-030000 */
-function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-}
-
-function lastLine(output: string): string {
-  const line = output.trim().split("\n").pop()?.trim() ?? "";
-  return line ? ` (${line.slice(0, 200)})` : "";
-}
-
-/** Secrets never reach the build log. */
-function mask(text: string, secrets: Record<string, string>): string {
-  let out = text;
-  for (const value of Object.values(secrets)) if (value.length >= 3) out = out.split(value).join("***");
-  return out;
-}
-
-/** Host keys compare by type and key blob; comments do not matter. */
-function sameKey(a: string, b: string): boolean {
-  const [ta, ka] = a.trim().split(/\s+/);
-  const [tb, kb] = b.trim().split(/\s+/);
-  return ta === tb && ka === kb;
 }

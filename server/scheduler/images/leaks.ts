@@ -3,6 +3,7 @@ import { BUILD_TAG, type ImageBuildRecord } from "../../core/images.js";
 import { OWNER_TAG, type ImageInfo, type ProviderRegistry } from "../../../common/provider.js";
 import { ACTIVE_IMAGE_BUILD_STATES } from "../../core/states.js";
 import type { NodeRecord } from "../../core/store.js";
+import { LeakReaper } from "../reaper.js";
 
 /**
  * Images of ours that no build accounts for: tagged with this scheduler's
@@ -28,43 +29,22 @@ export function leakedImages(
   });
 }
 
+/** Leaked images, deleted when two passes in a row find them (the reaper instances use too). */
 export class LeakedImages {
-  private readonly sightings = new Map<string, number>();
+  private readonly reaper: LeakReaper;
 
   constructor(
     private readonly providers: ProviderRegistry,
     private readonly ownerId: string,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.reaper = new LeakReaper("image", "image", logger);
+  }
 
   /** One pass over a provider's images; returns the ids deleted. */
-  async reconcile(
-    provider: string,
-    images: readonly ImageInfo[],
-    buildOf: (id: string) => ImageBuildRecord | undefined,
-  ): Promise<string[]> {
+  reconcile(provider: string, images: readonly ImageInfo[], buildOf: (id: string) => ImageBuildRecord | undefined): Promise<string[]> {
     const leaked = new Set(leakedImages(images, this.ownerId, buildOf).map((i) => i.id));
-    const deleted: string[] = [];
-    for (const id of leaked) {
-      const key = `${provider}/${id}`;
-      const seen = (this.sightings.get(key) ?? 0) + 1;
-      this.sightings.set(key, seen);
-      if (seen < 2) continue;
-      this.logger.warn({ provider, image: id }, "deleting leaked image");
-      try {
-        await this.providers.get(provider).deleteImage(id);
-        this.sightings.delete(key);
-        deleted.push(id);
-      } catch (err) {
-        this.logger.warn({ provider, image: id, err: err instanceof Error ? err.message : String(err) }, "deleting leaked image failed");
-      }
-    }
-    // Seen once, then accounted for (or gone): the count starts over.
-    for (const key of [...this.sightings.keys()]) {
-      const [p, id] = key.split("/") as [string, string];
-      if (p === provider && !leaked.has(id)) this.sightings.delete(key);
-    }
-    return deleted;
+    return this.reaper.pass(provider, leaked, (id) => this.providers.get(provider).deleteImage(id));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { TemplateConfig } from "../../config/schema.js";
 import type { Clock } from "../../../common/clock.js";
 import { StandbyError } from "../../../common/errors.js";
-import { TEMPLATE_CACHE_PREFIX, type ImageBuildRecord, type ImageBuildSource } from "../../core/images.js";
+import type { ImageBuildRecord } from "../../core/images.js";
 import type { Logger } from "../../../common/log.js";
 import type { NodeAccess } from "../../core/node-access.js";
 import type { ProviderRegistry } from "../../../common/provider.js";
@@ -15,16 +15,24 @@ import {
 } from "../../core/states.js";
 import type { NodeRecord, Store } from "../../core/store.js";
 import type { Catalog } from "../catalog.js";
-import { BuildNodes, BuildStepError } from "./build-nodes.js";
+import type { NodeDriver } from "../nodes/driver.js";
+import { BuildNodes } from "./build-nodes.js";
+import { recipeOf } from "./build-recipe.js";
+import { newBuildRecord, type NewBuild } from "./build-record.js";
 import { BuildRunner } from "./builds.js";
 import { wantsCacheBuild } from "./cache.js";
-import { LeakedImages, orphanBuildNodes } from "./leaks.js";
+import { ImageCleanup } from "./cleanup.js";
+import { LeakedImages } from "./leaks.js";
 import { noImageMetrics, type CurrentBuild, type ImageMetrics } from "./metrics.js";
-import { cacheFamily, cacheRecipe, familyOf, familyRecipe, resolveSecrets, type Recipe } from "./recipes.js";
+import { cacheFamily, familyOf } from "./recipes.js";
 import { nodesToReplace } from "./replacement.js";
 import { ImageResolver, type CacheMiss } from "./resolver.js";
 import { Retention } from "./retention.js";
-import { dueBuilds, nextDue } from "./schedule.js";
+import { dueBuilds } from "./schedule.js";
+import { BuildWaiters } from "./waiters.js";
+import { currentBuilds as currentBuildsOf, familyViews, type FamilyFilter, type ImageFamilyView } from "./views.js";
+
+export type { ImageFamilyView };
 
 export interface ImageServiceDeps {
   store: Store;
@@ -34,26 +42,16 @@ export interface ImageServiceDeps {
   logger: Logger;
   ownerId: string;
   access: NodeAccess | undefined;
+  /** Drives builders and verifiers, as it drives pool nodes. */
+  nodes: NodeDriver;
   catalog(): Catalog;
   pollMs: number;
   metrics?: ImageMetrics;
-  /** Deletes a ready pool node so the pool refills (outdated-image replacement). */
-  recycle(node: NodeRecord): void;
-  /** The provider may launch right now (serving, not paused, draining or at quota). */
-  launchable(provider: string): boolean;
-}
-
-/** A family (or a template's cache) with its builds, as `standby images` shows it. */
-export interface ImageFamilyView {
-  name: string;
-  templateCache: boolean;
-  schedule: string;
-  paused: boolean;
-  keep: number;
-  verify: boolean;
-  providers: { provider: string; currentBuildId: string; nextBuildAt: number }[];
-  /** Newest first. */
-  builds: ImageBuildRecord[];
+  /** The pool: deletes ready nodes on an outdated build so the pool refills; says whether a provider may launch now (serving, not paused, draining or at quota). */
+  pool: {
+    deleter: { drive(node: NodeRecord): Promise<void> };
+    pauses: { launchesNow(provider: string): boolean };
+  };
 }
 
 /** Builds whose state says someone must drive them on. */
@@ -72,11 +70,11 @@ export class ImageService {
   private readonly runner: BuildRunner;
   private readonly nodes: BuildNodes;
   private readonly retention: Retention;
-  private readonly leaks: LeakedImages;
+  private readonly cleanup: ImageCleanup;
   private readonly metrics: ImageMetrics;
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly lastDriven = new Map<string, number>();
-  private readonly waiters = new Map<string, Set<(build: ImageBuildRecord) => void>>();
+  private readonly waiters: BuildWaiters;
   private paused = new Set<string>();
   private stopped = false;
   /** Set when a build is promoted or retired (and at start): ready nodes may be on an outdated build. */
@@ -92,7 +90,7 @@ export class ImageService {
       (miss) => this.cacheMiss(miss),
     );
     const logger = deps.logger;
-    this.nodes = new BuildNodes(deps.store, deps.providers, deps.clock, logger, deps.pollMs, deps.access, () => this.stopped);
+    this.nodes = new BuildNodes({ store: deps.store, driver: deps.nodes, access: deps.access, now: () => deps.clock.now() });
     this.runner = new BuildRunner({
       store: deps.store,
       providers: deps.providers,
@@ -103,7 +101,7 @@ export class ImageService {
       nodes: this.nodes,
       pollMs: deps.pollMs,
       stopped: () => this.stopped,
-      recipe: (build) => this.recipeOf(build),
+      recipe: (build) => recipeOf(build, deps.catalog(), this.resolver, deps.store),
       resolveRef: (provider, ref) => this.resolver.resolveRef(provider, ref),
       listImages: (provider) => this.resolver.listImages(provider, 0),
       changed: (build) => this.changed(build),
@@ -117,7 +115,15 @@ export class ImageService {
       catalog: () => deps.catalog(),
       drive: (build) => this.drive(build),
     });
-    this.leaks = new LeakedImages(deps.providers, deps.ownerId, logger);
+    this.waiters = new BuildWaiters(deps.clock, (id) => this.resolver.get(id));
+    this.cleanup = new ImageCleanup({
+      store: deps.store,
+      resolver: this.resolver,
+      leaks: new LeakedImages(deps.providers, deps.ownerId, logger),
+      retention: this.retention,
+      nodes: this.nodes,
+      logger,
+    });
   }
 
   /** Loads the builds, and resumes every build a previous run left under way. */
@@ -158,7 +164,7 @@ export class ImageService {
       catalog.config.images,
       this.paused,
       (f, p) => this.resolver.of(f, p),
-      (p) => this.deps.launchable(p),
+      (p) => this.deps.pool.pauses.launchesNow(p),
       now,
     );
     for (const d of due) {
@@ -191,44 +197,13 @@ export class ImageService {
         { node: node.id, label: node.label, provider: node.provider, image: node.image },
         "replacing a ready node on an outdated image build",
       );
-      this.deps.recycle(node);
+      void this.deps.pool.deleter.drive({ ...node, state: "ready" });
     }
   }
 
   /** With every reconcile of a provider: leaked images, retention, build nodes no build drives. */
   async reconcile(provider: string): Promise<void> {
-    if (this.stopped) return;
-    let images;
-    try {
-      images = await this.resolver.listImages(provider, 0);
-    } catch (err) {
-      this.deps.logger.warn(
-        { provider, err: err instanceof Error ? err.message : String(err) },
-        "cannot list images; image clean-up postponed",
-      );
-      return;
-    }
-    const known = new Map(this.resolver.all().map((b) => [b.id, b]));
-    // Builds another scheduler made are in the store, not (yet) in this one's view.
-    for (const image of images) {
-      const id = image.tags["standby-build"];
-      if (id && !known.has(id)) {
-        const stored = await this.deps.store.images.getBuild(id);
-        if (stored) known.set(id, stored);
-      }
-    }
-    await this.leaks.reconcile(provider, images, (id) => known.get(id));
-    await this.retention.sweep(provider);
-    const [nodes, active] = await Promise.all([
-      this.deps.store.listNodes({ provider }),
-      this.deps.store.images.listBuilds({ states: DRIVEN }),
-    ]);
-    for (const orphan of orphanBuildNodes(nodes, active)) {
-      this.deps.logger.warn({ node: orphan.id, provider }, "deleting an image build node no build drives");
-      void this.nodes
-        .remove(orphan.id)
-        .catch((err: unknown) => this.deps.logger.warn({ err, node: orphan.id }, "deleting an orphaned build node failed"));
-    }
+    if (!this.stopped) await this.cleanup.reconcile(provider);
   }
 
   // ---- launches ----
@@ -260,44 +235,9 @@ export class ImageService {
 
   // ---- builds ----
 
-  private async create(spec: {
-    family: string;
-    provider: string;
-    source: ImageBuildSource;
-    requestedBy: string;
-    slot?: string;
-    cacheKey?: string;
-    baseImage?: string;
-    builderNodeId?: string;
-    builderHostKey?: string;
-  }): Promise<ImageBuildRecord> {
+  private async create(spec: NewBuild): Promise<ImageBuildRecord> {
     const now = this.deps.clock.now();
-    const build: ImageBuildRecord = {
-      id: this.deps.random.id("b"),
-      family: spec.family,
-      provider: spec.provider,
-      source: spec.source,
-      state: "pending",
-      slot: spec.slot ?? "",
-      requestedBy: spec.requestedBy,
-      baseImage: spec.baseImage ?? "",
-      imageId: "",
-      imageName: "",
-      operationId: "",
-      builderNodeId: spec.builderNodeId ?? "",
-      verifierNodeId: "",
-      builderHostKey: spec.builderHostKey ?? "",
-      cacheKey: spec.cacheKey ?? "",
-      sizeBytes: 0,
-      createdAt: now,
-      stateChangedAt: now,
-      finishedAt: 0,
-      promotedAt: 0,
-      verifiedAt: 0,
-      failureReason: "",
-      timings: {},
-      log: `# ${new Date(now).toISOString()} ${spec.source} build of ${spec.family} on ${spec.provider}, requested by ${spec.requestedBy}\n`,
-    };
+    const build = newBuildRecord(this.deps.random.id("b"), spec, now);
     this.resolver.note(build);
     try {
       await this.deps.store.images.insertBuild(build);
@@ -310,43 +250,10 @@ export class ImageService {
     return build;
   }
 
-  private async recipeOf(build: ImageBuildRecord): Promise<Recipe | undefined> {
-    const catalog = this.deps.catalog();
-    if (build.family.startsWith(TEMPLATE_CACHE_PREFIX)) {
-      const template = catalog.template(build.family.slice(TEMPLATE_CACHE_PREFIX.length), build.provider);
-      if (!template?.cache) return undefined;
-      const base = await this.resolver.templateBase(template);
-      if (this.resolver.cacheKey(template, base) !== build.cacheKey)
-        throw new BuildStepError("boot", "the template (or the image it is built on) changed during the build");
-      return cacheRecipe(catalog, template, build.baseImage || base.image, base.setupScript);
-    }
-    const recipe = familyRecipe(catalog, build.family, build.provider);
-    if (recipe || build.source !== "post-build") return recipe;
-    // A post-build snapshot on a provider the family has no entry for: checked like the node's own template.
-    const family = familyOf(catalog, build.family);
-    if (!family) return undefined;
-    const node = await this.deps.store.getNode(build.builderNodeId);
-    return {
-      family: family.name,
-      provider: build.provider,
-      kind: "family",
-      base: build.baseImage,
-      flavor: node?.flavor ?? "",
-      setupScript: "",
-      scrubScript: family.scrubScript,
-      verifyScript: family.verifyScript,
-      verify: family.verify,
-      reach: node ? (catalog.template(node.label, node.provider)?.readyCheck ?? true) : true,
-      secrets: resolveSecrets({}),
-      timeoutMs: family.buildTimeout,
-      keep: family.keep,
-    };
-  }
-
   private changed(build: ImageBuildRecord): void {
     if (PROMOTED_IMAGE_BUILD_STATES.includes(build.state)) this.mayBeOutdated = true;
     this.resolver.note(build);
-    for (const waiter of [...(this.waiters.get(build.id) ?? [])]) waiter(build);
+    this.waiters.changed(build);
   }
 
   private finished(build: ImageBuildRecord, result: "promoted" | "failed"): void {
@@ -369,68 +276,10 @@ export class ImageService {
       .catch((err: unknown) => this.deps.logger.error({ err, build: build.id }, "image retention failed"));
   }
 
-  /** Resolves with the build once `done` holds for it, or with its latest state after timeoutMs. */
-  private waitFor(build: ImageBuildRecord, done: (b: ImageBuildRecord) => boolean, timeoutMs: number): Promise<ImageBuildRecord> {
-    const latest = this.resolver.get(build.id) ?? build;
-    if (done(latest)) return Promise.resolve(latest);
-    return new Promise((resolve) => {
-      let set = this.waiters.get(build.id);
-      if (!set) this.waiters.set(build.id, (set = new Set()));
-      const finish = (b: ImageBuildRecord) => {
-        timer.cancel();
-        set.delete(waiter);
-        if (set.size === 0) this.waiters.delete(build.id);
-        resolve(b);
-      };
-      const waiter = (b: ImageBuildRecord) => {
-        if (done(b)) finish(b);
-      };
-      const timer = this.deps.clock.setTimer(timeoutMs, () => finish(this.resolver.get(build.id) ?? latest));
-      set.add(waiter);
-    });
-  }
-
   // ---- the API ----
 
-  list(filter: { family?: string; provider?: string; all?: boolean } = {}): ImageFamilyView[] {
-    const catalog = this.deps.catalog();
-    const now = this.deps.clock.now();
-    const names = new Set<string>(catalog.config.images.map((f) => f.name));
-    for (const t of catalog.config.templates) if (t.cache) names.add(cacheFamily(t.label));
-    for (const b of this.resolver.all()) names.add(b.family);
-    const views: ImageFamilyView[] = [];
-    for (const name of names) {
-      if (filter.family !== undefined && filter.family !== name) continue;
-      const family = familyOf(catalog, name);
-      const cache = name.startsWith(TEMPLATE_CACHE_PREFIX);
-      const builds = this.resolver
-        .all()
-        .filter((b) => b.family === name && (filter.provider === undefined || b.provider === filter.provider))
-        .filter((b) => filter.all || b.state !== "retired")
-        .reverse();
-      const providers = new Set<string>([...(family?.providers.map((p) => p.provider) ?? []), ...builds.map((b) => b.provider)]);
-      if (cache) for (const t of catalog.config.templates) if (t.cache && cacheFamily(t.label) === name) providers.add(t.provider);
-      const paused = this.paused.has(name);
-      views.push({
-        name,
-        templateCache: cache,
-        schedule: family?.schedule ?? "",
-        paused,
-        keep: cache ? 1 : (family?.keep ?? 0),
-        verify: cache ? true : (family?.verify ?? false),
-        providers: [...providers]
-          .filter((p) => filter.provider === undefined || p === filter.provider)
-          .sort()
-          .map((provider) => {
-            const all = this.resolver.of(name, provider);
-            const last = all[all.length - 1];
-            const next = family && !paused ? nextDue(family, last?.createdAt, now) : undefined;
-            return { provider, currentBuildId: this.resolver.current(name, provider)?.id ?? "", nextBuildAt: next ?? 0 };
-          }),
-        builds,
-      });
-    }
-    return views.sort((a, b) => Number(a.templateCache) - Number(b.templateCache) || a.name.localeCompare(b.name));
+  list(filter: FamilyFilter = {}): ImageFamilyView[] {
+    return familyViews(this.deps.catalog(), this.resolver, this.paused, filter, this.deps.clock.now());
   }
 
   /** Starts a build of the family on each of its providers (or the one named). */
@@ -522,19 +371,11 @@ export class ImageService {
     });
     const captured = (b: ImageBuildRecord) => b.imageId !== "" || ["promoted", "failing", "failed"].includes(b.state);
     const ended = (b: ImageBuildRecord) => ["promoted", "failed"].includes(b.state);
-    return this.waitFor(build, wait ? ended : captured, timeoutMs);
+    return this.waiters.waitFor(build, wait ? ended : captured, timeoutMs);
   }
 
   /** For an image-age gauge: each family's current build per provider. */
   currentBuilds(): CurrentBuild[] {
-    const seen = new Map<string, CurrentBuild>();
-    for (const b of this.resolver.all()) {
-      if (b.state !== "promoted") continue;
-      const key = `${b.family}\u0000${b.provider}`;
-      const have = seen.get(key);
-      if (!have || b.promotedAt > have.promotedAt)
-        seen.set(key, { family: b.family, provider: b.provider, buildId: b.id, promotedAt: b.promotedAt });
-    }
-    return [...seen.values()];
+    return currentBuildsOf(this.resolver.all());
   }
 }
