@@ -24,9 +24,23 @@ export const BOUNDARY_ZONES = [
     message: "server/ never imports sim/: the simulator stands on the scheduler, not the other way round.",
   },
   {
+    target: "./server/scheduler",
+    from: ["./gen", "./server/store", "./server/plugin-host", "./server/api", "./server/telemetry", "./server/ssh"],
+    message:
+      "the scheduler core sees interfaces only (server/core, common/): never the store, plugin host, API, telemetry, SSH or generated code.",
+  },
+  {
     target: "./common",
     from: ["./server", "./plugins", "./clients", "./sim", "./test", "./bench"],
     message: "common/ stands under server/ and plugins/ and imports neither (nor clients/, sim/, test/).",
+  },
+];
+
+/** Packages the scheduler core never imports: the gRPC, SQL and telemetry libraries live behind its interfaces. */
+export const SCHEDULER_FORBIDDEN_PACKAGES = [
+  {
+    group: ["@grpc/*", "drizzle-orm", "drizzle-orm/*", "better-sqlite3", "mysql2", "mysql2/*", "@opentelemetry/*", "ssh2"],
+    message: "the scheduler core sees interfaces only: this library belongs behind one (server/core, common/).",
   },
 ];
 
@@ -81,6 +95,13 @@ export default tseslint.config(
       "@typescript-eslint/no-misused-promises": "error",
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "import-x/no-restricted-paths": ["error", { basePath: import.meta.dirname, zones: BOUNDARY_ZONES }],
+    },
+  },
+  {
+    // The scheduler core depends on interfaces, not on the libraries behind them.
+    files: ["server/scheduler/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: SCHEDULER_FORBIDDEN_PACKAGES }],
 
       // Unused code is an error, except deliberate `_`-prefixed placeholders.
       "@typescript-eslint/no-unused-vars": [
