@@ -377,4 +377,45 @@ t("a queued nodeset whose provider cannot assemble it within the bound moves to 
   }
 });
 
+t("64 claims that arrive together cost a handful of allocation transactions, not 64, and never share a node", async () => {
+  const sim = await Sim.start({ config: twoProviders(64) });
+  try {
+    await sim.until("64 ready nodes", async () => (await sim.readyIds()).length >= 64);
+    const store = sim.store as { allocate: (...args: unknown[]) => Promise<unknown> };
+    const allocate = store.allocate.bind(sim.store);
+    let transactions = 0;
+    store.allocate = (...args: unknown[]) => {
+      transactions++;
+      return allocate(...args);
+    };
+    const results = await Promise.all(Array.from({ length: 64 }, (_, i) => sim.claim({ jobName: `job-${i}` })));
+    const nodes = results.flatMap((r) => r.view.nodes.map((n) => n.id));
+    assert.equal(nodes.length, 64, "every claim was served from the pool at once");
+    assert.equal(new Set(nodes).size, 64, "a node went to two claims");
+    assert.ok(transactions <= 8, `${transactions} allocation transactions for 64 claims`);
+  } finally {
+    await sim.close();
+  }
+});
+
+t("the launches of a pool fill are written in batches, not one transaction per node", async () => {
+  const sim = await Sim.start({ config: twoProviders(0) });
+  try {
+    const store = sim.store as { insertNodes: (...args: unknown[]) => Promise<unknown> };
+    const insert = store.insertNodes.bind(sim.store);
+    let inserted = 0;
+    let transactions = 0;
+    store.insertNodes = (...args: unknown[]) => {
+      transactions++;
+      inserted += (args[0] as unknown[]).length;
+      return insert(...args);
+    };
+    await Promise.all(Array.from({ length: 40 }, (_, i) => sim.claim({ jobName: `cold-${i}` })));
+    await sim.until("40 launches written", () => inserted >= 40);
+    assert.ok(transactions <= 10, `${transactions} insert transactions for ${inserted} launches`);
+  } finally {
+    await sim.close();
+  }
+});
+
 t.run();
