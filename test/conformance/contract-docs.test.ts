@@ -18,6 +18,7 @@ const t = suite("the plugin contract's docs and code agree");
 const DOCS = path.join(REPO_ROOT, "docs");
 const read = (file: string): string => readFileSync(path.join(DOCS, file), "utf8");
 const docFiles = readdirSync(DOCS).filter((f) => f.endsWith(".md"));
+const PROVIDER_PROTO = "proto/standby/provider/v1/provider.proto";
 
 /** The numbered sections of docs/plugin-protocol.md ("## 6. Lifetime and shutdown"), by number. */
 function sections(): Map<number, { heading: string; text: string }> {
@@ -97,10 +98,14 @@ t("each rule cites the sections it is about, by their current numbers", () => {
   }
 });
 
-t("every §N in the docs names a section of docs/plugin-protocol.md", () => {
+t("every §N in the docs and in the plugin contract's proto names a section of docs/plugin-protocol.md", () => {
   const known = sections();
-  for (const file of docFiles) {
-    for (const m of read(file).matchAll(/§(\d+)/g)) {
+  const texts = [
+    ...docFiles.map((file) => ({ file, text: read(file) })),
+    { file: PROVIDER_PROTO, text: readFileSync(path.join(REPO_ROOT, PROVIDER_PROTO), "utf8") },
+  ];
+  for (const { file, text } of texts) {
+    for (const m of text.matchAll(/§(\d+)/g)) {
       assert.ok(known.has(Number(m[1])), `${file} cites §${m[1]}, which docs/plugin-protocol.md does not have`);
     }
   }
