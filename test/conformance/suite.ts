@@ -478,7 +478,7 @@ export const CHECKS: readonly Check[] = [
   {
     rule: "snapshot",
     title:
-      "CreateSnapshot makes an image (GetOperation until done, listed, bootable, DeleteImage idempotent), or UNIMPLEMENTED without the capability (§10, §13)",
+      "CreateSnapshot makes an image (GetOperation until done, listed, bootable, DeleteImage idempotent), or UNIMPLEMENTED without the capability; a shared one without shared-images is FAILED_PRECONDITION (§10, §13)",
     needs: ["status.transitions", "describe"],
     async run(ctx) {
       const s = session(ctx);
@@ -491,6 +491,17 @@ export const CHECKS: readonly Check[] = [
       if (!ctx.capabilities.includes("snapshot")) {
         await expectCode("CreateSnapshot without the snapshot capability", s.call("createSnapshot", request), ["unimplemented"]);
         return;
+      }
+      if (!ctx.capabilities.includes("shared-images")) {
+        await expectCode(
+          "CreateSnapshot with VISIBILITY_SHARED without the shared-images capability",
+          s.call(
+            "createSnapshot",
+            { ...request, imageName: `${request.imageName}-shared`, visibility: Visibility.VISIBILITY_SHARED },
+            120_000,
+          ),
+          ["failed-precondition"],
+        );
       }
       const { operation } = await ok("CreateSnapshot", s.call("createSnapshot", request, 120_000));
       if (!operation?.id) fail("CreateSnapshot answered without an operation id");
