@@ -19,6 +19,15 @@ export const SECRET_METADATA_KEY = "x-standby-plugin-secret";
 
 export const SOCKET_FILE_NAME = "plugin.sock";
 
+/**
+ * How long a plugin has to exit on its own once its stdin reaches EOF, and
+ * again once it gets SIGTERM (docs/plugin-protocol.md §6). The plugin host
+ * waits this long at each step before escalating (stdin closed, then SIGTERM,
+ * then SIGKILL), and the conformance suite's shutdown rules allow exactly this
+ * much. The SDK bounds its own graceful shutdown below it.
+ */
+export const PLUGIN_EXIT_GRACE_MS = 3_000;
+
 export interface Handshake {
   protocolVersion: number;
   network: "unix";

@@ -285,6 +285,12 @@ export class LocalCloud implements PluginImplementation {
 
   async createSnapshot(spec: SnapshotSpec): Promise<Operation> {
     const c = this.configured();
+    if (spec.visibility === "shared") {
+      // Without the capability shared-images: refused, never a private image instead (docs/plugin-protocol.md §13).
+      throw new StandbyError("failed-precondition", "this provider cannot share images; ask for a private or public one", {
+        field: "visibility",
+      });
+    }
     const key = nodeKey(c.ownerId, spec.nodeId);
     return this.locks.run(key, async () => {
       const record = await c.nodes.read(key);

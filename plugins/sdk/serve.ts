@@ -85,7 +85,7 @@ export interface PluginImplementation {
 export interface ServePluginOptions {
   /** Defaults to JSON logs on stderr (stdout is reserved for the handshake). */
   logger?: Logger;
-  /** Bound on a graceful shutdown before the process exits anyway; below the host's grace before SIGKILL. Default 2000. */
+  /** Bound on a graceful shutdown before the process exits anyway. Default SHUTDOWN_TIMEOUT_MS (2 s). */
   shutdownTimeoutMs?: number;
   /** Defaults to process.env. */
   env?: NodeJS.ProcessEnv;
@@ -102,6 +102,13 @@ export interface PluginServer {
   /** Stops serving, calls close(), removes the socket and exits. */
   shutdown(reason: string): Promise<void>;
 }
+
+/**
+ * The SDK's default bound on a graceful shutdown (stop serving, close(), flush
+ * spans) before it exits anyway: below PLUGIN_EXIT_GRACE_MS, the contract's
+ * limit, so that the process is gone before the host escalates.
+ */
+export const SHUTDOWN_TIMEOUT_MS = 2_000;
 
 /** The health service name of the provider service itself. */
 export const PROVIDER_SERVICE_NAME = "standby.provider.v1.ProviderService";
@@ -122,7 +129,7 @@ export function createPluginLogger(name: string): Logger {
 export async function servePlugin(impl: PluginImplementation, options: ServePluginOptions = {}): Promise<PluginServer> {
   const env = options.env ?? process.env;
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 2000;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS;
 
   const secret = env[ENV_SECRET];
   const socketDir = env[ENV_SOCKET_DIR];

@@ -1,4 +1,5 @@
 import type { Clock } from "../../common/clock.js";
+import { PLUGIN_EXIT_GRACE_MS } from "../../common/handshake.js";
 import type { Logger } from "../../common/log.js";
 import type { Random } from "../../common/random.js";
 import type { RestartPolicy } from "./backoff.js";
@@ -36,9 +37,9 @@ export interface PluginTimeouts {
   healthTimeoutMs: number;
   /** Failed health checks in a row after which the plugin counts as hung: stopped (stdin closed, SIGTERM, SIGKILL) and restarted. Default 3. */
   healthFailures: number;
-  /** On stop: wait this long for an exit after closing stdin. Default 3 s. */
+  /** On stop: wait this long for an exit after closing stdin. Default PLUGIN_EXIT_GRACE_MS (3 s), the contract's. */
   stopGraceMs: number;
-  /** Then wait this long after SIGTERM to the process group before SIGKILL. Default 3 s. */
+  /** Then wait this long after SIGTERM to the process group before SIGKILL. Default PLUGIN_EXIT_GRACE_MS (3 s). */
   termGraceMs: number;
   /** Then wait this long after SIGKILL for 'exit'. Default 5 s. */
   killWaitMs: number;
@@ -52,8 +53,8 @@ export const DEFAULT_TIMEOUTS: PluginTimeouts = {
   healthIntervalMs: 5_000,
   healthTimeoutMs: 2_000,
   healthFailures: 3,
-  stopGraceMs: 3_000,
-  termGraceMs: 3_000,
+  stopGraceMs: PLUGIN_EXIT_GRACE_MS,
+  termGraceMs: PLUGIN_EXIT_GRACE_MS,
   killWaitMs: 5_000,
 };
 

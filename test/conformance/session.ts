@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import { ProviderServiceClient, ProviderServiceService } from "../../gen/ts/standby/provider/v1/provider.js";
-import { ENV_SECRET, ENV_SOCKET_DIR, ENV_STATE_DIR, parseHandshake, SECRET_METADATA_KEY, type Handshake } from "../../common/handshake.js";
+import {
+  ENV_SECRET,
+  ENV_SOCKET_DIR,
+  ENV_STATE_DIR,
+  parseHandshake,
+  PLUGIN_EXIT_GRACE_MS,
+  SECRET_METADATA_KEY,
+  type Handshake,
+} from "../../common/handshake.js";
 import { codeFromGrpcStatus } from "../../common/status.js";
 import { systemClock } from "../../common/clock.js";
 import type { ErrorCode } from "../../common/errors.js";
@@ -110,8 +118,8 @@ export class PluginSession {
     });
   }
 
-  /** Ends the process: "stdin" and "sigterm" wait up to graceMs for it to go on its own; "kill" does not ask. */
-  async stop(how: "stdin" | "sigterm" | "kill", graceMs = 5_000): Promise<{ exitedOnItsOwn: boolean; exit: ExitInfo }> {
+  /** Ends the process: "stdin" and "sigterm" wait up to graceMs (the host's grace, by default) for it to go on its own; "kill" does not ask. */
+  async stop(how: "stdin" | "sigterm" | "kill", graceMs = PLUGIN_EXIT_GRACE_MS): Promise<{ exitedOnItsOwn: boolean; exit: ExitInfo }> {
     this.close();
     let exitedOnItsOwn = false;
     if (how === "kill") await this.proc.terminate({ stdinMs: 0, termMs: 0, killMs: 5_000 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { status as grpcStatus } from "@grpc/grpc-js";
 import { InstanceState, Visibility, type Instance } from "../../gen/ts/standby/provider/v1/provider.js";
 import { grpcStatusFromCode } from "../../common/status.js";
-import { SOCKET_FILE_NAME } from "../../common/handshake.js";
+import { PLUGIN_EXIT_GRACE_MS, SOCKET_FILE_NAME } from "../../common/handshake.js";
 import { StandbyError, type ErrorCode } from "../../common/errors.js";
 import { NODE_TAG, OWNER_TAG } from "../../common/provider.js";
 import { PluginSession, runWithoutEnvironment, type PluginTarget } from "./session.js";
@@ -93,6 +93,9 @@ interface Check {
   needs: string[];
   run(ctx: Context): Promise<void>;
 }
+
+/** The shutdown rules' limit: the plugin host's grace at each step of a stop (§6). */
+const EXIT_GRACE = `${PLUGIN_EXIT_GRACE_MS / 1_000} s`;
 
 const session = (ctx: Context): PluginSession => ctx.session ?? fail("no plugin session");
 
@@ -296,7 +299,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     rule: "images",
-    title: "lists at least one image, each with an id and a name",
+    title: "lists at least one image, each with an id and a name (§10)",
     needs: ["configure"],
     async run(ctx) {
       const { images } = await ok("ListImages", session(ctx).call("listImages", {}));
@@ -406,7 +409,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     rule: "status.transitions",
-    title: "GetInstance shows BOOTING, then RUNNING, and never goes back (§9)",
+    title: "GetInstance shows BOOTING, then RUNNING, and never goes back (§10)",
     needs: ["boot"],
     async run(ctx) {
       if (!ctx.session) fail("no plugin session (the restart in boot.idempotent failed)");
@@ -454,7 +457,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     rule: "quota",
-    title: 'GetQuota answers (capability "quota"), or UNIMPLEMENTED without the capability (§10)',
+    title: 'GetQuota answers (capability "quota"), or UNIMPLEMENTED without the capability (§10, §13)',
     needs: ["configure", "describe"],
     async run(ctx) {
       if (!ctx.session) fail("no plugin session");
@@ -475,7 +478,7 @@ export const CHECKS: readonly Check[] = [
   {
     rule: "snapshot",
     title:
-      "CreateSnapshot makes an image (GetOperation until done, listed, bootable, DeleteImage idempotent), or UNIMPLEMENTED without the capability",
+      "CreateSnapshot makes an image (GetOperation until done, listed, bootable, DeleteImage idempotent), or UNIMPLEMENTED without the capability; a shared one without shared-images is FAILED_PRECONDITION (§10, §13)",
     needs: ["status.transitions", "describe"],
     async run(ctx) {
       const s = session(ctx);
@@ -488,6 +491,17 @@ export const CHECKS: readonly Check[] = [
       if (!ctx.capabilities.includes("snapshot")) {
         await expectCode("CreateSnapshot without the snapshot capability", s.call("createSnapshot", request), ["unimplemented"]);
         return;
+      }
+      if (!ctx.capabilities.includes("shared-images")) {
+        await expectCode(
+          "CreateSnapshot with VISIBILITY_SHARED without the shared-images capability",
+          s.call(
+            "createSnapshot",
+            { ...request, imageName: `${request.imageName}-shared`, visibility: Visibility.VISIBILITY_SHARED },
+            120_000,
+          ),
+          ["failed-precondition"],
+        );
       }
       const { operation } = await ok("CreateSnapshot", s.call("createSnapshot", request, 120_000));
       if (!operation?.id) fail("CreateSnapshot answered without an operation id");
@@ -629,19 +643,19 @@ export const CHECKS: readonly Check[] = [
   },
   {
     rule: "shutdown.stdin-eof",
-    title: "exits by itself within 5 s when its stdin closes (the scheduler is gone) (§6)",
+    title: `exits by itself within ${EXIT_GRACE} when its stdin closes (the scheduler is gone) (§6)`,
     needs: ["handshake"],
     async run(ctx) {
       if (!ctx.session) fail("no plugin session");
       await cleanUp(ctx);
       const { exitedOnItsOwn } = await session(ctx).stop("stdin");
       ctx.session = undefined;
-      if (!exitedOnItsOwn) fail("still running 5 s after its stdin closed");
+      if (!exitedOnItsOwn) fail(`still running ${EXIT_GRACE} after its stdin closed`);
     },
   },
   {
     rule: "shutdown.sigterm",
-    title: "exits by itself within 5 s of SIGTERM (§6)",
+    title: `exits by itself within ${EXIT_GRACE} of SIGTERM (§6)`,
     needs: ["handshake"],
     async run(ctx) {
       try {
@@ -651,7 +665,7 @@ export const CHECKS: readonly Check[] = [
       }
       const { exitedOnItsOwn } = await session(ctx).stop("sigterm");
       ctx.session = undefined;
-      if (!exitedOnItsOwn) fail("still running 5 s after SIGTERM");
+      if (!exitedOnItsOwn) fail(`still running ${EXIT_GRACE} after SIGTERM`);
     },
   },
 ];

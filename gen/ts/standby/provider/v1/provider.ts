@@ -208,10 +208,20 @@ export interface Instance {
   /** The cloud's id. */
   instanceId: string;
   state: InstanceState;
+  /**
+   * Where it is reached, best first: bare IP addresses or DNS names, no port.
+   * Empty for a machine that has none.
+   */
   addresses: string[];
+  /** 0 = 22. */
   sshPort: number;
+  /** The user the SSH keys were installed for; "" = root. */
   username: string;
-  /** SSH host public keys in known_hosts form, when the cloud reports them. */
+  /**
+   * SSH host public keys, one OpenSSH public key line each
+   * ("ssh-ed25519 AAAA... [comment]", no host name or port), when the cloud
+   * reports them; none rather than a guess.
+   */
   hostKeys: string[];
   tags: { [key: string]: string };
   image: string;
@@ -3626,8 +3636,10 @@ export const ProviderServiceService = {
   /**
    * Boot starts an instance for node_id. Idempotent on node_id: booting a
    * node id that already has an instance returns that instance and creates
-   * nothing. Returns once the cloud has accepted the request; the instance may
-   * still be booting (poll GetInstance).
+   * nothing; an instance that is DELETING or in ERROR is returned as it is.
+   * Returns once the cloud has accepted the request; the instance may still be
+   * booting (poll GetInstance). node_id, template.image and template.flavor
+   * are always set; the other fields may be empty (docs/plugin-protocol.md §10).
    * Codes: RESOURCE_EXHAUSTED, UNAVAILABLE, FAILED_PRECONDITION, NOT_FOUND
    * (image or flavor unknown), INVALID_ARGUMENT.
    */
@@ -3696,7 +3708,10 @@ export const ProviderServiceService = {
     responseSerialize: (value: ListFlavorsResponse): Buffer => Buffer.from(ListFlavorsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListFlavorsResponse => ListFlavorsResponse.decode(value),
   },
-  /** ListImages lists the images that instances can boot from. */
+  /**
+   * ListImages lists the images that instances can boot from now: an image
+   * still being made is left out until its snapshot operation is done.
+   */
   listImages: {
     path: "/standby.provider.v1.ProviderService/ListImages" as const,
     requestStream: false as const,
@@ -3709,7 +3724,9 @@ export const ProviderServiceService = {
   /**
    * CreateSnapshot starts snapshotting node_id's instance into a new image;
    * poll GetOperation. Codes: UNIMPLEMENTED (capability "snapshot" absent),
-   * NOT_FOUND (no such instance), RESOURCE_EXHAUSTED, UNAVAILABLE.
+   * FAILED_PRECONDITION (VISIBILITY_SHARED without the capability
+   * "shared-images"; the field is "visibility"), NOT_FOUND (no such instance),
+   * RESOURCE_EXHAUSTED, UNAVAILABLE.
    */
   createSnapshot: {
     path: "/standby.provider.v1.ProviderService/CreateSnapshot" as const,
@@ -3747,7 +3764,10 @@ export const ProviderServiceService = {
     responseSerialize: (value: DeleteImageResponse): Buffer => Buffer.from(DeleteImageResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteImageResponse => DeleteImageResponse.decode(value),
   },
-  /** GetQuota reports the cloud's own limits and usage (0 = unlimited). */
+  /**
+   * GetQuota reports the cloud's own limits (0 = unlimited) and the account's
+   * usage as the cloud counts it, not only this scheduler's instances.
+   */
   getQuota: {
     path: "/standby.provider.v1.ProviderService/GetQuota" as const,
     requestStream: false as const,
@@ -3772,8 +3792,10 @@ export interface ProviderServiceServer extends UntypedServiceImplementation {
   /**
    * Boot starts an instance for node_id. Idempotent on node_id: booting a
    * node id that already has an instance returns that instance and creates
-   * nothing. Returns once the cloud has accepted the request; the instance may
-   * still be booting (poll GetInstance).
+   * nothing; an instance that is DELETING or in ERROR is returned as it is.
+   * Returns once the cloud has accepted the request; the instance may still be
+   * booting (poll GetInstance). node_id, template.image and template.flavor
+   * are always set; the other fields may be empty (docs/plugin-protocol.md §10).
    * Codes: RESOURCE_EXHAUSTED, UNAVAILABLE, FAILED_PRECONDITION, NOT_FOUND
    * (image or flavor unknown), INVALID_ARGUMENT.
    */
@@ -3799,12 +3821,17 @@ export interface ProviderServiceServer extends UntypedServiceImplementation {
   listInstances: handleUnaryCall<ListInstancesRequest, ListInstancesResponse>;
   /** ListFlavors lists the machine sizes. */
   listFlavors: handleUnaryCall<ListFlavorsRequest, ListFlavorsResponse>;
-  /** ListImages lists the images that instances can boot from. */
+  /**
+   * ListImages lists the images that instances can boot from now: an image
+   * still being made is left out until its snapshot operation is done.
+   */
   listImages: handleUnaryCall<ListImagesRequest, ListImagesResponse>;
   /**
    * CreateSnapshot starts snapshotting node_id's instance into a new image;
    * poll GetOperation. Codes: UNIMPLEMENTED (capability "snapshot" absent),
-   * NOT_FOUND (no such instance), RESOURCE_EXHAUSTED, UNAVAILABLE.
+   * FAILED_PRECONDITION (VISIBILITY_SHARED without the capability
+   * "shared-images"; the field is "visibility"), NOT_FOUND (no such instance),
+   * RESOURCE_EXHAUSTED, UNAVAILABLE.
    */
   createSnapshot: handleUnaryCall<CreateSnapshotRequest, CreateSnapshotResponse>;
   /** GetOperation reports a long-running operation. Codes: NOT_FOUND. */
@@ -3815,7 +3842,10 @@ export interface ProviderServiceServer extends UntypedServiceImplementation {
    * FAILED_PRECONDITION (the image is in use and the cloud refuses).
    */
   deleteImage: handleUnaryCall<DeleteImageRequest, DeleteImageResponse>;
-  /** GetQuota reports the cloud's own limits and usage (0 = unlimited). */
+  /**
+   * GetQuota reports the cloud's own limits (0 = unlimited) and the account's
+   * usage as the cloud counts it, not only this scheduler's instances.
+   */
   getQuota: handleUnaryCall<GetQuotaRequest, GetQuotaResponse>;
 }
 
@@ -3860,8 +3890,10 @@ export interface ProviderServiceClient extends Client {
   /**
    * Boot starts an instance for node_id. Idempotent on node_id: booting a
    * node id that already has an instance returns that instance and creates
-   * nothing. Returns once the cloud has accepted the request; the instance may
-   * still be booting (poll GetInstance).
+   * nothing; an instance that is DELETING or in ERROR is returned as it is.
+   * Returns once the cloud has accepted the request; the instance may still be
+   * booting (poll GetInstance). node_id, template.image and template.flavor
+   * are always set; the other fields may be empty (docs/plugin-protocol.md §10).
    * Codes: RESOURCE_EXHAUSTED, UNAVAILABLE, FAILED_PRECONDITION, NOT_FOUND
    * (image or flavor unknown), INVALID_ARGUMENT.
    */
@@ -3954,7 +3986,10 @@ export interface ProviderServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListFlavorsResponse) => void,
   ): ClientUnaryCall;
-  /** ListImages lists the images that instances can boot from. */
+  /**
+   * ListImages lists the images that instances can boot from now: an image
+   * still being made is left out until its snapshot operation is done.
+   */
   listImages(
     request: ListImagesRequest,
     callback: (error: ServiceError | null, response: ListImagesResponse) => void,
@@ -3973,7 +4008,9 @@ export interface ProviderServiceClient extends Client {
   /**
    * CreateSnapshot starts snapshotting node_id's instance into a new image;
    * poll GetOperation. Codes: UNIMPLEMENTED (capability "snapshot" absent),
-   * NOT_FOUND (no such instance), RESOURCE_EXHAUSTED, UNAVAILABLE.
+   * FAILED_PRECONDITION (VISIBILITY_SHARED without the capability
+   * "shared-images"; the field is "visibility"), NOT_FOUND (no such instance),
+   * RESOURCE_EXHAUSTED, UNAVAILABLE.
    */
   createSnapshot(
     request: CreateSnapshotRequest,
@@ -4026,7 +4063,10 @@ export interface ProviderServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteImageResponse) => void,
   ): ClientUnaryCall;
-  /** GetQuota reports the cloud's own limits and usage (0 = unlimited). */
+  /**
+   * GetQuota reports the cloud's own limits (0 = unlimited) and the account's
+   * usage as the cloud counts it, not only this scheduler's instances.
+   */
   getQuota(
     request: GetQuotaRequest,
     callback: (error: ServiceError | null, response: GetQuotaResponse) => void,
