@@ -26,6 +26,8 @@ const RETRIES_WRITTEN = 3;
 export class LaunchReporter {
   private readonly written = new Map<string, number>();
   private readonly retries = new Map<string, number>();
+  /** The last reason each waiting claim was told that nothing can be launched for it. */
+  private readonly told = new Map<string, string>();
   private sincePrune = 0;
 
   constructor(
@@ -102,9 +104,31 @@ export class LaunchReporter {
     return events;
   }
 
+  /**
+   * Why no node can be launched for the claims waiting on a label ("" when
+   * one can again): an event for each of them, once per change of reason.
+   */
+  blocked(label: string, reason: string): ClaimEventRecord[] {
+    const at = this.clock.now();
+    const events: ClaimEventRecord[] = [];
+    for (const claimId of this.claims.waitingOn(label, FAN_OUT)) {
+      if ((this.told.get(claimId) ?? "") === reason) continue;
+      this.told.set(claimId, reason);
+      if (reason === "") continue;
+      const n = this.written.get(claimId) ?? 0;
+      if (n >= PER_CLAIM) continue;
+      this.written.set(claimId, n + 1);
+      events.push({ claimId, at, kind: "waiting", label, provider: "", nodeId: "", message: reason });
+    }
+    this.sincePrune += events.length + 1;
+    if (this.sincePrune > 1000) this.prune();
+    return events;
+  }
+
   /** Forgets the counts of claims that left the queue. */
   private prune(): void {
     this.sincePrune = 0;
     for (const id of this.written.keys()) if (!this.claims.isQueued(id)) this.written.delete(id);
+    for (const id of this.told.keys()) if (!this.claims.isQueued(id)) this.told.delete(id);
   }
 }

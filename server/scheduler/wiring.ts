@@ -116,6 +116,7 @@ export function wire(deps: SchedulerDeps, tokens: Tokens, catalog: () => Catalog
   const queue = new ClaimQueue({ store, clock, logger: claimLogger, catalog, settings });
   const watches = new ClaimWatches({ queue, logger: claimLogger });
   launching.on(({ label, provider }) => watches.launching(label, provider));
+  const reporter = new LaunchReporter(observer, queue, clock);
   const launcher = new Launcher({
     driver,
     deleter,
@@ -125,7 +126,7 @@ export function wire(deps: SchedulerDeps, tokens: Tokens, catalog: () => Catalog
     catalog,
     images,
     access,
-    reporter: new LaunchReporter(observer, queue, clock),
+    reporter,
     failures,
     pauses,
     nodeReady,
@@ -144,6 +145,7 @@ export function wire(deps: SchedulerDeps, tokens: Tokens, catalog: () => Catalog
     flavors,
     launcher,
     demand: (rank) => queue.demand(rank),
+    blocked: (label, reason) => reporter.blocked(label, reason),
     poolWanted,
     coalesceMs,
   });

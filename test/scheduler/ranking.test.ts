@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { parseConfig } from "../../server/config/load.js";
 import type { Flavor } from "../../server/core/index.js";
 import { Catalog } from "../../server/scheduler/catalog.js";
-import { addUsage, chooseProvider, rankProviders, usable, type PoolView, type Usage } from "../../server/scheduler/pool/ranking.js";
+import {
+  addUsage,
+  chooseProvider,
+  rankProviders,
+  usable,
+  whyUnusable,
+  type PoolView,
+  type Usage,
+} from "../../server/scheduler/pool/ranking.js";
 import { suite } from "../lib/harness.js";
 
 const t = suite("provider choice and ranking (pure)");
@@ -24,6 +32,7 @@ function view(cat: Catalog, over: Partial<PoolView> = {}): PoolView {
   return {
     catalog: cat,
     launchesNow: () => true,
+    whyNotLaunching: () => "paused by an operator",
     sizeOf: () => undefined,
     inARow: () => 0,
     failures: new Map(),
@@ -70,6 +79,11 @@ t("a provider that does not launch now, or is at its node cap, is not usable", (
   assert.equal(usable(view(cat), "a", new Map(), "jammy"), true);
   assert.equal(usable(view(cat, { launchesNow: (p) => p !== "b" }), "b", new Map(), "jammy"), false);
   assert.equal(chooseProvider(view(cat, { launchesNow: () => false }), "jammy", new Map()), undefined);
+  // What a waiting claim is told, one reason per cause.
+  assert.equal(whyUnusable(view(cat), "a", full, "jammy"), "full: 2 of 2 nodes");
+  assert.equal(whyUnusable(view(cat, { launchesNow: (p) => p !== "b" }), "b", new Map(), "jammy"), "paused by an operator");
+  assert.equal(whyUnusable(view(cat), "a", new Map(), "jammy"), "");
+  assert.equal(whyUnusable(view(cat), "nowhere", new Map(), "jammy"), "not configured");
 });
 
 t("a cores or RAM cap counts flavor sizes, and launches nothing while the flavor's size is unknown", () => {

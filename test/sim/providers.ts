@@ -341,4 +341,33 @@ t("launches stuck on a provider that stops serving do not count as supply: the p
   }
 });
 
+t(
+  "a claim behind a paused and a full provider is told why nothing is launched for it, once per change, and when it launches again",
+  async () => {
+    const sim = await Sim.start({
+      config: {
+        providers: [{ name: "east" }, { name: "west", maxNodes: 1 }],
+        labels: [{ name: "jammy", minReady: 0 }],
+        templates: jammyOn("east", "west"),
+      },
+    });
+    try {
+      await sim.scheduler.setProviderMode("east", "paused");
+      const busy = await sim.claim({ jobName: "fills west" });
+      await sim.until("west's one node claimed", async () => (await sim.claimRecord(busy.view.claim.id)).state === "fulfilled");
+      const waiting = await sim.claim({ jobName: "waits" });
+      const reasons = async () =>
+        (await sim.store.listClaimEvents(waiting.view.claim.id)).filter((e) => e.kind === "waiting").map((e) => e.message);
+      await sim.until("the reason in the timeline", async () => (await reasons()).length > 0);
+      await sim.advance(30_000);
+      assert.deepEqual(await reasons(), ["no provider can launch jammy now (east: paused by an operator; west: full: 1 of 1 nodes)"]);
+      await sim.scheduler.setProviderMode("east", "active");
+      await sim.until("the claim served from east", async () => (await sim.claimRecord(waiting.view.claim.id)).state === "fulfilled");
+      assert.equal((await reasons()).length, 1, "the same reason was written again");
+    } finally {
+      await sim.close();
+    }
+  },
+);
+
 t.run();

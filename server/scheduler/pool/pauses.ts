@@ -53,8 +53,19 @@ export class Pauses {
 
   /** Serving and neither paused by an operator nor for capacity (caps aside). */
   launchesNow(provider: string): boolean {
+    return this.whyNotLaunching(provider) === "";
+  }
+
+  /** Why the provider launches nothing now, caps aside ("" when it launches): not serving, paused, at quota. */
+  whyNotLaunching(provider: string): string {
     const { providers } = this.deps;
-    return providers.names().includes(provider) && providers.status(provider).health === "serving" && !this.pausedReason(provider);
+    if (!providers.names().includes(provider)) return "not running";
+    const status = providers.status(provider);
+    if (status.health !== "serving") {
+      const circuit = status.circuit && status.circuit !== "closed" ? `, circuit ${status.circuit}` : "";
+      return `${status.health}${circuit}${status.lastError ? ` (${status.lastError})` : ""}`;
+    }
+    return this.pausedReason(provider);
   }
 
   /** A cloud said RESOURCE_EXHAUSTED: no launches there for a while (QUOTA_PAUSE_POLICY). */

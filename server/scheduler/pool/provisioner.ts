@@ -8,6 +8,7 @@ import {
   type Store,
 } from "../../core/index.js";
 import type { SchedulerObserver } from "../../core/observer.js";
+import type { ClaimEventRecord } from "../../core/store.js";
 import type { Catalog } from "../catalog.js";
 import type { Demand, ProviderRanking } from "../claims/types.js";
 import type { Signal } from "../signal.js";
@@ -15,7 +16,7 @@ import type { LaunchFailures } from "./failures.js";
 import type { FlavorSizes } from "./flavors.js";
 import type { Launcher } from "./launch.js";
 import type { Pauses } from "./pauses.js";
-import { addUsage, chooseProvider, rankProviders, usable, type PoolView, type Usage } from "./ranking.js";
+import { addUsage, chooseProvider, rankProviders, usable, whyUnusable, type PoolView, type Usage } from "./ranking.js";
 
 export interface ProvisionerDeps {
   store: Store;
@@ -30,6 +31,8 @@ export interface ProvisionerDeps {
   launcher: Launcher;
   /** Nodes wanted by queued claims (claims/queue.ts), placed with the ranking given. */
   demand: (rank: ProviderRanking) => Demand[];
+  /** Why nothing can be launched for the claims waiting on a label ("" when something can): their timeline events. */
+  blocked: (label: string, reason: string) => ClaimEventRecord[];
   /** Whoever wants a pool pass says so here (true: at once). */
   poolWanted: Signal<boolean>;
   /** Real-time window in which non-urgent pool passes are coalesced; 0: none, they run at once (the simulator, in virtual time). */
@@ -62,6 +65,7 @@ export class Provisioner {
     return {
       catalog: this.deps.catalog(),
       launchesNow: (p) => pauses.launchesNow(p),
+      whyNotLaunching: (p) => pauses.whyNotLaunching(p),
       sizeOf: (p, f) => flavors.sizeOf(p, f),
       inARow: (l, p) => failures.inARow(l, p),
       failures: failures.counts(),
@@ -165,15 +169,34 @@ export class Provisioner {
       while (deficit-- > 0 && room(d.label) && usable(view, d.provider as string, byProvider, d.label))
         launch(d.label, d.provider as string);
     }
+    const waits: ClaimEventRecord[] = [];
     for (const label of catalog.labels.values()) {
       const have = byLabel.get(label.name) ?? { ready: 0, pending: 0, holding: 0 };
       let deficit = label.config.minReady + (anyProvider.get(label.name) ?? 0) - have.ready - have.pending;
-      while (deficit-- > 0 && room(label.name)) {
+      while (deficit > 0 && room(label.name)) {
         const provider = chooseProvider(view, label.name, byProvider);
         if (!provider) break;
         launch(label.name, provider);
+        deficit--;
+      }
+      // Claims wait on this label and nothing more can be launched for them: tell them why.
+      if ((anyProvider.get(label.name) ?? 0) > 0) {
+        const reason = deficit > 0 ? this.whyNoLaunch(view, label.name, byLabel.get(label.name)?.holding ?? 0, byProvider) : "";
+        waits.push(...this.deps.blocked(label.name, reason));
       }
     }
+    if (waits.length > 0) await this.deps.store.appendClaimEvents(waits);
     if (launches.length > 0) await this.deps.launcher.start(launches);
+  }
+
+  /** Why no node of the label can be launched now, for the claims waiting on it. */
+  private whyNoLaunch(view: PoolView, label: string, holding: number, usage: ReadonlyMap<string, Usage>): string {
+    const entry = view.catalog.labels.get(label);
+    if (!entry) return "";
+    if (entry.config.maxNodes > 0 && holding >= entry.config.maxNodes) {
+      return `label ${label} is at its node cap (${holding} of ${entry.config.maxNodes})`;
+    }
+    const why = entry.templates.map((t) => `${t.provider}: ${whyUnusable(view, t.provider, usage, label) || "launching"}`);
+    return `no provider can launch ${label} now (${why.join("; ")})`;
   }
 }

@@ -13,6 +13,8 @@ export interface PoolView {
   catalog: Catalog;
   /** Serving, active and not paused (pauses.ts). */
   launchesNow(provider: string): boolean;
+  /** Why not, when launchesNow is false (pauses.ts). */
+  whyNotLaunching(provider: string): string;
   /** The size of a flavor of a provider, if the plugin told it. */
   sizeOf(provider: string, flavor: string): Flavor | undefined;
   /** Launch failures of the label on the provider in a row. */
@@ -39,15 +41,23 @@ export function addUsage(view: PoolView, usage: Map<string, Usage>, label: strin
 
 /** Whether the provider may launch one more node of the label now: serving, active, not paused, under every cap. */
 export function usable(view: PoolView, provider: string, usage: ReadonlyMap<string, Usage>, label: string): boolean {
+  return whyUnusable(view, provider, usage, label) === "";
+}
+
+/** Why the provider may not launch one more node of the label now ("" when it may): what a waiting claim is told. */
+export function whyUnusable(view: PoolView, provider: string, usage: ReadonlyMap<string, Usage>, label: string): string {
   const p = view.catalog.providers.get(provider);
-  if (!p || !view.launchesNow(provider)) return false;
+  if (!p) return "not configured";
+  if (!view.launchesNow(provider)) return view.whyNotLaunching(provider) || "not launching";
   const used = usage.get(provider) ?? { nodes: 0, cores: 0, ramMb: 0 };
-  if (p.maxNodes > 0 && used.nodes >= p.maxNodes) return false;
-  if (p.maxCores === 0 && p.maxRamMb === 0) return true;
+  if (p.maxNodes > 0 && used.nodes >= p.maxNodes) return `full: ${used.nodes} of ${p.maxNodes} nodes`;
+  if (p.maxCores === 0 && p.maxRamMb === 0) return "";
   const size = flavorOf(view, label, provider);
   // Without the flavor's size a cores/RAM cap cannot be kept: launch nothing there until it is known.
-  if (!size) return false;
-  return (p.maxCores === 0 || used.cores + size.cores <= p.maxCores) && (p.maxRamMb === 0 || used.ramMb + size.ramMb <= p.maxRamMb);
+  if (!size) return "the flavor's size is not known, and a cores/RAM cap is set";
+  if (p.maxCores > 0 && used.cores + size.cores > p.maxCores) return `full: ${used.cores} of ${p.maxCores} cores in use`;
+  if (p.maxRamMb > 0 && used.ramMb + size.ramMb > p.maxRamMb) return `full: ${used.ramMb} of ${p.maxRamMb} MB of RAM in use`;
+  return "";
 }
 
 /**
