@@ -95,13 +95,6 @@ export default tseslint.config(
       "@typescript-eslint/no-misused-promises": "error",
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "import-x/no-restricted-paths": ["error", { basePath: import.meta.dirname, zones: BOUNDARY_ZONES }],
-    },
-  },
-  {
-    // The scheduler core depends on interfaces, not on the libraries behind them.
-    files: ["server/scheduler/**/*.ts"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: SCHEDULER_FORBIDDEN_PACKAGES }],
 
       // Unused code is an error, except deliberate `_`-prefixed placeholders.
       "@typescript-eslint/no-unused-vars": [
@@ -119,6 +112,13 @@ export default tseslint.config(
       "@typescript-eslint/require-await": "off",
       // Sort of noise: `x!` after a check the compiler cannot follow.
       "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    // The scheduler core depends on interfaces, not on the libraries behind them.
+    files: ["server/scheduler/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: SCHEDULER_FORBIDDEN_PACKAGES }],
     },
   },
 );
