@@ -2,7 +2,7 @@ import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc
 import { type StandbyServiceServer, type WatchClaimRequest, type WatchClaimResponse } from "../../gen/ts/standby/v1/standby.js";
 import { StandbyError } from "../../common/errors.js";
 import type { Logger } from "../../common/log.js";
-import type { ClaimView } from "../scheduler/claims/index.js";
+import { isProgressEvent, type ClaimView } from "../scheduler/claims/index.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { authorize, REQUIRED_ROLE, type Role } from "./auth.js";
 import { withIncomingTraceContext } from "../../common/propagation.js";
@@ -99,7 +99,7 @@ export function standbyService(scheduler: () => Scheduler, logger: Logger, admin
           stop = await scheduler().watchClaim(call.request.claimToken, (event, leaseToken) => {
             if (ended) return;
             call.write({ claim: claimToPb(event.view), event: event.kind, message: event.message, leaseToken });
-            if (!["queued", "launching", "fulfilled"].includes(event.kind)) end();
+            if (!isProgressEvent(event.kind) && event.kind !== "fulfilled") end();
           });
           if (ended) stop();
         })

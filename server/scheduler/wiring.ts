@@ -145,7 +145,11 @@ export function wire(deps: SchedulerDeps, tokens: Tokens, catalog: () => Catalog
     flavors,
     launcher,
     demand: (rank) => queue.demand(rank),
-    blocked: (label, reason) => reporter.blocked(label, reason),
+    blocked: (label, reason) => {
+      const events = reporter.blocked(label, reason);
+      watches.waiting(events);
+      return events;
+    },
     poolWanted,
     coalesceMs,
   });

@@ -136,4 +136,30 @@ t("a claim served at once from the pool has a short timeline, and an unknown one
   assert.match(missing.stderr, /NOT_FOUND: claim c-0000000000000000 not found/);
 });
 
+t("a claim behind paused providers shows why it waits in standby claim show", async () => {
+  await c.scheduler.setProviderMode("east", "paused");
+  await c.scheduler.setProviderMode("west", "paused");
+  try {
+    // The pool's ready nodes (the test before kept one) go first; the next claim waits.
+    c.scheduler.reload({ ...c.config, labels: [{ ...c.config.labels[0]!, minReady: 0 }] });
+    let res = await create(c, { labelExpressions: ["jammy"], waitTimeoutSeconds: 1 });
+    for (let i = 0; i < 3 && res.claim?.state === ClaimState.CLAIM_STATE_FULFILLED; i++) {
+      res = await create(c, { labelExpressions: ["jammy"], waitTimeoutSeconds: 1 });
+    }
+    assert.equal(res.claim?.state, ClaimState.CLAIM_STATE_QUEUED);
+    const why = /^ +\+[\d.]+m?s +waiting +no provider can launch jammy now \(east: paused by an operator; west: paused by an operator\)$/m;
+    let shown = { code: 0 as number | null, stdout: "", stderr: "" };
+    for (let i = 0; i < 50 && !why.test(shown.stdout); i++) {
+      shown = await standby(c, ["claim", "show", res.claimToken]);
+      if (!why.test(shown.stdout)) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, why);
+    await standby(c, ["claim", "cancel", res.claimToken]);
+  } finally {
+    await c.scheduler.setProviderMode("east", "active");
+    await c.scheduler.setProviderMode("west", "active");
+  }
+});
+
 t.run();

@@ -356,14 +356,25 @@ t(
       const busy = await sim.claim({ jobName: "fills west" });
       await sim.until("west's one node claimed", async () => (await sim.claimRecord(busy.view.claim.id)).state === "fulfilled");
       const waiting = await sim.claim({ jobName: "waits" });
+      const watched: string[] = [];
+      const unwatch = await sim.scheduler.watchClaim(waiting.claimToken, (e) => {
+        if (e.kind === "waiting") watched.push(e.message);
+      });
       const reasons = async () =>
         (await sim.store.listClaimEvents(waiting.view.claim.id)).filter((e) => e.kind === "waiting").map((e) => e.message);
       await sim.until("the reason in the timeline", async () => (await reasons()).length > 0);
       await sim.advance(30_000);
       assert.deepEqual(await reasons(), ["no provider can launch jammy now (east: paused by an operator; west: full: 1 of 1 nodes)"]);
+      // A new reason is told once more, to the timeline and to watchers.
+      await sim.scheduler.setProviderMode("east", "draining");
+      await sim.advance(30_000);
+      const draining = "no provider can launch jammy now (east: draining by an operator; west: full: 1 of 1 nodes)";
+      assert.equal((await reasons())[1], draining);
+      assert.deepEqual(watched, [draining], "a watcher hears the new reason, once");
       await sim.scheduler.setProviderMode("east", "active");
       await sim.until("the claim served from east", async () => (await sim.claimRecord(waiting.view.claim.id)).state === "fulfilled");
-      assert.equal((await reasons()).length, 1, "the same reason was written again");
+      assert.equal((await reasons()).length, 2, "a reason was written again without a change");
+      unwatch();
     } finally {
       await sim.close();
     }

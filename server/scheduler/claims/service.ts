@@ -18,7 +18,15 @@ import { Allocator } from "./allocation.js";
 import { Handover } from "./handover.js";
 import { Leases } from "./leases.js";
 import type { ClaimQueue } from "./queue.js";
-import type { ClaimEvent, ClaimInput, ClaimSettings, ClaimView, HoldRequest, LeaseHolds } from "./types.js";
+import {
+  isProgressEvent,
+  type ClaimEvent,
+  type ClaimInput,
+  type ClaimSettings,
+  type ClaimView,
+  type HoldRequest,
+  type LeaseHolds,
+} from "./types.js";
 import { validateClaim } from "./validation.js";
 import type { ClaimWatches } from "./watches.js";
 
@@ -169,7 +177,7 @@ export class ClaimService {
     let settle: ((view: ClaimView) => void) | undefined;
     let early: ClaimView | undefined;
     const unsubscribe = this.subscribe(claimId, (event) => {
-      if (event.kind === "queued" || event.kind === "launching") return;
+      if (isProgressEvent(event.kind)) return;
       if (settle) settle(event.view);
       else early = event.view;
     });

@@ -10,7 +10,12 @@ export interface ClaimInput {
   requestId: string;
 }
 
-export type ClaimEventKind = "queued" | "launching" | "fulfilled" | "failed" | "cancelled" | "released" | "expired";
+export type ClaimEventKind = "queued" | "launching" | "waiting" | "fulfilled" | "failed" | "cancelled" | "released" | "expired";
+
+/** Events of a claim that still waits: they end no wait and no watch. */
+export function isProgressEvent(kind: ClaimEventKind): boolean {
+  return kind === "queued" || kind === "launching" || kind === "waiting";
+}
 
 export interface ClaimView {
   claim: ClaimRecord;

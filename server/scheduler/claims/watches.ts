@@ -55,6 +55,15 @@ export class ClaimWatches {
     }
   }
 
+  /** Tells watchers of these queued claims why nothing can be launched for them (the timeline's "waiting" events). */
+  waiting(events: readonly { claimId: string; message: string }[]): void {
+    for (const e of events) {
+      const q = this.queue.all().find((x) => x.record.id === e.claimId);
+      if (!q || !this.listeners.has(e.claimId)) continue;
+      this.emit(e.claimId, "waiting", e.message, { claim: q.record, nodes: [], queuePosition: this.queue.position(e.claimId) });
+    }
+  }
+
   /** Positions moved for everyone still waiting. */
   positionsMoved(): void {
     for (const q of this.queue.all()) {

@@ -651,8 +651,9 @@ export interface WatchClaimResponse {
     | Claim
     | undefined;
   /**
-   * What happened: "queued", "launching", "fulfilled", "failed", "cancelled",
-   * "released", "expired".
+   * What happened: "queued", "launching", "waiting" (nothing can be launched
+   * for the claim now; the message says why), "fulfilled", "failed",
+   * "cancelled", "released", "expired".
    */
   event: string;
   /** A human-readable detail (e.g. "launching jammy on provider-a"). */
