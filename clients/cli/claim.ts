@@ -29,7 +29,7 @@ export function claimTokenArg(ctx: Context, command: string): string {
   const [token = ""] = positionals(ctx.parsed, command, ["CLAIM_TOKEN"]);
   if (isClaimId(token)) {
     throw new UsageError(
-      `"${token}" is a claim id; "${command}" takes the claim token ("${token}:…", printed by "standby claim" as soon as the claim is made)`,
+      `"${token}" is a claim id; "${command}" takes the claim's token, which "standby claim" prints as soon as the claim is made`,
       command,
     );
   }
