@@ -27,6 +27,9 @@ export interface LeasesDeps {
   deleter: { deleteNodes(nodes: NodeRecord[]): void };
 }
 
+/** Tries of a cancel that races a claim moving between queued and fulfilled. */
+const CANCEL_ATTEMPTS = 5;
+
 /**
  * Leases: renewal, release, cancellation, and expiry of leases past their
  * time and of queued claims nobody waits for any more.
@@ -128,28 +131,39 @@ export class Leases {
   }
 
   async cancel(claimId: string, reason = "cancelled by its client"): Promise<ClaimView> {
-    const claim = this.deps.queue.get(claimId)?.record ?? (await this.deps.store.getClaim(claimId));
+    let claim = this.deps.queue.get(claimId)?.record ?? (await this.deps.store.getClaim(claimId));
     if (!claim) throw new StandbyError("not-found", `claim ${claimId} not found`);
-    if (claim.state === "queued") {
-      const now = this.deps.clock.now();
-      const changed = await this.deps.store.transitionClaims([
-        { id: claimId, from: ["queued"], to: "cancelled", patch: { endedAt: now, failureReason: reason } },
-      ]);
-      if (changed.length > 0) {
-        this.deps.queue.remove(claimId);
-        const view = { claim: { ...claim, state: "cancelled" as const, endedAt: now, failureReason: reason }, nodes: [], queuePosition: 0 };
-        this.deps.observer.claimEnded(view.claim);
-        this.deps.watches.emit(claimId, "cancelled", reason, view);
-        return view;
+    // A claim can move between queued and fulfilled while this runs (fulfilled,
+    // then requeued by a failed hand-over): try again from what the store says
+    // until the cancel takes or the claim has ended by itself.
+    for (let attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+      if (claim.state === "queued") {
+        const now = this.deps.clock.now();
+        const changed = await this.deps.store.transitionClaims([
+          { id: claimId, from: ["queued"], to: "cancelled", patch: { endedAt: now, failureReason: reason } },
+        ]);
+        if (changed.length > 0) {
+          this.deps.queue.remove(claimId);
+          const view = {
+            claim: { ...claim, state: "cancelled" as const, endedAt: now, failureReason: reason },
+            nodes: [],
+            queuePosition: 0,
+          };
+          this.deps.observer.claimEnded(view.claim);
+          this.deps.watches.emit(claimId, "cancelled", reason, view);
+          return view;
+        }
+        // It was fulfilled meanwhile: cancel the lease instead.
       }
-      // It was fulfilled meanwhile: cancel the lease instead.
+      if (claim.state === "queued" || claim.state === "fulfilled") {
+        const ended = await this.end(claimId, "cancelled", "aborted", reason);
+        if (ended) return { claim: ended.claim, nodes: [], queuePosition: 0 };
+      }
+      const latest = await this.deps.store.getClaim(claimId);
+      if (!latest || (latest.state !== "queued" && latest.state !== "fulfilled")) return this.deps.queue.view(latest ?? claim);
+      claim = latest;
     }
-    if (claim.state === "queued" || claim.state === "fulfilled") {
-      const ended = await this.end(claimId, "cancelled", "aborted", reason);
-      if (ended) return { claim: ended.claim, nodes: [], queuePosition: 0 };
-    }
-    const latest = await this.deps.store.getClaim(claimId);
-    return this.deps.queue.view(latest ?? claim);
+    return this.deps.queue.view(claim);
   }
 
   /** Expires leases past their time and cancels queued claims nobody waits for. */
