@@ -32,6 +32,8 @@ export class ManualClock implements Clock {
   private current: number;
   private seq = 0;
   private timers: { at: number; seq: number; fn: () => void; cancelled: boolean }[] = [];
+  /** Timers set and fired so far: activity a simulation watches for. */
+  private events = 0;
 
   constructor(start = Date.UTC(2026, 0, 1)) {
     this.current = start;
@@ -44,6 +46,7 @@ export class ManualClock implements Clock {
   setTimer(ms: number, fn: () => void): Timer {
     const timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
     this.timers.push(timer);
+    this.events++;
     return { cancel: () => (timer.cancelled = true) };
   }
 
@@ -70,6 +73,30 @@ export class ManualClock implements Clock {
 
   pendingTimers(): number {
     return this.timers.filter((t) => !t.cancelled).length;
+  }
+
+  /** When the earliest live timer is due, if any (the simulator steps from timer to timer). */
+  nextAt(): number | undefined {
+    this.timers = this.timers.filter((t) => !t.cancelled);
+    let next: number | undefined;
+    for (const t of this.timers) if (next === undefined || t.at < next) next = t.at;
+    return next;
+  }
+
+  /** Moves to `at` (never backwards) and fires, in order, every timer due by then, without waiting in between. */
+  fireUntil(at: number): void {
+    this.current = Math.max(this.current, at);
+    const due = this.timers.filter((t) => !t.cancelled && t.at <= this.current).sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.timers = this.timers.filter((t) => !t.cancelled && t.at > this.current);
+    for (const t of due) {
+      this.events++;
+      t.fn();
+    }
+  }
+
+  /** A number that changes whenever a timer is set or fires: tells a quiet system from a busy one. */
+  activity(): number {
+    return this.events;
   }
 }
 

@@ -15,7 +15,7 @@ import {
 import type { ClaimInput, ClaimView, HoldRequest } from "../server/scheduler/claims.js";
 import { Scheduler, type CreateResult, type LabelSummary, type ProviderSummary } from "../server/scheduler/scheduler.js";
 import { openStore } from "../server/store/index.js";
-import { VirtualClock } from "./clock.js";
+import { ManualClock } from "../common/clock.js";
 import { SimNodeAccess } from "./node-access.js";
 import { SimProviders } from "./providers.js";
 
@@ -78,7 +78,7 @@ export const DEFAULT_CLAIM: ClaimInput = {
  */
 export class Sim {
   private constructor(
-    readonly clock: VirtualClock,
+    readonly clock: ManualClock,
     readonly store: Store,
     readonly providers: SimProviders,
     readonly access: SimNodeAccess,
@@ -93,7 +93,7 @@ export class Sim {
   static async start(options: SimOptions): Promise<Sim> {
     const logger = options.logger ?? silentLogger;
     const seed = options.seed ?? 1;
-    const clock = new VirtualClock(options.start ?? Date.UTC(2026, 0, 1));
+    const clock = new ManualClock(options.start ?? Date.UTC(2026, 0, 1));
     const doc = options.config as { providers?: { name?: unknown; plugin?: unknown }[] };
     for (const p of doc.providers ?? []) {
       if (p.plugin !== undefined && p.plugin !== "fake") {
