@@ -5,6 +5,7 @@ import type { Tokens } from "../tokens.js";
 import type { Handover } from "./handover.js";
 import type { ClaimQueue, PendingCreate, Queued } from "./queue.js";
 import type { ClaimWatches } from "./watches.js";
+import { SinglePass } from "../single-pass.js";
 
 export interface AllocatorDeps {
   store: Store;
@@ -31,10 +32,19 @@ export class Allocator {
   /** New claims waiting to be inserted (and allocated) by the next round. */
   private pending: PendingCreate[] = [];
   private readyEpoch = 0;
-  private running = false;
-  private again = false;
+  private readonly rounds: SinglePass;
 
-  constructor(private readonly deps: AllocatorDeps) {}
+  constructor(private readonly deps: AllocatorDeps) {
+    this.rounds = new SinglePass({
+      pass: () => this.round(),
+      // Rounds serve every claim: they run in no caller's trace context.
+      start: (loop) => void deps.observer.detached(loop),
+      failed: (err) => {
+        deps.logger.error({ err }, "allocation failed");
+        deps.clock.setTimer(1000, () => this.kick());
+      },
+    });
+  }
 
   /** A new claim for the next round. */
   add(create: PendingCreate): void {
@@ -49,27 +59,7 @@ export class Allocator {
   }
 
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    // Rounds serve every claim: they run in no caller's trace context.
-    void this.deps.observer.detached(() => this.loop());
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      do {
-        this.again = false;
-        await this.round();
-      } while (this.again);
-    } catch (err) {
-      this.deps.logger.error({ err }, "allocation failed");
-      this.deps.clock.setTimer(1000, () => this.kick());
-    } finally {
-      this.running = false;
-    }
+    this.rounds.request();
   }
 
   /**
@@ -90,7 +80,7 @@ export class Allocator {
     const now = this.deps.clock.now();
     const order = queue.order(now);
     const old = waiting.sort(order).slice(0, limit);
-    if (waiting.length > old.length) this.again = true;
+    if (waiting.length > old.length) this.rounds.request(); // another round after this one
     const inserting = new Set(fresh.map((q) => q.record.id));
     const batch = [...fresh, ...old].sort(order);
     let results: Allocation[];

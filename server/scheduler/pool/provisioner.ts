@@ -17,6 +17,7 @@ import type { FlavorSizes } from "./flavors.js";
 import type { Launcher } from "./launch.js";
 import type { Pauses } from "./pauses.js";
 import { addUsage, chooseProvider, rankProviders, usable, whyUnusable, type PoolView, type Usage } from "./ranking.js";
+import { SinglePass } from "../single-pass.js";
 
 export interface ProvisionerDeps {
   store: Store;
@@ -45,12 +46,18 @@ export interface ProvisionerDeps {
  * on the best providers (ranking.ts).
  */
 export class Provisioner {
-  private running = false;
-  private again = false;
+  private readonly passes: SinglePass;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(private readonly deps: ProvisionerDeps) {
+    this.passes = new SinglePass({
+      pass: () => this.pass(),
+      // A pass serves every label: it runs in no caller's trace context.
+      start: (loop) => void deps.observer.detached(loop),
+      failed: (err) => deps.logger.error({ err }, "pool pass failed"),
+      stopped: () => this.stopped,
+    });
     deps.poolWanted.on((urgent) => this.kick(urgent));
   }
 
@@ -84,8 +91,8 @@ export class Provisioner {
    */
   kick(urgent = false): void {
     if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
+    if (this.passes.busy) {
+      this.passes.request();
       return;
     }
     if (!urgent && this.deps.coalesceMs > 0) {
@@ -102,22 +109,7 @@ export class Provisioner {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.running = true;
-    // A pass serves every label: it runs in no caller's trace context.
-    void this.deps.observer.detached(() => this.loop());
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      do {
-        this.again = false;
-        await this.pass();
-      } while (this.again && !this.stopped);
-    } catch (err) {
-      this.deps.logger.error({ err }, "pool pass failed");
-    } finally {
-      this.running = false;
-    }
+    this.passes.request();
   }
 
   /** Launches what each label lacks: min-ready plus queued demand, within caps. */
